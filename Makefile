@@ -1,0 +1,53 @@
+# The one place commands live; CI (.ci/run) calls the same targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV := $(shell bash scripts/ensure-uv.sh)
+RUN := $(UV) run --frozen
+
+.PHONY: help install install-dapr install-redis up down status demo test test-unit test-e2e lint format clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+install: install-redis install-dapr ## install Python deps, Dapr binaries and Redis
+	$(UV) sync --frozen --all-packages
+
+install-dapr: ## build (or reuse) daprd, placement, scheduler and the dapr CLI
+	@bash scripts/install-dapr.sh >/dev/null
+
+install-redis: ## install Debian's redis-server if missing
+	@bash scripts/install-redis.sh
+
+up: install ## start the whole stack in the background (logs in .run/logs)
+	$(RUN) python -m invoice_stack up
+
+down: ## stop everything `make up` started
+	@$(RUN) python -m invoice_stack down
+
+status: ## is the stack up?
+	@$(RUN) python -m invoice_stack status
+
+demo: up ## install, start the stack, process data/sample-invoice.pdf, print the result
+	$(RUN) python -m invoice_stack demo sample-invoice.pdf
+	@echo "The stack is still running (API http://127.0.0.1:8080/docs). Stop it with: make down"
+
+test: install ## the whole suite: unit tests, then end-to-end on a stack of its own
+	$(RUN) pytest
+
+test-unit: ## unit tests only (no Dapr)
+	$(RUN) pytest -m "not e2e"
+
+test-e2e: install ## end-to-end tests only
+	$(RUN) pytest -m e2e
+
+lint: ## ruff check and format check
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+format: ## apply ruff fixes and formatting
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+clean: down ## remove run data (Redis, scheduler, artifacts, logs)
+	rm -rf .run

@@ -1,0 +1,16 @@
+"""Settings of the extract service, from the environment."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    artifact_dir: Path = Field(default=Path("_artifacts"), description="Artifact store root.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

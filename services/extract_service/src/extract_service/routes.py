@@ -1,0 +1,42 @@
+"""POST /extract: the invoice fields one page shows."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from invoice_shared.artifacts import ArtifactKeyError, ArtifactStore
+from invoice_shared.models import ErrorBody, PageExtraction, PageMetadata
+from invoice_shared.web import ServiceError
+
+from extract_service.config import Settings, get_settings
+from extract_service.fields import parse_page
+from extract_service.pdf_text import page_text
+
+router = APIRouter()
+
+
+@router.post(
+    "/extract",
+    responses={code: {"model": ErrorBody} for code in (404, 422)},
+    summary="Extract invoice fields from one page",
+)
+def extract(
+    page: PageMetadata, settings: Annotated[Settings, Depends(get_settings)]
+) -> PageExtraction:
+    try:
+        data = ArtifactStore(settings.artifact_dir).read_bytes(page.blob_key)
+    except ArtifactKeyError as exc:
+        raise ServiceError(422, "invalid_key", str(exc)) from exc
+    except FileNotFoundError as exc:
+        raise ServiceError(404, "page_not_found", f"no stored page at {page.blob_key}") from exc
+    warnings: list[str] = []
+    text = page_text(data) if page.has_text_layer else ""
+    if not page.has_text_layer:
+        warnings.append("page has no text layer (scanned image?); OCR is not configured")
+    parsed = parse_page(text)
+    return PageExtraction(
+        invoice_id=page.invoice_id,
+        page_number=page.page_number,
+        **parsed.fields.model_dump(),
+        line_items=parsed.line_items,
+        warnings=[*warnings, *parsed.warnings],
+    )

@@ -1,0 +1,54 @@
+"""POST /split: one single-page PDF per page, stored beside the source."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from invoice_shared.artifacts import ArtifactKeyError, ArtifactStore, page_key
+from invoice_shared.models import ErrorBody, PageMetadata, SplitResult, UploadResult
+from invoice_shared.web import ServiceError
+
+from split_service.config import Settings, get_settings
+from split_service.pdf_split import open_pdf, split_pages
+
+router = APIRouter()
+
+
+@router.post(
+    "/split",
+    responses={code: {"model": ErrorBody} for code in (404, 422)},
+    summary="Split a stored PDF into pages",
+)
+def split(
+    upload: UploadResult, settings: Annotated[Settings, Depends(get_settings)]
+) -> SplitResult:
+    store = ArtifactStore(settings.artifact_dir)
+    try:
+        data = store.read_bytes(upload.blob_key)
+    except ArtifactKeyError as exc:
+        raise ServiceError(422, "invalid_key", str(exc)) from exc
+    except FileNotFoundError as exc:
+        raise ServiceError(404, "blob_not_found", f"no stored PDF at {upload.blob_key}") from exc
+    reader = open_pdf(data, settings.max_pages)
+    count = len(reader.pages)
+    pages: list[PageMetadata] = []
+    for page in split_pages(reader):
+        key = page_key(upload.sha256, page.page_number)
+        # Keys are content-addressed: a page written by an earlier attempt is the same page.
+        if not store.exists(key):
+            store.put_bytes(key, page.pdf)
+        pages.append(
+            PageMetadata(
+                invoice_id=upload.invoice_id,
+                source_sha256=upload.sha256,
+                page_number=page.page_number,
+                page_count=count,
+                blob_key=key,
+                width_pt=page.width_pt,
+                height_pt=page.height_pt,
+                rotation=page.rotation,
+                has_text_layer=page.has_text_layer,
+            )
+        )
+    return SplitResult(
+        invoice_id=upload.invoice_id, source_sha256=upload.sha256, page_count=count, pages=pages
+    )

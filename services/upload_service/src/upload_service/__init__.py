@@ -1,0 +1,1 @@
+"""upload_service."""

@@ -1,0 +1,21 @@
+"""Settings of the upload service, from the environment."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    source_base_dir: Path = Field(
+        default=Path("data"), description="Root that every pdf_path is resolved under."
+    )
+    artifact_dir: Path = Field(default=Path("_artifacts"), description="Artifact store root.")
+    max_pdf_bytes: int = Field(default=50 * 1024 * 1024, description="Largest PDF accepted.")
+    url_timeout_seconds: float = Field(default=20.0, description="Bound on a pdf_url download.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,82 @@
+"""Reading an invoice PDF from where the request says it is.
+
+The checks here are the security boundary for file access: a `pdf_path` may only
+name a file inside SOURCE_BASE_DIR once symlinks are resolved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+import httpx
+from invoice_shared.web import ServiceError
+
+# The PDF header may sit anywhere in the first 1024 bytes (ISO 32000-1, 7.5.2).
+_PDF_MAGIC = b"%PDF-"
+_HEADER_WINDOW = 1024
+
+
+def resolve_source_path(base_dir: Path, pdf_path: str) -> Path:
+    """Resolve `pdf_path` under `base_dir`, refusing anything that leads outside it."""
+    if not pdf_path or "\x00" in pdf_path:
+        raise ServiceError(422, "invalid_path", "pdf_path is empty or contains a NUL byte")
+    candidate = PurePosixPath(pdf_path)
+    if candidate.is_absolute() or pdf_path.startswith("\\"):
+        raise ServiceError(422, "invalid_path", f"pdf_path must be relative, got {pdf_path!r}")
+    base = base_dir.resolve()
+    resolved = (base / Path(*candidate.parts)).resolve()
+    if not resolved.is_relative_to(base):
+        raise ServiceError(
+            422, "invalid_path", f"pdf_path {pdf_path!r} resolves outside the source directory"
+        )
+    if not resolved.is_file():
+        raise ServiceError(404, "source_not_found", f"no file at pdf_path {pdf_path!r}")
+    return resolved
+
+
+def read_path(path: Path, max_bytes: int) -> bytes:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ServiceError(413, "too_large", f"PDF is {size} bytes; the limit is {max_bytes}")
+    return path.read_bytes()
+
+
+def download(url: str, max_bytes: int, timeout: float) -> bytes:
+    """Fetch `url` (http/https only), stopping as soon as it exceeds `max_bytes`."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ServiceError(422, "invalid_url", f"pdf_url must be http or https, got {scheme!r}")
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        with (
+            httpx.Client(timeout=timeout, follow_redirects=False) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code != 200:
+                raise ServiceError(
+                    422,
+                    "download_failed",
+                    f"GET {url} answered {response.status_code}, expected 200",
+                )
+            for chunk in response.iter_bytes():
+                received += len(chunk)
+                if received > max_bytes:
+                    raise ServiceError(
+                        413, "too_large", f"download exceeds the {max_bytes}-byte limit"
+                    )
+                chunks.append(chunk)
+    except httpx.HTTPError as exc:
+        # Network trouble may pass: 502 lets the workflow retry it.
+        raise ServiceError(502, "download_error", f"could not download {url}: {exc}") from exc
+    return b"".join(chunks)
+
+
+def ensure_pdf(data: bytes) -> None:
+    if not data:
+        raise ServiceError(422, "empty_file", "the file is empty")
+    if _PDF_MAGIC not in data[:_HEADER_WINDOW]:
+        raise ServiceError(
+            422, "not_a_pdf", "the file is not a PDF (no %PDF- header in its first 1024 bytes)"
+        )

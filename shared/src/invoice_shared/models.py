@@ -1,0 +1,163 @@
+"""Service contracts: the JSON every app speaks, whatever language it is written in.
+
+Money is carried as `Decimal` in Python and written to JSON as a number, so a
+service in another language sees plain numbers while our arithmetic stays exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    model_validator,
+)
+
+# Invoice ids become workflow instance ids, state keys and log fields: keep them to a
+# conservative alphabet with no ':' (reserved for child ids) and no path characters.
+INVOICE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+InvoiceId = Annotated[
+    str,
+    StringConstraints(pattern=INVOICE_ID_PATTERN),
+    Field(
+        description="Caller-chosen id, also the workflow instance id: 1-128 characters "
+        "of letters, digits, '.', '_' and '-', starting with a letter or digit.",
+        examples=["INV-2025-001"],
+    ),
+]
+
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+def _two_places(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"))
+
+
+Money = Annotated[
+    Decimal,
+    AfterValidator(_two_places),
+    PlainSerializer(float, return_type=float, when_used="json"),
+]
+Quantity = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+class Contract(BaseModel):
+    """Base for every contract: unknown fields are rejected so typos fail loudly."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InvoiceRequest(Contract):
+    """Where to find the PDF of one invoice. Exactly one of `pdf_path`, `pdf_url`."""
+
+    invoice_id: InvoiceId
+    pdf_path: str | None = Field(
+        default=None,
+        max_length=1024,
+        description="Path relative to the upload service's SOURCE_BASE_DIR.",
+        examples=["sample-invoice.pdf"],
+    )
+    pdf_url: str | None = Field(
+        default=None,
+        max_length=2048,
+        description="http(s) URL the upload service downloads the PDF from.",
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one_source(self) -> InvoiceRequest:
+        if (self.pdf_path is None) == (self.pdf_url is None):
+            raise ValueError("give exactly one of pdf_path or pdf_url")
+        return self
+
+
+class UploadResult(Contract):
+    """A PDF stored content-addressed in the artifact store."""
+
+    invoice_id: InvoiceId
+    source: str = Field(description="The pdf_path or pdf_url the PDF came from.")
+    blob_key: str = Field(description="Artifact key of the stored PDF, e.g. blobs/ab/<sha>.pdf.")
+    sha256: Sha256
+    size_bytes: int = Field(ge=1)
+
+
+class PageMetadata(Contract):
+    """One page of a split invoice, stored as its own single-page PDF."""
+
+    invoice_id: InvoiceId
+    source_sha256: Sha256
+    page_number: int = Field(ge=1, description="1-based page number.")
+    page_count: int = Field(ge=1)
+    blob_key: str = Field(description="Artifact key of the single-page PDF.")
+    width_pt: float = Field(gt=0, description="Page width in PDF points (1/72 inch).")
+    height_pt: float = Field(gt=0)
+    rotation: int = Field(description="Page rotation in degrees: 0, 90, 180 or 270.")
+    has_text_layer: bool = Field(description="Whether the page carries extractable text.")
+
+
+class SplitResult(Contract):
+    invoice_id: InvoiceId
+    source_sha256: Sha256
+    page_count: int = Field(ge=1)
+    pages: list[PageMetadata]
+
+
+class LineItem(Contract):
+    description: str
+    quantity: Quantity
+    unit_price: Money
+    amount: Money
+
+
+class InvoiceFields(Contract):
+    """Header and totals fields; any of them may be missing on a given page."""
+
+    invoice_number: str | None = None
+    invoice_date: dt.date | None = None
+    due_date: dt.date | None = None
+    vendor_name: str | None = None
+    customer_name: str | None = None
+    currency: str | None = Field(default=None, description="ISO 4217 code, e.g. EUR.")
+    subtotal: Money | None = None
+    tax: Money | None = None
+    total: Money | None = None
+
+
+class PageExtraction(InvoiceFields):
+    """What one page says about the invoice."""
+
+    invoice_id: InvoiceId
+    page_number: int = Field(ge=1)
+    line_items: list[LineItem] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class AggregateRequest(Contract):
+    invoice_id: InvoiceId
+    pages: list[PageExtraction] = Field(min_length=1)
+
+
+class AggregatedInvoice(InvoiceFields):
+    """The structured invoice: the result of one workflow run."""
+
+    invoice_id: InvoiceId
+    line_items: list[LineItem] = Field(default_factory=list)
+    page_count: int = Field(ge=1)
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Disagreements found while merging pages: totals that do not add up, "
+        "fields missing or conflicting across pages.",
+    )
+
+
+class ErrorBody(BaseModel):
+    """The one error shape every app returns for 4xx and 5xx responses."""
+
+    error: str = Field(description="Machine-readable error kind, e.g. not_a_pdf.")
+    message: str = Field(description="What was wrong, for a human.")

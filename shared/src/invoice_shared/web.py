@@ -1,0 +1,75 @@
+"""What every FastAPI app in the system shares: one error shape, health, logging."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from invoice_shared.models import ErrorBody
+
+
+class ServiceError(Exception):
+    """An error with an HTTP status, a machine-readable kind and a human message.
+
+    4xx means the input is at fault and retrying the same call cannot help; the
+    workflow host turns those into non-retryable activity failures.
+    """
+
+    def __init__(self, status_code: int, error: str, message: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.error = error
+        self.message = message
+
+
+def error_response(status_code: int, error: str, message: str) -> JSONResponse:
+    body = ErrorBody(error=error, message=message)
+    return JSONResponse(status_code=status_code, content=body.model_dump())
+
+
+def _describe_validation(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request body"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map our errors and FastAPI's validation errors onto `ErrorBody`."""
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
+        return error_response(exc.status_code, exc.error, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "invalid_request", _describe_validation(exc))
+
+
+def add_health_route(app: FastAPI) -> None:
+    @app.get("/healthz", tags=["health"], summary="Liveness: the process serves HTTP")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+
+def configure_logging() -> None:
+    """Plain, greppable logs on stderr; level from LOG_LEVEL."""
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+
+def create_service_app(title: str, router: APIRouter) -> FastAPI:
+    """A service app: our error shape, /healthz and the service's own routes."""
+    configure_logging()
+    app = FastAPI(title=title, version="0.1.0")
+    install_error_handlers(app)
+    add_health_route(app)
+    app.include_router(router)
+    return app

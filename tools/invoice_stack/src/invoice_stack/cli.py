@@ -1,0 +1,106 @@
+"""`python -m invoice_stack up|down|status|demo`: the local stack for humans and make."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from datetime import UTC, datetime
+
+import httpx
+
+from invoice_stack.demo import run_invoice
+from invoice_stack.layout import default_layout, find_repo
+from invoice_stack.ports import DEFAULT_PORTS
+from invoice_stack.supervisor import (
+    Stack,
+    StackError,
+    ports_from_state,
+    read_state,
+    stop_process_groups,
+)
+
+
+def _api_url_from_state(state: dict) -> str:  # type: ignore[type-arg]
+    return f"http://127.0.0.1:{ports_from_state(state).apps['workflow-app'].app}"
+
+
+def _ready(api_url: str) -> bool:
+    try:
+        return httpx.get(f"{api_url}/readyz", timeout=3.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def cmd_up(_: argparse.Namespace) -> int:
+    repo = find_repo()
+    layout = default_layout(repo)
+    state = read_state(layout.run_dir)
+    if state is not None:
+        if _ready(_api_url_from_state(state)):
+            print(f"stack already running: {_api_url_from_state(state)}")
+            return 0
+        print("found a stale stack; stopping it first")
+        stop_process_groups(state["pids"])
+        Stack.state_path(layout.run_dir).unlink(missing_ok=True)
+    stack = Stack(layout, DEFAULT_PORTS)
+    started = time.monotonic()
+    try:
+        stack.start()
+    except StackError as exc:
+        print(f"stack failed to start: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"stack up in {time.monotonic() - started:.1f} s: API {stack.api_url()}, "
+        f"logs in {layout.log_dir}"
+    )
+    return 0
+
+
+def cmd_down(_: argparse.Namespace) -> int:
+    layout_run = default_layout(find_repo()).run_dir
+    state = read_state(layout_run)
+    if state is None:
+        print("no stack running")
+        return 0
+    stop_process_groups(state["pids"])
+    Stack.state_path(layout_run).unlink(missing_ok=True)
+    print("stack stopped")
+    return 0
+
+
+def cmd_status(_: argparse.Namespace) -> int:
+    state = read_state(default_layout(find_repo()).run_dir)
+    if state is None:
+        print("no stack running")
+        return 1
+    api = _api_url_from_state(state)
+    print(json.dumps({"api": api, "ready": _ready(api), "pids": state["pids"]}, indent=2))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    state = read_state(default_layout(find_repo()).run_dir)
+    if state is None:
+        print("no stack running: run `make up` first", file=sys.stderr)
+        return 1
+    invoice_id = f"DEMO-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    view = run_invoice(_api_url_from_state(state), invoice_id, args.pdf_path)
+    print(json.dumps(view, indent=2))
+    return 0 if view["status"] == "COMPLETED" else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    parser = argparse.ArgumentParser(prog="invoice_stack", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("up", help="start Redis, placement, scheduler, apps and sidecars")
+    sub.add_parser("down", help="stop everything `up` started")
+    sub.add_parser("status", help="show whether the stack is up")
+    demo = sub.add_parser("demo", help="process one invoice and print the result")
+    demo.add_argument("pdf_path", nargs="?", default="sample-invoice.pdf")
+    args = parser.parse_args(argv)
+    handlers = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "demo": cmd_demo}
+    return handlers[args.command](args)

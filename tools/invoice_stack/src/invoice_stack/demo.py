@@ -1,0 +1,28 @@
+"""Process one invoice through the running stack and return the result."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+TERMINAL = {"COMPLETED", "FAILED", "TERMINATED"}
+
+
+def run_invoice(api_url: str, invoice_id: str, pdf_path: str, timeout: float = 120.0) -> dict:  # type: ignore[type-arg]
+    """Start a workflow for `pdf_path` and poll it until it ends; returns its view."""
+    with httpx.Client(base_url=api_url, timeout=10.0) as client:
+        started = client.post(
+            "/api/workflows/invoice", json={"invoice_id": invoice_id, "pdf_path": pdf_path}
+        )
+        if started.status_code != 202:
+            raise RuntimeError(f"start failed ({started.status_code}): {started.text}")
+        status_url = started.json()["status_url"]
+        deadline = time.monotonic() + timeout
+        while True:
+            view = client.get(status_url).json()
+            if view["status"] in TERMINAL:
+                return view
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{invoice_id} still {view['status']} after {timeout:.0f} s")
+            time.sleep(0.2)

@@ -1,0 +1,38 @@
+"""Locating the repo, the Dapr binaries and the run directory for `make` targets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from invoice_stack.topology import StackLayout
+
+
+def find_repo(start: Path | None = None) -> Path:
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "components").is_dir() and (
+            candidate / "scripts" / "install-dapr.sh"
+        ).exists():
+            return candidate
+    raise SystemExit(f"cannot find the repository root above {here}")
+
+
+def dapr_bin_dir(repo: Path) -> Path:
+    """DAPR_BIN_DIR if set, else whatever scripts/install-dapr.sh provides (cached)."""
+    if os.environ.get("DAPR_BIN_DIR"):
+        return Path(os.environ["DAPR_BIN_DIR"])
+    out = subprocess.run(
+        ["bash", str(repo / "scripts" / "install-dapr.sh")],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    return Path(out.strip().splitlines()[-1])
+
+
+def default_layout(repo: Path) -> StackLayout:
+    run_dir = Path(os.environ.get("INVOICE_RUN_DIR", repo / ".run"))
+    source = Path(os.environ.get("SOURCE_BASE_DIR", repo / "data"))
+    return StackLayout(repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=run_dir, source_dir=source)

@@ -1,0 +1,215 @@
+"""Start, watch and stop the processes of a StackLayout.
+
+Each process runs in its own session (process group) with its log in its own file,
+so stopping kills every descendant, and a failed start tears down what it started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import httpx
+
+from invoice_stack.ports import AppPorts, StackPorts
+from invoice_stack.topology import Health, ProcessSpec, StackLayout, build_processes
+
+log = logging.getLogger(__name__)
+
+
+class StackError(RuntimeError):
+    """A process of the stack died or never became healthy."""
+
+
+def _redis_ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1.0) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _healthy(health: Health, client: httpx.Client) -> bool:
+    if health.redis_port is not None:
+        return _redis_ping(health.redis_port)
+    assert health.url is not None
+    try:
+        return client.get(health.url, timeout=2.0).is_success
+    except httpx.HTTPError:
+        return False
+
+
+def tail(path: Path, lines: int = 25) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except FileNotFoundError:
+        return "(no log)"
+
+
+class Stack:
+    """The running stack described by `layout` and `ports`."""
+
+    STATE_FILE = "stack.json"
+
+    def __init__(
+        self,
+        layout: StackLayout,
+        ports: StackPorts,
+        app_env: dict[str, str] | None = None,
+        start_timeout: float = 90.0,
+    ) -> None:
+        self.layout = layout
+        self.ports = ports
+        self.specs = build_processes(layout, ports, app_env)
+        self.start_timeout = start_timeout
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    # -- start -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        for directory in (
+            self.layout.log_dir,
+            self.layout.artifact_dir,
+            self.layout.source_dir,
+            self.layout.run_dir / "redis",
+        ):
+            directory.mkdir(parents=True, exist_ok=True)
+        try:
+            with httpx.Client() as client:
+                for spec in self.specs:
+                    self._spawn(spec)
+                    # Sidecars and the host need their app up; infrastructure is waited
+                    # on one by one so a failure names the first broken piece.
+                    self._wait_healthy(spec, client)
+        except BaseException:
+            self.stop()
+            raise
+        self._write_state()
+
+    def _spawn(self, spec: ProcessSpec) -> None:
+        log_path = self.log_path(spec.name)
+        env = {**os.environ, **spec.env}
+        with log_path.open("ab") as log_file:
+            self.procs[spec.name] = subprocess.Popen(
+                spec.argv,
+                cwd=self.layout.run_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        log.info("started %s (pid %d)", spec.name, self.procs[spec.name].pid)
+
+    def _wait_healthy(self, spec: ProcessSpec, client: httpx.Client) -> None:
+        deadline = time.monotonic() + self.start_timeout
+        proc = self.procs[spec.name]
+        while not _healthy(spec.health, client):
+            if proc.poll() is not None:
+                raise StackError(
+                    f"{spec.name} exited with code {proc.returncode} during start-up; "
+                    f"last lines of {self.log_path(spec.name)}:\n{tail(self.log_path(spec.name))}"
+                )
+            if time.monotonic() > deadline:
+                raise StackError(
+                    f"{spec.name} was not healthy after {self.start_timeout:.0f} s "
+                    f"({spec.health.url or 'redis PING'}); last lines of "
+                    f"{self.log_path(spec.name)}:\n{tail(self.log_path(spec.name))}"
+                )
+            time.sleep(0.2)
+
+    def log_path(self, name: str) -> Path:
+        return self.layout.log_dir / f"{name}.log"
+
+    # -- stop --------------------------------------------------------------------------
+
+    def stop(self, grace: float = 10.0) -> None:
+        """SIGTERM every process group, newest first; SIGKILL what outlives `grace`."""
+        pids = {name: proc.pid for name, proc in self.procs.items()}
+        stop_process_groups(pids, grace)
+        for proc in self.procs.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=1)
+        self.procs.clear()
+        self.state_path(self.layout.run_dir).unlink(missing_ok=True)
+
+    def kill(self, name: str, sig: signal.Signals = signal.SIGKILL) -> None:
+        """Send `sig` to one process group (fault tests)."""
+        os.killpg(self.procs[name].pid, sig)
+        self.procs[name].wait(timeout=10)
+
+    def restart(self, name: str) -> None:
+        spec = next(s for s in self.specs if s.name == name)
+        self._spawn(spec)
+        with httpx.Client() as client:
+            self._wait_healthy(spec, client)
+        self._write_state()
+
+    # -- state file, so `down` and test reuse find a stack started elsewhere ----------
+
+    @classmethod
+    def state_path(cls, run_dir: Path) -> Path:
+        return run_dir / cls.STATE_FILE
+
+    def _write_state(self) -> None:
+        state = {
+            "pids": {name: proc.pid for name, proc in self.procs.items()},
+            "ports": asdict(self.ports),
+            "layout": {k: str(v) for k, v in asdict(self.layout).items()},
+        }
+        self.state_path(self.layout.run_dir).write_text(json.dumps(state, indent=2))
+
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.apps['workflow-app'].app}"
+
+
+def read_state(run_dir: Path) -> dict | None:  # type: ignore[type-arg]
+    path = Stack.state_path(run_dir)
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def ports_from_state(state: dict) -> StackPorts:  # type: ignore[type-arg]
+    raw = dict(state["ports"])
+    apps = {app_id: AppPorts(**p) for app_id, p in raw.pop("apps").items()}
+    return StackPorts(**raw, apps=apps)
+
+
+def stop_process_groups(pids: dict[str, int], grace: float = 10.0) -> None:
+    for name, pid in reversed(list(pids.items())):
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            continue
+        except PermissionError:
+            log.warning("not allowed to stop %s (pid %d)", name, pid)
+    deadline = time.monotonic() + grace
+    alive = dict(pids)
+    while alive and time.monotonic() < deadline:
+        alive = {n: p for n, p in alive.items() if _group_alive(p)}
+        time.sleep(0.1)
+    for name, pid in alive.items():
+        log.warning("%s did not stop in %.0f s; killing it", name, grace)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie leader keeps the group "alive" until reaped; reap it if it is ours.
+    try:
+        pid, _ = os.waitpid(pgid, os.WNOHANG)
+        return pid == 0
+    except ChildProcessError:
+        return True

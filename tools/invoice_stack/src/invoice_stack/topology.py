@@ -1,0 +1,183 @@
+"""What the local stack runs: one ProcessSpec per process, in start order (pure)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from invoice_shared.dapr_names import (
+    AGGREGATE_APP_ID,
+    EXTRACT_APP_ID,
+    SPLIT_APP_ID,
+    UPLOAD_APP_ID,
+    WORKFLOW_APP_ID,
+)
+
+from invoice_stack.ports import StackPorts
+
+# app id -> ASGI app served by uvicorn
+APP_MODULES = {
+    UPLOAD_APP_ID: "upload_service.main:app",
+    SPLIT_APP_ID: "split_service.main:app",
+    EXTRACT_APP_ID: "extract_service.main:app",
+    AGGREGATE_APP_ID: "aggregate_service.main:app",
+    WORKFLOW_APP_ID: "workflow_app.main:app",
+}
+
+
+@dataclass(frozen=True)
+class Health:
+    """How to tell a process is up: an HTTP URL answering 2xx, or a Redis PING."""
+
+    url: str | None = None
+    redis_port: int | None = None
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    name: str
+    argv: list[str]
+    health: Health
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StackLayout:
+    """Where things live: the repo, the Dapr binaries and the run directory."""
+
+    repo: Path
+    bin_dir: Path
+    run_dir: Path
+    source_dir: Path
+
+    @property
+    def artifact_dir(self) -> Path:
+        return self.run_dir / "artifacts"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.run_dir / "logs"
+
+
+def build_processes(
+    layout: StackLayout, ports: StackPorts, app_env: dict[str, str] | None = None
+) -> list[ProcessSpec]:
+    """Redis, placement, scheduler, then each app followed by its sidecar."""
+    procs = [_redis(layout, ports), _placement(layout, ports), _scheduler(layout, ports)]
+    for app_id in (UPLOAD_APP_ID, SPLIT_APP_ID, EXTRACT_APP_ID, AGGREGATE_APP_ID, WORKFLOW_APP_ID):
+        procs.append(_app(layout, ports, app_id, app_env or {}))
+        procs.append(_sidecar(layout, ports, app_id))
+    return procs
+
+
+def _redis(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
+    data = layout.run_dir / "redis"
+    return ProcessSpec(
+        name="redis",
+        argv=[
+            "redis-server",
+            "--port", str(ports.redis),
+            "--bind", "127.0.0.1",
+            "--dir", str(data),
+            # AOF, fsync every second: a killed Redis loses at most a second of state.
+            "--appendonly", "yes",
+            "--appendfsync", "everysec",
+            "--save", "",
+            "--daemonize", "no",
+        ],
+        health=Health(redis_port=ports.redis),
+    )  # fmt: skip
+
+
+def _placement(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
+    return ProcessSpec(
+        name="placement",
+        argv=[
+            str(layout.bin_dir / "placement"),
+            "--port", str(ports.placement),
+            "--listen-address", "127.0.0.1",
+            "--healthz-port", str(ports.placement_health),
+            "--healthz-listen-address", "127.0.0.1",
+            "--metrics-port", str(ports.placement_metrics),
+            "--initial-cluster", f"dapr-placement-0=127.0.0.1:{ports.placement_raft}",
+            "--raft-logstore-path", str(layout.run_dir / "placement"),
+            "--log-level", "info",
+        ],
+        health=Health(url=f"http://127.0.0.1:{ports.placement_health}/healthz"),
+    )  # fmt: skip
+
+
+def _scheduler(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
+    return ProcessSpec(
+        name="scheduler",
+        argv=[
+            str(layout.bin_dir / "scheduler"),
+            "--port", str(ports.scheduler),
+            "--listen-address", "127.0.0.1",
+            "--override-broadcast-host-port", f"127.0.0.1:{ports.scheduler}",
+            "--healthz-port", str(ports.scheduler_health),
+            "--healthz-listen-address", "127.0.0.1",
+            "--metrics-port", str(ports.scheduler_metrics),
+            "--etcd-data-dir", str(layout.run_dir / "scheduler"),
+            "--etcd-client-port", str(ports.scheduler_etcd_client),
+            "--etcd-initial-cluster",
+            f"dapr-scheduler-server-0=http://127.0.0.1:{ports.scheduler_etcd_peer}",
+            "--log-level", "info",
+        ],
+        health=Health(url=f"http://127.0.0.1:{ports.scheduler_health}/healthz"),
+        env={"DAPR_HOST_IP": "127.0.0.1"},
+    )  # fmt: skip
+
+
+def _app(
+    layout: StackLayout, ports: StackPorts, app_id: str, extra_env: dict[str, str]
+) -> ProcessSpec:
+    app = ports.apps[app_id]
+    env = {
+        "APP_ID": app_id,
+        "DAPR_HTTP_PORT": str(app.dapr_http),
+        "DAPR_GRPC_PORT": str(app.dapr_grpc),
+        "ARTIFACT_DIR": str(layout.artifact_dir),
+        "SOURCE_BASE_DIR": str(layout.source_dir),
+        **extra_env,
+    }
+    ready = "/readyz" if app_id == WORKFLOW_APP_ID else "/healthz"
+    return ProcessSpec(
+        name=app_id,
+        argv=[
+            sys.executable, "-m", "uvicorn", APP_MODULES[app_id],
+            "--host", "127.0.0.1",
+            "--port", str(app.app),
+            "--no-access-log",
+        ],
+        health=Health(url=f"http://127.0.0.1:{app.app}{ready}"),
+        env=env,
+    )  # fmt: skip
+
+
+def _sidecar(layout: StackLayout, ports: StackPorts, app_id: str) -> ProcessSpec:
+    app = ports.apps[app_id]
+    return ProcessSpec(
+        name=f"{app_id}-dapr",
+        argv=[
+            str(layout.bin_dir / "daprd"),
+            "--app-id", app_id,
+            "--app-port", str(app.app),
+            "--app-protocol", "http",
+            "--dapr-listen-addresses", "127.0.0.1",
+            "--dapr-http-port", str(app.dapr_http),
+            "--dapr-grpc-port", str(app.dapr_grpc),
+            "--dapr-internal-grpc-port", str(app.dapr_internal_grpc),
+            "--metrics-port", str(app.metrics),
+            "--metrics-listen-address", "127.0.0.1",
+            "--placement-host-address", f"127.0.0.1:{ports.placement}",
+            "--scheduler-host-address", f"127.0.0.1:{ports.scheduler}",
+            "--resources-path", str(layout.repo / "components"),
+            "--config", str(layout.repo / "config" / "config.yaml"),
+            "--log-level", "info",
+        ],
+        # /v1.0/healthz answers 204 once the sidecar reaches its app, too.
+        health=Health(url=f"http://127.0.0.1:{app.dapr_http}/v1.0/healthz"),
+        env={"DAPR_HOST_IP": "127.0.0.1", "REDIS_HOST": f"127.0.0.1:{ports.redis}"},
+    )  # fmt: skip

@@ -1,0 +1,63 @@
+"""Workflow host: `uvicorn workflow_app.main:app`.
+
+Hosts `invoice_workflow` and `page_batch_workflow` and the REST API to manage them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from dapr.ext.workflow.aio import DaprWorkflowClient
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from invoice_shared.dapr_names import WORKFLOW_APP_ID
+from invoice_shared.web import add_health_route, configure_logging, install_error_handlers
+
+from workflow_app.config import get_settings
+from workflow_app.routes import router
+from workflow_app.runtime import WorkflowHost
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    host = WorkflowHost(settings)
+    host.start_in_background()
+    app.state.host = host
+    app.state.workflow_client = DaprWorkflowClient(
+        host=settings.dapr_host, port=str(settings.dapr_grpc_port)
+    )
+    app.state.start_lock = asyncio.Lock()
+    try:
+        yield
+    finally:
+        await app.state.workflow_client.close()
+        await asyncio.to_thread(host.stop)
+
+
+def create_app() -> FastAPI:
+    configure_logging()
+    app = FastAPI(
+        title=WORKFLOW_APP_ID,
+        version="0.1.0",
+        description="Starts and inspects invoice workflows running on Dapr Workflow.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    add_health_route(app)
+
+    @app.get("/readyz", tags=["health"], summary="Ready to run workflows")
+    async def readyz() -> JSONResponse:
+        ready, reason = await asyncio.to_thread(app.state.host.readiness)
+        return JSONResponse(
+            status_code=200 if ready else 503,
+            content={"status": "ready" if ready else "not_ready", "reason": reason},
+        )
+
+    app.include_router(router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,73 @@
+"""Models private to the workflow host: workflow payloads and the REST API's views."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from invoice_shared.models import AggregatedInvoice, Contract, InvoiceId, InvoiceRequest
+from pydantic import BaseModel, Field
+
+Stage = Literal["pending", "uploading", "splitting", "extracting", "aggregating", "completed"]
+RuntimeStatus = Literal[
+    "RUNNING", "COMPLETED", "FAILED", "TERMINATED", "SUSPENDED", "PENDING", "STALLED", "UNKNOWN"
+]
+
+
+class InvoiceWorkflowInput(InvoiceRequest):
+    """Input of `invoice_workflow`: the request plus the options it runs with.
+
+    Options travel in the input, not in settings read by the workflow, so a replay
+    always sees the values the instance started with. `dapr workflow run` may pass a
+    bare InvoiceRequest; the defaults then apply.
+    """
+
+    batch_size: int = Field(default=2, ge=1, le=100)
+    max_direct_pages: int = Field(default=2, ge=1)
+
+    def request(self) -> InvoiceRequest:
+        return InvoiceRequest(
+            invoice_id=self.invoice_id, pdf_path=self.pdf_path, pdf_url=self.pdf_url
+        )
+
+
+class ExtractionRef(Contract):
+    """Where one page's extraction is stored; what the workflow history carries instead
+    of the extraction itself, so that a 500-page invoice keeps a small history."""
+
+    page_number: int
+    state_key: str
+
+
+class PageBatchInput(Contract):
+    invoice_id: InvoiceId
+    pages: list[dict[str, Any]] = Field(description="PageMetadata payloads, one per page.")
+
+
+class AggregateInput(Contract):
+    invoice_id: InvoiceId
+    extractions: list[ExtractionRef]
+
+
+class Progress(Contract):
+    """The workflow's custom status."""
+
+    stage: Stage
+    pages_done: int = 0
+    pages_total: int | None = None
+
+
+class StartAccepted(BaseModel):
+    instance_id: str
+    status_url: str = Field(examples=["/api/workflows/INV-2025-001"])
+
+
+class WorkflowView(BaseModel):
+    """One workflow instance as the REST API shows it."""
+
+    instance_id: str
+    status: RuntimeStatus = Field(description="Dapr's runtime status name.")
+    stage: Stage | None = Field(description="Last stage the workflow reported.")
+    pages_done: int
+    pages_total: int | None
+    result: AggregatedInvoice | None = Field(description="The invoice, once COMPLETED.")
+    error: str | None = Field(description="Why the workflow FAILED, if it did.")

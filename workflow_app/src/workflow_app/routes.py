@@ -1,0 +1,128 @@
+"""The host's REST API: start invoice workflows and inspect them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Annotated
+
+import grpc
+from dapr.ext.workflow.aio import DaprWorkflowClient
+from fastapi import APIRouter, Depends, Path, Request, Response, status
+from invoice_shared.dapr_names import INVOICE_WORKFLOW
+from invoice_shared.models import AggregatedInvoice, ErrorBody, InvoiceRequest
+from invoice_shared.web import ServiceError, error_response
+
+from workflow_app.config import Settings, get_settings
+from workflow_app.models import InvoiceWorkflowInput, Progress, StartAccepted, WorkflowView
+
+router = APIRouter(prefix="/api/workflows", tags=["workflows"])
+
+InstanceId = Annotated[str, Path(min_length=1, max_length=200, examples=["INV-2025-001"])]
+
+
+def get_client(request: Request) -> DaprWorkflowClient:
+    return request.app.state.workflow_client
+
+
+def get_start_lock(request: Request) -> asyncio.Lock:
+    return request.app.state.start_lock
+
+
+def status_url(instance_id: str) -> str:
+    return f"{router.prefix}/{instance_id}"
+
+
+@router.post(
+    "/invoice",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={409: {"model": ErrorBody}, 422: {"model": ErrorBody}},
+    summary="Start processing an invoice; its id becomes the workflow instance id",
+)
+async def start_invoice(
+    body: InvoiceRequest,
+    client: Annotated[DaprWorkflowClient, Depends(get_client)],
+    lock: Annotated[asyncio.Lock, Depends(get_start_lock)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    response: Response,
+) -> StartAccepted:
+    instance_id = body.invoice_id
+    payload = InvoiceWorkflowInput(
+        **body.model_dump(),
+        batch_size=settings.page_batch_size,
+        max_direct_pages=settings.max_direct_pages,
+    )
+    # The runtime's id-reuse policy is a no-op, and it would recreate a finished
+    # instance: check first, under a lock so two racing starts cannot both pass.
+    async with lock:
+        if await client.get_workflow_state(instance_id, fetch_payloads=False) is not None:
+            raise _already_exists(instance_id)
+        try:
+            await client.schedule_new_workflow(
+                INVOICE_WORKFLOW, input=payload.model_dump(mode="json"), instance_id=instance_id
+            )
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() == grpc.StatusCode.ALREADY_EXISTS:
+                raise _already_exists(instance_id) from exc
+            raise
+    response.headers["Location"] = status_url(instance_id)
+    return StartAccepted(instance_id=instance_id, status_url=status_url(instance_id))
+
+
+def _already_exists(instance_id: str) -> ServiceError:
+    return ServiceError(
+        409,
+        "already_exists",
+        f"a workflow with id {instance_id!r} already exists; no second run was started "
+        f"(see {status_url(instance_id)})",
+    )
+
+
+@router.get(
+    "/{instance_id}",
+    responses={404: {"model": ErrorBody}},
+    summary="Status, progress and result of one workflow instance",
+)
+async def get_workflow(
+    instance_id: InstanceId, client: Annotated[DaprWorkflowClient, Depends(get_client)]
+) -> WorkflowView:
+    state = await client.get_workflow_state(instance_id, fetch_payloads=True)
+    if state is None:
+        raise ServiceError(404, "not_found", f"no workflow instance with id {instance_id!r}")
+    return view_of(instance_id, state)
+
+
+def view_of(instance_id: str, state) -> WorkflowView:  # type: ignore[no-untyped-def]
+    status_name = state.runtime_status.name
+    progress = _progress(state.serialized_custom_status)
+    result = None
+    if status_name == "COMPLETED" and state.serialized_output:
+        result = AggregatedInvoice.model_validate_json(state.serialized_output)
+    failure = state.failure_details
+    return WorkflowView(
+        instance_id=instance_id,
+        status=status_name,
+        stage=progress.stage if progress else None,
+        pages_done=progress.pages_done if progress else 0,
+        pages_total=progress.pages_total if progress else None,
+        result=result,
+        error=failure.message if failure is not None else None,
+    )
+
+
+def _progress(raw: str | None) -> Progress | None:
+    if not raw:
+        return None
+    try:
+        # The SDK stores the custom status JSON-encoded, so a JSON string holds our JSON.
+        value = json.loads(raw)
+        return (
+            Progress.model_validate_json(value)
+            if isinstance(value, str)
+            else Progress.model_validate(value)
+        )
+    except ValueError:
+        return None
+
+
+__all__ = ["error_response", "router"]

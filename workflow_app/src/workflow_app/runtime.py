@@ -1,0 +1,90 @@
+"""The workflow runtime inside the host: registration, start-up and readiness."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import httpx
+from dapr.ext.workflow import WorkflowRuntime
+from invoice_shared.dapr_names import INVOICE_WORKFLOW, PAGE_BATCH_WORKFLOW
+
+from workflow_app.activities import InvoiceActivities
+from workflow_app.config import Settings
+from workflow_app.sidecar import Sidecar
+from workflow_app.workflows import invoice_workflow, page_batch_workflow
+
+log = logging.getLogger(__name__)
+
+
+class WorkflowHost:
+    """Owns the sidecar client and the WorkflowRuntime of this process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.sidecar = Sidecar(
+            settings.dapr_host,
+            settings.dapr_http_port,
+            settings.service_timeout_seconds,
+            settings.dapr_api_token,
+        )
+        self.runtime = WorkflowRuntime(
+            host=settings.dapr_host,
+            port=str(settings.dapr_grpc_port),
+            maximum_thread_pool_workers=settings.activity_workers,
+        )
+        self.runtime.register_workflow(invoice_workflow, name=INVOICE_WORKFLOW)
+        self.runtime.register_workflow(page_batch_workflow, name=PAGE_BATCH_WORKFLOW)
+        activities = InvoiceActivities(self.sidecar, settings.extraction_ttl_seconds)
+        for name, activity in activities.by_name().items():
+            self.runtime.register_activity(activity, name=name)
+        self._started = threading.Event()
+        self.start_error: str | None = None
+
+    def start_in_background(self) -> None:
+        """Connect to the sidecar without blocking the web server's start-up.
+
+        `WorkflowRuntime.start()` blocks until the work-item stream is open, which
+        needs a healthy sidecar; until then /readyz says why the host is not ready.
+        """
+        threading.Thread(target=self._start, name="workflow-runtime-start", daemon=True).start()
+
+    def _start(self) -> None:
+        deadline = time.monotonic() + self.settings.sidecar_wait_seconds
+        while not self.sidecar.outbound_healthy():
+            if time.monotonic() > deadline:
+                self.start_error = "the Dapr sidecar did not become healthy in time"
+                log.error(self.start_error)
+                return
+            time.sleep(0.25)
+        try:
+            self.runtime.start()
+        except Exception as exc:  # surfaced through /readyz and the log
+            self.start_error = f"workflow runtime failed to start: {exc}"
+            log.exception("workflow runtime failed to start")
+            return
+        self._started.set()
+        log.info("workflow runtime connected to the sidecar")
+
+    def readiness(self) -> tuple[bool, str]:
+        """Ready once our worker stream is open and the sidecar's actor runtime is placed."""
+        if self.start_error:
+            return False, self.start_error
+        if not self._started.is_set():
+            return False, "workflow runtime is still connecting to the sidecar"
+        try:
+            actors = self.sidecar.metadata().get("actorRuntime") or {}
+        except httpx.HTTPError as exc:
+            return False, f"sidecar metadata unavailable: {exc}"
+        if actors.get("runtimeStatus") != "RUNNING":
+            return False, f"actor runtime is {actors.get('runtimeStatus', 'unknown')}"
+        placement = str(actors.get("placement", ""))
+        if "connected" not in placement or "disconnected" in placement:
+            return False, f"placement: {placement or 'unknown'}"
+        return True, "ready"
+
+    def stop(self) -> None:
+        if self._started.is_set():
+            self.runtime.shutdown()
+        self.sidecar.close()

@@ -1,0 +1,94 @@
+"""HTTP calls from this app to its own Dapr sidecar: service invocation and state.
+
+Activities never call a service directly: every call goes through our sidecar,
+which resolves the target app id and applies the resiliency policies.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from invoice_shared.dapr_names import STATE_STORE
+
+
+class NonRetryableError(Exception):
+    """The input is at fault; retrying the same call cannot succeed.
+
+    The name matters, not the module: the workflow engine's retry loop skips any
+    failure whose error type is named `NonRetryableError`.
+    """
+
+
+class Sidecar:
+    def __init__(
+        self, host: str, http_port: int, timeout: float, api_token: str | None = None
+    ) -> None:
+        headers = {"dapr-api-token": api_token} if api_token else {}
+        # One pooled client for all activity threads: connection reuse to the sidecar.
+        self._http = httpx.Client(
+            base_url=f"http://{host}:{http_port}",
+            timeout=httpx.Timeout(timeout, connect=5.0),
+            headers=headers,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def invoke(self, app_id: str, method: str, payload: Any) -> Any:
+        """POST `payload` to `method` on `app_id`; 4xx answers are non-retryable."""
+        try:
+            response = self._http.post(f"/v1.0/invoke/{app_id}/method/{method}", json=payload)
+        except httpx.TimeoutException as exc:
+            raise TimeoutError(f"{app_id}/{method} did not answer in time") from exc
+        except httpx.TransportError as exc:
+            raise ConnectionError(
+                f"could not reach the sidecar for {app_id}/{method}: {exc}"
+            ) from exc
+        if response.is_success:
+            return response.json()
+        message = _error_message(response)
+        if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
+            raise NonRetryableError(
+                f"{app_id} rejected {method} ({response.status_code}): {message}"
+            )
+        raise RuntimeError(f"{app_id}/{method} failed ({response.status_code}): {message}")
+
+    def save_state(self, key: str, value: Any, ttl_seconds: int | None = None) -> None:
+        item: dict[str, Any] = {"key": key, "value": value}
+        if ttl_seconds:
+            item["metadata"] = {"ttlInSeconds": str(ttl_seconds)}
+        response = self._http.post(f"/v1.0/state/{STATE_STORE}", json=[item])
+        response.raise_for_status()
+
+    def get_bulk_state(self, keys: list[str]) -> dict[str, Any]:
+        """Values by key; keys with no stored value are left out."""
+        response = self._http.post(
+            f"/v1.0/state/{STATE_STORE}/bulk", json={"keys": keys, "parallelism": 16}
+        )
+        response.raise_for_status()
+        return {item["key"]: item["data"] for item in response.json() if "data" in item}
+
+    def metadata(self) -> dict[str, Any]:
+        response = self._http.get("/v1.0/metadata", timeout=5.0)
+        response.raise_for_status()
+        return response.json()
+
+    def outbound_healthy(self) -> bool:
+        try:
+            return self._http.get("/v1.0/healthz/outbound", timeout=2.0).status_code == 204
+        except httpx.HTTPError:
+            return False
+
+
+def _error_message(response: httpx.Response) -> str:
+    """The `message` of our ErrorBody, Dapr's own error text, or the raw body."""
+    try:
+        body = response.json()
+    except json.JSONDecodeError:
+        return response.text[:500] or response.reason_phrase
+    if isinstance(body, dict):
+        return str(body.get("message") or body.get("detail") or body)[:500]
+    return str(body)[:500]
