@@ -5,10 +5,10 @@ SHELL := /bin/bash
 UV := $(shell bash scripts/ensure-uv.sh)
 RUN := $(UV) run --frozen
 
-.PHONY: help install install-dapr install-redis up down status demo test test-unit test-e2e lint format clean
+.PHONY: help install install-dapr install-redis up down status demo dapr-run test test-unit test-e2e lint format clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 install: install-redis install-dapr ## install Python deps, Dapr binaries and Redis
 	$(UV) sync --frozen --all-packages
@@ -31,6 +31,13 @@ status: ## is the stack up?
 demo: up ## install, start the stack, process data/sample-invoice.pdf, print the result
 	$(RUN) python -m invoice_stack demo sample-invoice.pdf
 	@echo "The stack is still running (API http://127.0.0.1:8080/docs). Stop it with: make down"
+
+dapr-run: install ## run the apps with the stock CLI: `dapr run -f .` (Ctrl-C stops them)
+	$(RUN) python -m invoice_stack up --infra-only
+	@# The CLI looks for daprd in $$DAPR_RUNTIME_PATH/.dapr/bin; point it at our build.
+	@mkdir -p .run/dapr-home/.dapr/bin && bin=$$(bash scripts/install-dapr.sh) && \
+	  for b in daprd placement scheduler; do ln -sf $$bin/$$b .run/dapr-home/.dapr/bin/$$b; done && \
+	  DAPR_RUNTIME_PATH=$(CURDIR)/.run/dapr-home REDIS_HOST=127.0.0.1:6390 $$bin/dapr run -f .
 
 test: install ## the whole suite: unit tests, then end-to-end on a stack of its own
 	$(RUN) pytest

@@ -12,6 +12,6 @@ cache_root="${INVOICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/invoice-dapr}"
 target="$cache_root/uv-$UV_VERSION"
 if [[ ! -x "$target/bin/uv" ]]; then
   echo "[ensure-uv] installing uv $UV_VERSION from PyPI into $target" >&2
-  python3 -m pip install --quiet --disable-pip-version-check --target "$target" "uv==$UV_VERSION" >&2
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$target" "uv==$UV_VERSION" >&2
 fi
 echo "$target/bin/uv"

@@ -25,4 +25,5 @@ def test_child_ids_derive_from_the_parent_id():
 
 def test_extraction_keys_name_invoice_source_and_page():
     key = extraction_state_key("INV-1", "ab" * 32, 12)
-    assert key == f"extraction||INV-1||{'ab' * 32}||00012"
+    assert key == f"extraction:INV-1:{'ab' * 32}:00012"
+    assert "||" not in key  # reserved by Dapr

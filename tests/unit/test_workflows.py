@@ -138,3 +138,12 @@ def test_replaying_the_same_history_makes_the_same_calls():
     assert [(c.kind, c.name, c.input, c.instance_id) for c in first.calls] == [
         (c.kind, c.name, c.input, c.instance_id) for c in second.calls
     ]
+
+
+def test_an_input_error_inside_a_child_reaches_the_parent_as_non_retryable():
+    ctx = _context(7, fail_page=5)
+    with pytest.raises(TaskFailedError) as failure:
+        run_workflow(invoice_workflow, ctx, REQUEST)
+    # The parent's retry policy skips failures of this type.
+    assert failure.value.details.error_type == "NonRetryableError"
+    assert "bad page" in failure.value.details.message

@@ -74,7 +74,23 @@ class InvoiceRequest(Contract):
     def _exactly_one_source(self) -> InvoiceRequest:
         if (self.pdf_path is None) == (self.pdf_url is None):
             raise ValueError("give exactly one of pdf_path or pdf_url")
+        if self.pdf_path is not None:
+            _check_relative_path(self.pdf_path)
+        if self.pdf_url is not None and not self.pdf_url.lower().startswith(
+            ("http://", "https://")
+        ):
+            raise ValueError("pdf_url must be an http:// or https:// URL")
         return self
+
+
+def _check_relative_path(path: str) -> None:
+    """Refuse what is visibly outside the source directory; the upload service
+    re-checks after resolving symlinks, which only it can do."""
+    parts = path.replace("\\", "/").split("/")
+    if not path or path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
+        raise ValueError("pdf_path must be a relative path inside the source directory")
+    if ".." in parts or "\x00" in path:
+        raise ValueError("pdf_path may not contain '..' segments or NUL bytes")
 
 
 class UploadResult(Contract):

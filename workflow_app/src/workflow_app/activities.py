@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from dapr.ext.workflow import WorkflowActivityContext
+from pydantic import BaseModel, ValidationError
+
 from invoice_shared.dapr_names import (
     AGGREGATE_ACTIVITY,
     AGGREGATE_APP_ID,
@@ -30,8 +32,6 @@ from invoice_shared.models import (
     SplitResult,
     UploadResult,
 )
-from pydantic import BaseModel, ValidationError
-
 from workflow_app.models import AggregateInput, ExtractionRef
 from workflow_app.planning import extraction_state_key
 from workflow_app.sidecar import NonRetryableError, Sidecar

@@ -12,9 +12,9 @@ from contextlib import asynccontextmanager
 from dapr.ext.workflow.aio import DaprWorkflowClient
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from invoice_shared.web import add_health_route, configure_logging, install_error_handlers
-
 from workflow_app.config import get_settings
 from workflow_app.routes import router
 from workflow_app.runtime import WorkflowHost
@@ -33,7 +33,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        await app.state.workflow_client.close()
+        # The aio DaprWorkflowClient of SDK 1.18.3 has no close(); its channel ends with
+        # the process.
         await asyncio.to_thread(host.stop)
 
 

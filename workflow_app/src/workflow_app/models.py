@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from invoice_shared.models import AggregatedInvoice, Contract, InvoiceId, InvoiceRequest
 from pydantic import BaseModel, Field
+
+from invoice_shared.models import AggregatedInvoice, Contract, InvoiceId, InvoiceRequest
 
 Stage = Literal["pending", "uploading", "splitting", "extracting", "aggregating", "completed"]
 RuntimeStatus = Literal[

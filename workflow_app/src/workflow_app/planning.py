@@ -23,4 +23,5 @@ def child_instance_id(parent_id: str, batch_number: int) -> str:
 
 
 def extraction_state_key(invoice_id: str, source_sha256: str, page_number: int) -> str:
-    return f"extraction||{invoice_id}||{source_sha256}||{page_number:05d}"
+    # Dapr reserves "||" in state keys for its own prefixes, so ':' separates the parts.
+    return f"extraction:{invoice_id}:{source_sha256}:{page_number:05d}"

@@ -9,10 +9,10 @@ from typing import Annotated
 import grpc
 from dapr.ext.workflow.aio import DaprWorkflowClient
 from fastapi import APIRouter, Depends, Path, Request, Response, status
+
 from invoice_shared.dapr_names import INVOICE_WORKFLOW
 from invoice_shared.models import AggregatedInvoice, ErrorBody, InvoiceRequest
 from invoice_shared.web import ServiceError, error_response
-
 from workflow_app.config import Settings, get_settings
 from workflow_app.models import InvoiceWorkflowInput, Progress, StartAccepted, WorkflowView
 

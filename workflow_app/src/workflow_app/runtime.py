@@ -8,8 +8,8 @@ import time
 
 import httpx
 from dapr.ext.workflow import WorkflowRuntime
-from invoice_shared.dapr_names import INVOICE_WORKFLOW, PAGE_BATCH_WORKFLOW
 
+from invoice_shared.dapr_names import INVOICE_WORKFLOW, PAGE_BATCH_WORKFLOW
 from workflow_app.activities import InvoiceActivities
 from workflow_app.config import Settings
 from workflow_app.sidecar import Sidecar

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import httpx
+
 from invoice_shared.dapr_names import STATE_STORE
 
 
@@ -61,14 +62,16 @@ class Sidecar:
         if ttl_seconds:
             item["metadata"] = {"ttlInSeconds": str(ttl_seconds)}
         response = self._http.post(f"/v1.0/state/{STATE_STORE}", json=[item])
-        response.raise_for_status()
+        if not response.is_success:
+            raise RuntimeError(f"saving {key} failed ({response.status_code}): {response.text}")
 
     def get_bulk_state(self, keys: list[str]) -> dict[str, Any]:
         """Values by key; keys with no stored value are left out."""
         response = self._http.post(
             f"/v1.0/state/{STATE_STORE}/bulk", json={"keys": keys, "parallelism": 16}
         )
-        response.raise_for_status()
+        if not response.is_success:
+            raise RuntimeError(f"bulk state read failed ({response.status_code}): {response.text}")
         return {item["key"]: item["data"] for item in response.json() if "data" in item}
 
     def metadata(self) -> dict[str, Any]:

@@ -10,7 +10,14 @@ from collections.abc import Generator
 from datetime import timedelta
 from typing import Any
 
-from dapr.ext.workflow import DaprWorkflowContext, RetryPolicy, when_all, when_any
+from dapr.ext.workflow import (
+    DaprWorkflowContext,
+    RetryPolicy,
+    TaskFailedError,
+    when_all,
+    when_any,
+)
+
 from invoice_shared.dapr_names import (
     AGGREGATE_ACTIVITY,
     EXTRACT_ACTIVITY,
@@ -18,7 +25,6 @@ from invoice_shared.dapr_names import (
     SPLIT_ACTIVITY,
     UPLOAD_ACTIVITY,
 )
-
 from workflow_app.models import (
     AggregateInput,
     ExtractionRef,
@@ -28,6 +34,7 @@ from workflow_app.models import (
     Stage,
 )
 from workflow_app.planning import child_instance_id, plan_batches
+from workflow_app.sidecar import NonRetryableError
 
 # Every activity and child call gets the same policy: 3 attempts, first retry after 1 s.
 # Input errors are raised as NonRetryableError by the activities and skip the retries.
@@ -118,10 +125,17 @@ def invoice_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, 
 def page_batch_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, Any, list[Json]]:
     """Extract a batch of pages in parallel; returns one ExtractionRef per page."""
     batch = PageBatchInput.model_validate(payload)
-    refs = yield when_all(
-        [
-            ctx.call_activity(EXTRACT_ACTIVITY, input=page, retry_policy=RETRY)
-            for page in batch.pages
-        ]
-    )
+    try:
+        refs = yield when_all(
+            [
+                ctx.call_activity(EXTRACT_ACTIVITY, input=page, retry_policy=RETRY)
+                for page in batch.pages
+            ]
+        )
+    except TaskFailedError as failure:
+        # A child fails with TaskFailedError, which the parent's policy would retry:
+        # pass an input error on as non-retryable so it is not retried three times more.
+        if failure.details.error_type == NonRetryableError.__name__:
+            raise NonRetryableError(failure.details.message) from None
+        raise
     return refs

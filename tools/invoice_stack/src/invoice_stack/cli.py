@@ -34,18 +34,19 @@ def _ready(api_url: str) -> bool:
         return False
 
 
-def cmd_up(_: argparse.Namespace) -> int:
+def cmd_up(args: argparse.Namespace) -> int:
     repo = find_repo()
     layout = default_layout(repo)
     state = read_state(layout.run_dir)
     if state is not None:
-        if _ready(_api_url_from_state(state)):
+        same_kind = bool(state.get("infra_only")) == args.infra_only
+        if same_kind and (args.infra_only or _ready(_api_url_from_state(state))):
             print(f"stack already running: {_api_url_from_state(state)}")
             return 0
         print("found a stale stack; stopping it first")
         stop_process_groups(state["pids"])
         Stack.state_path(layout.run_dir).unlink(missing_ok=True)
-    stack = Stack(layout, DEFAULT_PORTS)
+    stack = Stack(layout, DEFAULT_PORTS, infra_only=args.infra_only)
     started = time.monotonic()
     try:
         stack.start()
@@ -53,7 +54,8 @@ def cmd_up(_: argparse.Namespace) -> int:
         print(f"stack failed to start: {exc}", file=sys.stderr)
         return 1
     print(
-        f"stack up in {time.monotonic() - started:.1f} s: API {stack.api_url()}, "
+        f"stack up in {time.monotonic() - started:.1f} s: "
+        f"{'Redis, placement and scheduler' if args.infra_only else 'API ' + stack.api_url()}; "
         f"logs in {layout.log_dir}"
     )
     return 0
@@ -94,9 +96,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(prog="invoice_stack", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("up", help="start Redis, placement, scheduler, apps and sidecars")
+    up = sub.add_parser("up", help="start Redis, placement, scheduler, apps and sidecars")
+    up.add_argument("--infra-only", action="store_true", help="only Redis, placement, scheduler")
     sub.add_parser("down", help="stop everything `up` started")
     sub.add_parser("status", help="show whether the stack is up")
     demo = sub.add_parser("demo", help="process one invoice and print the result")

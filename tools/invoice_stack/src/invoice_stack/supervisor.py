@@ -66,10 +66,12 @@ class Stack:
         ports: StackPorts,
         app_env: dict[str, str] | None = None,
         start_timeout: float = 90.0,
+        infra_only: bool = False,
     ) -> None:
         self.layout = layout
         self.ports = ports
-        self.specs = build_processes(layout, ports, app_env)
+        self.infra_only = infra_only
+        self.specs = build_processes(layout, ports, app_env, infra_only)
         self.start_timeout = start_timeout
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
 
@@ -163,6 +165,7 @@ class Stack:
     def _write_state(self) -> None:
         state = {
             "pids": {name: proc.pid for name, proc in self.procs.items()},
+            "infra_only": self.infra_only,
             "ports": asdict(self.ports),
             "layout": {k: str(v) for k, v in asdict(self.layout).items()},
         }

@@ -13,7 +13,6 @@ from invoice_shared.dapr_names import (
     UPLOAD_APP_ID,
     WORKFLOW_APP_ID,
 )
-
 from invoice_stack.ports import StackPorts
 
 # app id -> ASGI app served by uvicorn
@@ -61,10 +60,15 @@ class StackLayout:
 
 
 def build_processes(
-    layout: StackLayout, ports: StackPorts, app_env: dict[str, str] | None = None
+    layout: StackLayout,
+    ports: StackPorts,
+    app_env: dict[str, str] | None = None,
+    infra_only: bool = False,
 ) -> list[ProcessSpec]:
-    """Redis, placement, scheduler, then each app followed by its sidecar."""
+    """Redis, placement, scheduler, then (unless `infra_only`) each app and its sidecar."""
     procs = [_redis(layout, ports), _placement(layout, ports), _scheduler(layout, ports)]
+    if infra_only:
+        return procs
     for app_id in (UPLOAD_APP_ID, SPLIT_APP_ID, EXTRACT_APP_ID, AGGREGATE_APP_ID, WORKFLOW_APP_ID):
         procs.append(_app(layout, ports, app_id, app_env or {}))
         procs.append(_sidecar(layout, ports, app_id))
@@ -142,7 +146,6 @@ def _app(
         "SOURCE_BASE_DIR": str(layout.source_dir),
         **extra_env,
     }
-    ready = "/readyz" if app_id == WORKFLOW_APP_ID else "/healthz"
     return ProcessSpec(
         name=app_id,
         argv=[
@@ -151,7 +154,7 @@ def _app(
             "--port", str(app.app),
             "--no-access-log",
         ],
-        health=Health(url=f"http://127.0.0.1:{app.app}{ready}"),
+        health=Health(url=f"http://127.0.0.1:{app.app}/healthz"),
         env=env,
     )  # fmt: skip
 
@@ -177,7 +180,15 @@ def _sidecar(layout: StackLayout, ports: StackPorts, app_id: str) -> ProcessSpec
             "--config", str(layout.repo / "config" / "config.yaml"),
             "--log-level", "info",
         ],
-        # /v1.0/healthz answers 204 once the sidecar reaches its app, too.
-        health=Health(url=f"http://127.0.0.1:{app.dapr_http}/v1.0/healthz"),
+        health=Health(url=_sidecar_ready_url(app_id, app.app, app.dapr_http)),
         env={"DAPR_HOST_IP": "127.0.0.1", "REDIS_HOST": f"127.0.0.1:{ports.redis}"},
     )  # fmt: skip
+
+
+def _sidecar_ready_url(app_id: str, app_port: int, dapr_http_port: int) -> str:
+    if app_id == WORKFLOW_APP_ID:
+        # The host is ready only once its worker stream is open on this sidecar and the
+        # sidecar is connected to placement: before that, starting a workflow can fail.
+        return f"http://127.0.0.1:{app_port}/readyz"
+    # /v1.0/healthz answers 204 once the sidecar is up and reaches its app.
+    return f"http://127.0.0.1:{dapr_http_port}/v1.0/healthz"

@@ -1,0 +1,77 @@
+"""The real stack for end-to-end tests: Redis, placement, scheduler, every service
+and every sidecar, on free loopback ports, owned by this session.
+
+Set E2E_REUSE_STACK=1 to run against a stack already started with `make up`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from invoice_stack.layout import dapr_bin_dir, find_repo
+from invoice_stack.ports import free_ports
+from invoice_stack.supervisor import Stack, ports_from_state, read_state
+from invoice_stack.topology import StackLayout
+
+TERMINAL = {"COMPLETED", "FAILED", "TERMINATED"}
+
+
+@dataclass
+class RunningStack:
+    api_url: str
+    source_dir: Path
+    stack: Stack | None  # None when reusing a stack this session did not start
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.api_url, timeout=15.0)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    repo = find_repo(Path(__file__).parent)
+    if os.environ.get("E2E_REUSE_STACK") == "1":
+        state = read_state(repo / ".run")
+        if state is None:
+            pytest.fail("E2E_REUSE_STACK=1 but no stack is running (make up)")
+        ports = ports_from_state(state)
+        yield RunningStack(
+            api_url=f"http://127.0.0.1:{ports.apps['workflow-app'].app}",
+            source_dir=Path(state["layout"]["source_dir"]),
+            stack=None,
+        )
+        return
+    run_dir = tmp_path_factory.mktemp("stack")
+    layout = StackLayout(
+        repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=run_dir, source_dir=run_dir / "source"
+    )
+    running = Stack(layout, free_ports())
+    running.start()
+    try:
+        yield RunningStack(running.api_url(), layout.source_dir, running)
+    finally:
+        running.stop()
+
+
+def wait_for_end(client: httpx.Client, instance_id: str, timeout: float = 180.0) -> dict:  # type: ignore[type-arg]
+    """Poll until the workflow is COMPLETED, FAILED or TERMINATED."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = client.get(f"/api/workflows/{instance_id}")
+        assert response.status_code == 200, response.text
+        view = response.json()
+        if view["status"] in TERMINAL:
+            return view
+        if time.monotonic() > deadline:
+            pytest.fail(f"{instance_id} still {view['status']} ({view['stage']}) after {timeout} s")
+        time.sleep(0.25)
+
+
+def unique_id(prefix: str) -> str:
+    return f"{prefix}-{time.time_ns()}"

@@ -1,0 +1,75 @@
+"""Generated invoices through the real stack, checked field by field against truth."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from invoice_gen import generate_invoice
+from invoice_shared.models import AggregatedInvoice
+
+from .conftest import RunningStack, unique_id, wait_for_end
+
+PAGE_COUNTS = [1, 2, 3, 7, 15]
+
+
+@pytest.fixture(scope="module")
+def processed(stack: RunningStack) -> dict[int, tuple[str, AggregatedInvoice, dict]]:  # type: ignore[type-arg]
+    """Start all invoices at once (they run concurrently), then collect the results."""
+    started: dict[int, tuple[str, AggregatedInvoice]] = {}
+    with stack.client() as client:
+        for pages in PAGE_COUNTS:
+            invoice_id = unique_id(f"E2E-{pages}p")
+            generated = generate_invoice(seed=1000 + pages, pages=pages, invoice_id=invoice_id)
+            (stack.source_dir / "e2e").mkdir(parents=True, exist_ok=True)
+            (stack.source_dir / "e2e" / f"{invoice_id}.pdf").write_bytes(generated.pdf)
+            response = client.post(
+                "/api/workflows/invoice",
+                json={"invoice_id": invoice_id, "pdf_path": f"e2e/{invoice_id}.pdf"},
+            )
+            assert response.status_code == 202, response.text
+            assert response.json()["status_url"] == f"/api/workflows/{invoice_id}"
+            started[pages] = (invoice_id, generated.truth)
+        return {
+            pages: (invoice_id, truth, wait_for_end(client, invoice_id))
+            for pages, (invoice_id, truth) in started.items()
+        }
+
+
+@pytest.mark.parametrize("pages", PAGE_COUNTS)
+def test_every_field_matches_the_ground_truth(processed, pages: int):  # type: ignore[no-untyped-def]
+    _, truth, view = processed[pages]
+    assert view["status"] == "COMPLETED", view["error"]
+    result = AggregatedInvoice.model_validate(view["result"])
+    expected = truth.model_dump(mode="json")
+    actual = result.model_dump(mode="json")
+    for field in expected:
+        if field == "line_items":
+            continue
+        assert actual[field] == expected[field], f"{field} differs on the {pages}-page invoice"
+    assert len(actual["line_items"]) == len(expected["line_items"])
+    for number, (got, want) in enumerate(
+        zip(actual["line_items"], expected["line_items"], strict=True)
+    ):
+        assert got == want, f"line item {number + 1} differs"
+    assert result.page_count == pages
+
+
+@pytest.mark.parametrize("pages", PAGE_COUNTS)
+def test_progress_reports_every_page_done(processed, pages: int):  # type: ignore[no-untyped-def]
+    _, _, view = processed[pages]
+    assert (view["stage"], view["pages_done"], view["pages_total"]) == ("completed", pages, pages)
+
+
+@pytest.mark.parametrize("pages", PAGE_COUNTS)
+def test_pages_beyond_two_went_through_child_workflows(stack: RunningStack, processed, pages: int):  # type: ignore[no-untyped-def]
+    invoice_id, _, _ = processed[pages]
+    expected_children = 0 if pages <= 2 else math.ceil(pages / 2)
+    with stack.client() as client:
+        for number in range(1, expected_children + 1):
+            child = client.get(f"/api/workflows/{invoice_id}:batch-{number:04d}")
+            assert child.status_code == 200, f"child {number} of {invoice_id} missing"
+            assert child.json()["status"] == "COMPLETED"
+        beyond = client.get(f"/api/workflows/{invoice_id}:batch-{expected_children + 1:04d}")
+        assert beyond.status_code == 404
