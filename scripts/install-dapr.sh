@@ -13,7 +13,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/versions.env"
 
 cache_root="${INVOICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/invoice-dapr}"
-bin_dir="$cache_root/dapr-${DAPR_RUNTIME_VERSION}-cli-${DAPR_CLI_VERSION}/bin"
+daprd_main="$here/../runtime/daprd/main.go"
+# The cache key covers both versions and our daprd main, so editing it rebuilds daprd.
+main_sum="$(sha256sum "$daprd_main" | cut -c1-12)"
+bin_dir="$cache_root/dapr-${DAPR_RUNTIME_VERSION}-${main_sum}-cli-${DAPR_CLI_VERSION}/bin"
 log() { echo "[install-dapr] $*" >&2; }
 
 version_of() { "$1" --version 2>/dev/null | head -n1 | tr -d '[:space:]' || true; }
@@ -37,6 +40,8 @@ slim="$HOME/.dapr/bin"
 if ! have_runtime "$bin_dir" && have_runtime "$slim"; then
   log "using the dapr init runtime in $slim ($(version_of "$slim/daprd"))"
   for b in daprd placement scheduler; do ln -sf "$slim/$b" "$bin_dir/$b"; done
+  # A stock daprd has no SQLite resolver: stacks fall back to mDNS (one per machine).
+  echo "mdns" > "$bin_dir/.name-resolvers"
 fi
 if [[ ! -x "$bin_dir/dapr" ]] && command -v dapr >/dev/null; then
   log "using the dapr CLI at $(command -v dapr)"
@@ -55,7 +60,7 @@ export CGO_ENABLED=0 GOFLAGS=-mod=mod
 build_from_proxy() {
   local module="$1" version="$2" out="$3" ldflags="$4" tags="$5"; shift 5
   local work="$cache_root/build-$(basename "$module")-$version"
-  mkdir -p "$work" && cd "$work"
+  mkdir -p "$work" "$out" && cd "$work"
   [[ -f go.mod ]] || go mod init "invoice-build/$(basename "$module")" >/dev/null 2>&1
   local info mod dir
   info="$(go mod download -json "$module@v$version")"
@@ -98,19 +103,23 @@ if ! have_runtime "$bin_dir"; then
   ld+=" -X github.com/dapr/dapr/pkg/buildinfo.gitcommit=@COMMIT@ -X github.com/dapr/kit/logger.DaprVersion=$v"
   build_from_proxy github.com/dapr/dapr "$v" "$bin_dir" "$ld" "" \
     github.com/dapr/dapr/cmd/placement:placement github.com/dapr/dapr/cmd/scheduler:scheduler
-  # daprd panics at start without a components tag; stablecomponents has Redis and mDNS.
-  build_from_proxy github.com/dapr/dapr "$v" "$bin_dir" "$ld" stablecomponents \
-    github.com/dapr/dapr/cmd/daprd:daprd
+  # daprd: upstream's app.Run() from our own small main (runtime/daprd/main.go) that adds
+  # the SQLite name resolver; stablecomponents brings Redis, mDNS and the rest.
+  mkdir -p "$cache_root/build-dapr-$v/daprd" && cp "$daprd_main" "$cache_root/build-dapr-$v/daprd/main.go"
+  build_from_proxy github.com/dapr/dapr "$v" "$bin_dir" "$ld" stablecomponents ./daprd:daprd
+  echo "mdns sqlite" > "$bin_dir/.name-resolvers"
 fi
-if [[ ! -x "$bin_dir/dapr" ]]; then
+cli_dir="$cache_root/cli-${DAPR_CLI_VERSION}"
+if [[ ! -x "$bin_dir/dapr" && ! -x "$cli_dir/dapr" ]]; then
   log "building the dapr CLI $DAPR_CLI_VERSION from the Go module proxy"
   v="$DAPR_CLI_VERSION"
   ld="-s -w -X main.version=$v -X main.apiVersion=1.0"
   ld+=" -X github.com/dapr/cli/pkg/standalone.gitcommit=@COMMIT@ -X github.com/dapr/cli/pkg/standalone.gitversion=v$v"
   # The CLI's main package sits at its module root; we name the binary `dapr`.
   EXTRA_REQUIRES="${DAPR_CLI_EXTRA_REQUIRES:-}" \
-    build_from_proxy github.com/dapr/cli "$v" "$bin_dir" "$ld" "" github.com/dapr/cli:dapr
+    build_from_proxy github.com/dapr/cli "$v" "$cli_dir" "$ld" "" github.com/dapr/cli:dapr
 fi
+[[ -x "$bin_dir/dapr" ]] || ln -sf "$cli_dir/dapr" "$bin_dir/dapr"
 
 have_runtime "$bin_dir" && [[ -x "$bin_dir/dapr" ]] || { log "$bin_dir is incomplete after the build"; exit 1; }
 log "Dapr binaries ready in $bin_dir ($(( $(date +%s) - start )) s)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from .conftest import RunningStack, unique_id, wait_for_end
+from .helpers import RunningStack, unique_id, wait_for_end
 
 
 def test_a_file_that_is_not_a_pdf_fails_the_workflow_clearly(stack: RunningStack):

@@ -9,7 +9,7 @@ import pytest
 from invoice_gen import generate_invoice
 from invoice_shared.models import AggregatedInvoice
 
-from .conftest import RunningStack, unique_id, wait_for_end
+from .helpers import RunningStack, unique_id, wait_for_end
 
 PAGE_COUNTS = [1, 2, 3, 7, 15]
 
@@ -71,5 +71,6 @@ def test_pages_beyond_two_went_through_child_workflows(stack: RunningStack, proc
             child = client.get(f"/api/workflows/{invoice_id}:batch-{number:04d}")
             assert child.status_code == 200, f"child {number} of {invoice_id} missing"
             assert child.json()["status"] == "COMPLETED"
+            assert child.json()["workflow_name"] == "page_batch_workflow"
         beyond = client.get(f"/api/workflows/{invoice_id}:batch-{expected_children + 1:04d}")
         assert beyond.status_code == 404

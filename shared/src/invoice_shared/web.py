@@ -46,6 +46,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
         return error_response(exc.status_code, exc.error, exc.message)
 
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        logging.getLogger(app.title).exception("unhandled error")
+        return error_response(500, "internal_error", f"{type(exc).__name__}: {exc}")
+
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         return error_response(422, "invalid_request", _describe_validation(exc))

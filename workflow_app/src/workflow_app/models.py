@@ -66,9 +66,13 @@ class WorkflowView(BaseModel):
     """One workflow instance as the REST API shows it."""
 
     instance_id: str
+    workflow_name: str = Field(examples=["invoice_workflow"])
     status: RuntimeStatus = Field(description="Dapr's runtime status name.")
     stage: Stage | None = Field(description="Last stage the workflow reported.")
     pages_done: int
     pages_total: int | None
-    result: AggregatedInvoice | None = Field(description="The invoice, once COMPLETED.")
+    result: AggregatedInvoice | list[ExtractionRef] | None = Field(
+        description="Once COMPLETED: the invoice for invoice_workflow, the page references "
+        "for a page_batch_workflow child."
+    )
     error: str | None = Field(description="Why the workflow FAILED, if it did.")

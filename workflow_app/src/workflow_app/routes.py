@@ -9,14 +9,22 @@ from typing import Annotated
 import grpc
 from dapr.ext.workflow.aio import DaprWorkflowClient
 from fastapi import APIRouter, Depends, Path, Request, Response, status
+from pydantic import TypeAdapter
 
 from invoice_shared.dapr_names import INVOICE_WORKFLOW
 from invoice_shared.models import AggregatedInvoice, ErrorBody, InvoiceRequest
 from invoice_shared.web import ServiceError, error_response
 from workflow_app.config import Settings, get_settings
-from workflow_app.models import InvoiceWorkflowInput, Progress, StartAccepted, WorkflowView
+from workflow_app.models import (
+    ExtractionRef,
+    InvoiceWorkflowInput,
+    Progress,
+    StartAccepted,
+    WorkflowView,
+)
 
 router = APIRouter(prefix="/api/workflows", tags=["workflows"])
+_refs = TypeAdapter(list[ExtractionRef])
 
 InstanceId = Annotated[str, Path(min_length=1, max_length=200, examples=["INV-2025-001"])]
 
@@ -55,7 +63,7 @@ async def start_invoice(
     # The runtime's id-reuse policy is a no-op, and it would recreate a finished
     # instance: check first, under a lock so two racing starts cannot both pass.
     async with lock:
-        if await client.get_workflow_state(instance_id, fetch_payloads=False) is not None:
+        if await read_state(client, instance_id, fetch_payloads=False) is not None:
             raise _already_exists(instance_id)
         try:
             await client.schedule_new_workflow(
@@ -86,21 +94,51 @@ def _already_exists(instance_id: str) -> ServiceError:
 async def get_workflow(
     instance_id: InstanceId, client: Annotated[DaprWorkflowClient, Depends(get_client)]
 ) -> WorkflowView:
-    state = await client.get_workflow_state(instance_id, fetch_payloads=True)
+    state = await read_state(client, instance_id)
     if state is None:
         raise ServiceError(404, "not_found", f"no workflow instance with id {instance_id!r}")
     return view_of(instance_id, state)
 
 
+# Codes a read of workflow state can fail with while the instance is mid-step (with Redis,
+# the runtime may read an instance's metadata before the keys it names are written) or
+# while the sidecar restarts; both pass within moments.
+_TRANSIENT = {grpc.StatusCode.UNKNOWN, grpc.StatusCode.UNAVAILABLE}
+_READ_ATTEMPTS = 6
+
+
+async def read_state(client: DaprWorkflowClient, instance_id: str, fetch_payloads: bool = True):  # type: ignore[no-untyped-def]
+    """get_workflow_state, retried briefly on transient errors; 503 if they persist."""
+    for attempt in range(_READ_ATTEMPTS):
+        try:
+            return await client.get_workflow_state(instance_id, fetch_payloads=fetch_payloads)
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() not in _TRANSIENT:
+                raise
+            if attempt == _READ_ATTEMPTS - 1:
+                raise ServiceError(
+                    503,
+                    "state_unavailable",
+                    f"the state of {instance_id!r} could not be read just now; retry "
+                    f"({exc.code().name}: {exc.details()})",
+                ) from exc
+            await asyncio.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
 def view_of(instance_id: str, state) -> WorkflowView:  # type: ignore[no-untyped-def]
     status_name = state.runtime_status.name
     progress = _progress(state.serialized_custom_status)
-    result = None
+    result: AggregatedInvoice | list[ExtractionRef] | None = None
     if status_name == "COMPLETED" and state.serialized_output:
-        result = AggregatedInvoice.model_validate_json(state.serialized_output)
+        if state.name == INVOICE_WORKFLOW:
+            result = AggregatedInvoice.model_validate_json(state.serialized_output)
+        else:
+            result = _refs.validate_json(state.serialized_output)
     failure = state.failure_details
     return WorkflowView(
         instance_id=instance_id,
+        workflow_name=state.name,
         status=status_name,
         stage=progress.stage if progress else None,
         pages_done=progress.pages_done if progress else 0,

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 
+from invoice_stack.dapr_config import supports_sqlite_resolver, write_stack_config
 from invoice_stack.ports import AppPorts, StackPorts
 from invoice_stack.topology import Health, ProcessSpec, StackLayout, build_processes
 
@@ -85,6 +86,11 @@ class Stack:
             self.layout.run_dir / "redis",
         ):
             directory.mkdir(parents=True, exist_ok=True)
+        write_stack_config(
+            self.layout.repo / "config" / "config.yaml",
+            self.layout.run_dir,
+            supports_sqlite_resolver(self.layout.bin_dir),
+        )
         try:
             with httpx.Client() as client:
                 for spec in self.specs:
@@ -97,10 +103,11 @@ class Stack:
             raise
         self._write_state()
 
-    def _spawn(self, spec: ProcessSpec) -> None:
+    def _spawn(self, spec: ProcessSpec, append: bool = False) -> None:
         log_path = self.log_path(spec.name)
         env = {**os.environ, **spec.env}
-        with log_path.open("ab") as log_file:
+        # A fresh log per start of the stack; a restarted process appends to its own.
+        with log_path.open("ab" if append else "wb") as log_file:
             self.procs[spec.name] = subprocess.Popen(
                 spec.argv,
                 cwd=self.layout.run_dir,
@@ -151,7 +158,7 @@ class Stack:
 
     def restart(self, name: str) -> None:
         spec = next(s for s in self.specs if s.name == name)
-        self._spawn(spec)
+        self._spawn(spec, append=True)
         with httpx.Client() as client:
             self._wait_healthy(spec, client)
         self._write_state()

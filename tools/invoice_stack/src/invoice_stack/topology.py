@@ -58,6 +58,11 @@ class StackLayout:
     def log_dir(self) -> Path:
         return self.run_dir / "logs"
 
+    @property
+    def dapr_config(self) -> Path:
+        """Written by the supervisor before start (see dapr_config.py)."""
+        return self.run_dir / "dapr-config.yaml"
+
 
 def build_processes(
     layout: StackLayout,
@@ -177,7 +182,7 @@ def _sidecar(layout: StackLayout, ports: StackPorts, app_id: str) -> ProcessSpec
             "--placement-host-address", f"127.0.0.1:{ports.placement}",
             "--scheduler-host-address", f"127.0.0.1:{ports.scheduler}",
             "--resources-path", str(layout.repo / "components"),
-            "--config", str(layout.repo / "config" / "config.yaml"),
+            "--config", str(layout.dapr_config),
             "--log-level", "info",
         ],
         health=Health(url=_sidecar_ready_url(app_id, app.app, app.dapr_http)),

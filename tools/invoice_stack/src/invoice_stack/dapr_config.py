@@ -1,0 +1,31 @@
+"""The Dapr configuration one stack's sidecars run with.
+
+`config/config.yaml` is the configuration users see and `dapr run -f` uses. A stack
+started by our supervisor runs with a copy that resolves app ids through a SQLite file
+of its own, so two stacks on one machine never reach each other's apps (mDNS, the
+default, is machine-wide). Stock `dapr init` binaries lack that resolver; with them the
+copy keeps mDNS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+
+def supports_sqlite_resolver(bin_dir: Path) -> bool:
+    marker = bin_dir / ".name-resolvers"
+    return marker.exists() and "sqlite" in marker.read_text().split()
+
+
+def write_stack_config(base: Path, run_dir: Path, sqlite_resolver: bool) -> Path:
+    config = yaml.safe_load(base.read_text())
+    if sqlite_resolver:
+        config.setdefault("spec", {})["nameResolution"] = {
+            "component": "sqlite",
+            "configuration": {"connectionString": str(run_dir / "name-resolution.db")},
+        }
+    target = run_dir / "dapr-config.yaml"
+    target.write_text(yaml.safe_dump(config, sort_keys=False))
+    return target
