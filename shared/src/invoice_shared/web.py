@@ -68,6 +68,8 @@ def configure_logging() -> None:
         level=os.environ.get("LOG_LEVEL", "INFO").upper(),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    # One INFO line per HTTP call made is noise at our call rates.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def create_service_app(title: str, router: APIRouter) -> FastAPI:

@@ -17,7 +17,7 @@ from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from invoice_shared.web import add_health_route, configure_logging, install_error_handlers
 from workflow_app.config import get_settings
 from workflow_app.routes import router
-from workflow_app.runtime import WorkflowHost
+from workflow_app.runtime import WorkflowHost, sdk_logger_options
 
 
 @asynccontextmanager
@@ -27,7 +27,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     host.start_in_background()
     app.state.host = host
     app.state.workflow_client = DaprWorkflowClient(
-        host=settings.dapr_host, port=str(settings.dapr_grpc_port)
+        host=settings.dapr_host,
+        port=str(settings.dapr_grpc_port),
+        logger_options=sdk_logger_options(),
     )
     app.state.start_lock = asyncio.Lock()
     try:

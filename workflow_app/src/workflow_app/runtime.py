@@ -8,6 +8,7 @@ import time
 
 import httpx
 from dapr.ext.workflow import WorkflowRuntime
+from dapr.ext.workflow.logger import LoggerOptions
 
 from invoice_shared.dapr_names import INVOICE_WORKFLOW, PAGE_BATCH_WORKFLOW
 from workflow_app.activities import InvoiceActivities
@@ -16,6 +17,12 @@ from workflow_app.sidecar import Sidecar
 from workflow_app.workflows import invoice_workflow, page_batch_workflow
 
 log = logging.getLogger(__name__)
+
+
+def sdk_logger_options() -> LoggerOptions:
+    """The SDK adds its own stream handler unless given one; with a NullHandler its
+    records reach the root logger once, in our format, instead of twice."""
+    return LoggerOptions(log_handler=logging.NullHandler())
 
 
 class WorkflowHost:
@@ -32,6 +39,7 @@ class WorkflowHost:
         self.runtime = WorkflowRuntime(
             host=settings.dapr_host,
             port=str(settings.dapr_grpc_port),
+            logger_options=sdk_logger_options(),
             maximum_thread_pool_workers=settings.activity_workers,
         )
         self.runtime.register_workflow(invoice_workflow, name=INVOICE_WORKFLOW)

@@ -24,7 +24,12 @@ class NonRetryableError(Exception):
 
 class Sidecar:
     def __init__(
-        self, host: str, http_port: int, timeout: float, api_token: str | None = None
+        self,
+        host: str,
+        http_port: int,
+        timeout: float,
+        api_token: str | None = None,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         headers = {"dapr-api-token": api_token} if api_token else {}
         # One pooled client for all activity threads: connection reuse to the sidecar.
@@ -33,6 +38,7 @@ class Sidecar:
             timeout=httpx.Timeout(timeout, connect=5.0),
             headers=headers,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
+            transport=transport,
         )
 
     def close(self) -> None:

@@ -1,0 +1,55 @@
+"""The upload service's file-access boundary and PDF check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from invoice_shared.web import ServiceError
+from upload_service.sources import ensure_pdf, resolve_source_path
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    root = tmp_path / "source"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "a.pdf").write_bytes(b"%PDF-1.7 ...")
+    (tmp_path / "secret.pdf").write_bytes(b"%PDF-1.7 secret")
+    return root
+
+
+def test_a_relative_path_inside_the_base_resolves(base: Path):
+    assert resolve_source_path(base, "sub/a.pdf") == (base / "sub" / "a.pdf").resolve()
+
+
+@pytest.mark.parametrize("path", ["../secret.pdf", "sub/../../secret.pdf", "/etc/passwd", ""])
+def test_paths_leading_outside_the_base_are_refused(base: Path, path: str):
+    with pytest.raises(ServiceError) as raised:
+        resolve_source_path(base, path)
+    assert raised.value.status_code == 422
+
+
+def test_a_symlink_pointing_outside_the_base_is_refused(base: Path):
+    (base / "link.pdf").symlink_to(base.parent / "secret.pdf")
+    with pytest.raises(ServiceError, match="outside the source directory"):
+        resolve_source_path(base, "link.pdf")
+
+
+def test_a_missing_file_is_404(base: Path):
+    with pytest.raises(ServiceError) as raised:
+        resolve_source_path(base, "sub/none.pdf")
+    assert raised.value.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("data", "error"), [(b"", "empty_file"), (b"hello", "not_a_pdf"), (b"\x89PNG....", "not_a_pdf")]
+)
+def test_non_pdf_content_is_refused(data: bytes, error: str):
+    with pytest.raises(ServiceError) as raised:
+        ensure_pdf(data)
+    assert raised.value.error == error
+
+
+def test_a_pdf_header_after_some_junk_is_accepted():
+    ensure_pdf(b"\n\n junk %PDF-1.4\n...")
