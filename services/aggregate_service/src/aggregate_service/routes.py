@@ -1,9 +1,9 @@
 """POST /aggregate: merge the pages of one invoice into the final result."""
 
 from fastapi import APIRouter
-from invoice_shared.models import AggregatedInvoice, AggregateRequest, ErrorBody
 
 from aggregate_service.merge import aggregate as merge_pages
+from invoice_shared.models import AggregatedInvoice, AggregateRequest, ErrorBody
 
 router = APIRouter()
 

@@ -3,13 +3,13 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from invoice_shared.artifacts import ArtifactKeyError, ArtifactStore
-from invoice_shared.models import ErrorBody, PageExtraction, PageMetadata
-from invoice_shared.web import ServiceError
 
 from extract_service.config import Settings, get_settings
 from extract_service.fields import parse_page
 from extract_service.pdf_text import page_text
+from invoice_shared.artifacts import ArtifactKeyError, ArtifactStore
+from invoice_shared.models import ErrorBody, PageExtraction, PageMetadata
+from invoice_shared.web import ServiceError
 
 router = APIRouter()
 
@@ -28,15 +28,13 @@ def extract(
         raise ServiceError(422, "invalid_key", str(exc)) from exc
     except FileNotFoundError as exc:
         raise ServiceError(404, "page_not_found", f"no stored page at {page.blob_key}") from exc
-    warnings: list[str] = []
-    text = page_text(data) if page.has_text_layer else ""
-    if not page.has_text_layer:
-        warnings.append("page has no text layer (scanned image?); OCR is not configured")
-    parsed = parse_page(text)
+    # A page without fonts has no text to find (a scan: OCR is not configured); the
+    # parser reports an empty page with a warning.
+    parsed = parse_page(page_text(data) if page.has_text_layer else "")
     return PageExtraction(
         invoice_id=page.invoice_id,
         page_number=page.page_number,
         **parsed.fields.model_dump(),
         line_items=parsed.line_items,
-        warnings=[*warnings, *parsed.warnings],
+        warnings=parsed.warnings,
     )

@@ -6,9 +6,10 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from invoice_shared.web import ServiceError
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
+
+from invoice_shared.web import ServiceError
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,10 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+
 from invoice_shared.artifacts import ArtifactKeyError, ArtifactStore, page_key
 from invoice_shared.models import ErrorBody, PageMetadata, SplitResult, UploadResult
 from invoice_shared.web import ServiceError
-
 from split_service.config import Settings, get_settings
 from split_service.pdf_split import open_pdf, split_pages
 

@@ -3,9 +3,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+
 from invoice_shared.artifacts import ArtifactStore, blob_key, sha256_hex
 from invoice_shared.models import ErrorBody, InvoiceRequest, UploadResult
-
 from upload_service.config import Settings, get_settings
 from upload_service.sources import download, ensure_pdf, read_path, resolve_source_path
 

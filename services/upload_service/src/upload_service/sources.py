@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 import httpx
+
 from invoice_shared.web import ServiceError
 
 # The PDF header may sit anywhere in the first 1024 bytes (ISO 32000-1, 7.5.2).

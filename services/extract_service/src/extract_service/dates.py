@@ -1,0 +1,116 @@
+"""Dates in the shapes invoices use, with a stated rule for day/month ambiguity.
+
+Recognised: 2025-03-14, 14/03/2025, 03/14/2025, 14-03-2025, 14.03.2025,
+March 14, 2025, Mar 14 2025, 14 March 2025, 14 Mar 2025 (two-digit years too).
+
+A numeric date a/b/yyyy is resolved by, in order:
+1. the numbers themselves: a part above 12 can only be the day;
+2. dotted dates (14.03.2025) are day-first, as everywhere that writes them;
+3. the caller's page-level hint (see `fields.date_order_hint`);
+4. otherwise day-first, flagged as ambiguous so the caller can warn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+DateOrder = Literal["dmy", "mdy"]
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+    r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+
+_ISO = re.compile(r"(?<!\d)(?P<year>\d{4})-(?P<a>\d{1,2})-(?P<b>\d{1,2})(?!\d)")
+_NUMERIC = re.compile(
+    r"(?<![\d.,])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d])"
+)
+_DAY_MONTH = re.compile(rf"(?<!\w){_DAY}\.?\s+{_MONTH},?\s+{_YEAR}(?!\d)", re.IGNORECASE)
+_MONTH_DAY = re.compile(rf"(?<!\w){_MONTH}\s+{_DAY},?\s+{_YEAR}(?!\d)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    """A date read from text; `ambiguous` when day and month could be swapped."""
+
+    value: dt.date
+    text: str
+    ambiguous: bool
+
+
+def _make(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    # Two-digit years on invoices are this century's.
+    return year + 2000 if year < 100 else year
+
+
+def _numeric(match: re.Match[str], hint: DateOrder | None) -> FoundDate | None:
+    a, b, year = int(match["a"]), int(match["b"]), _year(match["year"])
+    ambiguous = False
+    if a > 12 >= b:
+        order: DateOrder = "dmy"
+    elif b > 12 >= a:
+        order = "mdy"
+    elif match["sep"] == ".":
+        order = "dmy"
+    elif a == b:
+        order = "dmy"  # 05/05/2025 reads the same either way
+    elif hint is not None:
+        order = hint
+    else:
+        order, ambiguous = "dmy", True
+    day, month = (a, b) if order == "dmy" else (b, a)
+    value = _make(year, month, day)
+    return FoundDate(value, match.group(), ambiguous) if value else None
+
+
+def find_date(text: str, hint: DateOrder | None = None) -> FoundDate | None:
+    """The first date in `text`, resolving day/month order with `hint` if needed."""
+    found: list[tuple[int, FoundDate]] = []
+    if match := _ISO.search(text):
+        value = _make(int(match["year"]), int(match["a"]), int(match["b"]))
+        if value:
+            found.append((match.start(), FoundDate(value, match.group(), False)))
+    if (match := _NUMERIC.search(text)) and (numeric := _numeric(match, hint)):
+        found.append((match.start(), numeric))
+    for pattern in (_DAY_MONTH, _MONTH_DAY):
+        if match := pattern.search(text):
+            month = _MONTHS[match["month"][:3].lower()]
+            value = _make(int(match["year"]), month, int(match["day"]))
+            if value:
+                found.append((match.start(), FoundDate(value, match.group(), False)))
+    return min(found, key=lambda pair: pair[0])[1] if found else None
+
+
+def numeric_order_on_page(text: str) -> DateOrder | None:
+    """The order the page's slashed or dashed dates settle among themselves.
+
+    One date such as 25/03/2025 shows the page writes day-first, so 04/05/2025 on
+    the same page is the 4th of May. Conflicting evidence gives no answer.
+    """
+    orders = set()
+    for match in _NUMERIC.finditer(text):
+        if match["sep"] == ".":
+            continue
+        a, b = int(match["a"]), int(match["b"])
+        if a > 12 >= b:
+            orders.add("dmy")
+        elif b > 12 >= a:
+            orders.add("mdy")
+    return orders.pop() if len(orders) == 1 else None

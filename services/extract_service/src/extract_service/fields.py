@@ -1,0 +1,288 @@
+"""Template-free field extraction from one page of invoice text.
+
+`parse_page(text)` reads the layout text of one page (see `pdf_text.page_text`) and
+returns what that page says. It knows label synonyms, number and date shapes and
+that line items multiply out; it knows nothing about particular vendors' layouts.
+
+Order of work on a page:
+1. page-level hints: decimal mark, currency, day/month order of numeric dates;
+2. the line-item table (a heading row, then rows whose numbers multiply out);
+3. labelled fields, with the value inline ("Date: 14/03/2025"), to the right of the
+   label, or printed below it (header tables, "Bill To" blocks);
+4. the vendor, when no "From"/"Vendor" label names it: the first company-like text
+   at the top of the page, above the customer block and the table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from extract_service.currency import ISO_CODES, currency_in, detect_currency
+from extract_service.dates import DateOrder, FoundDate, find_date, numeric_order_on_page
+from extract_service.labels import MONEY_FIELDS, NAME_FIELDS, LabelMatch, match_label
+from extract_service.line_items import heading_roles, looks_like_item_row, parse_item_row
+from extract_service.numbers import detect_decimal_mark, parse_money
+from extract_service.segments import Segment, page_rows
+from invoice_shared.models import InvoiceFields, LineItem, PageExtraction
+
+NO_TEXT_WARNING = "The page has no extractable text (it may be a scanned image)."
+
+# How far (in text columns) a value may sit from its label. Names get more room
+# because a bold, larger name shifts in layout text relative to its small label.
+_NAME_REACH = 25
+_VALUE_REACH = 3
+_ROWS_BELOW = 3
+
+_INVOICE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/._]*")
+_TITLE = re.compile(
+    r"(?:(?:tax|sales|commercial|proforma|pro-forma|vat)\s+)?(?:invoice|bill|receipt)",
+    re.IGNORECASE,
+)
+_COMPANY_SUFFIX = re.compile(
+    r"(?:^|\s)(?:ltd|limited|llc|llp|lp|inc|incorporated|corp|corporation|co|company|gmbh|ag|"
+    r"s\.?a|sarl|sas|b\.?v|n\.?v|ab|oy|as|a/s|plc|pty|k\.?k|s\.?r\.?l|s\.?p\.?a|group|"
+    r"holdings)\.?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    """What one page says: header and totals fields, its line items, and warnings."""
+
+    fields: InvoiceFields
+    line_items: list[LineItem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_extraction(self, invoice_id: str, page_number: int) -> PageExtraction:
+        """The contract form of this page, for the aggregation step."""
+        return PageExtraction(
+            invoice_id=invoice_id,
+            page_number=page_number,
+            line_items=self.line_items,
+            warnings=self.warnings,
+            **self.fields.model_dump(),
+        )
+
+
+def date_order_hint(text: str, currency: str | None, mark: str | None) -> DateOrder | None:
+    """How to read a numeric date whose day and month are both 12 or less.
+
+    Evidence, strongest first: another numeric date on the page that is unambiguous;
+    the currency (US-dollar invoices follow the US month-first habit, other
+    currencies the day-first habit of most of the world); a decimal comma, which
+    goes with day-first dates. None when the page gives no evidence.
+    """
+    if order := numeric_order_on_page(text):
+        return order
+    if currency is not None:
+        return "mdy" if currency == "USD" else "dmy"
+    return "dmy" if mark == "," else None
+
+
+def parse_page(text: str) -> ParsedPage:
+    """Extract fields, line items and warnings from one page's layout text."""
+    if not text.strip():
+        return ParsedPage(fields=InvoiceFields(), warnings=[NO_TEXT_WARNING])
+    return _PageParser(text).parse()
+
+
+class _PageParser:
+    """State for reading one page; use `parse()` once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.rows = page_rows(text)
+        self.mark = detect_decimal_mark(text)
+        self.currency = detect_currency(text)
+        self.date_hint = date_order_hint(text, self.currency, self.mark)
+        self.values: dict[str, Any] = {}
+        self.warnings: list[str] = []
+        self.items: list[LineItem] = []
+        self.table_rows: set[int] = set()  # heading and item rows: never labels or values
+        self.labels: dict[tuple[int, int], LabelMatch] = {}
+        self.used: set[tuple[int, int]] = set()
+        self.customer_row: int | None = None
+
+    def parse(self) -> ParsedPage:
+        self._read_table()
+        self._read_labels()
+        if "vendor_name" not in self.values:
+            self.values["vendor_name"] = self._vendor_from_top()
+        currency = self.values.pop("currency", None) or self.currency
+        return ParsedPage(
+            fields=InvoiceFields(currency=currency, **self.values),
+            line_items=self.items,
+            warnings=self.warnings,
+        )
+
+    # -- line items ------------------------------------------------------------------
+
+    def _read_table(self) -> None:
+        heading, roles = None, None
+        for index, row in enumerate(self.rows):
+            if roles := heading_roles([segment.text for segment in row]):
+                heading = index
+                break
+        start = 0 if heading is None else heading + 1
+        if heading is not None:
+            self.table_rows.add(heading)
+        for index in range(start, len(self.rows)):
+            cells = [segment.text for segment in self.rows[index]]
+            item = parse_item_row(cells, roles, self.mark)
+            if item is not None:
+                self.items.append(item)
+                self.table_rows.add(index)
+                continue
+            if heading is not None and self._has_money_label(index):
+                break  # the totals block ends the table
+            if heading is not None and looks_like_item_row(cells, self.mark):
+                shown = "  ".join(cells)
+                self.warnings.append(
+                    f"Skipped a table row whose quantity, price and amount do not "
+                    f"multiply out: {shown!r}."
+                )
+
+    def _has_money_label(self, row: int) -> bool:
+        return any(
+            (match := match_label(segment.text)) is not None and match.field in MONEY_FIELDS
+            for segment in self.rows[row]
+        )
+
+    # -- labelled fields -------------------------------------------------------------
+
+    def _read_labels(self) -> None:
+        for index, row in enumerate(self.rows):
+            if index in self.table_rows:
+                continue
+            for segment in row:
+                if (match := match_label(segment.text)) is not None:
+                    self.labels[(segment.row, segment.col)] = match
+        for (row, col), match in self.labels.items():
+            self.used.add((row, col))
+            if match.field in ("customer_name", "ship_to") and self.customer_row is None:
+                self.customer_row = row
+            if match.field in self.values or match.field in ("ship_to", "other"):
+                continue
+            found = self._labelled_value(self.rows[row][col], match)
+            if found is not None:
+                value, source = found
+                self.values[match.field] = value
+                if source is not None:
+                    self.used.add((source.row, source.col))
+
+    def _labelled_value(
+        self, label: Segment, match: LabelMatch
+    ) -> tuple[Any, Segment | None] | None:
+        kind = match.field
+        parse = self._parser_for(kind)
+        candidates: list[tuple[str, Segment | None]] = []
+        if match.rest and (match.colon or kind not in NAME_FIELDS):
+            candidates.append((match.rest, None))
+        right, below = self._right_of(label), self._below(label)
+        if kind in NAME_FIELDS:
+            if right is not None and right.start - label.end > _NAME_REACH:
+                right = None
+            neighbours = [below, right]
+        elif kind in MONEY_FIELDS:
+            neighbours = [right]
+        else:
+            neighbours = [right, below]
+        candidates += [(segment.text, segment) for segment in neighbours if segment is not None]
+        for text, source in candidates:
+            value = parse(text)
+            if value is not None:
+                return value, source
+        return None
+
+    def _right_of(self, label: Segment) -> Segment | None:
+        row = self.rows[label.row]
+        if label.col + 1 >= len(row) or (label.row, label.col + 1) in self.labels:
+            return None
+        return row[label.col + 1]
+
+    def _below(self, label: Segment) -> Segment | None:
+        """The nearest segment printed under `label` within a few rows."""
+        reach = _NAME_REACH if self.labels[(label.row, label.col)].field in NAME_FIELDS else 0
+        reach = max(reach, _VALUE_REACH)
+        for index in range(label.row + 1, min(label.row + 1 + _ROWS_BELOW, len(self.rows))):
+            if index in self.table_rows:
+                return None
+            nearest = min(self.rows[index], key=label.gap_to)
+            if label.gap_to(nearest) <= reach:
+                return None if (nearest.row, nearest.col) in self.labels else nearest
+        return None
+
+    def _parser_for(self, kind: str) -> Callable[[str], Any]:
+        if kind in MONEY_FIELDS:
+            return lambda text: parse_money(text, self.mark)
+        if kind in ("invoice_date", "due_date"):
+            return self._date
+        if kind == "invoice_number":
+            return _invoice_number
+        if kind == "currency":
+            return _currency
+        return _name
+
+    def _date(self, text: str) -> Any:
+        found: FoundDate | None = find_date(text, self.date_hint)
+        if found is None:
+            return None
+        if found.ambiguous:
+            self.warnings.append(
+                f"The date {found.text!r} could be day-first or month-first and nothing "
+                f"on the page settles it; read it day-first as {found.value.isoformat()}."
+            )
+        return found.value
+
+    # -- vendor by position ----------------------------------------------------------
+
+    def _vendor_from_top(self) -> str | None:
+        """The first company-like text above the customer block and the table."""
+        stops = [
+            row
+            for row in (self.customer_row, min(self.table_rows, default=None))
+            if row is not None
+        ]
+        end = min(stops, default=len(self.rows))
+        candidates = [
+            segment.text
+            for row in self.rows[:end]
+            for segment in row
+            if (segment.row, segment.col) not in self.used and _could_be_vendor(segment.text)
+        ]
+        for text in candidates:
+            if _COMPANY_SUFFIX.search(text):
+                return text
+        return next((text for text in candidates if not any(ch.isdigit() for ch in text)), None)
+
+
+def _invoice_number(text: str) -> str | None:
+    token = text.split()[0].lstrip("#").rstrip(".,;:") if text.split() else ""
+    if _INVOICE_NUMBER.fullmatch(token) and any(ch.isdigit() for ch in token):
+        return token
+    return None
+
+
+def _currency(text: str) -> str | None:
+    code = currency_in(text)
+    return code if code in ISO_CODES else None
+
+
+def _name(text: str) -> str | None:
+    text = text.strip()
+    if sum(ch.isalpha() for ch in text) < 2 or match_label(text) is not None:
+        return None
+    if parse_money(text) is not None or find_date(text) is not None:
+        return None
+    return text
+
+
+def _could_be_vendor(text: str) -> bool:
+    if _name(text) is None or _TITLE.fullmatch(text):
+        return False
+    lowered = text.lower()
+    return not ("@" in text or lowered.startswith(("www.", "http")) or "invoice" in lowered)

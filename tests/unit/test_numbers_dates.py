@@ -1,0 +1,214 @@
+"""Numbers, currencies and dates as invoices print them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from extract_service.currency import currency_in, detect_currency
+from extract_service.dates import find_date, numeric_order_on_page
+from extract_service.fields import date_order_hint
+from extract_service.numbers import (
+    detect_decimal_mark,
+    fraction_digits,
+    parse_money,
+    parse_number,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "mark", "expected"),
+    [
+        ("1,234.56", None, "1234.56"),
+        ("1.234,56", None, "1234.56"),
+        ("1 234,56", None, "1234.56"),
+        ("1\u00a0234,56", None, "1234.56"),
+        ("1\u202f234,56", None, "1234.56"),
+        ("1'234.56", None, "1234.56"),
+        ("1\u2019234.56", None, "1234.56"),
+        ("1234,56", None, "1234.56"),
+        ("12,345,678.90", None, "12345678.90"),
+        ("12.345.678,90", None, "12345678.90"),
+        ("12.50", None, "12.50"),
+        ("2.25", None, "2.25"),
+        ("1,5", None, "1.5"),
+        ("42", None, "42"),
+        ("-12.50", None, "-12.50"),
+        ("1,234", None, "1234"),
+        ("1,234", ".", "1234"),
+        ("1,234", ",", "1.234"),
+        ("1.234", ".", "1.234"),
+        ("1.234", ",", "1234"),
+        ("1.234", None, "1234"),
+        ("1,234,567", None, "1234567"),
+    ],
+)
+def test_numbers_in_every_grouping_convention_are_parsed(
+    text: str, mark: str | None, expected: str
+) -> None:
+    assert parse_number(text, mark) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "text", ["14.03.2025", "12-3456789", "SRV-116", "1,23,4", "12,3456.78", "abc", "", "1.2.3,4"]
+)
+def test_things_that_are_not_numbers_are_rejected(text: str) -> None:
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("EUR 1.234,56", "1234.56"),
+        ("1.234,56 EUR", "1234.56"),
+        ("$12.50", "12.50"),
+        ("C$ 1,234.56", "1234.56"),
+        ("£1,234.56", "1234.56"),
+        ("¥12,500", "12500"),
+        ("USD 99", "99"),
+        ("-$5.00", "-5.00"),
+    ],
+)
+def test_amounts_with_currency_marks_are_parsed(text: str, expected: str) -> None:
+    assert parse_money(text) == Decimal(expected)
+
+
+def test_item_code_is_not_read_as_a_negative_amount() -> None:
+    assert parse_money("SRV-116") is None
+    assert parse_money("EUR-116") is None
+
+
+def test_printed_decimals_are_counted() -> None:
+    assert fraction_digits("EUR 1.234,56") == 2
+    assert fraction_digits("12,500") == 0
+    assert fraction_digits("1.5") == 1
+
+
+def test_european_page_has_a_decimal_comma() -> None:
+    page = "Widget   3   1.234,56   3.703,68\nVAT (20%)   740,74\nCall 030 1234"
+    assert detect_decimal_mark(page) == ","
+
+
+def test_english_page_has_a_decimal_point() -> None:
+    page = "Widget   3   1,234.56   3,703.68\nSales Tax (8.25%)   305.55"
+    assert detect_decimal_mark(page) == "."
+
+
+def test_swiss_and_space_grouped_pages_are_recognised() -> None:
+    assert detect_decimal_mark("Total   CHF 1'234.50") == "."
+    assert detect_decimal_mark("Total   12 345,50 SEK") == ","
+
+
+def test_page_without_decimal_evidence_gives_no_mark() -> None:
+    page = "Item   2   12,500   25,000\nDate 14.03.2025\nTotal   1,471,360"
+    assert detect_decimal_mark(page) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Total due EUR 1.234,56", "EUR"),
+        ("Amount   $1,234.56", "USD"),
+        ("Amount   C$1,234.56", "CAD"),
+        ("Amount   CA$1,234.56", "CAD"),
+        ("Amount   A$1,234.56", "AUD"),
+        ("Amount   £1,234.56", "GBP"),
+        ("Amount   ¥12,500", "JPY"),
+        ("Price $12.00 ... Total CAD 48.00", "CAD"),
+        ("Summa   1 234,56 SEK", "SEK"),
+        ("Total   1,234.56", None),
+    ],
+)
+def test_currency_is_detected_with_codes_preferred_over_symbols(
+    text: str, expected: str | None
+) -> None:
+    assert detect_currency(text) == expected
+
+
+def test_currency_words_inside_other_words_are_ignored() -> None:
+    assert detect_currency("EUROPA TRADING   USDA certified") is None
+    assert currency_in("CHF") == "CHF"
+    assert currency_in("none") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-03-14",
+        "14/03/2025",
+        "03/14/2025",
+        "14.03.2025",
+        "14-03-2025",
+        "March 14, 2025",
+        "Mar 14, 2025",
+        "14 March 2025",
+        "14 Mar 2025",
+        "14th March 2025",
+        "Mar 14 2025",
+        "14/03/25",
+    ],
+)
+def test_dates_in_common_formats_are_read(text: str) -> None:
+    found = find_date(text)
+    assert found is not None
+    assert found.value == dt.date(2025, 3, 14)
+    assert not found.ambiguous
+
+
+def test_ambiguous_slashed_date_follows_the_hint() -> None:
+    us = find_date("04/05/2025", "mdy")
+    world = find_date("04/05/2025", "dmy")
+    assert us is not None and us.value == dt.date(2025, 4, 5) and not us.ambiguous
+    assert world is not None and world.value == dt.date(2025, 5, 4) and not world.ambiguous
+
+
+def test_ambiguous_date_without_a_hint_is_day_first_and_flagged() -> None:
+    found = find_date("04/05/2025")
+    assert found is not None
+    assert found.value == dt.date(2025, 5, 4)
+    assert found.ambiguous
+
+
+def test_a_part_above_twelve_overrides_the_hint() -> None:
+    day_first = find_date("13/04/2025", "mdy")
+    month_first = find_date("04/13/2025", "dmy")
+    assert day_first is not None and day_first.value == dt.date(2025, 4, 13)
+    assert month_first is not None and month_first.value == dt.date(2025, 4, 13)
+
+
+def test_dotted_dates_are_day_first_and_never_ambiguous() -> None:
+    found = find_date("04.05.2025", "mdy")
+    assert found is not None
+    assert found.value == dt.date(2025, 5, 4)
+    assert not found.ambiguous
+
+
+def test_impossible_dates_are_not_dates() -> None:
+    assert find_date("31/02/2025") is None
+    assert find_date("2025-13-01") is None
+    assert find_date("Net 30") is None
+
+
+def test_an_unambiguous_date_settles_the_order_for_the_whole_page() -> None:
+    assert numeric_order_on_page("Date 25/03/2025  Due 04/05/2025") == "dmy"
+    assert numeric_order_on_page("Date 03/25/2025  Due 04/05/2025") == "mdy"
+    assert numeric_order_on_page("Date 04/05/2025") is None
+    assert numeric_order_on_page("Date 25/03/2025  Other 03/25/2025") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "mark", "expected"),
+    [
+        ("Date 04/05/2025", "USD", ".", "mdy"),
+        ("Date 04/05/2025", "GBP", ".", "dmy"),
+        ("Date 04/05/2025", None, ",", "dmy"),
+        ("Date 04/05/2025", None, ".", None),
+        ("Date 04/05/2025  Due 28/05/2025", "USD", ".", "dmy"),
+    ],
+)
+def test_page_hints_decide_the_day_month_order(
+    text: str, currency: str | None, mark: str | None, expected: str | None
+) -> None:
+    assert date_order_hint(text, currency, mark) == expected
