@@ -60,6 +60,8 @@ def test_every_field_matches_the_ground_truth(processed, pages: int):  # type: i
 def test_progress_reports_every_page_done(processed, pages: int):  # type: ignore[no-untyped-def]
     _, _, view = processed[pages]
     assert (view["stage"], view["pages_done"], view["pages_total"]) == ("completed", pages, pages)
+    assert view["started_at"] is not None
+    assert view["started_at"] <= view["updated_at"]  # ISO 8601 UTC strings sort as times
 
 
 @pytest.mark.parametrize("pages", PAGE_COUNTS)

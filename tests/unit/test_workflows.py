@@ -147,3 +147,10 @@ def test_an_input_error_inside_a_child_reaches_the_parent_as_non_retryable():
     # The parent's retry policy skips failures of this type.
     assert failure.value.details.error_type == "NonRetryableError"
     assert "bad page" in failure.value.details.message
+
+
+def test_progress_times_come_from_the_workflow_clock():
+    ctx = _context(2)
+    run_workflow(invoice_workflow, ctx, REQUEST)
+    assert {s.started_at for s in ctx.statuses} == {ctx.current_utc_datetime}
+    assert {s.updated_at for s in ctx.statuses} == {ctx.current_utc_datetime}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from dapr.ext.workflow._durabletask import task as dt
@@ -37,6 +38,9 @@ class FakeContext:
     calls: list[Call] = field(default_factory=list)
     statuses: list[Progress] = field(default_factory=list)
     is_replaying: bool = False
+    current_utc_datetime: datetime = field(
+        default_factory=lambda: datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    )
 
     def call_activity(self, name: str, *, input: Any = None, retry_policy: Any = None) -> dt.Task:
         self.calls.append(Call("activity", name, input, retry_policy))

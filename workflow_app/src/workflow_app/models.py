@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -50,11 +51,13 @@ class AggregateInput(Contract):
 
 
 class Progress(Contract):
-    """The workflow's custom status."""
+    """The workflow's custom status. Times are the workflow's own (replay-safe) clock."""
 
     stage: Stage
     pages_done: int = 0
     pages_total: int | None = None
+    started_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 class StartAccepted(BaseModel):
@@ -76,3 +79,5 @@ class WorkflowView(BaseModel):
         "for a page_batch_workflow child."
     )
     error: str | None = Field(description="Why the workflow FAILED, if it did.")
+    started_at: datetime | None = Field(description="When the workflow started (its clock).")
+    updated_at: datetime | None = Field(description="When it last reported progress.")

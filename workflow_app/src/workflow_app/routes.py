@@ -145,6 +145,8 @@ def view_of(instance_id: str, state) -> WorkflowView:  # type: ignore[no-untyped
         pages_total=progress.pages_total if progress else None,
         result=result,
         error=failure.message if failure is not None else None,
+        started_at=progress.started_at if progress else None,
+        updated_at=progress.updated_at if progress else None,
     )
 
 

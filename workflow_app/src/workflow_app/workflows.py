@@ -48,29 +48,40 @@ RETRY = RetryPolicy(
 Json = dict[str, Any]
 
 
-def _report(
-    ctx: DaprWorkflowContext, stage: Stage, done: int = 0, total: int | None = None
-) -> None:
-    ctx.set_custom_status(
-        Progress(stage=stage, pages_done=done, pages_total=total).model_dump_json()
-    )
+class _Reporter:
+    """Sets the custom status; times come from the workflow context, never a clock."""
+
+    def __init__(self, ctx: DaprWorkflowContext) -> None:
+        self._ctx = ctx
+        self._started_at = ctx.current_utc_datetime
+
+    def __call__(self, stage: Stage, done: int = 0, total: int | None = None) -> None:
+        progress = Progress(
+            stage=stage,
+            pages_done=done,
+            pages_total=total,
+            started_at=self._started_at,
+            updated_at=self._ctx.current_utc_datetime,
+        )
+        self._ctx.set_custom_status(progress.model_dump_json())
 
 
 def invoice_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, Any, Json]:
     """upload → split → extract every page (children above a few pages) → aggregate."""
     options = InvoiceWorkflowInput.model_validate(payload)
     request = options.request()
+    report = _Reporter(ctx)
 
-    _report(ctx, "uploading")
+    report("uploading")
     upload = yield ctx.call_activity(
         UPLOAD_ACTIVITY, input=request.model_dump(mode="json"), retry_policy=RETRY
     )
 
-    _report(ctx, "splitting")
+    report("splitting")
     split = yield ctx.call_activity(SPLIT_ACTIVITY, input=upload, retry_policy=RETRY)
     pages: list[Json] = split["pages"]
     total = len(pages)
-    _report(ctx, "extracting", 0, total)
+    report("extracting", 0, total)
 
     batches = plan_batches(total, options.batch_size, options.max_direct_pages)
     if batches is None:
@@ -103,13 +114,13 @@ def invoice_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, 
         results[index] = finished.get_result()  # raises if the task failed
         del pending[index]
         done += sizes[index]
-        _report(ctx, "extracting", done, total)
+        report("extracting", done, total)
 
     refs: list[Json] = []
     for result in results:
         refs.extend(result if batches is not None else [result])
 
-    _report(ctx, "aggregating", done, total)
+    report("aggregating", done, total)
     invoice = yield ctx.call_activity(
         AGGREGATE_ACTIVITY,
         input=AggregateInput(
@@ -118,7 +129,7 @@ def invoice_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, 
         ).model_dump(mode="json"),
         retry_policy=RETRY,
     )
-    _report(ctx, "completed", done, total)
+    report("completed", done, total)
     return invoice
 
 

@@ -89,9 +89,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("no stack running: run `make up` first", file=sys.stderr)
         return 1
     invoice_id = f"DEMO-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    started = time.monotonic()
     view = run_invoice(_api_url_from_state(state), invoice_id, args.pdf_path)
-    print(json.dumps(view, indent=2))
-    return 0 if view["status"] == "COMPLETED" else 1
+    elapsed = time.monotonic() - started
+    print(
+        f"{args.pdf_path} -> workflow {invoice_id}: {view['status']} in {elapsed:.1f} s "
+        f"({view['pages_done']}/{view['pages_total']} pages)",
+        file=sys.stderr,
+    )
+    if view["status"] != "COMPLETED":
+        print(json.dumps(view, indent=2))
+        return 1
+    print(json.dumps(view["result"], indent=2))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
