@@ -3,6 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 UV := $(shell bash scripts/ensure-uv.sh)
+ifeq ($(UV),)
+$(error could not install uv: run `bash scripts/ensure-uv.sh` to see why)
+endif
 RUN := $(UV) run --frozen
 
 .PHONY: help install install-dapr install-redis up down status demo dapr-run test test-unit test-e2e lint format clean

@@ -47,6 +47,9 @@ if [[ ! -x "$bin_dir/dapr" ]] && command -v dapr >/dev/null; then
   log "using the dapr CLI at $(command -v dapr)"
   ln -sf "$(command -v dapr)" "$bin_dir/dapr"
 fi
+if have_runtime "$bin_dir" && [[ -x "$bin_dir/dapr" ]]; then
+  echo "$bin_dir"; exit 0
+fi
 
 command -v go >/dev/null || { log "Go is required to build Dapr (none found on PATH)"; exit 1; }
 export CGO_ENABLED=0 GOFLAGS=-mod=mod

@@ -31,6 +31,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         yield RunningStack(
             api_url=f"http://127.0.0.1:{ports.apps['workflow-app'].app}",
             source_dir=Path(state["layout"]["source_dir"]),
+            log_dir=Path(state["layout"]["run_dir"]) / "logs",
             stack=None,
         )
         return
@@ -38,9 +39,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     layout = StackLayout(
         repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=run_dir, source_dir=run_dir / "source"
     )
-    running = Stack(layout, free_ports())
+    running = Stack(layout, free_ports(), die_with_parent=True)
     running.start()
     try:
-        yield RunningStack(running.api_url(), layout.source_dir, running)
+        yield RunningStack(running.api_url(), layout.source_dir, layout.log_dir, running)
     finally:
         running.stop()

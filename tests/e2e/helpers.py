@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from invoice_stack.supervisor import Stack
+from invoice_stack.supervisor import Stack, tail
 
 TERMINAL = {"COMPLETED", "FAILED", "TERMINATED"}
 
@@ -18,24 +18,47 @@ TERMINAL = {"COMPLETED", "FAILED", "TERMINATED"}
 class RunningStack:
     api_url: str
     source_dir: Path
+    log_dir: Path
     stack: Stack | None  # None when reusing a stack this session did not start
+
+    @property
+    def inputs(self) -> Path:
+        """Where tests put their PDFs: a folder of their own under the source dir."""
+        folder = self.source_dir / "e2e-tests"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def wait_for_end(self, instance_id: str, timeout: float = 180.0) -> dict:  # type: ignore[type-arg]
+        """Poll until the workflow is COMPLETED, FAILED or TERMINATED; a process of the
+        stack that dies meanwhile fails the test at once, with its log."""
+        deadline = time.monotonic() + timeout
+        with self.client() as client:
+            while True:
+                self._fail_if_a_process_died()
+                response = client.get(f"/api/workflows/{instance_id}")
+                assert response.status_code == 200, response.text
+                view = response.json()
+                if view["status"] in TERMINAL:
+                    return view
+                if time.monotonic() > deadline:
+                    pytest.fail(
+                        f"{instance_id} still {view['status']} ({view['stage']}) after {timeout} s"
+                    )
+                time.sleep(0.25)
+
+    def _fail_if_a_process_died(self) -> None:
+        if self.stack is None:
+            return
+        for name, code in self.stack.exited().items():
+            pytest.fail(f"{name} exited with code {code}:\n{tail(self.stack.log_path(name))}")
+
+    def log_lines(self, app: str, *needles: str) -> list[str]:
+        """Lines of an app's log containing every needle."""
+        text = (self.log_dir / f"{app}.log").read_text(errors="replace")
+        return [line for line in text.splitlines() if all(n in line for n in needles)]
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.api_url, timeout=15.0)
-
-
-def wait_for_end(client: httpx.Client, instance_id: str, timeout: float = 180.0) -> dict:  # type: ignore[type-arg]
-    """Poll until the workflow is COMPLETED, FAILED or TERMINATED."""
-    deadline = time.monotonic() + timeout
-    while True:
-        response = client.get(f"/api/workflows/{instance_id}")
-        assert response.status_code == 200, response.text
-        view = response.json()
-        if view["status"] in TERMINAL:
-            return view
-        if time.monotonic() > deadline:
-            pytest.fail(f"{instance_id} still {view['status']} ({view['stage']}) after {timeout} s")
-        time.sleep(0.25)
 
 
 def unique_id(prefix: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 from invoice_gen import generate_invoice
 from invoice_shared.models import AggregatedInvoice
 
-from .helpers import RunningStack, unique_id, wait_for_end
+from .helpers import RunningStack, unique_id
 
 PAGE_COUNTS = [1, 2, 3, 7, 15]
 
@@ -22,17 +22,16 @@ def processed(stack: RunningStack) -> dict[int, tuple[str, AggregatedInvoice, di
         for pages in PAGE_COUNTS:
             invoice_id = unique_id(f"E2E-{pages}p")
             generated = generate_invoice(seed=1000 + pages, pages=pages, invoice_id=invoice_id)
-            (stack.source_dir / "e2e").mkdir(parents=True, exist_ok=True)
-            (stack.source_dir / "e2e" / f"{invoice_id}.pdf").write_bytes(generated.pdf)
+            (stack.inputs / f"{invoice_id}.pdf").write_bytes(generated.pdf)
             response = client.post(
                 "/api/workflows/invoice",
-                json={"invoice_id": invoice_id, "pdf_path": f"e2e/{invoice_id}.pdf"},
+                json={"invoice_id": invoice_id, "pdf_path": f"e2e-tests/{invoice_id}.pdf"},
             )
             assert response.status_code == 202, response.text
             assert response.json()["status_url"] == f"/api/workflows/{invoice_id}"
             started[pages] = (invoice_id, generated.truth)
         return {
-            pages: (invoice_id, truth, wait_for_end(client, invoice_id))
+            pages: (invoice_id, truth, stack.wait_for_end(invoice_id))
             for pages, (invoice_id, truth) in started.items()
         }
 

@@ -47,9 +47,9 @@ def test_a_missing_file_is_404(base: Path):
 )
 def test_non_pdf_content_is_refused(data: bytes, error: str):
     with pytest.raises(ServiceError) as raised:
-        ensure_pdf(data)
+        ensure_pdf(data, "x.pdf")
     assert raised.value.error == error
 
 
 def test_a_pdf_header_after_some_junk_is_accepted():
-    ensure_pdf(b"\n\n junk %PDF-1.4\n...")
+    ensure_pdf(b"\n\n junk %PDF-1.4\n...", "x.pdf")

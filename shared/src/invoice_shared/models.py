@@ -36,7 +36,13 @@ InvoiceId = Annotated[
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
+# Large enough for any invoice; small enough that quantize() cannot overflow.
+MAX_AMOUNT = Decimal("1e15")
+
+
 def _two_places(value: Decimal) -> Decimal:
+    if not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        raise ValueError(f"amount {value} is out of range")
     return value.quantize(Decimal("0.01"))
 
 

@@ -43,7 +43,16 @@ def install_error_handlers(app: FastAPI) -> None:
     """Map our errors and FastAPI's validation errors onto `ErrorBody`."""
 
     @app.exception_handler(ServiceError)
-    async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
+    async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
+        # One line per refusal: what was asked, what was wrong (also how tests count calls).
+        logging.getLogger(app.title).warning(
+            "%s %s -> %d %s: %s",
+            request.method,
+            request.url.path,
+            exc.status_code,
+            exc.error,
+            exc.message,
+        )
         return error_response(exc.status_code, exc.error, exc.message)
 
     @app.exception_handler(Exception)

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from invoice_shared.web import add_health_route, configure_logging, install_error_handlers
 from workflow_app.config import get_settings
-from workflow_app.routes import router
+from workflow_app.routes import StartLocks, router
 from workflow_app.runtime import WorkflowHost, sdk_logger_options
 
 
@@ -31,7 +31,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         port=str(settings.dapr_grpc_port),
         logger_options=sdk_logger_options(),
     )
-    app.state.start_lock = asyncio.Lock()
+    app.state.start_locks = StartLocks()
     try:
         yield
     finally:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections import Counter
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 import grpc
@@ -33,8 +36,30 @@ def get_client(request: Request) -> DaprWorkflowClient:
     return request.app.state.workflow_client
 
 
-def get_start_lock(request: Request) -> asyncio.Lock:
-    return request.app.state.start_lock
+class StartLocks:
+    """One lock per instance id, so two racing starts of the same id cannot both pass
+    the existence check, while starts of different ids never wait on each other."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: Counter[str] = Counter()
+
+    @contextlib.asynccontextmanager
+    async def hold(self, instance_id: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(instance_id, asyncio.Lock())
+        self._users[instance_id] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[instance_id] -= 1
+            if not self._users[instance_id]:  # last user: forget the id
+                del self._users[instance_id]
+                del self._locks[instance_id]
+
+
+def get_start_locks(request: Request) -> StartLocks:
+    return request.app.state.start_locks
 
 
 def status_url(instance_id: str) -> str:
@@ -44,13 +69,13 @@ def status_url(instance_id: str) -> str:
 @router.post(
     "/invoice",
     status_code=status.HTTP_202_ACCEPTED,
-    responses={409: {"model": ErrorBody}, 422: {"model": ErrorBody}},
+    responses={code: {"model": ErrorBody} for code in (409, 422, 503)},
     summary="Start processing an invoice; its id becomes the workflow instance id",
 )
 async def start_invoice(
     body: InvoiceRequest,
     client: Annotated[DaprWorkflowClient, Depends(get_client)],
-    lock: Annotated[asyncio.Lock, Depends(get_start_lock)],
+    locks: Annotated[StartLocks, Depends(get_start_locks)],
     settings: Annotated[Settings, Depends(get_settings)],
     response: Response,
 ) -> StartAccepted:
@@ -62,17 +87,34 @@ async def start_invoice(
     )
     # The runtime's id-reuse policy is a no-op, and it would recreate a finished
     # instance: check first, under a lock so two racing starts cannot both pass.
-    async with lock:
+    async with locks.hold(instance_id):
         if await read_state(client, instance_id, fetch_payloads=False) is not None:
             raise _already_exists(instance_id)
         try:
-            await client.schedule_new_workflow(
-                INVOICE_WORKFLOW, input=payload.model_dump(mode="json"), instance_id=instance_id
+            await asyncio.wait_for(
+                client.schedule_new_workflow(
+                    INVOICE_WORKFLOW,
+                    input=payload.model_dump(mode="json"),
+                    instance_id=instance_id,
+                ),
+                timeout=CALL_TIMEOUT_SECONDS,
             )
         except grpc.aio.AioRpcError as exc:
             if exc.code() == grpc.StatusCode.ALREADY_EXISTS:
                 raise _already_exists(instance_id) from exc
+            if exc.code() in _TRANSIENT:
+                # e.g. "did not find address for actor" while placement disseminates.
+                raise ServiceError(
+                    503,
+                    "not_started",
+                    f"the workflow could not be started yet; retry "
+                    f"({exc.code().name}: {exc.details()})",
+                ) from exc
             raise
+        except TimeoutError as exc:
+            raise ServiceError(
+                503, "not_started", "the sidecar did not answer in time; retry"
+            ) from exc
     response.headers["Location"] = status_url(instance_id)
     return StartAccepted(instance_id=instance_id, status_url=status_url(instance_id))
 
@@ -104,6 +146,8 @@ async def get_workflow(
 # the runtime may read an instance's metadata before the keys it names are written) or
 # while the sidecar restarts; both pass within moments.
 _TRANSIENT = {grpc.StatusCode.UNKNOWN, grpc.StatusCode.UNAVAILABLE}
+# No request waits on the sidecar for longer than this.
+CALL_TIMEOUT_SECONDS = 10.0
 _READ_ATTEMPTS = 6
 
 
@@ -111,7 +155,14 @@ async def read_state(client: DaprWorkflowClient, instance_id: str, fetch_payload
     """get_workflow_state, retried briefly on transient errors; 503 if they persist."""
     for attempt in range(_READ_ATTEMPTS):
         try:
-            return await client.get_workflow_state(instance_id, fetch_payloads=fetch_payloads)
+            return await asyncio.wait_for(
+                client.get_workflow_state(instance_id, fetch_payloads=fetch_payloads),
+                timeout=CALL_TIMEOUT_SECONDS,
+            )
+        except TimeoutError as exc:
+            raise ServiceError(
+                503, "state_unavailable", "the sidecar did not answer in time; retry"
+            ) from exc
         except grpc.aio.AioRpcError as exc:
             if exc.code() not in _TRANSIENT:
                 raise

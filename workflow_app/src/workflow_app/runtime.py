@@ -48,6 +48,7 @@ class WorkflowHost:
         for name, activity in activities.by_name().items():
             self.runtime.register_activity(activity, name=name)
         self._started = threading.Event()
+        self._start_attempted = False
         self.start_error: str | None = None
 
     def start_in_background(self) -> None:
@@ -66,12 +67,16 @@ class WorkflowHost:
                 log.error(self.start_error)
                 return
             time.sleep(0.25)
+        self._start_attempted = True
         try:
             self.runtime.start()
         except Exception as exc:  # surfaced through /readyz and the log
             self.start_error = f"workflow runtime failed to start: {exc}"
-            log.exception("workflow runtime failed to start")
-            return
+            log.exception("workflow runtime failed to start; waiting for it to connect")
+            # The worker thread keeps reconnecting on its own: notice when it succeeds.
+            while not self.runtime.wait_for_worker_ready(timeout=5.0):
+                pass
+            self.start_error = None
         self._started.set()
         log.info("workflow runtime connected to the sidecar")
 
@@ -93,6 +98,9 @@ class WorkflowHost:
         return True, "ready"
 
     def stop(self) -> None:
-        if self._started.is_set():
-            self.runtime.shutdown()
+        if self._start_attempted:
+            try:
+                self.runtime.shutdown()
+            except Exception:  # shutting down anyway; leave a trace
+                log.exception("workflow runtime did not shut down cleanly")
         self.sidecar.close()

@@ -4,7 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from invoice_shared.artifacts import ArtifactKeyError, ArtifactStore, page_key
+from invoice_shared.artifacts import (
+    ArtifactKeyError,
+    ArtifactStore,
+    blob_key,
+    page_key,
+    sha256_hex,
+)
 from invoice_shared.models import ErrorBody, PageMetadata, SplitResult, UploadResult
 from invoice_shared.web import ServiceError
 from split_service.config import Settings, get_settings
@@ -28,6 +34,10 @@ def split(
         raise ServiceError(422, "invalid_key", str(exc)) from exc
     except FileNotFoundError as exc:
         raise ServiceError(404, "blob_not_found", f"no stored PDF at {upload.blob_key}") from exc
+    # Page keys derive from the hash: a caller's wrong hash must not plant these pages
+    # under another document's key.
+    if upload.blob_key != blob_key(upload.sha256) or sha256_hex(data) != upload.sha256:
+        raise ServiceError(422, "hash_mismatch", f"{upload.blob_key} does not hold {upload.sha256}")
     reader = open_pdf(data, settings.max_pages)
     count = len(reader.pages)
     pages: list[PageMetadata] = []

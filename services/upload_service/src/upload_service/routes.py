@@ -25,7 +25,7 @@ def upload(
         assert request.pdf_url is not None  # guaranteed by InvoiceRequest
         data = download(request.pdf_url, settings.max_pdf_bytes, settings.url_timeout_seconds)
         source = request.pdf_url
-    ensure_pdf(data)
+    ensure_pdf(data, source)
     digest = sha256_hex(data)
     key = blob_key(digest)
     ArtifactStore(settings.artifact_dir).put_bytes(key, data)

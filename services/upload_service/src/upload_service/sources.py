@@ -6,6 +6,7 @@ name a file inside SOURCE_BASE_DIR once symlinks are resolved.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -50,18 +51,27 @@ def download(url: str, max_bytes: int, timeout: float) -> bytes:
         raise ServiceError(422, "invalid_url", f"pdf_url must be http or https, got {scheme!r}")
     chunks: list[bytes] = []
     received = 0
+    # httpx's timeout bounds each read; the deadline bounds the whole download, so a
+    # server trickling bytes cannot hold a worker for longer than `timeout`.
+    deadline = time.monotonic() + timeout
     try:
         with (
             httpx.Client(timeout=timeout, follow_redirects=False) as client,
             client.stream("GET", url) as response,
         ):
             if response.status_code != 200:
+                # An origin that is down or throttling may recover: 502 keeps it retryable.
+                retryable = response.status_code >= 500 or response.status_code == 429
                 raise ServiceError(
-                    422,
+                    502 if retryable else 422,
                     "download_failed",
                     f"GET {url} answered {response.status_code}, expected 200",
                 )
             for chunk in response.iter_bytes():
+                if time.monotonic() > deadline:
+                    raise ServiceError(
+                        502, "download_error", f"download of {url} took over {timeout:.0f} s"
+                    )
                 received += len(chunk)
                 if received > max_bytes:
                     raise ServiceError(
@@ -74,10 +84,10 @@ def download(url: str, max_bytes: int, timeout: float) -> bytes:
     return b"".join(chunks)
 
 
-def ensure_pdf(data: bytes) -> None:
+def ensure_pdf(data: bytes, source: str) -> None:
     if not data:
-        raise ServiceError(422, "empty_file", "the file is empty")
+        raise ServiceError(422, "empty_file", f"{source} is empty")
     if _PDF_MAGIC not in data[:_HEADER_WINDOW]:
         raise ServiceError(
-            422, "not_a_pdf", "the file is not a PDF (no %PDF- header in its first 1024 bytes)"
+            422, "not_a_pdf", f"{source} is not a PDF (no %PDF- header in its first 1024 bytes)"
         )

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import httpx
 
 from invoice_stack.demo import run_invoice
-from invoice_stack.layout import default_layout, find_repo
+from invoice_stack.layout import default_layout, default_run_dir, find_repo
 from invoice_stack.ports import DEFAULT_PORTS
 from invoice_stack.supervisor import (
     Stack,
@@ -44,7 +44,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             print(f"stack already running: {_api_url_from_state(state)}")
             return 0
         print("found a stale stack; stopping it first")
-        stop_process_groups(state["pids"])
+        stop_process_groups(state["processes"])
         Stack.state_path(layout.run_dir).unlink(missing_ok=True)
     stack = Stack(layout, DEFAULT_PORTS, infra_only=args.infra_only)
     started = time.monotonic()
@@ -62,29 +62,30 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_down(_: argparse.Namespace) -> int:
-    layout_run = default_layout(find_repo()).run_dir
+    layout_run = default_run_dir(find_repo())
     state = read_state(layout_run)
     if state is None:
         print("no stack running")
         return 0
-    stop_process_groups(state["pids"])
+    stop_process_groups(state["processes"])
     Stack.state_path(layout_run).unlink(missing_ok=True)
     print("stack stopped")
     return 0
 
 
 def cmd_status(_: argparse.Namespace) -> int:
-    state = read_state(default_layout(find_repo()).run_dir)
+    state = read_state(default_run_dir(find_repo()))
     if state is None:
         print("no stack running")
         return 1
     api = _api_url_from_state(state)
-    print(json.dumps({"api": api, "ready": _ready(api), "pids": state["pids"]}, indent=2))
+    pids = {name: pid for name, (pid, _) in state["processes"].items()}
+    print(json.dumps({"api": api, "ready": _ready(api), "pids": pids}, indent=2))
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    state = read_state(default_layout(find_repo()).run_dir)
+    state = read_state(default_run_dir(find_repo()))
     if state is None:
         print("no stack running: run `make up` first", file=sys.stderr)
         return 1

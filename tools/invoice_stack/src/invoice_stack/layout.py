@@ -32,7 +32,13 @@ def dapr_bin_dir(repo: Path) -> Path:
     return Path(out.strip().splitlines()[-1])
 
 
+def default_run_dir(repo: Path) -> Path:
+    return Path(os.environ.get("INVOICE_RUN_DIR", repo / ".run"))
+
+
 def default_layout(repo: Path) -> StackLayout:
-    run_dir = Path(os.environ.get("INVOICE_RUN_DIR", repo / ".run"))
+    """The layout `make up` starts; resolving it may build the Dapr binaries."""
     source = Path(os.environ.get("SOURCE_BASE_DIR", repo / "data"))
-    return StackLayout(repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=run_dir, source_dir=source)
+    return StackLayout(
+        repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=default_run_dir(repo), source_dir=source
+    )

@@ -6,8 +6,10 @@ instead so they can run beside a stack that is already up.
 
 from __future__ import annotations
 
+import random
 import socket
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 from invoice_shared.dapr_names import (
     AGGREGATE_APP_ID,
@@ -63,31 +65,47 @@ DEFAULT_PORTS = StackPorts(
 )
 
 
-def _free_port_allocator():  # type: ignore[no-untyped-def]
-    # Hold every socket open until all are chosen so no port is handed out twice.
-    held: list[socket.socket] = []
-
-    def take() -> int:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        held.append(sock)
-        return sock.getsockname()[1]
-
-    def release() -> None:
-        for sock in held:
-            sock.close()
-
-    return take, release
-
-
-def free_ports() -> StackPorts:
-    """A full set of currently free loopback ports."""
-    take, release = _free_port_allocator()
+def _ephemeral_range() -> tuple[int, int]:
     try:
-        scalar = {f.name: take() for f in fields(StackPorts) if f.name != "apps"}
-        apps = {
-            app_id: AppPorts(*(take() for _ in fields(AppPorts))) for app_id in DEFAULT_PORTS.apps
-        }
-    finally:
-        release()
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_ports(seed: int | None = None) -> StackPorts:
+    """A full set of currently free loopback ports for a second stack.
+
+    They are drawn from below the kernel's ephemeral range: ports the kernel hands to
+    outgoing connections could be taken between our choice and the bind, tens of
+    seconds later, by one of the many connections the stack itself opens.
+    """
+    low, _ = _ephemeral_range()
+    rng = random.Random(seed)
+    count = len(fields(StackPorts)) - 1 + len(DEFAULT_PORTS.apps) * len(fields(AppPorts))
+    reserved = {p for p in _all_ports(DEFAULT_PORTS)}
+    chosen: list[int] = []
+    while len(chosen) < count:
+        port = rng.randrange(20000, max(20001, low))
+        if port not in reserved and port not in chosen and _bindable(port):
+            chosen.append(port)
+    it = iter(chosen)
+    scalar = {f.name: next(it) for f in fields(StackPorts) if f.name != "apps"}
+    apps = {
+        app_id: AppPorts(*(next(it) for _ in fields(AppPorts))) for app_id in DEFAULT_PORTS.apps
+    }
     return StackPorts(**scalar, apps=apps)
+
+
+def _all_ports(ports: StackPorts) -> list[int]:
+    scalar = [getattr(ports, f.name) for f in fields(StackPorts) if f.name != "apps"]
+    return scalar + [getattr(a, f.name) for a in ports.apps.values() for f in fields(AppPorts)]

@@ -7,13 +7,16 @@ so stopping kills every descendant, and a failed start tears down what it starte
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import logging
 import os
 import signal
 import socket
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -68,7 +71,11 @@ class Stack:
         app_env: dict[str, str] | None = None,
         start_timeout: float = 90.0,
         infra_only: bool = False,
+        die_with_parent: bool = False,
     ) -> None:
+        """`die_with_parent` ties every process to this one (test stacks): if the test
+        run is killed, the kernel stops the stack too."""
+        self.die_with_parent = die_with_parent
         self.layout = layout
         self.ports = ports
         self.infra_only = infra_only
@@ -79,6 +86,15 @@ class Stack:
     # -- start -------------------------------------------------------------------------
 
     def start(self) -> None:
+        """Start every process in order, waiting for each to be healthy.
+
+        SIGTERM/SIGHUP become SystemExit while starting, so a killed `make up` still
+        stops what it started instead of leaving it running without a state file.
+        """
+        with _signals_as_exit():
+            self._start()
+
+    def _start(self) -> None:
         for directory in (
             self.layout.log_dir,
             self.layout.artifact_dir,
@@ -95,13 +111,13 @@ class Stack:
             with httpx.Client() as client:
                 for spec in self.specs:
                     self._spawn(spec)
+                    self._write_state()
                     # Sidecars and the host need their app up; infrastructure is waited
                     # on one by one so a failure names the first broken piece.
                     self._wait_healthy(spec, client)
         except BaseException:
             self.stop()
             raise
-        self._write_state()
 
     def _spawn(self, spec: ProcessSpec, append: bool = False) -> None:
         log_path = self.log_path(spec.name)
@@ -115,7 +131,9 @@ class Stack:
                 stdin=subprocess.DEVNULL,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
+                # Own process group: stopping the group stops every descendant.
                 start_new_session=True,
+                preexec_fn=_die_with_parent if self.die_with_parent else None,
             )
         log.info("started %s (pid %d)", spec.name, self.procs[spec.name].pid)
 
@@ -136,6 +154,10 @@ class Stack:
                 )
             time.sleep(0.2)
 
+    def exited(self) -> dict[str, int]:
+        """Processes that have exited since start, with their exit codes."""
+        return {n: p.returncode for n, p in self.procs.items() if p.poll() is not None}
+
     def log_path(self, name: str) -> Path:
         return self.layout.log_dir / f"{name}.log"
 
@@ -143,8 +165,7 @@ class Stack:
 
     def stop(self, grace: float = 10.0) -> None:
         """SIGTERM every process group, newest first; SIGKILL what outlives `grace`."""
-        pids = {name: proc.pid for name, proc in self.procs.items()}
-        stop_process_groups(pids, grace)
+        stop_process_groups(self._identities(), grace)
         for proc in self.procs.values():
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=1)
@@ -171,12 +192,15 @@ class Stack:
 
     def _write_state(self) -> None:
         state = {
-            "pids": {name: proc.pid for name, proc in self.procs.items()},
+            "processes": self._identities(),
             "infra_only": self.infra_only,
             "ports": asdict(self.ports),
             "layout": {k: str(v) for k, v in asdict(self.layout).items()},
         }
         self.state_path(self.layout.run_dir).write_text(json.dumps(state, indent=2))
+
+    def _identities(self) -> dict[str, list[int]]:
+        return {name: [proc.pid, start_ticks(proc.pid)] for name, proc in self.procs.items()}
 
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.apps['workflow-app'].app}"
@@ -193,7 +217,25 @@ def ports_from_state(state: dict) -> StackPorts:  # type: ignore[type-arg]
     return StackPorts(**raw, apps=apps)
 
 
-def stop_process_groups(pids: dict[str, int], grace: float = 10.0) -> None:
+def start_ticks(pid: int) -> int:
+    """When `pid` started (clock ticks since boot); 0 if it is gone.
+
+    Stored beside each pid so that a stale state file (a reboot, a killed session)
+    never makes us signal an unrelated process that reuses the number.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
+    # Field 22, counted after the parenthesised command name (which may hold spaces).
+    return int(stat.rsplit(")", 1)[1].split()[19])
+
+
+def stop_process_groups(processes: dict[str, list[int]], grace: float = 10.0) -> None:
+    """Stop the groups of the processes that are still the ones we started."""
+    pids = {
+        name: pid for name, (pid, ticks) in processes.items() if ticks and start_ticks(pid) == ticks
+    }
     for name, pid in reversed(list(pids.items())):
         try:
             os.killpg(pid, signal.SIGTERM)
@@ -223,3 +265,25 @@ def _group_alive(pgid: int) -> bool:
         return pid == 0
     except ChildProcessError:
         return True
+
+
+def _die_with_parent() -> None:
+    # PR_SET_PDEATHSIG = 1: the kernel sends SIGKILL when the parent exits.
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def _signals_as_exit() -> Iterator[None]:
+    def _exit(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _exit) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
