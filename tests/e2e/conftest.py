@@ -19,6 +19,15 @@ from invoice_stack.topology import StackLayout
 
 from .helpers import RunningStack
 
+# Approval by amount off (generated totals vary), on for warnings (the inconsistent
+# invoice has one), and a timeout short enough to watch it fire.
+APPROVAL_TIMEOUT_SECONDS = 10
+E2E_APP_ENV = {
+    "APPROVAL_THRESHOLD": "",
+    "APPROVAL_ON_WARNINGS": "true",
+    "APPROVAL_TIMEOUT_SECONDS": str(APPROVAL_TIMEOUT_SECONDS),
+}
+
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
@@ -39,7 +48,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     layout = StackLayout(
         repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=run_dir, source_dir=run_dir / "source"
     )
-    running = Stack(layout, free_ports(), die_with_parent=True)
+    running = Stack(layout, free_ports(), app_env=E2E_APP_ENV, die_with_parent=True)
     running.start()
     try:
         yield RunningStack(running.api_url(), layout.source_dir, layout.log_dir, running)

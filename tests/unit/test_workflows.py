@@ -37,14 +37,29 @@ def _page(n: int, total: int) -> dict[str, Any]:
     }
 
 
-def _context(pages: int, fail_page: int | None = None) -> FakeContext:
+def _context(
+    pages: int,
+    fail_page: int | None = None,
+    total: float = 100.0,
+    warnings: tuple[str, ...] = (),
+) -> FakeContext:
     def extract(page: dict[str, Any]) -> dict[str, Any]:
         if page["page_number"] == fail_page:
             raise NonRetryableError("extract-service rejected extract (422): bad page")
         return {"page_number": page["page_number"], "state_key": f"k{page['page_number']}"}
 
     def aggregate(body: dict[str, Any]) -> dict[str, Any]:
-        return {"invoice_id": body["invoice_id"], "pages": body["extractions"]}
+        pages = [ref["page_number"] for ref in body["extractions"]]
+        return {
+            "invoice_id": body["invoice_id"],
+            "total": total,
+            "page_count": len(pages),
+            "warnings": warnings,
+            # Not an invoice field: lets tests see which pages reached aggregation.
+            "line_items": [
+                {"description": f"p{n}", "quantity": 1, "unit_price": 1, "amount": 1} for n in pages
+            ],
+        }
 
     upload = {"invoice_id": "INV-1", "source": "x.pdf", "blob_key": "b", "sha256": SHA,
               "size_bytes": 10}  # fmt: skip
@@ -87,7 +102,7 @@ def test_page_batches_above_two_pages_run_as_child_workflows():
         [1, 2], [3, 4], [5, 6], [7],
     ]  # fmt: skip
     # The aggregate step receives one reference per page, in page order.
-    assert [ref["page_number"] for ref in result["pages"]] == list(range(1, 8))
+    assert [item["description"] for item in result["line_items"]] == [f"p{n}" for n in range(1, 8)]
 
 
 def test_batch_size_comes_from_the_workflow_input():

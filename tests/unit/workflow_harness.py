@@ -60,6 +60,24 @@ class FakeContext:
 
         return _completed(run_child)
 
+    # External events waiting to be received, in order; whether durable timers fire.
+    events: list[Any] = field(default_factory=list)
+    timers_fire: bool = False
+
+    def wait_for_external_event(self, name: str) -> dt.Task:
+        self.calls.append(Call("event", name, None, None))
+        task: dt.CompletableTask[Any] = dt.CompletableTask()
+        if self.events:
+            task.complete(self.events.pop(0))
+        return task
+
+    def create_timer(self, fire_at: datetime) -> dt.Task:
+        self.calls.append(Call("timer", fire_at.isoformat(), None, None))
+        task: dt.CompletableTask[Any] = dt.CompletableTask()
+        if self.timers_fire:
+            task.complete(None)
+        return task
+
     def set_custom_status(self, status: str) -> None:
         self.statuses.append(Progress.model_validate(json.loads(status)))
 
@@ -79,9 +97,15 @@ def run_workflow(workflow: Callable[..., Any], ctx: FakeContext, payload: Any) -
     try:
         pending = next(gen)
         while True:
+            if not pending.is_complete:
+                raise Stalled(pending)
             if pending.is_failed:
                 pending = gen.throw(pending.get_exception())
             else:
                 pending = gen.send(pending.get_result())
     except StopIteration as stop:
         return stop.value
+
+
+class Stalled(Exception):
+    """The workflow waits on something the test did not provide (an event, a timer)."""

@@ -28,3 +28,6 @@ UPLOAD_ACTIVITY: Final = "upload_pdf_activity"
 SPLIT_ACTIVITY: Final = "split_pdf_activity"
 EXTRACT_ACTIVITY: Final = "extract_invoice_activity"
 AGGREGATE_ACTIVITY: Final = "aggregate_invoice_activity"
+
+# External event a person raises to approve or reject an invoice awaiting approval.
+APPROVAL_EVENT: Final = "approval"

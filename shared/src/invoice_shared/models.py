@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -183,3 +183,30 @@ class ErrorBody(BaseModel):
 
     error: str = Field(description="Machine-readable error kind, e.g. not_a_pdf.")
     message: str = Field(description="What was wrong, for a human.")
+
+
+class ApprovalDecision(Contract):
+    """Body of the `approval` event."""
+
+    approved: bool
+    approver: str = Field(min_length=1, max_length=200, examples=["jane@example.com"])
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+ApprovalStatus = Literal["auto_approved", "approved", "rejected", "escalated"]
+
+
+class ApprovalRecord(Contract):
+    """How an invoice was approved, by whom and when (the workflow's clock)."""
+
+    status: ApprovalStatus
+    approver: str | None = None
+    comment: str | None = None
+    decided_at: dt.datetime
+    reason: str = Field(description="Why approval was or was not needed, or why it timed out.")
+
+
+class ProcessedInvoice(AggregatedInvoice):
+    """What `invoice_workflow` returns: the invoice and its approval."""
+
+    approval: ApprovalRecord

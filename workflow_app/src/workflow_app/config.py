@@ -1,9 +1,13 @@
 """Settings of the workflow host, from the environment."""
 
+from decimal import Decimal
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings
+
+from workflow_app.models import DEFAULT_APPROVAL_THRESHOLD
 
 
 class Settings(BaseSettings):
@@ -25,6 +29,29 @@ class Settings(BaseSettings):
         default=16, ge=1, description="Threads running activities (they mostly wait on I/O)."
     )
     sidecar_wait_seconds: float = Field(default=120.0, description="Wait for the sidecar at start.")
+    approval_threshold: Decimal | None = Field(
+        default=DEFAULT_APPROVAL_THRESHOLD,
+        description="Invoices with a larger total wait for approval; empty: never by amount.",
+    )
+    approval_on_warnings: bool = Field(
+        default=True, description="Invoices whose aggregation produced warnings wait too."
+    )
+    approval_timeout_seconds: int = Field(
+        default=72 * 3600, ge=1, description="How long to wait for a decision (durable timer)."
+    )
+    approval_timeout_outcome: Literal["escalated", "rejected"] = Field(
+        default="escalated", description="What an unanswered invoice ends as."
+    )
+    invoice_workflow_latest: Literal["v1", "v2"] = Field(
+        default="v2",
+        description="Newest invoice_workflow version this host runs. v1 simulates the "
+        "deployment from before v2 existed (used by the versioning test).",
+    )
+
+    @field_validator("approval_threshold", mode="before")
+    @classmethod
+    def _empty_means_none(cls, value: object) -> object:
+        return None if value == "" else value
 
 
 @lru_cache

@@ -16,6 +16,8 @@ from fastapi.responses import JSONResponse
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from invoice_shared.web import add_health_route, configure_logging, install_error_handlers
 from workflow_app.config import get_settings
+from workflow_app.engine_api import WorkflowEngine
+from workflow_app.lifecycle import router as lifecycle_router
 from workflow_app.routes import StartLocks, router
 from workflow_app.runtime import WorkflowHost, sdk_logger_options
 
@@ -32,11 +34,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logger_options=sdk_logger_options(),
     )
     app.state.start_locks = StartLocks()
+    app.state.engine = WorkflowEngine(
+        settings.dapr_host, settings.dapr_grpc_port, settings.dapr_api_token
+    )
     try:
         yield
     finally:
         # The aio DaprWorkflowClient of SDK 1.18.3 has no close(); its channel ends with
         # the process.
+        await app.state.engine.close()
         await asyncio.to_thread(host.stop)
 
 
@@ -60,6 +66,7 @@ def create_app() -> FastAPI:
         )
 
     app.include_router(router)
+    app.include_router(lifecycle_router)
     return app
 
 

@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from invoice_shared.models import AggregatedInvoice, Contract, InvoiceId, InvoiceRequest
+from invoice_shared.models import (
+    AggregatedInvoice,
+    Contract,
+    InvoiceId,
+    InvoiceRequest,
+    ProcessedInvoice,
+)
 
-Stage = Literal["pending", "uploading", "splitting", "extracting", "aggregating", "completed"]
+DEFAULT_APPROVAL_THRESHOLD = Decimal("10000")
+
+Stage = Literal[
+    "pending",
+    "uploading",
+    "splitting",
+    "extracting",
+    "aggregating",
+    "awaiting_approval",
+    "completed",
+]
 RuntimeStatus = Literal[
     "RUNNING", "COMPLETED", "FAILED", "TERMINATED", "SUSPENDED", "PENDING", "STALLED", "UNKNOWN"
 ]
@@ -25,6 +43,13 @@ class InvoiceWorkflowInput(InvoiceRequest):
 
     batch_size: int = Field(default=2, ge=1, le=100)
     max_direct_pages: int = Field(default=2, ge=1)
+    approval_threshold: Decimal | None = Field(
+        default=DEFAULT_APPROVAL_THRESHOLD,
+        description="Totals above this wait for approval; null: never by amount.",
+    )
+    approval_on_warnings: bool = True
+    approval_timeout_seconds: int = Field(default=72 * 3600, ge=1)
+    approval_timeout_outcome: Literal["escalated", "rejected"] = "escalated"
 
     def request(self) -> InvoiceRequest:
         return InvoiceRequest(
@@ -74,10 +99,48 @@ class WorkflowView(BaseModel):
     stage: Stage | None = Field(description="Last stage the workflow reported.")
     pages_done: int
     pages_total: int | None
-    result: AggregatedInvoice | list[ExtractionRef] | None = Field(
-        description="Once COMPLETED: the invoice for invoice_workflow, the page references "
-        "for a page_batch_workflow child."
+    result: ProcessedInvoice | AggregatedInvoice | list[ExtractionRef] | None = Field(
+        description="Once COMPLETED: the invoice and its approval for invoice_workflow "
+        "(v1 instances: the invoice alone), the page references for a page_batch_workflow "
+        "child."
     )
     error: str | None = Field(description="Why the workflow FAILED, if it did.")
     started_at: datetime | None = Field(description="When the workflow started (its clock).")
     updated_at: datetime | None = Field(description="When it last reported progress.")
+
+
+EventName = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,100}$"), Path(examples=["approval"])
+]
+
+
+class WorkflowSummary(BaseModel):
+    instance_id: str
+    workflow_name: str
+    status: RuntimeStatus
+    created_at: datetime
+    last_updated_at: datetime
+
+
+class HistoryEvent(BaseModel):
+    event_id: int
+    timestamp: str
+    kind: str = Field(examples=["taskCompleted", "eventRaised", "timerFired"])
+    details: dict[str, Any]
+
+
+class RerunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    new_instance_id: InvoiceId = Field(description="Id of the new instance.")
+    from_event_id: int | None = Field(
+        default=None,
+        ge=0,
+        description="event_id of a taskScheduled, timerCreated or childWorkflowInstanceCreated "
+        "event in /history: the new instance keeps the history before it and runs again from "
+        "there. Omitted: from the first activity, i.e. the whole workflow again.",
+    )
+    input: Any | None = Field(
+        default=None,
+        description="New input for the activity at from_event_id; its original if omitted.",
+    )

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response, status
 from pydantic import TypeAdapter
 
 from invoice_shared.dapr_names import INVOICE_WORKFLOW
-from invoice_shared.models import AggregatedInvoice, ErrorBody, InvoiceRequest
+from invoice_shared.models import AggregatedInvoice, ErrorBody, InvoiceRequest, ProcessedInvoice
 from invoice_shared.web import ServiceError, error_response
 from workflow_app.config import Settings, get_settings
 from workflow_app.models import (
@@ -84,6 +84,10 @@ async def start_invoice(
         **body.model_dump(),
         batch_size=settings.page_batch_size,
         max_direct_pages=settings.max_direct_pages,
+        approval_threshold=settings.approval_threshold,
+        approval_on_warnings=settings.approval_on_warnings,
+        approval_timeout_seconds=settings.approval_timeout_seconds,
+        approval_timeout_outcome=settings.approval_timeout_outcome,
     )
     # The runtime's id-reuse policy is a no-op, and it would recreate a finished
     # instance: check first, under a lock so two racing starts cannot both pass.
@@ -180,10 +184,13 @@ async def read_state(client: DaprWorkflowClient, instance_id: str, fetch_payload
 def view_of(instance_id: str, state) -> WorkflowView:  # type: ignore[no-untyped-def]
     status_name = state.runtime_status.name
     progress = _progress(state.serialized_custom_status)
-    result: AggregatedInvoice | list[ExtractionRef] | None = None
+    result: ProcessedInvoice | AggregatedInvoice | list[ExtractionRef] | None = None
     if status_name == "COMPLETED" and state.serialized_output:
         if state.name == INVOICE_WORKFLOW:
-            result = AggregatedInvoice.model_validate_json(state.serialized_output)
+            output = json.loads(state.serialized_output)
+            # v2 adds the approval; v1 instances return the bare invoice.
+            model = ProcessedInvoice if "approval" in output else AggregatedInvoice
+            result = model.model_validate(output)
         else:
             result = _refs.validate_json(state.serialized_output)
     failure = state.failure_details

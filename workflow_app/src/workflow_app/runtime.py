@@ -14,7 +14,7 @@ from invoice_shared.dapr_names import INVOICE_WORKFLOW, PAGE_BATCH_WORKFLOW
 from workflow_app.activities import InvoiceActivities
 from workflow_app.config import Settings
 from workflow_app.sidecar import Sidecar
-from workflow_app.workflows import invoice_workflow, page_batch_workflow
+from workflow_app.workflows import invoice_workflow, invoice_workflow_v1, page_batch_workflow
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,16 @@ class WorkflowHost:
             logger_options=sdk_logger_options(),
             maximum_thread_pool_workers=settings.activity_workers,
         )
-        self.runtime.register_workflow(invoice_workflow, name=INVOICE_WORKFLOW)
+        # Versions of one workflow name: an instance replays on the version it started
+        # with, so in-flight v1 instances finish on v1 after v2 is deployed.
+        has_v2 = settings.invoice_workflow_latest == "v2"
+        self.runtime.register_versioned_workflow(
+            invoice_workflow_v1, name=INVOICE_WORKFLOW, version_name="v1", is_latest=not has_v2
+        )
+        if has_v2:
+            self.runtime.register_versioned_workflow(
+                invoice_workflow, name=INVOICE_WORKFLOW, version_name="v2", is_latest=True
+            )
         self.runtime.register_workflow(page_batch_workflow, name=PAGE_BATCH_WORKFLOW)
         activities = InvoiceActivities(self.sidecar, settings.extraction_ttl_seconds)
         for name, activity in activities.by_name().items():

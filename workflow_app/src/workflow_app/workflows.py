@@ -17,14 +17,23 @@ from dapr.ext.workflow import (
     when_all,
     when_any,
 )
+from pydantic import ValidationError
 
 from invoice_shared.dapr_names import (
     AGGREGATE_ACTIVITY,
+    APPROVAL_EVENT,
     EXTRACT_ACTIVITY,
     PAGE_BATCH_WORKFLOW,
     SPLIT_ACTIVITY,
     UPLOAD_ACTIVITY,
 )
+from invoice_shared.models import (
+    AggregatedInvoice,
+    ApprovalDecision,
+    ApprovalRecord,
+    ProcessedInvoice,
+)
+from workflow_app.approval import approval_reason
 from workflow_app.models import (
     AggregateInput,
     ExtractionRef,
@@ -66,12 +75,15 @@ class _Reporter:
         self._ctx.set_custom_status(progress.model_dump_json())
 
 
-def invoice_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, Any, Json]:
-    """upload → split → extract every page (children above a few pages) → aggregate."""
-    options = InvoiceWorkflowInput.model_validate(payload)
-    request = options.request()
-    report = _Reporter(ctx)
+def _extract_and_aggregate(
+    ctx: DaprWorkflowContext, options: InvoiceWorkflowInput, report: _Reporter
+) -> Generator[Any, Any, tuple[Json, int]]:
+    """upload → split → extract every page (children above a few pages) → aggregate.
 
+    Shared by every version of invoice_workflow through `yield from`; returns the
+    AggregatedInvoice payload and the page count.
+    """
+    request = options.request()
     report("uploading")
     upload = yield ctx.call_activity(
         UPLOAD_ACTIVITY, input=request.model_dump(mode="json"), retry_policy=RETRY
@@ -129,8 +141,69 @@ def invoice_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, 
         ).model_dump(mode="json"),
         retry_policy=RETRY,
     )
-    report("completed", done, total)
+    return invoice, total
+
+
+def invoice_workflow_v1(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, Any, Json]:
+    """Version v1: extraction and aggregation, no approval step.
+
+    Kept registered so instances started on v1 finish on v1 after v2 is deployed.
+    """
+    options = InvoiceWorkflowInput.model_validate(payload)
+    report = _Reporter(ctx)
+    invoice, pages = yield from _extract_and_aggregate(ctx, options, report)
+    report("completed", pages, pages)
     return invoice
+
+
+def invoice_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, Any, Json]:
+    """Version v2 (latest): v1, then a person's approval when the invoice needs one.
+
+    The wait for the `approval` event races a durable timer; when the timer wins the
+    invoice ends escalated or rejected (per the input), never silently approved.
+    """
+    options = InvoiceWorkflowInput.model_validate(payload)
+    report = _Reporter(ctx)
+    raw, pages = yield from _extract_and_aggregate(ctx, options, report)
+    invoice = AggregatedInvoice.model_validate(raw)
+
+    reason = approval_reason(invoice, options.approval_threshold, options.approval_on_warnings)
+    if reason is None:
+        record = ApprovalRecord(
+            status="auto_approved",
+            decided_at=ctx.current_utc_datetime,
+            reason="within the approval threshold and without warnings",
+        )
+    else:
+        report("awaiting_approval", pages, pages)
+        timeout = timedelta(seconds=options.approval_timeout_seconds)
+        timer = ctx.create_timer(ctx.current_utc_datetime + timeout)
+        decision: ApprovalDecision | None = None
+        while decision is None:
+            event = ctx.wait_for_external_event(APPROVAL_EVENT)
+            winner = yield when_any([event, timer])
+            if winner is timer:
+                break
+            try:
+                decision = ApprovalDecision.model_validate(event.get_result())
+            except ValidationError:
+                continue  # a malformed decision (the REST API refuses those) is not one
+        if decision is None:
+            record = ApprovalRecord(
+                status=options.approval_timeout_outcome,
+                decided_at=ctx.current_utc_datetime,
+                reason=f"{reason}; no decision within {timeout}",
+            )
+        else:
+            record = ApprovalRecord(
+                status="approved" if decision.approved else "rejected",
+                approver=decision.approver,
+                comment=decision.comment,
+                decided_at=ctx.current_utc_datetime,
+                reason=reason,
+            )
+    report("completed", pages, pages)
+    return ProcessedInvoice(**invoice.model_dump(), approval=record).model_dump(mode="json")
 
 
 def page_batch_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, Any, list[Json]]:

@@ -91,7 +91,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     invoice_id = f"DEMO-{datetime.now(UTC):%Y%m%d-%H%M%S}"
     started = time.monotonic()
-    view = run_invoice(_api_url_from_state(state), invoice_id, args.pdf_path)
+    view = run_invoice(
+        _api_url_from_state(state), invoice_id, args.pdf_path, approver="demo@localhost"
+    )
     elapsed = time.monotonic() - started
     print(
         f"{args.pdf_path} -> workflow {invoice_id}: {view['status']} in {elapsed:.1f} s "

@@ -1,0 +1,197 @@
+"""Managing instances in flight: events, pause/resume, terminate, purge, list,
+history and rerun. Each refuses with 409 what the instance's state does not allow."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Annotated, Any
+
+import grpc
+from dapr.ext.workflow.aio import DaprWorkflowClient
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
+
+from invoice_shared.dapr_names import APPROVAL_EVENT
+from invoice_shared.models import ApprovalDecision, ErrorBody
+from invoice_shared.web import ServiceError
+from workflow_app.engine_api import WorkflowEngine
+from workflow_app.models import (
+    EventName,
+    HistoryEvent,
+    RerunRequest,
+    RuntimeStatus,
+    StartAccepted,
+    WorkflowSummary,
+)
+from workflow_app.routes import InstanceId, get_client, read_state, status_url
+
+router = APIRouter(prefix="/api/workflows", tags=["lifecycle"])
+
+TERMINAL = {"COMPLETED", "FAILED", "TERMINATED"}
+_errors = {code: {"model": ErrorBody} for code in (404, 409, 422, 503)}
+
+
+def get_engine(request: Request) -> WorkflowEngine:
+    return request.app.state.engine
+
+
+Client = Annotated[DaprWorkflowClient, Depends(get_client)]
+Engine = Annotated[WorkflowEngine, Depends(get_engine)]
+
+
+async def _status_of(client: DaprWorkflowClient, instance_id: str) -> str:
+    state = await read_state(client, instance_id, fetch_payloads=False)
+    if state is None:
+        raise ServiceError(404, "not_found", f"no workflow instance with id {instance_id!r}")
+    return state.runtime_status.name
+
+
+def _conflict(instance_id: str, current: str, action: str, allowed: str) -> ServiceError:
+    return ServiceError(
+        409, "wrong_state", f"cannot {action} {instance_id!r}: it is {current}, {allowed}"
+    )
+
+
+@router.post(
+    "/{instance_id}/raise-event/{event_name}",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=_errors,
+    summary="Send an external event (e.g. `approval`) to a running instance",
+)
+async def raise_event(
+    instance_id: InstanceId,
+    event_name: EventName,
+    client: Client,
+    body: Annotated[
+        Any,
+        Body(
+            examples=[{"approved": True, "approver": "jane@example.com", "comment": "ok"}],
+            description="Forwarded as the event payload; `approval` takes an ApprovalDecision.",
+        ),
+    ] = None,
+) -> dict[str, str]:
+    if event_name == APPROVAL_EVENT:
+        # The workflow would ignore a malformed decision; say so here instead.
+        try:
+            body = ApprovalDecision.model_validate(body).model_dump(mode="json")
+        except ValueError as exc:
+            raise ServiceError(422, "invalid_request", f"approval: {exc}") from exc
+    current = await _status_of(client, instance_id)
+    if current in TERMINAL:
+        raise _conflict(instance_id, current, f"send {event_name!r} to", "events need a live one")
+    await client.raise_workflow_event(instance_id, event_name, data=body)
+    return {"instance_id": instance_id, "event": event_name}
+
+
+@router.post(
+    "/{instance_id}/terminate", responses=_errors, summary="Terminate an instance and its children"
+)
+async def terminate(instance_id: InstanceId, client: Client) -> dict[str, str]:
+    current = await _status_of(client, instance_id)
+    if current in TERMINAL:
+        raise _conflict(instance_id, current, "terminate", "it has already ended")
+    await client.terminate_workflow(instance_id, recursive=True)
+    return {"instance_id": instance_id, "status": "TERMINATING"}
+
+
+@router.post("/{instance_id}/pause", responses=_errors, summary="Suspend a running instance")
+async def pause(instance_id: InstanceId, client: Client) -> dict[str, str]:
+    current = await _status_of(client, instance_id)
+    if current not in ("RUNNING", "PENDING"):
+        raise _conflict(instance_id, current, "pause", "only a RUNNING instance can be paused")
+    await client.pause_workflow(instance_id)
+    return {"instance_id": instance_id, "status": "SUSPENDED"}
+
+
+@router.post("/{instance_id}/resume", responses=_errors, summary="Resume a suspended instance")
+async def resume(instance_id: InstanceId, client: Client) -> dict[str, str]:
+    current = await _status_of(client, instance_id)
+    if current != "SUSPENDED":
+        raise _conflict(instance_id, current, "resume", "only a SUSPENDED instance can resume")
+    await client.resume_workflow(instance_id)
+    return {"instance_id": instance_id, "status": "RUNNING"}
+
+
+@router.delete(
+    "/{instance_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_errors,
+    summary="Purge a finished instance (and its children) from the state store",
+)
+async def purge(instance_id: InstanceId, client: Client) -> Response:
+    current = await _status_of(client, instance_id)
+    if current not in TERMINAL:
+        raise _conflict(instance_id, current, "purge", "terminate it first or let it finish")
+    await client.purge_workflow(instance_id, recursive=True)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("", summary="Recent instances, newest first")
+async def list_instances(
+    client: Client,
+    engine: Engine,
+    status_filter: Annotated[RuntimeStatus | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    include_children: bool = False,
+) -> list[WorkflowSummary]:
+    ids = await engine.list_instance_ids()
+    if not include_children:
+        ids = [i for i in ids if ":" not in i]  # children are "<parent>:batch-NNNN"
+    gate = asyncio.Semaphore(16)
+
+    async def summary(instance_id: str) -> WorkflowSummary | None:
+        async with gate:
+            state = await read_state(client, instance_id, fetch_payloads=False)
+        if state is None:  # purged between listing and reading
+            return None
+        return WorkflowSummary(
+            instance_id=instance_id,
+            workflow_name=state.name,
+            status=state.runtime_status.name,
+            created_at=state.created_at,
+            last_updated_at=state.last_updated_at,
+        )
+
+    found = [s for s in await asyncio.gather(*(summary(i) for i in ids)) if s is not None]
+    if status_filter is not None:
+        found = [s for s in found if s.status == status_filter]
+    found.sort(key=lambda s: s.created_at, reverse=True)
+    return found[:limit]
+
+
+@router.get("/{instance_id}/history", responses=_errors, summary="The instance's event history")
+async def history(instance_id: InstanceId, client: Client, engine: Engine) -> list[HistoryEvent]:
+    await _status_of(client, instance_id)
+    return [HistoryEvent.model_validate(e) for e in await engine.history(instance_id)]
+
+
+@router.post(
+    "/{instance_id}/rerun",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=_errors,
+    summary="Run a finished instance again from one of its events, as a new instance",
+)
+async def rerun(
+    instance_id: InstanceId, body: RerunRequest, client: Client, engine: Engine
+) -> StartAccepted:
+    current = await _status_of(client, instance_id)
+    if current not in TERMINAL:
+        raise _conflict(instance_id, current, "rerun", "only a finished instance can be rerun")
+    if await read_state(client, body.new_instance_id, fetch_payloads=False) is not None:
+        raise ServiceError(
+            409, "already_exists", f"a workflow with id {body.new_instance_id!r} already exists"
+        )
+    new_input = json.dumps(body.input) if body.input is not None else None
+    event_id = body.from_event_id
+    if event_id is None:
+        scheduled = [e for e in await engine.history(instance_id) if e["kind"] == "taskScheduled"]
+        if not scheduled:
+            raise ServiceError(422, "invalid_rerun", f"{instance_id!r} ran no activity to rerun")
+        event_id = scheduled[0]["event_id"]
+    try:
+        new_id = await engine.rerun(instance_id, event_id, body.new_instance_id, new_input)
+    except grpc.aio.AioRpcError as exc:
+        if exc.code() in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND):
+            raise ServiceError(422, "invalid_rerun", exc.details() or "rerun refused") from exc
+        raise
+    return StartAccepted(instance_id=new_id, status_url=status_url(new_id))
