@@ -22,10 +22,13 @@ from .helpers import RunningStack
 # Approval by amount off (generated totals vary), on for warnings (the inconsistent
 # invoice has one), and a timeout short enough to watch it fire.
 APPROVAL_TIMEOUT_SECONDS = 10
+MAX_UPLOAD_BYTES = 300_000
 E2E_APP_ENV = {
     "APPROVAL_THRESHOLD": "",
     "APPROVAL_ON_WARNINGS": "true",
     "APPROVAL_TIMEOUT_SECONDS": str(APPROVAL_TIMEOUT_SECONDS),
+    # Small enough to test the limit without sending 50 MiB.
+    "MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES),
 }
 
 

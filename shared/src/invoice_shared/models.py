@@ -75,11 +75,16 @@ class InvoiceRequest(Contract):
         max_length=2048,
         description="http(s) URL the upload service downloads the PDF from.",
     )
+    blob_sha256: Sha256 | None = Field(
+        default=None,
+        description="A PDF already stored by the upload service (POST /api/invoices uses it).",
+    )
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> InvoiceRequest:
-        if (self.pdf_path is None) == (self.pdf_url is None):
-            raise ValueError("give exactly one of pdf_path or pdf_url")
+        given = [s for s in (self.pdf_path, self.pdf_url, self.blob_sha256) if s is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of pdf_path, pdf_url or blob_sha256")
         if self.pdf_path is not None:
             _check_relative_path(self.pdf_path)
         if self.pdf_url is not None and not self.pdf_url.lower().startswith(

@@ -29,6 +29,12 @@ class Settings(BaseSettings):
         default=16, ge=1, description="Threads running activities (they mostly wait on I/O)."
     )
     sidecar_wait_seconds: float = Field(default=120.0, description="Wait for the sidecar at start.")
+    max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024, description="Largest PDF POST /api/invoices accepts."
+    )
+    max_json_bytes: int = Field(
+        default=64 * 1024, description="Largest JSON body any endpoint accepts."
+    )
     approval_threshold: Decimal | None = Field(
         default=DEFAULT_APPROVAL_THRESHOLD,
         description="Invoices with a larger total wait for approval; empty: never by amount.",

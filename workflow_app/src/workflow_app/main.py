@@ -15,11 +15,13 @@ from fastapi.responses import JSONResponse
 
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from invoice_shared.web import add_health_route, configure_logging, install_error_handlers
+from workflow_app.body_rules import body_rules
 from workflow_app.config import get_settings
 from workflow_app.engine_api import WorkflowEngine
 from workflow_app.lifecycle import router as lifecycle_router
 from workflow_app.routes import StartLocks, router
 from workflow_app.runtime import WorkflowHost, sdk_logger_options
+from workflow_app.uploads import router as uploads_router
 
 
 @asynccontextmanager
@@ -56,6 +58,7 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     add_health_route(app)
+    app.middleware("http")(body_rules(get_settings()))
 
     @app.get("/readyz", tags=["health"], summary="Ready to run workflows")
     async def readyz() -> JSONResponse:
@@ -67,6 +70,7 @@ def create_app() -> FastAPI:
 
     app.include_router(router)
     app.include_router(lifecycle_router)
+    app.include_router(uploads_router)
     return app
 
 

@@ -52,8 +52,8 @@ class InvoiceWorkflowInput(InvoiceRequest):
     approval_timeout_outcome: Literal["escalated", "rejected"] = "escalated"
 
     def request(self) -> InvoiceRequest:
-        return InvoiceRequest(
-            invoice_id=self.invoice_id, pdf_path=self.pdf_path, pdf_url=self.pdf_url
+        return InvoiceRequest.model_validate(
+            self.model_dump(include=set(InvoiceRequest.model_fields))
         )
 
 

@@ -79,6 +79,18 @@ async def start_invoice(
     settings: Annotated[Settings, Depends(get_settings)],
     response: Response,
 ) -> StartAccepted:
+    accepted = await start_invoice_workflow(body, client, locks, settings)
+    response.headers["Location"] = accepted.status_url
+    return accepted
+
+
+async def start_invoice_workflow(
+    body: InvoiceRequest,
+    client: DaprWorkflowClient,
+    locks: StartLocks,
+    settings: Settings,
+) -> StartAccepted:
+    """Schedule invoice_workflow for `body`, once per invoice id."""
     instance_id = body.invoice_id
     payload = InvoiceWorkflowInput(
         **body.model_dump(),
@@ -119,7 +131,6 @@ async def start_invoice(
             raise ServiceError(
                 503, "not_started", "the sidecar did not answer in time; retry"
             ) from exc
-    response.headers["Location"] = status_url(instance_id)
     return StartAccepted(instance_id=instance_id, status_url=status_url(instance_id))
 
 

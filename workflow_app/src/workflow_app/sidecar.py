@@ -63,6 +63,17 @@ class Sidecar:
             )
         raise RuntimeError(f"{app_id}/{method} failed ({response.status_code}): {message}")
 
+    def post_bytes(
+        self, app_id: str, method: str, data: bytes, content_type: str, params: dict[str, str]
+    ) -> httpx.Response:
+        """Invoke `method` with a raw body; the caller reads the answer."""
+        return self._http.post(
+            f"/v1.0/invoke/{app_id}/method/{method}",
+            content=data,
+            params=params,
+            headers={"content-type": content_type},
+        )
+
     def save_state(self, key: str, value: Any, ttl_seconds: int | None = None) -> None:
         item: dict[str, Any] = {"key": key, "value": value}
         if ttl_seconds:

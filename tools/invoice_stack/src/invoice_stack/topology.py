@@ -184,6 +184,8 @@ def _sidecar(layout: StackLayout, ports: StackPorts, app_id: str) -> ProcessSpec
             "--resources-path", str(layout.repo / "components"),
             "--config", str(layout.dapr_config),
             "--log-level", "info",
+            # Uploaded PDFs (up to 50 MiB) pass through service invocation.
+            "--max-body-size", "64Mi",
         ],
         health=Health(url=_sidecar_ready_url(app_id, app.app, app.dapr_http)),
         env={"DAPR_HOST_IP": "127.0.0.1", "REDIS_HOST": f"127.0.0.1:{ports.redis}"},

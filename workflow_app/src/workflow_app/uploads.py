@@ -1,0 +1,82 @@
+"""POST /api/invoices: a person with a PDF on their laptop starts processing it."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from typing import Annotated
+
+from dapr.ext.workflow.aio import DaprWorkflowClient
+from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile, status
+
+from invoice_shared.dapr_names import UPLOAD_APP_ID
+from invoice_shared.models import ErrorBody, InvoiceId, InvoiceRequest, UploadResult
+from invoice_shared.web import ServiceError
+from workflow_app.config import Settings, get_settings
+from workflow_app.models import StartAccepted
+from workflow_app.routes import StartLocks, get_client, get_start_locks, start_invoice_workflow
+from workflow_app.runtime import WorkflowHost
+
+router = APIRouter(prefix="/api", tags=["invoices"])
+
+_PDF_TYPES = {"application/pdf", "application/x-pdf"}
+
+
+def get_host(request: Request) -> WorkflowHost:
+    return request.app.state.host
+
+
+@router.post(
+    "/invoices",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={code: {"model": ErrorBody} for code in (409, 413, 415, 422, 503)},
+    summary="Upload a PDF (multipart field `file`) and start processing it",
+    description="Without `invoice_id`, the id is derived from the file's content "
+    "(`INV-<first 16 hex digits of its SHA-256>`), so uploading the same file twice is "
+    "refused with 409 instead of being processed twice.",
+)
+async def upload_invoice(
+    file: UploadFile,
+    client: Annotated[DaprWorkflowClient, Depends(get_client)],
+    locks: Annotated[StartLocks, Depends(get_start_locks)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    host: Annotated[WorkflowHost, Depends(get_host)],
+    response: Response,
+    invoice_id: Annotated[InvoiceId | None, Form()] = None,
+) -> StartAccepted:
+    if (file.content_type or "").split(";")[0].strip() not in _PDF_TYPES:
+        raise ServiceError(
+            415,
+            "unsupported_media_type",
+            f"the file must be application/pdf, not {file.content_type or 'unknown'}",
+        )
+    data = await file.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise ServiceError(
+            413, "too_large", f"the file exceeds the {settings.max_upload_bytes}-byte limit"
+        )
+    if b"%PDF-" not in data[:1024]:  # the header may follow up to 1 KiB of junk
+        raise ServiceError(415, "not_a_pdf", f"{file.filename or 'the file'} is not a PDF")
+    chosen_id = invoice_id or f"INV-{hashlib.sha256(data).hexdigest()[:16]}"
+    answer = await asyncio.to_thread(
+        host.sidecar.post_bytes,
+        UPLOAD_APP_ID,
+        "upload/file",
+        data,
+        "application/pdf",
+        {"invoice_id": chosen_id},
+    )
+    if not answer.is_success:
+        body = answer.json() if "json" in answer.headers.get("content-type", "") else {}
+        code = answer.status_code if 400 <= answer.status_code < 500 else 503
+        raise ServiceError(
+            code,
+            str(body.get("error", "upload_failed")),
+            str(body.get("message", f"the upload service answered {answer.status_code}")),
+        )
+    stored = UploadResult.model_validate(answer.json())
+    accepted = await start_invoice_workflow(
+        InvoiceRequest(invoice_id=chosen_id, blob_sha256=stored.sha256), client, locks, settings
+    )
+    response.headers["Location"] = accepted.status_url
+    return accepted
