@@ -43,12 +43,15 @@ dapr-run: install ## run the apps with the stock CLI: `dapr run -f .` (Ctrl-C st
 	  DAPR_RUNTIME_PATH=$(CURDIR)/.run/dapr-home REDIS_HOST=127.0.0.1:6390 $$bin/dapr run -f .
 
 test: install ## the whole suite: unit tests, then end-to-end on a stack of its own
+	@# The stock dapr CLI picks sidecars by app id machine-wide: one stack at a time.
+	@$(RUN) python -m invoice_stack down >/dev/null
 	$(RUN) pytest
 
 test-unit: ## unit tests only (no Dapr)
 	$(RUN) pytest -m "not e2e"
 
 test-e2e: install ## end-to-end tests only
+	@$(RUN) python -m invoice_stack down >/dev/null
 	$(RUN) pytest -m e2e
 
 lint: ## ruff check and format check

@@ -44,16 +44,43 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
             api_url=f"http://127.0.0.1:{ports.apps['workflow-app'].app}",
             source_dir=Path(state["layout"]["source_dir"]),
             log_dir=Path(state["layout"]["run_dir"]) / "logs",
+            bin_dir=Path(state["layout"]["bin_dir"]),
+            redis_port=ports.redis,
             stack=None,
         )
         return
+    _refuse_a_second_stack()
     run_dir = tmp_path_factory.mktemp("stack")
     layout = StackLayout(
         repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=run_dir, source_dir=run_dir / "source"
     )
-    running = Stack(layout, free_ports(), app_env=E2E_APP_ENV, die_with_parent=True)
+    ports = free_ports()
+    running = Stack(layout, ports, app_env=E2E_APP_ENV, die_with_parent=True)
     running.start()
     try:
-        yield RunningStack(running.api_url(), layout.source_dir, layout.log_dir, running)
+        yield RunningStack(
+            running.api_url(),
+            layout.source_dir,
+            layout.log_dir,
+            layout.bin_dir,
+            ports.redis,
+            running,
+        )
     finally:
         running.stop()
+
+
+def _refuse_a_second_stack() -> None:
+    """The stock `dapr` CLI finds a sidecar by app id among all of the machine's daprd
+    processes, and purges through the scheduler's etcd on localhost:2379: the CLI tests
+    need this session's stack to be the only one."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if argv and argv[0].endswith(b"daprd") and b"workflow-app" in argv:
+            pytest.fail(
+                f"another stack is running (daprd pid {cmdline.parent.name}); stop it with "
+                "`make down`, or run against it with E2E_REUSE_STACK=1"
+            )

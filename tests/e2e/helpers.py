@@ -19,6 +19,8 @@ class RunningStack:
     api_url: str
     source_dir: Path
     log_dir: Path
+    bin_dir: Path
+    redis_port: int
     stack: Stack | None  # None when reusing a stack this session did not start
 
     @property
@@ -63,3 +65,15 @@ class RunningStack:
 
 def unique_id(prefix: str) -> str:
     return f"{prefix}-{time.time_ns()}"
+
+
+def wait_for(stack: RunningStack, invoice_id: str, **expected: str) -> dict:  # type: ignore[type-arg]
+    """Poll until the instance's view has every `expected` value."""
+    deadline = time.monotonic() + 60
+    with stack.client() as client:
+        while True:
+            view = client.get(f"/api/workflows/{invoice_id}").json()
+            if all(view.get(k) == v for k, v in expected.items()):
+                return view
+            assert time.monotonic() < deadline, f"{invoice_id} never reached {expected}: {view}"
+            time.sleep(0.2)

@@ -10,7 +10,7 @@ import pytest
 from invoice_gen import generate_invoice
 
 from .conftest import APPROVAL_TIMEOUT_SECONDS
-from .helpers import RunningStack, unique_id
+from .helpers import RunningStack, unique_id, wait_for
 
 APPROVE = {"approved": True, "approver": "alice@example.com", "comment": "checked"}
 
@@ -31,17 +31,6 @@ def _start(stack: RunningStack, prefix: str, *, needs_approval: bool, pages: int
     return invoice_id
 
 
-def _wait_for(stack: RunningStack, invoice_id: str, **expected: str) -> dict:  # type: ignore[type-arg]
-    deadline = time.monotonic() + 60
-    with stack.client() as client:
-        while True:
-            view = client.get(f"/api/workflows/{invoice_id}").json()
-            if all(view.get(k) == v for k, v in expected.items()):
-                return view
-            assert time.monotonic() < deadline, f"{invoice_id} never reached {expected}: {view}"
-            time.sleep(0.2)
-
-
 def _event(stack: RunningStack, invoice_id: str, body: object, name: str = "approval") -> int:
     with stack.client() as client:
         return client.post(f"/api/workflows/{invoice_id}/raise-event/{name}", json=body).status_code
@@ -49,7 +38,7 @@ def _event(stack: RunningStack, invoice_id: str, body: object, name: str = "appr
 
 def test_an_invoice_with_warnings_waits_and_an_approval_completes_it(stack: RunningStack):
     invoice_id = _start(stack, "APPROVE", needs_approval=True)
-    _wait_for(stack, invoice_id, stage="awaiting_approval", status="RUNNING")
+    wait_for(stack, invoice_id, stage="awaiting_approval", status="RUNNING")
     assert _event(stack, invoice_id, APPROVE) == 202
     view = stack.wait_for_end(invoice_id)
     approval = view["result"]["approval"]
@@ -65,7 +54,7 @@ def test_an_invoice_with_warnings_waits_and_an_approval_completes_it(stack: Runn
 
 def test_a_rejection_is_recorded_with_who_rejected(stack: RunningStack):
     invoice_id = _start(stack, "REJECT", needs_approval=True)
-    _wait_for(stack, invoice_id, stage="awaiting_approval")
+    wait_for(stack, invoice_id, stage="awaiting_approval")
     assert _event(stack, invoice_id, {**APPROVE, "approved": False, "comment": "no PO"}) == 202
     approval = stack.wait_for_end(invoice_id)["result"]["approval"]
     assert (approval["status"], approval["comment"]) == ("rejected", "no PO")
@@ -73,7 +62,7 @@ def test_a_rejection_is_recorded_with_who_rejected(stack: RunningStack):
 
 def test_an_unanswered_invoice_is_escalated_when_the_timer_fires(stack: RunningStack):
     invoice_id = _start(stack, "TIMEOUT", needs_approval=True)
-    _wait_for(stack, invoice_id, stage="awaiting_approval")
+    wait_for(stack, invoice_id, stage="awaiting_approval")
     view = stack.wait_for_end(invoice_id, timeout=APPROVAL_TIMEOUT_SECONDS + 30)
     approval = view["result"]["approval"]
     assert (view["status"], approval["status"], approval["approver"]) == (
@@ -92,7 +81,7 @@ def test_a_clean_invoice_is_approved_automatically(stack: RunningStack):
 
 def test_a_malformed_approval_is_refused_with_422(stack: RunningStack):
     invoice_id = _start(stack, "BADAPPROVAL", needs_approval=True)
-    _wait_for(stack, invoice_id, stage="awaiting_approval")
+    wait_for(stack, invoice_id, stage="awaiting_approval")
     assert _event(stack, invoice_id, {"approved": "perhaps"}) == 422
     assert _event(stack, invoice_id, APPROVE) == 202
     assert stack.wait_for_end(invoice_id)["result"]["approval"]["status"] == "approved"
@@ -100,10 +89,10 @@ def test_a_malformed_approval_is_refused_with_422(stack: RunningStack):
 
 def test_pause_holds_an_instance_and_resume_lets_it_finish(stack: RunningStack):
     invoice_id = _start(stack, "PAUSE", needs_approval=True)
-    _wait_for(stack, invoice_id, stage="awaiting_approval")
+    wait_for(stack, invoice_id, stage="awaiting_approval")
     with stack.client() as client:
         assert client.post(f"/api/workflows/{invoice_id}/pause").status_code == 200
-        _wait_for(stack, invoice_id, status="SUSPENDED")
+        wait_for(stack, invoice_id, status="SUSPENDED")
         assert client.post(f"/api/workflows/{invoice_id}/pause").status_code == 409
         # An event sent while suspended waits for the resume.
         assert _event(stack, invoice_id, APPROVE) == 202
@@ -116,7 +105,7 @@ def test_pause_holds_an_instance_and_resume_lets_it_finish(stack: RunningStack):
 
 def test_terminate_ends_an_instance_and_only_finished_ones_can_be_purged(stack: RunningStack):
     invoice_id = _start(stack, "TERM", needs_approval=True, pages=3)
-    _wait_for(stack, invoice_id, stage="awaiting_approval")
+    wait_for(stack, invoice_id, stage="awaiting_approval")
     with stack.client() as client:
         assert client.delete(f"/api/workflows/{invoice_id}").status_code == 409
         assert client.post(f"/api/workflows/{invoice_id}/terminate").status_code == 200
@@ -134,7 +123,7 @@ def test_the_list_shows_recent_instances_newest_first_and_filters_by_status(stac
     first = _start(stack, "LIST", needs_approval=False)
     stack.wait_for_end(first)
     second = _start(stack, "LIST", needs_approval=True)
-    _wait_for(stack, second, stage="awaiting_approval")
+    wait_for(stack, second, stage="awaiting_approval")
     with stack.client() as client:
         listed = client.get("/api/workflows", params={"limit": 1000}).json()
         ids = [item["instance_id"] for item in listed]
@@ -153,7 +142,7 @@ def test_the_list_shows_recent_instances_newest_first_and_filters_by_status(stac
 
 def test_history_shows_activities_the_approval_event_and_completion(stack: RunningStack):
     invoice_id = _start(stack, "HISTORY", needs_approval=True)
-    _wait_for(stack, invoice_id, stage="awaiting_approval")
+    wait_for(stack, invoice_id, stage="awaiting_approval")
     _event(stack, invoice_id, APPROVE)
     stack.wait_for_end(invoice_id)
     with stack.client() as client:

@@ -106,3 +106,9 @@ def test_version_one_has_no_approval_step():
     result = run_workflow(invoice_workflow_v1, ctx, {**REQUEST, "approval_threshold": 100})
     assert "approval" not in result
     assert [c for c in ctx.calls if c.kind in ("event", "timer")] == []
+
+
+def test_a_decision_sent_as_a_json_string_is_understood():
+    ctx = _context(1, total=500.0)
+    ctx.events.append('{"approved": true, "approver": "cli@example.com"}')
+    assert _run(ctx, approval_threshold=100).approval.approver == "cli@example.com"

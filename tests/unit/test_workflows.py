@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -169,3 +170,9 @@ def test_progress_times_come_from_the_workflow_clock():
     run_workflow(invoice_workflow, ctx, REQUEST)
     assert {s.started_at for s in ctx.statuses} == {ctx.current_utc_datetime}
     assert {s.updated_at for s in ctx.statuses} == {ctx.current_utc_datetime}
+
+
+def test_the_input_may_arrive_as_a_json_string_as_the_cli_sends_it():
+    ctx = _context(1)
+    run_workflow(invoice_workflow, ctx, json.dumps(REQUEST))
+    assert ctx.calls[0].name == UPLOAD_ACTIVITY

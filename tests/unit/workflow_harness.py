@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dapr.ext.workflow._durabletask import task as dt
@@ -71,7 +71,9 @@ class FakeContext:
             task.complete(self.events.pop(0))
         return task
 
-    def create_timer(self, fire_at: datetime) -> dt.Task:
+    def create_timer(self, fire_at: datetime | timedelta) -> dt.Task:
+        if isinstance(fire_at, timedelta):  # the SDK adds its clock to a delay
+            fire_at = self.current_utc_datetime + fire_at
         self.calls.append(Call("timer", fire_at.isoformat(), None, None))
         task: dt.CompletableTask[Any] = dt.CompletableTask()
         if self.timers_fire:

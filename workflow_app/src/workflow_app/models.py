@@ -51,6 +51,14 @@ class InvoiceWorkflowInput(InvoiceRequest):
     approval_timeout_seconds: int = Field(default=72 * 3600, ge=1)
     approval_timeout_outcome: Literal["escalated", "rejected"] = "escalated"
 
+    @classmethod
+    def from_payload(cls, payload: Any) -> InvoiceWorkflowInput:
+        """Accept the input as a JSON object or, as `dapr workflow run --input` (CLI
+        1.16) delivers it, as a string holding one."""
+        if isinstance(payload, str):
+            return cls.model_validate_json(payload)
+        return cls.model_validate(payload)
+
     def request(self) -> InvoiceRequest:
         return InvoiceRequest.model_validate(
             self.model_dump(include=set(InvoiceRequest.model_fields))

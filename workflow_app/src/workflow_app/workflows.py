@@ -7,7 +7,7 @@ clocks, randomness or settings; those live in activities and in the workflow inp
 from __future__ import annotations
 
 from collections.abc import Generator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dapr.ext.workflow import (
@@ -57,12 +57,25 @@ RETRY = RetryPolicy(
 Json = dict[str, Any]
 
 
+def _decision(data: Any) -> ApprovalDecision:
+    # `dapr workflow raise-event --input` (CLI 1.16) delivers the JSON as a string.
+    if isinstance(data, str):
+        return ApprovalDecision.model_validate_json(data)
+    return ApprovalDecision.model_validate(data)
+
+
+def _now(ctx: DaprWorkflowContext) -> datetime:
+    """The workflow's clock (replay-safe), as an aware UTC time."""
+    now = ctx.current_utc_datetime
+    return now if now.tzinfo else now.replace(tzinfo=UTC)
+
+
 class _Reporter:
     """Sets the custom status; times come from the workflow context, never a clock."""
 
     def __init__(self, ctx: DaprWorkflowContext) -> None:
         self._ctx = ctx
-        self._started_at = ctx.current_utc_datetime
+        self._started_at = _now(ctx)
 
     def __call__(self, stage: Stage, done: int = 0, total: int | None = None) -> None:
         progress = Progress(
@@ -70,7 +83,7 @@ class _Reporter:
             pages_done=done,
             pages_total=total,
             started_at=self._started_at,
-            updated_at=self._ctx.current_utc_datetime,
+            updated_at=_now(self._ctx),
         )
         self._ctx.set_custom_status(progress.model_dump_json())
 
@@ -144,25 +157,25 @@ def _extract_and_aggregate(
     return invoice, total
 
 
-def invoice_workflow_v1(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, Any, Json]:
+def invoice_workflow_v1(ctx: DaprWorkflowContext, payload: Json | str) -> Generator[Any, Any, Json]:
     """Version v1: extraction and aggregation, no approval step.
 
     Kept registered so instances started on v1 finish on v1 after v2 is deployed.
     """
-    options = InvoiceWorkflowInput.model_validate(payload)
+    options = InvoiceWorkflowInput.from_payload(payload)
     report = _Reporter(ctx)
     invoice, pages = yield from _extract_and_aggregate(ctx, options, report)
     report("completed", pages, pages)
     return invoice
 
 
-def invoice_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, Any, Json]:
+def invoice_workflow(ctx: DaprWorkflowContext, payload: Json | str) -> Generator[Any, Any, Json]:
     """Version v2 (latest): v1, then a person's approval when the invoice needs one.
 
     The wait for the `approval` event races a durable timer; when the timer wins the
     invoice ends escalated or rejected (per the input), never silently approved.
     """
-    options = InvoiceWorkflowInput.model_validate(payload)
+    options = InvoiceWorkflowInput.from_payload(payload)
     report = _Reporter(ctx)
     raw, pages = yield from _extract_and_aggregate(ctx, options, report)
     invoice = AggregatedInvoice.model_validate(raw)
@@ -171,13 +184,13 @@ def invoice_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, 
     if reason is None:
         record = ApprovalRecord(
             status="auto_approved",
-            decided_at=ctx.current_utc_datetime,
+            decided_at=_now(ctx),
             reason="within the approval threshold and without warnings",
         )
     else:
         report("awaiting_approval", pages, pages)
         timeout = timedelta(seconds=options.approval_timeout_seconds)
-        timer = ctx.create_timer(ctx.current_utc_datetime + timeout)
+        timer = ctx.create_timer(timeout)  # due at the workflow clock + timeout
         decision: ApprovalDecision | None = None
         while decision is None:
             event = ctx.wait_for_external_event(APPROVAL_EVENT)
@@ -185,13 +198,13 @@ def invoice_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, 
             if winner is timer:
                 break
             try:
-                decision = ApprovalDecision.model_validate(event.get_result())
+                decision = _decision(event.get_result())
             except ValidationError:
                 continue  # a malformed decision (the REST API refuses those) is not one
         if decision is None:
             record = ApprovalRecord(
                 status=options.approval_timeout_outcome,
-                decided_at=ctx.current_utc_datetime,
+                decided_at=_now(ctx),
                 reason=f"{reason}; no decision within {timeout}",
             )
         else:
@@ -199,7 +212,7 @@ def invoice_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, 
                 status="approved" if decision.approved else "rejected",
                 approver=decision.approver,
                 comment=decision.comment,
-                decided_at=ctx.current_utc_datetime,
+                decided_at=_now(ctx),
                 reason=reason,
             )
     report("completed", pages, pages)

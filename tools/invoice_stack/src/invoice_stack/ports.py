@@ -53,8 +53,10 @@ DEFAULT_PORTS = StackPorts(
     scheduler=50006,
     scheduler_health=58081,
     scheduler_metrics=59091,
-    scheduler_etcd_client=52379,
-    scheduler_etcd_peer=52380,
+    # Dapr's defaults: `dapr workflow purge` (CLI 1.16, self-hosted) deletes the
+    # instance's scheduler jobs through etcd at localhost:2379, whatever the stack says.
+    scheduler_etcd_client=2379,
+    scheduler_etcd_peer=2380,
     apps={
         WORKFLOW_APP_ID: AppPorts(8080, 3500, 50001, 50021, 59101),
         UPLOAD_APP_ID: AppPorts(7101, 3511, 50011, 50031, 59111),
@@ -92,7 +94,7 @@ def free_ports(seed: int | None = None) -> StackPorts:
     low, _ = _ephemeral_range()
     rng = random.Random(seed)
     count = len(fields(StackPorts)) - 1 + len(DEFAULT_PORTS.apps) * len(fields(AppPorts))
-    reserved = {p for p in _all_ports(DEFAULT_PORTS)}
+    reserved = set(_all_ports(DEFAULT_PORTS))
     chosen: list[int] = []
     while len(chosen) < count:
         port = rng.randrange(20000, max(20001, low))
@@ -100,6 +102,8 @@ def free_ports(seed: int | None = None) -> StackPorts:
             chosen.append(port)
     it = iter(chosen)
     scalar = {f.name: next(it) for f in fields(StackPorts) if f.name != "apps"}
+    # Kept at its default so the stock CLI's purge reaches this stack's scheduler.
+    scalar["scheduler_etcd_client"] = DEFAULT_PORTS.scheduler_etcd_client
     apps = {
         app_id: AppPorts(*(next(it) for _ in fields(AppPorts))) for app_id in DEFAULT_PORTS.apps
     }

@@ -1,0 +1,106 @@
+"""The stock `dapr workflow` CLI against our stack, each effect checked through REST.
+
+`dapr workflow history` is not here: CLI 1.16.5 (the newest the Go module proxy serves)
+reads history through the actor state API, which runtime 1.18 refuses for workflow
+actors (ERR_ACTOR_TYPE_RESERVED). GET /api/workflows/{id}/history serves it instead.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from invoice_gen import generate_invoice
+
+from .helpers import RunningStack, unique_id, wait_for
+
+APP = ["-a", "workflow-app"]
+
+
+def dapr(stack: RunningStack, *args: str) -> str:
+    """Run the CLI; a non-zero exit fails the test with what it printed."""
+    done = subprocess.run(
+        [str(stack.bin_dir / "dapr"), "workflow", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, f"dapr workflow {' '.join(args)}: {done.stdout}{done.stderr}"
+    return done.stdout
+
+
+def _cli_start(stack: RunningStack, prefix: str, *, needs_approval: bool) -> str:
+    invoice_id = unique_id(prefix)
+    pdf = generate_invoice(seed=61, pages=2, invoice_id=invoice_id, inconsistent=needs_approval)
+    (stack.inputs / f"{invoice_id}.pdf").write_bytes(pdf.pdf)
+    # Options travel in the workflow input: approval by amount off, warnings on.
+    payload = {
+        "invoice_id": invoice_id,
+        "pdf_path": f"e2e-tests/{invoice_id}.pdf",
+        "approval_threshold": None,
+        "approval_on_warnings": True,
+    }
+    out = dapr(stack, "run", "invoice_workflow", *APP, "-i", invoice_id, "-x", json.dumps(payload))
+    assert invoice_id in out
+    return invoice_id
+
+
+def _view(stack: RunningStack, invoice_id: str) -> dict:  # type: ignore[type-arg]
+    with stack.client() as client:
+        return client.get(f"/api/workflows/{invoice_id}").json()
+
+
+def _wait_stage(stack: RunningStack, invoice_id: str, stage: str) -> None:
+    wait_for(stack, invoice_id, stage=stage)
+
+
+def test_cli_run_starts_an_invoice_that_completes(stack: RunningStack):
+    invoice_id = _cli_start(stack, "CLIRUN", needs_approval=False)
+    view = stack.wait_for_end(invoice_id)
+    assert view["status"] == "COMPLETED", view["error"]
+    assert view["result"]["approval"]["status"] == "auto_approved"
+
+
+def test_cli_list_shows_instances_with_their_status(stack: RunningStack):
+    invoice_id = _cli_start(stack, "CLILIST", needs_approval=False)
+    stack.wait_for_end(invoice_id)
+    out = dapr(stack, "list", *APP, "-c", f"redis://127.0.0.1:{stack.redis_port}", "-o", "json")
+    listed = {item["instanceID"]: item for item in json.loads(out)}
+    assert listed[invoice_id]["runtimeStatus"] == "COMPLETED"
+    assert listed[invoice_id]["name"] == "invoice_workflow"
+
+
+def test_cli_suspend_resume_and_raise_event_drive_an_approval(stack: RunningStack):
+    invoice_id = _cli_start(stack, "CLIAPPROVE", needs_approval=True)
+    _wait_stage(stack, invoice_id, "awaiting_approval")
+    dapr(stack, "suspend", invoice_id, *APP, "-r", "checking the vendor")
+    assert _view(stack, invoice_id)["status"] == "SUSPENDED"
+    dapr(stack, "resume", invoice_id, *APP)
+    assert _view(stack, invoice_id)["status"] == "RUNNING"
+    decision = {"approved": True, "approver": "cli@example.com", "comment": "via CLI"}
+    dapr(stack, "raise-event", f"{invoice_id}/approval", *APP, "-x", json.dumps(decision))
+    view = stack.wait_for_end(invoice_id)
+    assert view["result"]["approval"]["approver"] == "cli@example.com"
+
+
+def test_cli_terminate_then_purge_removes_the_instance(stack: RunningStack):
+    invoice_id = _cli_start(stack, "CLITERM", needs_approval=True)
+    _wait_stage(stack, invoice_id, "awaiting_approval")
+    dapr(stack, "terminate", invoice_id, *APP)
+    assert stack.wait_for_end(invoice_id)["status"] == "TERMINATED"
+    dapr(stack, "purge", invoice_id, *APP)
+    with stack.client() as client:
+        assert client.get(f"/api/workflows/{invoice_id}").status_code == 404
+
+
+def test_cli_rerun_runs_a_finished_instance_again_under_a_new_id(stack: RunningStack):
+    source = _cli_start(stack, "CLIRERUN", needs_approval=False)
+    original = stack.wait_for_end(source)
+    new_id = unique_id("CLIRERUNNEW")
+    with stack.client() as client:
+        history = client.get(f"/api/workflows/{source}/history").json()
+    first_activity = next(e["event_id"] for e in history if e["kind"] == "taskScheduled")
+    dapr(stack, "rerun", source, *APP, "--new-instance-id", new_id, "-e", str(first_activity))
+    rerun = stack.wait_for_end(new_id)
+    assert rerun["status"] == "COMPLETED"
+    assert rerun["result"]["total"] == original["result"]["total"]
