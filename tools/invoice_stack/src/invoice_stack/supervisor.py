@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import json
 import logging
 import os
@@ -177,8 +178,18 @@ class Stack:
         os.killpg(self.procs[name].pid, sig)
         self.procs[name].wait(timeout=10)
 
-    def restart(self, name: str) -> None:
+    def restart(self, name: str, env: dict[str, str] | None = None) -> None:
+        """Stop `name` if it runs, start it again (with `env` added), wait until healthy.
+
+        A new environment stands for a new deployment of that app (the versioning test).
+        """
         spec = next(s for s in self.specs if s.name == name)
+        if env:
+            spec = dataclasses.replace(spec, env={**spec.env, **env})
+        proc = self.procs.get(name)
+        if proc is not None and proc.poll() is None:
+            stop_process_groups({name: [proc.pid, start_ticks(proc.pid)]})
+            proc.wait(timeout=15)
         self._spawn(spec, append=True)
         with httpx.Client() as client:
             self._wait_healthy(spec, client)

@@ -1,0 +1,78 @@
+"""A change to invoice_workflow made the safe way: versions of one workflow name.
+
+v1 (no approval step) is what the host ran before v2 (approval) was deployed. An
+instance started on v1 must finish on v1 after the host restarts with v2, and new
+instances must take v2: changing v1's code in place instead would make the in-flight
+instance's replay diverge from its history.
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from invoice_gen import generate_invoice
+
+from .helpers import RunningStack, unique_id, wait_for
+
+HOST = "workflow-app"
+
+
+def _redeploy(stack: RunningStack, latest: str) -> None:
+    assert stack.stack is not None
+    stack.stack.restart(HOST, env={"INVOICE_WORKFLOW_LATEST": latest})
+    deadline = time.monotonic() + 60
+    while True:  # ready = connected to its sidecar and placement again
+        try:
+            if httpx.get(f"{stack.api_url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, "the host did not become ready after restart"
+        time.sleep(0.2)
+
+
+def _start(stack: RunningStack, prefix: str) -> str:
+    # The inconsistent invoice carries a warning: v2 waits for approval, v1 cannot.
+    invoice_id = unique_id(prefix)
+    pdf = generate_invoice(seed=90, pages=15, invoice_id=invoice_id, inconsistent=True).pdf
+    (stack.inputs / f"{invoice_id}.pdf").write_bytes(pdf)
+    with stack.client() as client:
+        body = {"invoice_id": invoice_id, "pdf_path": f"e2e-tests/{invoice_id}.pdf"}
+        assert client.post("/api/workflows/invoice", json=body).status_code == 202
+    return invoice_id
+
+
+def test_an_instance_started_on_v1_finishes_on_v1_after_v2_is_deployed(stack: RunningStack):
+    if stack.stack is None:
+        pytest.skip("restarts the host with other code: needs a stack of the test's own")
+    try:
+        _redeploy(stack, "v1")
+        old = _start(stack, "VER-OLD")
+        with stack.client() as client:
+            # Hold it mid-flight while the new version is deployed.
+            assert client.post(f"/api/workflows/{old}/pause").status_code == 200
+        wait_for(stack, old, status="SUSPENDED")
+
+        _redeploy(stack, "v2")
+        new = _start(stack, "VER-NEW")
+        with stack.client() as client:
+            assert client.post(f"/api/workflows/{old}/resume").status_code == 200
+
+        finished_old = stack.wait_for_end(old)
+        assert finished_old["status"] == "COMPLETED", finished_old["error"]
+        assert "approval" not in finished_old["result"]  # v1 logic: no approval step
+        assert finished_old["result"]["warnings"]  # though v2 would have asked for one
+
+        wait_for(stack, new, stage="awaiting_approval")  # v2 logic for the new instance
+        with stack.client() as client:
+            decision = {"approved": True, "approver": "v2@example.com"}
+            assert (
+                client.post(f"/api/workflows/{new}/raise-event/approval", json=decision).status_code
+                == 202
+            )
+        assert stack.wait_for_end(new)["result"]["approval"]["status"] == "approved"
+    finally:
+        _redeploy(stack, "v2")
