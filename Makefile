@@ -44,14 +44,14 @@ dapr-run: install ## run the apps with the stock CLI: `dapr run -f .` (Ctrl-C st
 
 test: install ## the whole suite: unit tests, then end-to-end on a stack of its own
 	@# The stock dapr CLI picks sidecars by app id machine-wide: one stack at a time.
-	@$(RUN) python -m invoice_stack down >/dev/null
+	@[ "$$E2E_REUSE_STACK" = 1 ] || $(RUN) python -m invoice_stack down >/dev/null
 	$(RUN) pytest
 
 test-unit: ## unit tests only (no Dapr)
 	$(RUN) pytest -m "not e2e"
 
 test-e2e: install ## end-to-end tests only
-	@$(RUN) python -m invoice_stack down >/dev/null
+	@[ "$$E2E_REUSE_STACK" = 1 ] || $(RUN) python -m invoice_stack down >/dev/null
 	$(RUN) pytest -m e2e
 
 lint: ## ruff check and format check

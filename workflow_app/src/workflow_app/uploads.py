@@ -42,7 +42,7 @@ async def upload_invoice(
     settings: Annotated[Settings, Depends(get_settings)],
     host: Annotated[WorkflowHost, Depends(get_host)],
     response: Response,
-    invoice_id: Annotated[InvoiceId | None, Form()] = None,
+    invoice_id: Annotated[InvoiceId | None, Form(examples=["INV-2025-010"])] = None,
 ) -> StartAccepted:
     if (file.content_type or "").split(";")[0].strip() not in _PDF_TYPES:
         raise ServiceError(
