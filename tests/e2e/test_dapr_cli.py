@@ -29,7 +29,7 @@ def dapr(stack: RunningStack, *args: str) -> str:
     return done.stdout
 
 
-def _cli_start(stack: RunningStack, prefix: str, *, needs_approval: bool) -> str:
+def _cli_start(stack: RunningStack, prefix: str, *, needs_approval: bool, **options: object) -> str:
     invoice_id = unique_id(prefix)
     pdf = generate_invoice(seed=61, pages=2, invoice_id=invoice_id, inconsistent=needs_approval)
     (stack.inputs / f"{invoice_id}.pdf").write_bytes(pdf.pdf)
@@ -39,6 +39,7 @@ def _cli_start(stack: RunningStack, prefix: str, *, needs_approval: bool) -> str
         "pdf_path": f"e2e-tests/{invoice_id}.pdf",
         "approval_threshold": None,
         "approval_on_warnings": True,
+        **options,
     }
     out = dapr(stack, "run", "invoice_workflow", *APP, "-i", invoice_id, "-x", json.dumps(payload))
     assert invoice_id in out
@@ -104,3 +105,41 @@ def test_cli_rerun_runs_a_finished_instance_again_under_a_new_id(stack: RunningS
     rerun = stack.wait_for_end(new_id)
     assert rerun["status"] == "COMPLETED"
     assert rerun["result"]["total"] == original["result"]["total"]
+
+
+def _list(stack: RunningStack) -> dict[str, dict]:  # type: ignore[type-arg]
+    out = dapr(stack, "list", *APP, "-c", f"redis://127.0.0.1:{stack.redis_port}", "-o", "json")
+    return {item["instanceID"]: item for item in json.loads(out)}
+
+
+def test_cli_list_shows_progress_while_an_invoice_waits(stack: RunningStack):
+    invoice_id = _cli_start(stack, "CLIPROGRESS", needs_approval=True)
+    _wait_stage(stack, invoice_id, "awaiting_approval")
+    listed = _list(stack)[invoice_id]
+    assert listed["runtimeStatus"] == "RUNNING"
+    progress = json.loads(listed["customStatus"])
+    assert (progress["stage"], progress["pages_done"]) == ("awaiting_approval", 2)
+    dapr(stack, "terminate", invoice_id, *APP)
+
+
+def test_cli_raise_event_can_reject(stack: RunningStack):
+    invoice_id = _cli_start(stack, "CLIREJECT", needs_approval=True)
+    _wait_stage(stack, invoice_id, "awaiting_approval")
+    decision = {"approved": False, "approver": "cli@example.com", "comment": "duplicate"}
+    dapr(stack, "raise-event", f"{invoice_id}/approval", *APP, "-x", json.dumps(decision))
+    approval = stack.wait_for_end(invoice_id)["result"]["approval"]
+    assert (approval["status"], approval["comment"]) == ("rejected", "duplicate")
+
+
+def test_a_cli_started_invoice_times_out_as_its_input_says(stack: RunningStack):
+    invoice_id = _cli_start(
+        stack,
+        "CLITIMEOUT",
+        needs_approval=True,
+        approval_timeout_seconds=3,
+        approval_timeout_outcome="rejected",
+    )
+    view = stack.wait_for_end(invoice_id)
+    assert view["result"]["approval"]["status"] == "rejected"
+    assert "no decision within 0:00:03" in view["result"]["approval"]["reason"]
+    assert _list(stack)[invoice_id]["runtimeStatus"] == "COMPLETED"
