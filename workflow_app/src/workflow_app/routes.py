@@ -7,7 +7,7 @@ import contextlib
 import json
 from collections import Counter
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 import grpc
 from dapr.ext.workflow.aio import DaprWorkflowClient
@@ -106,32 +106,49 @@ async def start_invoice_workflow(
     async with locks.hold(instance_id):
         if await read_state(client, instance_id, fetch_payloads=False) is not None:
             raise _already_exists(instance_id)
+        await _schedule(client, instance_id, payload.model_dump(mode="json"))
+    return StartAccepted(instance_id=instance_id, status_url=status_url(instance_id))
+
+
+async def _schedule(client: DaprWorkflowClient, instance_id: str, payload: Any) -> None:
+    """Schedule, riding out a sidecar that is still (re)placing its workflow actors.
+
+    Right after the host or its sidecar restarts, scheduling can stall or fail with
+    UNKNOWN/UNAVAILABLE for seconds while placement disseminates; retrying within a
+    budget answers the caller once instead of sending them a 503 to retry themselves.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + START_BUDGET_SECONDS
+    attempt = 0
+    while True:
         try:
             await asyncio.wait_for(
                 client.schedule_new_workflow(
-                    INVOICE_WORKFLOW,
-                    input=payload.model_dump(mode="json"),
-                    instance_id=instance_id,
+                    INVOICE_WORKFLOW, input=payload, instance_id=instance_id
                 ),
-                timeout=CALL_TIMEOUT_SECONDS,
+                timeout=max(1.0, deadline - loop.time()),
             )
+            return
         except grpc.aio.AioRpcError as exc:
             if exc.code() == grpc.StatusCode.ALREADY_EXISTS:
+                if attempt:  # an earlier attempt of ours got through after all
+                    return
                 raise _already_exists(instance_id) from exc
-            if exc.code() in _TRANSIENT:
-                # e.g. "did not find address for actor" while placement disseminates.
+            if exc.code() not in _TRANSIENT:
+                raise
+            if loop.time() >= deadline:
                 raise ServiceError(
                     503,
                     "not_started",
                     f"the workflow could not be started yet; retry "
                     f"({exc.code().name}: {exc.details()})",
                 ) from exc
-            raise
         except TimeoutError as exc:
             raise ServiceError(
-                503, "not_started", "the sidecar did not answer in time; retry"
+                503, "not_started", "the sidecar did not accept the workflow in time; retry"
             ) from exc
-    return StartAccepted(instance_id=instance_id, status_url=status_url(instance_id))
+        attempt += 1
+        await asyncio.sleep(min(0.1 * 2**attempt, 2.0))
 
 
 def _already_exists(instance_id: str) -> ServiceError:
@@ -161,8 +178,10 @@ async def get_workflow(
 # the runtime may read an instance's metadata before the keys it names are written) or
 # while the sidecar restarts; both pass within moments.
 _TRANSIENT = {grpc.StatusCode.UNKNOWN, grpc.StatusCode.UNAVAILABLE}
-# No request waits on the sidecar for longer than this.
+# No request waits on the sidecar for longer than this...
 CALL_TIMEOUT_SECONDS = 10.0
+# ...except a start, which may wait out a placement update after a restart.
+START_BUDGET_SECONDS = 30.0
 _READ_ATTEMPTS = 6
 
 

@@ -44,25 +44,27 @@ class StackPorts:
     apps: dict[str, AppPorts]
 
 
+# All below the kernel's ephemeral range (32768-60999 on Linux): a port in it can be
+# taken by one of the many outgoing connections the stack opens while it starts.
 DEFAULT_PORTS = StackPorts(
     redis=6390,
-    placement=50005,
-    placement_health=58080,
-    placement_metrics=59090,
-    placement_raft=58201,
-    scheduler=50006,
-    scheduler_health=58081,
-    scheduler_metrics=59091,
+    placement=30005,
+    placement_health=30080,
+    placement_metrics=30090,
+    placement_raft=30201,
+    scheduler=30006,
+    scheduler_health=30081,
+    scheduler_metrics=30091,
     # Dapr's defaults: `dapr workflow purge` (CLI 1.16, self-hosted) deletes the
     # instance's scheduler jobs through etcd at localhost:2379, whatever the stack says.
     scheduler_etcd_client=2379,
     scheduler_etcd_peer=2380,
     apps={
-        WORKFLOW_APP_ID: AppPorts(8080, 3500, 50001, 50021, 59101),
-        UPLOAD_APP_ID: AppPorts(7101, 3511, 50011, 50031, 59111),
-        SPLIT_APP_ID: AppPorts(7201, 3512, 50012, 50032, 59112),
-        EXTRACT_APP_ID: AppPorts(7301, 3513, 50013, 50033, 59113),
-        AGGREGATE_APP_ID: AppPorts(7401, 3514, 50014, 50034, 59114),
+        WORKFLOW_APP_ID: AppPorts(8080, 3500, 30001, 30021, 30101),
+        UPLOAD_APP_ID: AppPorts(7101, 3511, 30011, 30031, 30111),
+        SPLIT_APP_ID: AppPorts(7201, 3512, 30012, 30032, 30112),
+        EXTRACT_APP_ID: AppPorts(7301, 3513, 30013, 30033, 30113),
+        AGGREGATE_APP_ID: AppPorts(7401, 3514, 30014, 30034, 30114),
     },
 )
 
