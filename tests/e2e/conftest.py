@@ -23,12 +23,16 @@ from .helpers import RunningStack
 # invoice has one), and a timeout short enough to watch it fire.
 APPROVAL_TIMEOUT_SECONDS = 10
 MAX_UPLOAD_BYTES = 300_000
+MAX_PDF_BYTES = 3_000_000
 E2E_APP_ENV = {
     "APPROVAL_THRESHOLD": "",
     "APPROVAL_ON_WARNINGS": "true",
     "APPROVAL_TIMEOUT_SECONDS": str(APPROVAL_TIMEOUT_SECONDS),
     # Small enough to test the limit without sending 50 MiB.
     "MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES),
+    "MAX_PDF_BYTES": str(MAX_PDF_BYTES),
+    # The URL tests serve PDFs from this machine; refusing loopback is unit-tested.
+    "ALLOW_LOOPBACK_URLS": "true",
 }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from invoice_shared.web import ServiceError
-from upload_service.sources import ensure_pdf, resolve_source_path
+from upload_service.sources import check_url_target, ensure_pdf, resolve_source_path
 
 
 @pytest.fixture
@@ -53,3 +53,33 @@ def test_non_pdf_content_is_refused(data: bytes, error: str):
 
 def test_a_pdf_header_after_some_junk_is_accepted():
     ensure_pdf(b"\n\n junk %PDF-1.4\n...", "x.pdf")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/a.pdf",
+        "http://localhost:8080/a.pdf",
+        "http://[::1]/a.pdf",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.5/a.pdf",
+        "http://192.168.1.1/a.pdf",
+        "http://0.0.0.0/a.pdf",
+        "ftp://example.com/a.pdf",
+        "file:///etc/passwd",
+    ],
+)
+def test_urls_into_our_own_network_are_refused(url: str):
+    with pytest.raises(ServiceError) as raised:
+        check_url_target(url, allow_loopback=False, allow_private=False)
+    assert raised.value.status_code == 422
+
+
+def test_loopback_is_allowed_only_when_configured():
+    check_url_target("http://127.0.0.1:9/a.pdf", allow_loopback=True, allow_private=False)
+    with pytest.raises(ServiceError):
+        check_url_target("http://169.254.169.254/", allow_loopback=True, allow_private=False)
+
+
+def test_a_public_address_passes():
+    check_url_target("http://93.184.215.14/a.pdf", allow_loopback=False, allow_private=False)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import Iterator
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -89,3 +91,13 @@ def create_service_app(title: str, router: APIRouter) -> FastAPI:
     add_health_route(app)
     app.include_router(router)
     return app
+
+
+@contextlib.contextmanager
+def about(invoice_id: str) -> Iterator[None]:
+    """Prefix refusals raised inside with the invoice they concern (for logs and users)."""
+    try:
+        yield
+    except ServiceError as exc:
+        exc.message = f"invoice {invoice_id}: {exc.message}"
+        raise

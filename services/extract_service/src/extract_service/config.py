@@ -9,6 +9,12 @@ from pydantic_settings import BaseSettings
 
 class Settings(BaseSettings):
     artifact_dir: Path = Field(default=Path("_artifacts"), description="Artifact store root.")
+    max_stream_bytes: int = Field(
+        default=20 * 1024 * 1024, description="Most bytes one page stream may decompress to."
+    )
+    page_timeout_seconds: float = Field(
+        default=20.0, gt=0, description="Longest a page's text extraction may take."
+    )
 
 
 @lru_cache

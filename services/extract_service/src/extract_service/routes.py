@@ -4,12 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from extract_service.bounded import bounded_page_text
 from extract_service.config import Settings, get_settings
 from extract_service.fields import parse_page
-from extract_service.pdf_text import page_text
 from invoice_shared.artifacts import ArtifactKeyError, ArtifactStore
 from invoice_shared.models import ErrorBody, PageExtraction, PageMetadata
-from invoice_shared.web import ServiceError
+from invoice_shared.web import ServiceError, about
 
 router = APIRouter()
 
@@ -22,6 +22,11 @@ router = APIRouter()
 def extract(
     page: PageMetadata, settings: Annotated[Settings, Depends(get_settings)]
 ) -> PageExtraction:
+    with about(page.invoice_id):
+        return _extract_page(page, settings)
+
+
+def _extract_page(page: PageMetadata, settings: Settings) -> PageExtraction:
     try:
         data = ArtifactStore(settings.artifact_dir).read_bytes(page.blob_key)
     except ArtifactKeyError as exc:
@@ -30,7 +35,10 @@ def extract(
         raise ServiceError(404, "page_not_found", f"no stored page at {page.blob_key}") from exc
     # A page without fonts has no text to find (a scan: OCR is not configured); the
     # parser reports an empty page with a warning.
-    parsed = parse_page(page_text(data) if page.has_text_layer else "")
+    text = ""
+    if page.has_text_layer:
+        text = bounded_page_text(data, settings.max_stream_bytes, settings.page_timeout_seconds)
+    parsed = parse_page(text)
     return PageExtraction(
         invoice_id=page.invoice_id,
         page_number=page.page_number,

@@ -12,7 +12,7 @@ from invoice_shared.artifacts import (
     sha256_hex,
 )
 from invoice_shared.models import ErrorBody, PageMetadata, SplitResult, UploadResult
-from invoice_shared.web import ServiceError
+from invoice_shared.web import ServiceError, about
 from split_service.config import Settings, get_settings
 from split_service.pdf_split import open_pdf, split_pages
 
@@ -27,6 +27,11 @@ router = APIRouter()
 def split(
     upload: UploadResult, settings: Annotated[Settings, Depends(get_settings)]
 ) -> SplitResult:
+    with about(upload.invoice_id):
+        return _split_pdf(upload, settings)
+
+
+def _split_pdf(upload: UploadResult, settings: Settings) -> SplitResult:
     store = ArtifactStore(settings.artifact_dir)
     try:
         data = store.read_bytes(upload.blob_key)

@@ -7,9 +7,15 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from invoice_shared.artifacts import ArtifactStore, blob_key, sha256_hex
 from invoice_shared.models import ErrorBody, InvoiceId, InvoiceRequest, UploadResult
-from invoice_shared.web import ServiceError
+from invoice_shared.web import ServiceError, about
 from upload_service.config import Settings, get_settings
-from upload_service.sources import download, ensure_pdf, read_path, resolve_source_path
+from upload_service.sources import (
+    check_url_target,
+    download,
+    ensure_pdf,
+    read_path,
+    resolve_source_path,
+)
 
 router = APIRouter()
 _errors = {code: {"model": ErrorBody} for code in (404, 413, 422, 502)}
@@ -19,6 +25,11 @@ _errors = {code: {"model": ErrorBody} for code in (404, 413, 422, 502)}
 def upload(
     request: InvoiceRequest, settings: Annotated[Settings, Depends(get_settings)]
 ) -> UploadResult:
+    with about(request.invoice_id):
+        return _upload(request, settings)
+
+
+def _upload(request: InvoiceRequest, settings: Settings) -> UploadResult:
     store = ArtifactStore(settings.artifact_dir)
     if request.blob_sha256 is not None:
         # Stored earlier through POST /upload/file: confirm it is there.
@@ -38,6 +49,7 @@ def upload(
         source = request.pdf_path
     else:
         assert request.pdf_url is not None  # guaranteed by InvoiceRequest
+        check_url_target(request.pdf_url, settings.allow_loopback_urls, settings.allow_private_urls)
         data = download(request.pdf_url, settings.max_pdf_bytes, settings.url_timeout_seconds)
         source = request.pdf_url
     return _store(store, request.invoice_id, source, data)

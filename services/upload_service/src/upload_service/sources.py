@@ -6,6 +6,8 @@ name a file inside SOURCE_BASE_DIR once symlinks are resolved.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -44,11 +46,38 @@ def read_path(path: Path, max_bytes: int) -> bytes:
     return path.read_bytes()
 
 
+def check_url_target(url: str, allow_loopback: bool, allow_private: bool) -> None:
+    """Refuse URLs that would make us fetch from inside our own network (SSRF):
+    loopback, link-local (cloud metadata at 169.254.169.254), private and other
+    non-public addresses, whatever name resolves to them."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ServiceError(
+            422, "invalid_url", f"pdf_url must be http or https, got {parts.scheme!r}"
+        )
+    if not parts.hostname:
+        raise ServiceError(422, "invalid_url", "pdf_url has no host")
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    except (OSError, ValueError) as exc:
+        raise ServiceError(422, "invalid_url", f"cannot resolve {parts.hostname!r}: {exc}") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if address.is_loopback:
+            if not allow_loopback:
+                raise ServiceError(
+                    422, "forbidden_url", f"pdf_url points to a loopback address ({address})"
+                )
+        elif not address.is_global and not (allow_private and address.is_private):
+            raise ServiceError(
+                422, "forbidden_url", f"pdf_url points to a non-public address ({address})"
+            )
+
+
 def download(url: str, max_bytes: int, timeout: float) -> bytes:
-    """Fetch `url` (http/https only), stopping as soon as it exceeds `max_bytes`."""
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in ("http", "https"):
-        raise ServiceError(422, "invalid_url", f"pdf_url must be http or https, got {scheme!r}")
+    """Fetch `url`, stopping as soon as it exceeds `max_bytes`; redirects are refused
+    (their target would escape check_url_target)."""
     chunks: list[bytes] = []
     received = 0
     # httpx's timeout bounds each read; the deadline bounds the whole download, so a
@@ -59,6 +88,10 @@ def download(url: str, max_bytes: int, timeout: float) -> bytes:
             httpx.Client(timeout=timeout, follow_redirects=False) as client,
             client.stream("GET", url) as response,
         ):
+            if response.is_redirect:
+                raise ServiceError(
+                    422, "download_failed", f"GET {url} redirects; redirects are not followed"
+                )
             if response.status_code != 200:
                 # An origin that is down or throttling may recover: 502 keeps it retryable.
                 retryable = response.status_code >= 500 or response.status_code == 429
