@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from invoice_stack.layout import dapr_bin_dir, find_repo
-from invoice_stack.ports import free_ports
+from invoice_stack.ports import StackPorts, free_ports
 from invoice_stack.supervisor import Stack, ports_from_state, read_state
 from invoice_stack.topology import StackLayout
 
@@ -50,6 +50,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
             log_dir=Path(state["layout"]["run_dir"]) / "logs",
             bin_dir=Path(state["layout"]["bin_dir"]),
             redis_port=ports.redis,
+            **_host_urls(ports),
             stack=None,
         )
         return
@@ -68,10 +69,19 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
             layout.log_dir,
             layout.bin_dir,
             ports.redis,
-            running,
+            stack=running,
+            **_host_urls(ports),
         )
     finally:
         running.stop()
+
+
+def _host_urls(ports: StackPorts) -> dict[str, str]:
+    host = ports.apps["workflow-app"]
+    return {
+        "host_sidecar": f"http://127.0.0.1:{host.dapr_http}",
+        "host_metrics": f"http://127.0.0.1:{host.metrics}/metrics",
+    }
 
 
 def _refuse_a_second_stack() -> None:

@@ -21,6 +21,8 @@ class RunningStack:
     log_dir: Path
     bin_dir: Path
     redis_port: int
+    host_sidecar: str  # http://127.0.0.1:<port> of the workflow host's daprd
+    host_metrics: str  # its Prometheus endpoint
     stack: Stack | None  # None when reusing a stack this session did not start
 
     @property

@@ -1,0 +1,72 @@
+"""components/resiliency.yaml in effect: retries absorb a service that restarts, and a
+circuit breaker fails calls fast while a service stays down."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from invoice_gen import generate_invoice
+
+from .helpers import RunningStack, unique_id
+
+
+def _metric(stack: RunningStack, metric: str, **labels: str) -> float:
+    text = httpx.get(stack.host_metrics, timeout=5).text
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(metric + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+@pytest.fixture
+def owned(stack: RunningStack) -> RunningStack:
+    if stack.stack is None:
+        pytest.skip("kills and restarts services: needs a stack of the test's own")
+    return stack
+
+
+def test_the_hosts_sidecar_loads_the_resiliency_policies(stack: RunningStack):
+    assert _metric(stack, "dapr_resiliency_loaded", name="invoice-resiliency") == 1
+
+
+def test_a_service_that_stays_down_trips_the_breaker_and_recovers(owned: RunningStack):
+    assert owned.stack is not None
+    url = f"{owned.host_sidecar}/v1.0/invoke/aggregate-service/method/healthz"
+    owned.stack.kill("aggregate-service")
+    try:
+        messages = []
+        for _ in range(4):
+            messages.append(httpx.get(url, timeout=30).json().get("message", ""))
+            if "circuit breaker is open" in messages[-1]:
+                break
+        assert "circuit breaker is open" in messages[-1], messages
+        started = time.monotonic()
+        assert "circuit breaker is open" in httpx.get(url, timeout=30).text
+        assert time.monotonic() - started < 0.5  # open: fails fast, no retries
+    finally:
+        owned.stack.restart("aggregate-service")
+    deadline = time.monotonic() + 20
+    while httpx.get(url, timeout=30).status_code != 200:  # half-open probe, then closed
+        assert time.monotonic() < deadline, "the breaker never closed again"
+        time.sleep(0.5)
+
+
+def test_a_service_restarting_for_a_few_seconds_costs_no_invoice(owned: RunningStack):
+    assert owned.stack is not None
+    invoice_id = unique_id("BLIP")
+    pdf = generate_invoice(seed=3, pages=1, invoice_id=invoice_id).pdf
+    (owned.inputs / f"{invoice_id}.pdf").write_bytes(pdf)
+    retries_before = _metric(owned, "dapr_resiliency_count", policy="retry")
+    owned.stack.kill("upload-service")
+    with owned.client() as client:
+        body = {"invoice_id": invoice_id, "pdf_path": f"e2e-tests/{invoice_id}.pdf"}
+        assert client.post("/api/workflows/invoice", json=body).status_code == 202
+    time.sleep(3)
+    owned.stack.restart("upload-service")
+    view = owned.wait_for_end(invoice_id)
+    assert view["status"] == "COMPLETED", view["error"]
+    assert _metric(owned, "dapr_resiliency_count", policy="retry") > retries_before
