@@ -24,6 +24,8 @@ from .helpers import RunningStack
 APPROVAL_TIMEOUT_SECONDS = 10
 MAX_UPLOAD_BYTES = 300_000
 MAX_PDF_BYTES = 3_000_000
+# The system-wide cap on concurrent extractions this stack runs with.
+EXTRACT_CONCURRENCY_LIMIT = 3
 E2E_APP_ENV = {
     "APPROVAL_THRESHOLD": "",
     "APPROVAL_ON_WARNINGS": "true",
@@ -60,7 +62,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=run_dir, source_dir=run_dir / "source"
     )
     ports = free_ports()
-    running = Stack(layout, ports, app_env=E2E_APP_ENV, die_with_parent=True)
+    running = Stack(
+        layout,
+        ports,
+        app_env=E2E_APP_ENV,
+        die_with_parent=True,
+        extract_limit=EXTRACT_CONCURRENCY_LIMIT,
+    )
     running.start()
     try:
         yield RunningStack(

@@ -12,6 +12,9 @@ class Settings(BaseSettings):
     max_stream_bytes: int = Field(
         default=20 * 1024 * 1024, description="Most bytes one page stream may decompress to."
     )
+    extraction_workers: int = Field(
+        default=4, ge=1, description="Worker processes extracting page text in parallel."
+    )
     page_timeout_seconds: float = Field(
         default=20.0, gt=0, description="Longest a page's text extraction may take."
     )

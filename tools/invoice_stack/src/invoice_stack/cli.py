@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -46,7 +47,13 @@ def cmd_up(args: argparse.Namespace) -> int:
         print("found a stale stack; stopping it first")
         stop_process_groups(state["processes"])
         Stack.state_path(layout.run_dir).unlink(missing_ok=True)
-    stack = Stack(layout, DEFAULT_PORTS, infra_only=args.infra_only)
+    limit = os.environ.get("EXTRACT_CONCURRENCY_LIMIT")
+    stack = Stack(
+        layout,
+        DEFAULT_PORTS,
+        infra_only=args.infra_only,
+        extract_limit=int(limit) if limit else None,
+    )
     started = time.monotonic()
     try:
         stack.start()

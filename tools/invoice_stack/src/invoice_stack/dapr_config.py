@@ -13,14 +13,23 @@ from pathlib import Path
 
 import yaml
 
+from invoice_shared.dapr_names import EXTRACT_ACTIVITY
+
 
 def supports_sqlite_resolver(bin_dir: Path) -> bool:
     marker = bin_dir / ".name-resolvers"
     return marker.exists() and "sqlite" in marker.read_text().split()
 
 
-def write_stack_config(base: Path, run_dir: Path, sqlite_resolver: bool) -> Path:
+def write_stack_config(
+    base: Path, run_dir: Path, sqlite_resolver: bool, extract_limit: int | None = None
+) -> Path:
+    """Our configuration, plus this stack's name resolution and extraction cap."""
     config = yaml.safe_load(base.read_text())
+    if extract_limit is not None:
+        config["spec"].setdefault("workflow", {})["activityConcurrencyLimits"] = [
+            {"name": EXTRACT_ACTIVITY, "maxConcurrent": extract_limit}
+        ]
     if sqlite_resolver:
         config.setdefault("spec", {})["nameResolution"] = {
             "component": "sqlite",

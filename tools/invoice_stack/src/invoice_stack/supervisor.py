@@ -73,10 +73,12 @@ class Stack:
         start_timeout: float = 90.0,
         infra_only: bool = False,
         die_with_parent: bool = False,
+        extract_limit: int | None = None,
     ) -> None:
         """`die_with_parent` ties every process to this one (test stacks): if the test
         run is killed, the kernel stops the stack too."""
         self.die_with_parent = die_with_parent
+        self.extract_limit = extract_limit
         self.layout = layout
         self.ports = ports
         self.infra_only = infra_only
@@ -107,6 +109,7 @@ class Stack:
             self.layout.repo / "config" / "config.yaml",
             self.layout.run_dir,
             supports_sqlite_resolver(self.layout.bin_dir),
+            self.extract_limit,
         )
         try:
             with httpx.Client() as client:

@@ -1,0 +1,33 @@
+"""The system-wide cap on concurrent extractions (the scheduler's
+activityConcurrencyLimits) holds with several invoices in flight."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from invoice_gen import generate_invoice
+
+from .conftest import EXTRACT_CONCURRENCY_LIMIT
+from .helpers import RunningStack, unique_id
+
+
+def test_concurrent_extractions_never_exceed_the_cap(stack: RunningStack):
+    if stack.stack is None:
+        pytest.skip("the cap is set by the stack this session starts")
+    stats = f"{stack.host_sidecar}/v1.0/invoke/extract-service/method/stats"
+    httpx.delete(stats, timeout=10).raise_for_status()
+    ids = []
+    with stack.client() as client:
+        for seed in range(4):  # 4 invoices x 7 pages: 28 extractions, up to 16 at once uncapped
+            invoice_id = unique_id(f"CAP{seed}")
+            pdf = generate_invoice(seed=200 + seed, pages=7, invoice_id=invoice_id).pdf
+            (stack.inputs / f"{invoice_id}.pdf").write_bytes(pdf)
+            body = {"invoice_id": invoice_id, "pdf_path": f"e2e-tests/{invoice_id}.pdf"}
+            assert client.post("/api/workflows/invoice", json=body).status_code == 202
+            ids.append(invoice_id)
+    for invoice_id in ids:
+        assert stack.wait_for_end(invoice_id)["status"] == "COMPLETED"
+    peak = httpx.get(stats, timeout=10).json()["peak_in_flight"]
+    assert peak <= EXTRACT_CONCURRENCY_LIMIT, peak
+    assert peak >= 2, "extractions ran one at a time: is the cap being applied at all?"
