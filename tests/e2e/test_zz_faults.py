@@ -1,0 +1,102 @@
+"""Crashes lose nothing: 50 invoices in flight while every kind of process of the stack is
+killed with SIGKILL at a seeded-random moment and restarted. Every invoice must complete
+with exactly its correct result. Runs last (zz): it restarts the whole stack's pieces."""
+
+from __future__ import annotations
+
+import random
+import signal
+import time
+
+import httpx
+import pytest
+
+from invoice_gen import generate_invoice
+
+from .helpers import RunningStack, unique_id
+
+# The host, each service, a sidecar, Redis (AOF on), placement and the scheduler.
+VICTIMS = [
+    "workflow-app",
+    "upload-service",
+    "split-service",
+    "extract-service",
+    "aggregate-service",
+    "extract-service-dapr",
+    "redis",
+    "placement",
+    "scheduler",
+]
+INVOICES = 50
+
+
+def _wait_ready(stack: RunningStack) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if httpx.get(f"{stack.api_url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, "the host did not become ready again"
+        time.sleep(0.25)
+
+
+def _unfinished(stack: RunningStack, truths: dict) -> int:  # type: ignore[type-arg]
+    """How many of our invoices have not finished. An accepted invoice the engine has not
+    run yet can still answer 404 (nothing stored yet): that is unfinished too."""
+    finished = {"COMPLETED", "FAILED", "TERMINATED"}
+    count = 0
+    with stack.client() as client:
+        for invoice_id in truths:
+            response = client.get(f"/api/workflows/{invoice_id}")
+            if response.status_code == 404 or response.json()["status"] not in finished:
+                count += 1
+    return count
+
+
+def _start(stack: RunningStack, n: int, truths: dict) -> None:  # type: ignore[type-arg]
+    invoice_id = unique_id(f"FAULT{n}")
+    generated = generate_invoice(seed=500 + n, pages=5 + n % 8, invoice_id=invoice_id)
+    (stack.inputs / f"{invoice_id}.pdf").write_bytes(generated.pdf)
+    with stack.client() as client:
+        body = {"invoice_id": invoice_id, "pdf_path": f"e2e-tests/{invoice_id}.pdf"}
+        assert client.post("/api/workflows/invoice", json=body).status_code == 202
+    truths[invoice_id] = generated.truth
+
+
+def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
+    if stack.stack is None:
+        pytest.skip("kills the stack's processes: needs a stack of the test's own")
+    rng = random.Random(20261123)
+    truths: dict = {}  # type: ignore[type-arg]
+    per_wave = -(-INVOICES // len(VICTIMS))
+    in_flight_at_kill = {}
+    for wave, victim in enumerate(VICTIMS):
+        # A fresh wave before each kill, so every victim dies with work in flight.
+        for n in range(wave * per_wave, min(INVOICES, (wave + 1) * per_wave)):
+            _start(stack, n, truths)
+        time.sleep(rng.uniform(0.05, 0.4))
+        in_flight_at_kill[victim] = _unfinished(stack, truths)
+        stack.stack.kill(victim, signal.SIGKILL)
+        time.sleep(rng.uniform(0.2, 1.0))
+        stack.stack.restart(victim)
+        _wait_ready(stack)
+
+    # Every kill hit invoices in flight, or it proved nothing.
+    print(f"\ninvoices in flight at each SIGKILL: {in_flight_at_kill}")
+    assert all(in_flight_at_kill.values()), in_flight_at_kill
+    assert len(truths) == INVOICES
+
+    outcomes = {invoice_id: stack.wait_for_end(invoice_id, timeout=300) for invoice_id in truths}
+    failed = {
+        i: (v["status"], v["error"]) for i, v in outcomes.items() if v["status"] != "COMPLETED"
+    }
+    assert not failed, failed
+    with stack.client() as client:  # one instance per invoice, none added by a retry
+        listed = client.get("/api/workflows", params={"limit": 1000}).json()
+    assert sorted(i["instance_id"] for i in listed if i["instance_id"] in truths) == sorted(truths)
+    for invoice_id, view in outcomes.items():
+        truth = truths[invoice_id].model_dump(mode="json")
+        for field, expected in truth.items():
+            assert view["result"][field] == expected, (invoice_id, field)
