@@ -42,20 +42,20 @@ def _wait_ready(stack: RunningStack) -> None:
         time.sleep(0.25)
 
 
-def _unfinished(stack: RunningStack, truths: dict) -> int:  # type: ignore[type-arg]
+def _unfinished(stack: RunningStack, ids: list[str]) -> int:
     """How many of our invoices have not finished. An accepted invoice the engine has not
     run yet can still answer 404 (nothing stored yet): that is unfinished too."""
     finished = {"COMPLETED", "FAILED", "TERMINATED"}
     count = 0
     with stack.client() as client:
-        for invoice_id in truths:
+        for invoice_id in ids:
             response = client.get(f"/api/workflows/{invoice_id}")
             if response.status_code == 404 or response.json()["status"] not in finished:
                 count += 1
     return count
 
 
-def _start(stack: RunningStack, n: int, truths: dict) -> None:  # type: ignore[type-arg]
+def _start(stack: RunningStack, n: int, truths: dict) -> str:  # type: ignore[type-arg]
     invoice_id = unique_id(f"FAULT{n}")
     generated = generate_invoice(seed=500 + n, pages=5 + n % 8, invoice_id=invoice_id)
     (stack.inputs / f"{invoice_id}.pdf").write_bytes(generated.pdf)
@@ -63,6 +63,7 @@ def _start(stack: RunningStack, n: int, truths: dict) -> None:  # type: ignore[t
         body = {"invoice_id": invoice_id, "pdf_path": f"e2e-tests/{invoice_id}.pdf"}
         assert client.post("/api/workflows/invoice", json=body).status_code == 202
     truths[invoice_id] = generated.truth
+    return invoice_id
 
 
 def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
@@ -72,12 +73,16 @@ def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
     truths: dict = {}  # type: ignore[type-arg]
     per_wave = -(-INVOICES // len(VICTIMS))
     in_flight_at_kill = {}
-    for wave, victim in enumerate(VICTIMS):
-        # A fresh wave before each kill, so every victim dies with work in flight.
-        for n in range(wave * per_wave, min(INVOICES, (wave + 1) * per_wave)):
-            _start(stack, n, truths)
-        time.sleep(rng.uniform(0.05, 0.4))
-        in_flight_at_kill[victim] = _unfinished(stack, truths)
+    for victim in VICTIMS:
+        # A fresh wave right before each kill, so every victim dies with work in flight;
+        # should a wave finish first (the stack is quick), another one is started.
+        for _ in range(3):
+            wave = [_start(stack, len(truths), truths) for _ in range(per_wave)]
+            time.sleep(rng.uniform(0.0, 0.2))
+            unfinished = _unfinished(stack, wave)
+            if unfinished:
+                break
+        in_flight_at_kill[victim] = unfinished
         stack.stack.kill(victim, signal.SIGKILL)
         time.sleep(rng.uniform(0.2, 1.0))
         stack.stack.restart(victim)
@@ -86,7 +91,7 @@ def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
     # Every kill hit invoices in flight, or it proved nothing.
     print(f"\ninvoices in flight at each SIGKILL: {in_flight_at_kill}")
     assert all(in_flight_at_kill.values()), in_flight_at_kill
-    assert len(truths) == INVOICES
+    assert len(truths) >= INVOICES
 
     outcomes = {invoice_id: stack.wait_for_end(invoice_id, timeout=300) for invoice_id in truths}
     failed = {
