@@ -50,6 +50,18 @@ class RunningStack:
                     )
                 time.sleep(0.25)
 
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        """Wait until the host answers /readyz 200 (after a restart, say)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(f"{self.api_url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the host did not become ready"
+            time.sleep(0.25)
+
     def _fail_if_a_process_died(self) -> None:
         if self.stack is None:
             return

@@ -8,9 +8,6 @@ instance's replay diverge from its history.
 
 from __future__ import annotations
 
-import time
-
-import httpx
 import pytest
 
 from invoice_gen import generate_invoice
@@ -23,15 +20,7 @@ HOST = "workflow-app"
 def _redeploy(stack: RunningStack, latest: str) -> None:
     assert stack.stack is not None
     stack.stack.restart(HOST, env={"INVOICE_WORKFLOW_LATEST": latest})
-    deadline = time.monotonic() + 60
-    while True:  # ready = connected to its sidecar and placement again
-        try:
-            if httpx.get(f"{stack.api_url}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "the host did not become ready after restart"
-        time.sleep(0.2)
+    stack.wait_ready()  # connected to its sidecar and placement again
 
 
 def _start(stack: RunningStack, prefix: str) -> str:

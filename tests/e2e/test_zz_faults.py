@@ -8,7 +8,6 @@ import random
 import signal
 import time
 
-import httpx
 import pytest
 
 from invoice_gen import generate_invoice
@@ -28,18 +27,6 @@ VICTIMS = [
     "scheduler",
 ]
 INVOICES = 50
-
-
-def _wait_ready(stack: RunningStack) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if httpx.get(f"{stack.api_url}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "the host did not become ready again"
-        time.sleep(0.25)
 
 
 def _unfinished(stack: RunningStack, ids: list[str]) -> int:
@@ -86,7 +73,7 @@ def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
         stack.stack.kill(victim, signal.SIGKILL)
         time.sleep(rng.uniform(0.2, 1.0))
         stack.stack.restart(victim)
-        _wait_ready(stack)
+        stack.wait_ready()
 
     # Every kill hit invoices in flight, or it proved nothing.
     print(f"\ninvoices in flight at each SIGKILL: {in_flight_at_kill}")
