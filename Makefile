@@ -8,7 +8,7 @@ $(error could not install uv: run `bash scripts/ensure-uv.sh` to see why)
 endif
 RUN := $(UV) run --frozen
 
-.PHONY: help install install-dapr install-redis up down status demo dapr-run test test-unit test-e2e lint format clean
+.PHONY: help install install-dapr install-redis up down status demo dapr-run test test-unit test-e2e soak lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ test-unit: ## unit tests only (no Dapr)
 test-e2e: install ## end-to-end tests only
 	@[ "$$E2E_REUSE_STACK" = 1 ] || $(RUN) python -m invoice_stack down >/dev/null
 	$(RUN) pytest -m e2e
+
+soak: up ## 1,000 invoices through the running stack: zero failures, memory within 10%
+	$(RUN) python -m invoice_stack.soak --invoices $${SOAK_INVOICES:-1000}
 
 lint: ## ruff check and format check
 	$(RUN) ruff check .

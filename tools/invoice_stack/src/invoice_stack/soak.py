@@ -1,0 +1,139 @@
+"""`python -m invoice_stack.soak`: push many invoices through a running stack (make up),
+check every result against ground truth, and compare each process's resident memory at
+the end with its level after warm-up. Exits non-zero on any failure or >10% growth."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from invoice_gen import generate_invoice
+from invoice_stack.layout import default_run_dir, find_repo
+from invoice_stack.supervisor import ports_from_state, read_state
+
+TERMINAL = {"COMPLETED", "FAILED", "TERMINATED"}
+
+
+def group_rss_kib(pgid: int) -> int:
+    """Resident memory of a whole process group (an app with its worker processes)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) != pgid:  # field 5, pgrp
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+async def process_one(
+    client: httpx.AsyncClient,
+    invoice_id: str,
+    pdf_path: str,
+    truth: dict,  # type: ignore[type-arg]
+) -> str | None:
+    """Run one invoice to its end (approving it if asked); None if correct, else why."""
+    started = await client.post(
+        "/api/workflows/invoice", json={"invoice_id": invoice_id, "pdf_path": pdf_path}
+    )
+    if started.status_code != 202:
+        return f"start answered {started.status_code}: {started.text}"
+    url = f"/api/workflows/{invoice_id}"
+    deadline = time.monotonic() + 300
+    approved = False
+    while True:
+        view = (await client.get(url)).json()
+        if view.get("status") in TERMINAL:
+            break
+        if view.get("stage") == "awaiting_approval" and not approved:
+            decision = {"approved": True, "approver": "soak@localhost"}
+            await client.post(f"{url}/raise-event/approval", json=decision)
+            approved = True
+        if time.monotonic() > deadline:
+            return f"still {view.get('status')} after 300 s"
+        await asyncio.sleep(0.2)
+    if view["status"] != "COMPLETED":
+        return f"{view['status']}: {view['error']}"
+    wrong = [k for k, v in truth.items() if k != "invoice_id" and view["result"].get(k) != v]
+    if wrong:
+        return f"fields differ from ground truth: {wrong}"
+    await client.delete(url)  # purge: the soak measures leaks, not stored history
+    return None
+
+
+async def run_batch(
+    api: str, ids: list[str], corpus: list[tuple[str, dict]], concurrency: int
+) -> list[str]:  # type: ignore[type-arg]
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(n: int, invoice_id: str) -> str | None:
+        pdf_path, truth = corpus[n % len(corpus)]
+        async with gate:
+            problem = await process_one(client, invoice_id, pdf_path, truth)
+        return f"{invoice_id}: {problem}" if problem else None
+
+    async with httpx.AsyncClient(base_url=api, timeout=30) as client:
+        results = await asyncio.gather(*(one(n, i) for n, i in enumerate(ids)))
+    return [r for r in results if r]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="invoice_stack.soak", description=__doc__)
+    parser.add_argument("--invoices", type=int, default=1000)
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+
+    repo = find_repo()
+    state = read_state(default_run_dir(repo))
+    if state is None:
+        print("no stack running: run `make up` first", file=sys.stderr)
+        return 1
+    api = f"http://127.0.0.1:{ports_from_state(state).apps['workflow-app'].app}"
+    source = Path(state["layout"]["source_dir"])
+    (source / "soak").mkdir(parents=True, exist_ok=True)
+    corpus = []
+    for seed in range(20):
+        generated = generate_invoice(seed=9000 + seed, pages=1 + seed % 5)
+        (source / "soak" / f"{seed}.pdf").write_bytes(generated.pdf)
+        corpus.append((f"soak/{seed}.pdf", generated.truth.model_dump(mode="json")))
+
+    run = f"SOAK-{int(time.time())}"
+    ids = [f"{run}-{n:05d}" for n in range(args.invoices)]
+    started = time.monotonic()
+    failures = asyncio.run(run_batch(api, ids[: args.warmup], corpus, args.concurrency))
+    warm = {name: group_rss_kib(pid) for name, (pid, _) in state["processes"].items()}
+    failures += asyncio.run(run_batch(api, ids[args.warmup :], corpus, args.concurrency))
+    elapsed = time.monotonic() - started
+    end = {name: group_rss_kib(pid) for name, (pid, _) in state["processes"].items()}
+
+    print(
+        f"{args.invoices} invoices in {elapsed:.0f} s ({args.invoices / elapsed:.1f}/s), "
+        f"{len(failures)} failed"
+    )
+    for problem in failures[:20]:
+        print(f"  {problem}")
+    print(f"{'process':<24}{'after warm-up MiB':>18}{'at end MiB':>12}{'change':>9}")
+    grown = []
+    for name in warm:
+        change = (end[name] - warm[name]) / warm[name] if warm[name] else 0.0
+        print(f"{name:<24}{warm[name] / 1024:>18.1f}{end[name] / 1024:>12.1f}{change:>+9.1%}")
+        if change > 0.10:
+            grown.append(name)
+    if grown:
+        print(f"grew more than 10%: {', '.join(grown)}")
+    return 1 if failures or grown else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
