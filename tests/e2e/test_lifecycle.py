@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import time
 
+import httpx
 import pytest
 
 from invoice_gen import generate_invoice
+from workflow_app.lifecycle import extraction_keys
 
 from .conftest import APPROVAL_TIMEOUT_SECONDS
 from .helpers import RunningStack, unique_id, wait_for
@@ -213,3 +215,19 @@ def test_rerun_from_a_later_activity_keeps_the_earlier_history(stack: RunningSta
         assert rerun_kinds.count(("taskScheduled", "upload_pdf_activity")) == 1
         bad = {"new_instance_id": unique_id("RERUNBAD"), "from_event_id": 99999}
         assert client.post(f"/api/workflows/{source}/rerun", json=bad).status_code == 422
+
+
+def test_purging_an_invoice_also_deletes_its_page_extractions(stack: RunningStack):
+    invoice_id = _start(stack, "PURGEKEYS", needs_approval=False, pages=3)
+    stack.wait_for_end(invoice_id)
+    with stack.client() as client:
+        keys = extraction_keys(client.get(f"/api/workflows/{invoice_id}/history").json())
+        assert len(keys) == 3  # one per page, found through the child workflows' results
+
+        def stored(key: str) -> bool:
+            url = f"{stack.host_sidecar}/v1.0/state/statestore/{key}"
+            return httpx.get(url, timeout=10).status_code == 200
+
+        assert all(stored(key) for key in keys)
+        assert client.delete(f"/api/workflows/{invoice_id}").status_code == 204
+        assert not any(stored(key) for key in keys)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Annotated, Any
 
 import grpc
+import httpx
 from dapr.ext.workflow.aio import DaprWorkflowClient
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
@@ -24,6 +26,7 @@ from workflow_app.models import (
     WorkflowSummary,
 )
 from workflow_app.routes import InstanceId, get_client, read_state, status_url
+from workflow_app.runtime import WorkflowHost
 
 router = APIRouter(prefix="/api/workflows", tags=["lifecycle"])
 
@@ -35,8 +38,14 @@ def get_engine(request: Request) -> WorkflowEngine:
     return request.app.state.engine
 
 
+def get_host(request: Request) -> WorkflowHost:
+    return request.app.state.host
+
+
 Client = Annotated[DaprWorkflowClient, Depends(get_client)]
 Engine = Annotated[WorkflowEngine, Depends(get_engine)]
+Host = Annotated[WorkflowHost, Depends(get_host)]
+log = logging.getLogger(__name__)
 
 
 async def _status_of(client: DaprWorkflowClient, instance_id: str) -> str:
@@ -118,12 +127,47 @@ async def resume(instance_id: InstanceId, client: Client) -> dict[str, str]:
     responses=_errors,
     summary="Purge a finished instance (and its children) from the state store",
 )
-async def purge(instance_id: InstanceId, client: Client) -> Response:
+async def purge(instance_id: InstanceId, client: Client, engine: Engine, host: Host) -> Response:
     current = await _status_of(client, instance_id)
     if current not in TERMINAL:
         raise _conflict(instance_id, current, "purge", "terminate it first or let it finish")
+    # The page extractions are stored beside the workflow (see activities.py); their keys
+    # are in its history, which the purge deletes, so collect them first.
+    keys = extraction_keys(await engine.history(instance_id))
     await client.purge_workflow(instance_id, recursive=True)
+    if keys:
+        try:
+            await asyncio.to_thread(host.sidecar.delete_state, sorted(keys))
+        except (RuntimeError, httpx.HTTPError):  # they expire with their TTL anyway
+            log.exception("purged %s but could not delete its page extractions", instance_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def extraction_keys(history: list[dict[str, Any]]) -> set[str]:
+    """State keys of page extractions named anywhere in a workflow's history: in the
+    results of extract activities and page-batch children, and the aggregate input."""
+    keys: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            key = value.get("state_key")
+            if isinstance(key, str) and key.startswith("extraction:"):
+                keys.add(key)
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for event in history:
+        for field in ("result", "input"):
+            payload = event["details"].get(field)
+            if isinstance(payload, str):
+                try:
+                    walk(json.loads(payload))
+                except ValueError:
+                    continue
+    return keys
 
 
 @router.get("", summary="Recent instances, newest first")

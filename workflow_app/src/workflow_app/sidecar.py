@@ -82,6 +82,15 @@ class Sidecar:
         if not response.is_success:
             raise RuntimeError(f"saving {key} failed ({response.status_code}): {response.text}")
 
+    def delete_state(self, keys: list[str]) -> None:
+        """Delete `keys` in one state-store transaction."""
+        operations = [{"operation": "delete", "request": {"key": key}} for key in keys]
+        response = self._http.post(
+            f"/v1.0/state/{STATE_STORE}/transaction", json={"operations": operations}
+        )
+        if not response.is_success:
+            raise RuntimeError(f"deleting state failed ({response.status_code}): {response.text}")
+
     def get_bulk_state(self, keys: list[str]) -> dict[str, Any]:
         """Values by key; keys with no stored value are left out."""
         response = self._http.post(

@@ -7,12 +7,13 @@ import hashlib
 from typing import Annotated
 
 from dapr.ext.workflow.aio import DaprWorkflowClient
-from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile, status
+from fastapi import APIRouter, Depends, Form, Response, UploadFile, status
 
 from invoice_shared.dapr_names import UPLOAD_APP_ID
 from invoice_shared.models import ErrorBody, InvoiceId, InvoiceRequest, UploadResult
 from invoice_shared.web import ServiceError
 from workflow_app.config import Settings, get_settings
+from workflow_app.lifecycle import get_host
 from workflow_app.models import StartAccepted
 from workflow_app.routes import StartLocks, get_client, get_start_locks, start_invoice_workflow
 from workflow_app.runtime import WorkflowHost
@@ -20,10 +21,6 @@ from workflow_app.runtime import WorkflowHost
 router = APIRouter(prefix="/api", tags=["invoices"])
 
 _PDF_TYPES = {"application/pdf", "application/x-pdf"}
-
-
-def get_host(request: Request) -> WorkflowHost:
-    return request.app.state.host
 
 
 @router.post(
