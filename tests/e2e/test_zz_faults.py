@@ -8,6 +8,7 @@ import random
 import signal
 import time
 
+import httpx
 import pytest
 
 from invoice_gen import generate_invoice
@@ -46,9 +47,15 @@ def _start(stack: RunningStack, n: int, truths: dict) -> str:  # type: ignore[ty
     invoice_id = unique_id(f"FAULT{n}")
     generated = generate_invoice(seed=500 + n, pages=5 + n % 8, invoice_id=invoice_id)
     (stack.inputs / f"{invoice_id}.pdf").write_bytes(generated.pdf)
-    with stack.client() as client:
-        body = {"invoice_id": invoice_id, "pdf_path": f"e2e-tests/{invoice_id}.pdf"}
-        assert client.post("/api/workflows/invoice", json=body).status_code == 202
+    body = {"invoice_id": invoice_id, "pdf_path": f"e2e-tests/{invoice_id}.pdf"}
+    # As a client must: right after a restart the host may take its whole start budget
+    # (30 s) and answer 503 "retry" while the sidecar re-registers the workflow actors.
+    deadline = time.monotonic() + 180
+    with httpx.Client(base_url=stack.api_url, timeout=45) as client:
+        while (status := client.post("/api/workflows/invoice", json=body).status_code) == 503:
+            assert time.monotonic() < deadline, "the host kept answering 503"
+            time.sleep(1)
+    assert status == 202, status
     truths[invoice_id] = generated.truth
     return invoice_id
 
