@@ -9,9 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from invoice_shared.dapr_names import TERMINAL_STATUSES as TERMINAL
 from invoice_stack.supervisor import Stack, tail
-
-TERMINAL = {"COMPLETED", "FAILED", "TERMINATED"}
 
 
 @dataclass

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from invoice_gen import generate_invoice
+from invoice_shared.dapr_names import TERMINAL_STATUSES
 
 from .helpers import RunningStack, unique_id
 
@@ -33,12 +34,11 @@ INVOICES = 50
 def _unfinished(stack: RunningStack, ids: list[str]) -> int:
     """How many of our invoices have not finished. An accepted invoice the engine has not
     run yet can still answer 404 (nothing stored yet): that is unfinished too."""
-    finished = {"COMPLETED", "FAILED", "TERMINATED"}
     count = 0
     with stack.client() as client:
         for invoice_id in ids:
             response = client.get(f"/api/workflows/{invoice_id}")
-            if response.status_code == 404 or response.json()["status"] not in finished:
+            if response.status_code == 404 or response.json()["status"] not in TERMINAL_STATUSES:
                 count += 1
     return count
 

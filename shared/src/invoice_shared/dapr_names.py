@@ -31,3 +31,6 @@ AGGREGATE_ACTIVITY: Final = "aggregate_invoice_activity"
 
 # External event a person raises to approve or reject an invoice awaiting approval.
 APPROVAL_EVENT: Final = "approval"
+
+# Dapr's runtime statuses from which an instance never moves on.
+TERMINAL_STATUSES: Final = frozenset({"COMPLETED", "FAILED", "TERMINATED"})

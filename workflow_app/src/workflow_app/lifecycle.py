@@ -14,6 +14,7 @@ from dapr.ext.workflow.aio import DaprWorkflowClient
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
 from invoice_shared.dapr_names import APPROVAL_EVENT
+from invoice_shared.dapr_names import TERMINAL_STATUSES as TERMINAL
 from invoice_shared.models import ApprovalDecision, ErrorBody
 from invoice_shared.web import ServiceError
 from workflow_app.engine_api import WorkflowEngine
@@ -30,7 +31,6 @@ from workflow_app.runtime import WorkflowHost
 
 router = APIRouter(prefix="/api/workflows", tags=["lifecycle"])
 
-TERMINAL = {"COMPLETED", "FAILED", "TERMINATED"}
 _errors = {code: {"model": ErrorBody} for code in (404, 409, 422, 503)}
 
 

@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 
 from invoice_shared.dapr_names import INVOICE_WORKFLOW
 from invoice_shared.models import AggregatedInvoice, ErrorBody, InvoiceRequest, ProcessedInvoice
-from invoice_shared.web import ServiceError, error_response
+from invoice_shared.web import ServiceError
 from workflow_app.config import Settings, get_settings
 from workflow_app.models import (
     ExtractionRef,
@@ -251,6 +251,3 @@ def _progress(raw: str | None) -> Progress | None:
         )
     except ValueError:
         return None
-
-
-__all__ = ["error_response", "router"]

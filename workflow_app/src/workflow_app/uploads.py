@@ -9,6 +9,7 @@ from typing import Annotated
 from dapr.ext.workflow.aio import DaprWorkflowClient
 from fastapi import APIRouter, Depends, Form, Response, UploadFile, status
 
+from invoice_shared.artifacts import has_pdf_header
 from invoice_shared.dapr_names import UPLOAD_APP_ID
 from invoice_shared.models import ErrorBody, InvoiceId, InvoiceRequest, UploadResult
 from invoice_shared.web import ServiceError
@@ -52,7 +53,7 @@ async def upload_invoice(
         raise ServiceError(
             413, "too_large", f"the file exceeds the {settings.max_upload_bytes}-byte limit"
         )
-    if b"%PDF-" not in data[:1024]:  # the header may follow up to 1 KiB of junk
+    if not has_pdf_header(data):
         raise ServiceError(415, "not_a_pdf", f"{file.filename or 'the file'} is not a PDF")
     chosen_id = invoice_id or f"INV-{hashlib.sha256(data).hexdigest()[:16]}"
     answer = await asyncio.to_thread(

@@ -14,11 +14,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from invoice_shared.artifacts import has_pdf_header
 from invoice_shared.web import ServiceError
-
-# The PDF header may sit anywhere in the first 1024 bytes (ISO 32000-1, 7.5.2).
-_PDF_MAGIC = b"%PDF-"
-_HEADER_WINDOW = 1024
 
 
 def resolve_source_path(base_dir: Path, pdf_path: str) -> Path:
@@ -120,7 +117,7 @@ def download(url: str, max_bytes: int, timeout: float) -> bytes:
 def ensure_pdf(data: bytes, source: str) -> None:
     if not data:
         raise ServiceError(422, "empty_file", f"{source} is empty")
-    if _PDF_MAGIC not in data[:_HEADER_WINDOW]:
+    if not has_pdf_header(data):
         raise ServiceError(
             422, "not_a_pdf", f"{source} is not a PDF (no %PDF- header in its first 1024 bytes)"
         )

@@ -7,9 +7,9 @@ import time
 
 import httpx
 
-log = logging.getLogger(__name__)
+from invoice_shared.dapr_names import TERMINAL_STATUSES as TERMINAL
 
-TERMINAL = {"COMPLETED", "FAILED", "TERMINATED"}
+log = logging.getLogger(__name__)
 
 
 def run_invoice(

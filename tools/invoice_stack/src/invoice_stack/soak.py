@@ -13,10 +13,9 @@ from pathlib import Path
 import httpx
 
 from invoice_gen import generate_invoice
+from invoice_shared.dapr_names import TERMINAL_STATUSES as TERMINAL
 from invoice_stack.layout import default_run_dir, find_repo
 from invoice_stack.supervisor import ports_from_state, read_state
-
-TERMINAL = {"COMPLETED", "FAILED", "TERMINATED"}
 
 
 def group_rss_kib(pgid: int) -> int:
