@@ -33,13 +33,15 @@ status: ## is the stack up?
 
 demo: up ## install, start the stack, process data/sample-invoice.pdf, print the result
 	$(RUN) python -m invoice_stack demo sample-invoice.pdf
-	@echo "The stack is still running (API http://127.0.0.1:8080/docs). Stop it with: make down"
+	@echo "The stack is still running: API http://127.0.0.1:8080/docs, its key and the dapr CLI's"
+	@echo "token via 'source .run/cli.env'. Stop it with: make down"
 
 dapr-run: install ## run the apps with the stock CLI: `dapr run -f .` (Ctrl-C stops them)
 	$(RUN) python -m invoice_stack up --infra-only
 	@# The CLI looks for daprd in $$DAPR_RUNTIME_PATH/.dapr/bin; point it at our build.
 	@mkdir -p .run/dapr-home/.dapr/bin && bin=$$(bash scripts/install-dapr.sh) && \
 	  for b in daprd placement scheduler; do ln -sf $$bin/$$b .run/dapr-home/.dapr/bin/$$b; done && \
+	  eval "$$($(RUN) python -m invoice_stack env)" && \
 	  DAPR_RUNTIME_PATH=$(CURDIR)/.run/dapr-home REDIS_HOST=127.0.0.1:6390 $$bin/dapr run -f .
 
 test: install ## the whole suite: unit tests, then end-to-end on a stack of its own

@@ -15,6 +15,7 @@ import pytest
 from invoice_stack.layout import dapr_bin_dir, find_repo
 from invoice_stack.ports import StackPorts, free_ports
 from invoice_stack.supervisor import Stack, ports_from_state, read_state
+from invoice_stack.tokens import StackTokens, read_tokens
 from invoice_stack.topology import StackLayout
 
 from .helpers import RunningStack
@@ -54,6 +55,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
             redis_port=ports.redis,
             **_host_urls(ports),
             stack=None,
+            tokens=_stored_tokens(repo / ".run"),
+            ports=ports,
         )
         return
     _refuse_a_second_stack()
@@ -79,6 +82,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
             ports.redis,
             stack=running,
             **_host_urls(ports),
+            tokens=running.tokens,
+            ports=ports,
         )
     finally:
         running.stop()
@@ -90,6 +95,13 @@ def _host_urls(ports: StackPorts) -> dict[str, str]:
         "host_sidecar": f"http://127.0.0.1:{host.dapr_http}",
         "host_metrics": f"http://127.0.0.1:{host.metrics}/metrics",
     }
+
+
+def _stored_tokens(run_dir: Path) -> StackTokens:
+    tokens = read_tokens(run_dir)
+    if tokens is None:
+        pytest.fail(f"no {run_dir}/tokens.json: restart the stack with `make up`")
+    return tokens
 
 
 def _refuse_a_second_stack() -> None:

@@ -10,7 +10,9 @@ import httpx
 import pytest
 
 from invoice_shared.dapr_names import TERMINAL_STATUSES as TERMINAL
+from invoice_stack.ports import StackPorts
 from invoice_stack.supervisor import Stack, tail
+from invoice_stack.tokens import StackTokens
 
 
 @dataclass
@@ -23,6 +25,8 @@ class RunningStack:
     host_sidecar: str  # http://127.0.0.1:<port> of the workflow host's daprd
     host_metrics: str  # its Prometheus endpoint
     stack: Stack | None  # None when reusing a stack this session did not start
+    tokens: StackTokens
+    ports: StackPorts
 
     @property
     def inputs(self) -> Path:
@@ -72,8 +76,18 @@ class RunningStack:
         text = (self.log_dir / f"{app}.log").read_text(errors="replace")
         return [line for line in text.splitlines() if all(n in line for n in needles)]
 
-    def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.api_url, timeout=15.0)
+    def client(self, timeout: float = 15.0) -> httpx.Client:
+        """The public API, with the stack's API key."""
+        return httpx.Client(
+            base_url=self.api_url, timeout=timeout, headers={"X-API-Key": self.tokens.api_key}
+        )
+
+    def sidecar_client(self, timeout: float = 15.0) -> httpx.Client:
+        """The workflow host's sidecar, with the token it demands of its app."""
+        token = self.tokens.dapr_tokens["workflow-app"]
+        return httpx.Client(
+            base_url=self.host_sidecar, timeout=timeout, headers={"dapr-api-token": token}
+        )
 
 
 def unique_id(prefix: str) -> str:

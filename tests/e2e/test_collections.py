@@ -34,6 +34,7 @@ class Runner:
         self.vars = {
             **variables,
             "host": stack.api_url,
+            "apiKey": stack.tokens.api_key,
             **{k: unique_id(v) for k, v in variables.items() if k.endswith("Id")},
         }
         self.base = base
@@ -58,7 +59,10 @@ class Runner:
         expected = dict(c.split("=", 1) for c in conditions)
         deadline = time.monotonic() + 90
         while True:
-            view = self.client.get(f"{self.vars['host']}/api/workflows/{instance}").json()
+            view = self.client.get(
+                f"{self.vars['host']}/api/workflows/{instance}",
+                headers={"X-API-Key": self.vars["apiKey"]},
+            ).json()
             if all(str(view.get(k)) in v.split("|") for k, v in expected.items()):
                 return
             assert time.monotonic() < deadline, f"{instance} never reached {expected}: {view}"
@@ -89,7 +93,8 @@ class Runner:
                     files[key] = (path.name, path.read_bytes(), "application/pdf")
                 else:
                     data[key] = self.render(raw)
-            return self.client.request(request.method, url, files=files, data=data)
+            headers.pop("Content-Type", None)  # httpx writes it, with the boundary
+            return self.client.request(request.method, url, headers=headers, files=files, data=data)
         return self.client.request(request.method, url, headers=headers, content=self.body(request))
 
     def __enter__(self) -> Runner:

@@ -3,7 +3,6 @@ activityConcurrencyLimits) holds with several invoices in flight."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from invoice_gen import generate_invoice
@@ -15,8 +14,9 @@ from .helpers import RunningStack, unique_id
 def test_concurrent_extractions_never_exceed_the_cap(stack: RunningStack):
     if stack.stack is None:
         pytest.skip("the cap is set by the stack this session starts")
-    stats = f"{stack.host_sidecar}/v1.0/invoke/extract-service/method/stats"
-    httpx.delete(stats, timeout=10).raise_for_status()
+    stats = "/v1.0/invoke/extract-service/method/stats"
+    with stack.sidecar_client() as sidecar:
+        sidecar.delete(stats).raise_for_status()
     ids = []
     with stack.client() as client:
         for seed in range(4):  # 4 invoices x 7 pages: 28 extractions, up to 16 at once uncapped
@@ -28,6 +28,7 @@ def test_concurrent_extractions_never_exceed_the_cap(stack: RunningStack):
             ids.append(invoice_id)
     for invoice_id in ids:
         assert stack.wait_for_end(invoice_id)["status"] == "COMPLETED"
-    peak = httpx.get(stats, timeout=10).json()["peak_in_flight"]
+    with stack.sidecar_client() as sidecar:
+        peak = sidecar.get(stats).json()["peak_in_flight"]
     assert peak <= EXTRACT_CONCURRENCY_LIMIT, peak
     assert peak >= 2, "extractions ran one at a time: is the cap being applied at all?"

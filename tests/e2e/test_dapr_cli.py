@@ -8,6 +8,7 @@ actors (ERR_ACTOR_TYPE_RESERVED). GET /api/workflows/{id}/history serves it inst
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 
 from invoice_gen import generate_invoice
@@ -17,14 +18,23 @@ from .helpers import RunningStack, unique_id, wait_for
 APP = ["-a", "workflow-app"]
 
 
-def dapr(stack: RunningStack, *args: str) -> str:
-    """Run the CLI; a non-zero exit fails the test with what it printed."""
-    done = subprocess.run(
+def run_cli(stack: RunningStack, *args: str, token: str | None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DAPR_API_TOKEN"}
+    if token is not None:
+        env["DAPR_API_TOKEN"] = token  # what the CLI sends as dapr-api-token
+    return subprocess.run(
         [str(stack.bin_dir / "dapr"), "workflow", *args],
         capture_output=True,
         text=True,
         timeout=60,
+        env=env,
     )
+
+
+def dapr(stack: RunningStack, *args: str) -> str:
+    """Run the CLI as its user does, with the host sidecar's token exported; a non-zero
+    exit fails the test with what it printed."""
+    done = run_cli(stack, *args, token=stack.tokens.dapr_tokens["workflow-app"])
     assert done.returncode == 0, f"dapr workflow {' '.join(args)}: {done.stdout}{done.stderr}"
     return done.stdout
 

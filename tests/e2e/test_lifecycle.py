@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 
-import httpx
 import pytest
 
 from invoice_gen import generate_invoice
@@ -220,13 +219,12 @@ def test_rerun_from_a_later_activity_keeps_the_earlier_history(stack: RunningSta
 def test_purging_an_invoice_also_deletes_its_page_extractions(stack: RunningStack):
     invoice_id = _start(stack, "PURGEKEYS", needs_approval=False, pages=3)
     stack.wait_for_end(invoice_id)
-    with stack.client() as client:
+    with stack.client() as client, stack.sidecar_client() as sidecar:
         keys = extraction_keys(client.get(f"/api/workflows/{invoice_id}/history").json())
         assert len(keys) == 3  # one per page, found through the child workflows' results
 
         def stored(key: str) -> bool:
-            url = f"{stack.host_sidecar}/v1.0/state/statestore/{key}"
-            return httpx.get(url, timeout=10).status_code == 200
+            return sidecar.get(f"/v1.0/state/statestore/{key}").status_code == 200
 
         assert all(stored(key) for key in keys)
         assert client.delete(f"/api/workflows/{invoice_id}").status_code == 204

@@ -35,24 +35,25 @@ def test_the_hosts_sidecar_loads_the_resiliency_policies(stack: RunningStack):
 
 def test_a_service_that_stays_down_trips_the_breaker_and_recovers(owned: RunningStack):
     assert owned.stack is not None
-    url = f"{owned.host_sidecar}/v1.0/invoke/aggregate-service/method/healthz"
-    owned.stack.kill("aggregate-service")
-    try:
-        messages = []
-        for _ in range(4):
-            messages.append(httpx.get(url, timeout=30).json().get("message", ""))
-            if "circuit breaker is open" in messages[-1]:
-                break
-        assert "circuit breaker is open" in messages[-1], messages
-        started = time.monotonic()
-        assert "circuit breaker is open" in httpx.get(url, timeout=30).text
-        assert time.monotonic() - started < 0.5  # open: fails fast, no retries
-    finally:
-        owned.stack.restart("aggregate-service")
-    deadline = time.monotonic() + 20
-    while httpx.get(url, timeout=30).status_code != 200:  # half-open probe, then closed
-        assert time.monotonic() < deadline, "the breaker never closed again"
-        time.sleep(0.5)
+    url = "/v1.0/invoke/aggregate-service/method/healthz"
+    with owned.sidecar_client(timeout=30) as sidecar:
+        owned.stack.kill("aggregate-service")
+        try:
+            messages = []
+            for _ in range(4):
+                messages.append(sidecar.get(url).json().get("message", ""))
+                if "circuit breaker is open" in messages[-1]:
+                    break
+            assert "circuit breaker is open" in messages[-1], messages
+            started = time.monotonic()
+            assert "circuit breaker is open" in sidecar.get(url).text
+            assert time.monotonic() - started < 0.5  # open: fails fast, no retries
+        finally:
+            owned.stack.restart("aggregate-service")
+        deadline = time.monotonic() + 20
+        while sidecar.get(url).status_code != 200:  # half-open probe, then closed
+            assert time.monotonic() < deadline, "the breaker never closed again"
+            time.sleep(0.5)
 
 
 def test_a_service_restarting_for_a_few_seconds_costs_no_invoice(owned: RunningStack):

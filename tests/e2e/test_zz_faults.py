@@ -8,7 +8,6 @@ import random
 import signal
 import time
 
-import httpx
 import pytest
 
 from invoice_gen import generate_invoice
@@ -51,7 +50,7 @@ def _start(stack: RunningStack, n: int, truths: dict) -> str:  # type: ignore[ty
     # As a client must: right after a restart the host may take its whole start budget
     # (30 s) and answer 503 "retry" while the sidecar re-registers the workflow actors.
     deadline = time.monotonic() + 180
-    with httpx.Client(base_url=stack.api_url, timeout=45) as client:
+    with stack.client(timeout=45) as client:
         while (status := client.post("/api/workflows/invoice", json=body).status_code) == 503:
             assert time.monotonic() < deadline, "the host kept answering 503"
             time.sleep(1)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from invoice_shared.auth import AppTokenSettings, load_secret, require_credentials
 from invoice_shared.models import ErrorBody
 
 
@@ -84,11 +85,13 @@ def configure_logging() -> None:
 
 
 def create_service_app(title: str, router: APIRouter) -> FastAPI:
-    """A service app: our error shape, /healthz and the service's own routes."""
+    """A service app: our error shape, /healthz, calls only from its own sidecar
+    (APP_API_TOKEN, required), and the service's own routes."""
     configure_logging()
     app = FastAPI(title=title, version="0.1.0")
     install_error_handlers(app)
     add_health_route(app)
+    require_credentials(app, load_secret(AppTokenSettings, "APP_API_TOKEN"))
     app.include_router(router)
     return app
 

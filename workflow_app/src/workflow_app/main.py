@@ -10,10 +10,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from dapr.ext.workflow.aio import DaprWorkflowClient
-from fastapi import FastAPI
+from fastapi import FastAPI, Security
 from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader, HTTPBearer
 
+from invoice_shared.auth import (
+    DOC_PATHS,
+    HEALTH_PATHS,
+    ApiKeySettings,
+    AppTokenSettings,
+    load_secret,
+    require_credentials,
+)
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
+from invoice_shared.models import ErrorBody
 from invoice_shared.web import add_health_route, configure_logging, install_error_handlers
 from workflow_app.body_rules import body_rules
 from workflow_app.config import get_settings
@@ -22,6 +32,15 @@ from workflow_app.lifecycle import router as lifecycle_router
 from workflow_app.routes import StartLocks, router
 from workflow_app.runtime import WorkflowHost, sdk_logger_options
 from workflow_app.uploads import router as uploads_router
+
+# The middleware enforces the key; these declare it in OpenAPI (the Authorize button
+# in /docs). Either one will do.
+_API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="INVOICE_API_KEY")
+_BEARER = HTTPBearer(auto_error=False, description="INVOICE_API_KEY as a bearer token")
+_PROTECTED = {
+    "dependencies": [Security(_API_KEY), Security(_BEARER)],
+    "responses": {401: {"model": ErrorBody, "description": "No or a wrong API key"}},
+}
 
 
 @asynccontextmanager
@@ -68,9 +87,16 @@ def create_app() -> FastAPI:
             content={"status": "ready" if ready else "not_ready", "reason": reason},
         )
 
-    app.include_router(router)
-    app.include_router(lifecycle_router)
-    app.include_router(uploads_router)
+    app.include_router(router, **_PROTECTED)  # type: ignore[arg-type]
+    app.include_router(lifecycle_router, **_PROTECTED)  # type: ignore[arg-type]
+    app.include_router(uploads_router, **_PROTECTED)  # type: ignore[arg-type]
+    # Added last, so it runs first: nothing else sees a request without credentials.
+    require_credentials(
+        app,
+        app_token=load_secret(AppTokenSettings, "APP_API_TOKEN"),
+        api_key=load_secret(ApiKeySettings, "INVOICE_API_KEY"),
+        open_paths=HEALTH_PATHS | DOC_PATHS,
+    )
     return app
 
 

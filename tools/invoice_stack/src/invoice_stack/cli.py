@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from invoice_stack.demo import run_invoice
 from invoice_stack.layout import default_layout, default_run_dir, find_repo
 from invoice_stack.ports import DEFAULT_PORTS
@@ -22,6 +23,8 @@ from invoice_stack.supervisor import (
     read_state,
     stop_process_groups,
 )
+from invoice_stack.tokens import CLI_ENV_FILE, StackTokens, read_tokens, write_collection_env
+from invoice_stack.topology import APP_IDS
 
 
 def _api_url_from_state(state: dict) -> str:  # type: ignore[type-arg]
@@ -65,6 +68,12 @@ def cmd_up(args: argparse.Namespace) -> int:
         f"{'Redis, placement and scheduler' if args.infra_only else 'API ' + stack.api_url()}; "
         f"logs in {layout.log_dir}"
     )
+    if not args.infra_only:
+        write_collection_env(repo, stack.tokens)
+        print(
+            f"API key and CLI token: `source {layout.run_dir / CLI_ENV_FILE}` "
+            "(the request collections in http/ read the key from http/.env)"
+        )
     return 0
 
 
@@ -92,14 +101,19 @@ def cmd_status(_: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    state = read_state(default_run_dir(find_repo()))
-    if state is None:
+    run_dir = default_run_dir(find_repo())
+    state, tokens = read_state(run_dir), read_tokens(run_dir)
+    if state is None or tokens is None:
         print("no stack running: run `make up` first", file=sys.stderr)
         return 1
     invoice_id = f"DEMO-{datetime.now(UTC):%Y%m%d-%H%M%S}"
     started = time.monotonic()
     view = run_invoice(
-        _api_url_from_state(state), invoice_id, args.pdf_path, approver="demo@localhost"
+        _api_url_from_state(state),
+        tokens.api_key,
+        invoice_id,
+        args.pdf_path,
+        approver="demo@localhost",
     )
     elapsed = time.monotonic() - started
     print(
@@ -114,6 +128,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_env(_: argparse.Namespace) -> int:
+    """Exports for `dapr run -f .`: the CLI hands its environment to every app and every
+    daprd it starts, so in that mode the five apps share one token pair."""
+    run_dir = default_run_dir(find_repo())
+    tokens = StackTokens.load_or_create(run_dir, APP_IDS)
+    print(tokens.cli_env(), end="")
+    print(f"export APP_API_TOKEN={tokens.app_tokens[WORKFLOW_APP_ID]}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -123,8 +147,15 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--infra-only", action="store_true", help="only Redis, placement, scheduler")
     sub.add_parser("down", help="stop everything `up` started")
     sub.add_parser("status", help="show whether the stack is up")
+    sub.add_parser("env", help="print the token exports `dapr run -f .` needs")
     demo = sub.add_parser("demo", help="process one invoice and print the result")
     demo.add_argument("pdf_path", nargs="?", default="sample-invoice.pdf")
     args = parser.parse_args(argv)
-    handlers = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "demo": cmd_demo}
+    handlers = {
+        "up": cmd_up,
+        "down": cmd_down,
+        "status": cmd_status,
+        "demo": cmd_demo,
+        "env": cmd_env,
+    }
     return handlers[args.command](args)

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 def run_invoice(
     api_url: str,
+    api_key: str,
     invoice_id: str,
     pdf_path: str,
     timeout: float = 120.0,
@@ -23,7 +24,8 @@ def run_invoice(
 
     With `approver`, an invoice that waits for approval is approved in their name.
     """
-    with httpx.Client(base_url=api_url, timeout=10.0) as client:
+    headers = {"X-API-Key": api_key}
+    with httpx.Client(base_url=api_url, timeout=10.0, headers=headers) as client:
         started = client.post(
             "/api/workflows/invoice", json={"invoice_id": invoice_id, "pdf_path": pdf_path}
         )

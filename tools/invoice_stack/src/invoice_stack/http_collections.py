@@ -158,6 +158,12 @@ def _multipart_fields(request: CollectedRequest, source_dir: Path, bruno_dir: Pa
     return fields
 
 
+def _bruno_value(value: str) -> str:
+    """REST Client's `{{$dotenv NAME}}` is Bruno's `{{process.env.NAME}}` (both read a
+    .env file beside the collection)."""
+    return re.sub(r"\{\{\$dotenv (\w+)\}\}", r"{{process.env.\1}}", value)
+
+
 def write_bruno(http_file: Path, out: Path) -> None:
     variables, requests = parse_http(http_file.read_text())
     out.mkdir(parents=True, exist_ok=True)
@@ -168,7 +174,7 @@ def write_bruno(http_file: Path, out: Path) -> None:
         json.dumps({"version": "1", "name": "invoice-workflows", "type": "collection"}, indent=2)
         + "\n"
     )
-    env = "\n".join(f"  {k}: {v}" for k, v in variables.items())
+    env = "\n".join(f"  {k}: {_bruno_value(v)}" for k, v in variables.items())
     (out / "environments" / "local.bru").write_text(f"vars {{\n{env}\n}}\n")
     chained: dict[str, dict[str, str]] = {}
     for request in requests:
@@ -187,8 +193,13 @@ def write_bruno(http_file: Path, out: Path) -> None:
             f"{request.method.lower()} {{\n  url: {_bruno_chain(request.url)}\n"
             f"  body: {body_kind}\n  auth: none\n}}",
         ]
-        if body_kind == "text":
-            parts.append(f"headers {{\n  Content-Type: {request.headers['Content-Type']}\n}}")
+        # Bruno sets the content type of json and multipart bodies itself.
+        headers = {
+            k: v for k, v in request.headers.items() if k != "Content-Type" or body_kind == "text"
+        }
+        if headers:
+            lines = "\n".join(f"  {k}: {v}" for k, v in headers.items())
+            parts.append(f"headers {{\n{lines}\n}}")
         if body_kind in ("json", "text") and request.body:
             indented = "\n".join(f"  {line}" for line in request.body.splitlines())
             parts.append(f"body:{body_kind} {{\n{indented}\n}}")

@@ -16,6 +16,7 @@ from invoice_gen import generate_invoice
 from invoice_shared.dapr_names import TERMINAL_STATUSES as TERMINAL
 from invoice_stack.layout import default_run_dir, find_repo
 from invoice_stack.supervisor import ports_from_state, read_state
+from invoice_stack.tokens import read_tokens
 
 
 def group_rss_kib(pgid: int) -> int:
@@ -71,8 +72,12 @@ async def process_one(
 
 
 async def run_batch(
-    api: str, ids: list[str], corpus: list[tuple[str, dict]], concurrency: int
-) -> list[str]:  # type: ignore[type-arg]
+    api: str,
+    api_key: str,
+    ids: list[str],
+    corpus: list[tuple[str, dict]],  # type: ignore[type-arg]
+    concurrency: int,
+) -> list[str]:
     gate = asyncio.Semaphore(concurrency)
 
     async def one(n: int, invoice_id: str) -> str | None:
@@ -81,7 +86,8 @@ async def run_batch(
             problem = await process_one(client, invoice_id, pdf_path, truth)
         return f"{invoice_id}: {problem}" if problem else None
 
-    async with httpx.AsyncClient(base_url=api, timeout=30) as client:
+    headers = {"X-API-Key": api_key}
+    async with httpx.AsyncClient(base_url=api, timeout=30, headers=headers) as client:
         results = await asyncio.gather(*(one(n, i) for n, i in enumerate(ids)))
     return [r for r in results if r]
 
@@ -99,6 +105,8 @@ def main() -> int:
         print("no stack running: run `make up` first", file=sys.stderr)
         return 1
     api = f"http://127.0.0.1:{ports_from_state(state).apps['workflow-app'].app}"
+    tokens = read_tokens(default_run_dir(repo))
+    assert tokens is not None, "the running stack has no tokens.json"
     source = Path(state["layout"]["source_dir"])
     (source / "soak").mkdir(parents=True, exist_ok=True)
     corpus = []
@@ -110,9 +118,10 @@ def main() -> int:
     run = f"SOAK-{int(time.time())}"
     ids = [f"{run}-{n:05d}" for n in range(args.invoices)]
     started = time.monotonic()
-    failures = asyncio.run(run_batch(api, ids[: args.warmup], corpus, args.concurrency))
+    key = tokens.api_key
+    failures = asyncio.run(run_batch(api, key, ids[: args.warmup], corpus, args.concurrency))
     warm = {name: group_rss_kib(pid) for name, (pid, _) in state["processes"].items()}
-    failures += asyncio.run(run_batch(api, ids[args.warmup :], corpus, args.concurrency))
+    failures += asyncio.run(run_batch(api, key, ids[args.warmup :], corpus, args.concurrency))
     elapsed = time.monotonic() - started
     end = {name: group_rss_kib(pid) for name, (pid, _) in state["processes"].items()}
 

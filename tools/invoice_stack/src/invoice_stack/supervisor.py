@@ -25,7 +25,8 @@ import httpx
 
 from invoice_stack.dapr_config import supports_sqlite_resolver, write_stack_config
 from invoice_stack.ports import AppPorts, StackPorts
-from invoice_stack.topology import Health, ProcessSpec, StackLayout, build_processes
+from invoice_stack.tokens import StackTokens
+from invoice_stack.topology import APP_IDS, Health, ProcessSpec, StackLayout, build_processes
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,8 @@ class Stack:
         self.layout = layout
         self.ports = ports
         self.infra_only = infra_only
-        self.specs = build_processes(layout, ports, app_env, infra_only)
+        self.tokens = StackTokens.load_or_create(layout.run_dir, APP_IDS)
+        self.specs = build_processes(layout, ports, self.tokens, app_env, infra_only)
         self.start_timeout = start_timeout
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
 

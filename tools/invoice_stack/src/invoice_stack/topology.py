@@ -14,6 +14,7 @@ from invoice_shared.dapr_names import (
     WORKFLOW_APP_ID,
 )
 from invoice_stack.ports import StackPorts
+from invoice_stack.tokens import StackTokens
 
 # app id -> ASGI app served by uvicorn
 APP_MODULES = {
@@ -64,9 +65,13 @@ class StackLayout:
         return self.run_dir / "dapr-config.yaml"
 
 
+APP_IDS = (UPLOAD_APP_ID, SPLIT_APP_ID, EXTRACT_APP_ID, AGGREGATE_APP_ID, WORKFLOW_APP_ID)
+
+
 def build_processes(
     layout: StackLayout,
     ports: StackPorts,
+    tokens: StackTokens,
     app_env: dict[str, str] | None = None,
     infra_only: bool = False,
 ) -> list[ProcessSpec]:
@@ -74,10 +79,24 @@ def build_processes(
     procs = [_redis(layout, ports), _placement(layout, ports), _scheduler(layout, ports)]
     if infra_only:
         return procs
-    for app_id in (UPLOAD_APP_ID, SPLIT_APP_ID, EXTRACT_APP_ID, AGGREGATE_APP_ID, WORKFLOW_APP_ID):
-        procs.append(_app(layout, ports, app_id, app_env or {}))
-        procs.append(_sidecar(layout, ports, app_id))
+    for app_id in APP_IDS:
+        procs.append(
+            _app(layout, ports, app_id, {**_app_secrets(tokens, app_id), **(app_env or {})})
+        )
+        procs.append(_sidecar(layout, ports, app_id, tokens))
     return procs
+
+
+def _app_secrets(tokens: StackTokens, app_id: str) -> dict[str, str]:
+    """What an app must know: the token its sidecar presents, the one it presents to its
+    sidecar, and (the host only) the public API key."""
+    env = {
+        "APP_API_TOKEN": tokens.app_tokens[app_id],
+        "DAPR_API_TOKEN": tokens.dapr_tokens[app_id],
+    }
+    if app_id == WORKFLOW_APP_ID:
+        env["INVOICE_API_KEY"] = tokens.api_key
+    return env
 
 
 def _redis(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
@@ -169,7 +188,9 @@ def _app(
     )  # fmt: skip
 
 
-def _sidecar(layout: StackLayout, ports: StackPorts, app_id: str) -> ProcessSpec:
+def _sidecar(
+    layout: StackLayout, ports: StackPorts, app_id: str, tokens: StackTokens
+) -> ProcessSpec:
     app = ports.apps[app_id]
     return ProcessSpec(
         name=f"{app_id}-dapr",
@@ -179,6 +200,9 @@ def _sidecar(layout: StackLayout, ports: StackPorts, app_id: str) -> ProcessSpec
             "--app-port", str(app.app),
             "--app-protocol", "http",
             "--dapr-listen-addresses", "127.0.0.1",
+            # Sidecar-to-sidecar calls carry no token (mTLS guards them where Sentry
+            # runs); locally they stay on loopback.
+            "--dapr-internal-grpc-listen-address", "127.0.0.1",
             "--dapr-http-port", str(app.dapr_http),
             "--dapr-grpc-port", str(app.dapr_grpc),
             "--dapr-internal-grpc-port", str(app.dapr_internal_grpc),
@@ -193,7 +217,12 @@ def _sidecar(layout: StackLayout, ports: StackPorts, app_id: str) -> ProcessSpec
             "--max-body-size", "64Mi",
         ],
         health=Health(url=_sidecar_ready_url(app_id, app.app, app.dapr_http)),
-        env={"DAPR_HOST_IP": "127.0.0.1", "REDIS_HOST": f"127.0.0.1:{ports.redis}"},
+        env={
+            "DAPR_HOST_IP": "127.0.0.1",
+            "REDIS_HOST": f"127.0.0.1:{ports.redis}",
+            "APP_API_TOKEN": tokens.app_tokens[app_id],
+            "DAPR_API_TOKEN": tokens.dapr_tokens[app_id],
+        },
     )  # fmt: skip
 
 

@@ -1,0 +1,112 @@
+"""Who may call an app.
+
+Two credentials, checked in constant time:
+- `APP_API_TOKEN`: the app's own Dapr sidecar sends it as `dapr-api-token` on every
+  call it forwards (service invocation, /dapr/config). A service accepts nothing else.
+- `INVOICE_API_KEY` (host only): people and programs using the public REST API send it
+  as `X-API-Key` or `Authorization: Bearer`.
+Health probes stay open so orchestrators can check liveness without a secret.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable, Collection, Mapping
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings
+
+from invoice_shared.models import ErrorBody
+
+APP_TOKEN_HEADER = "dapr-api-token"
+API_KEY_HEADER = "x-api-key"
+MIN_SECRET_LENGTH = 16
+HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
+# The API's description, not its data; open so a browser can show /docs, where the
+# "Authorize" button takes the key.
+DOC_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/openapi.json"})
+
+
+class AppTokenSettings(BaseSettings):
+    app_api_token: SecretStr = Field(
+        min_length=MIN_SECRET_LENGTH,
+        description="Shared with this app's sidecar (its APP_API_TOKEN); required.",
+    )
+
+
+class ApiKeySettings(BaseSettings):
+    invoice_api_key: SecretStr = Field(
+        min_length=MIN_SECRET_LENGTH,
+        description="Key for the host's public REST API; required.",
+    )
+
+
+class MissingSecretError(RuntimeError):
+    """A required secret is absent or too short: the app refuses to start."""
+
+
+def load_secret(settings_class: type[BaseSettings], name: str) -> SecretStr:
+    """Read one required secret from the environment, or say plainly what is missing."""
+    try:
+        secret = getattr(settings_class(), name.lower())
+    except ValidationError as exc:
+        raise MissingSecretError(
+            f"{name} must be set to a secret of at least {MIN_SECRET_LENGTH} characters "
+            "(`make up` generates one per stack; see README, Security)"
+        ) from exc
+    assert isinstance(secret, SecretStr)
+    return secret
+
+
+def _same(given: str | None, expected: str) -> bool:
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _bearer(headers: Mapping[str, str]) -> str | None:
+    scheme, _, value = headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def refusal(
+    path: str,
+    headers: Mapping[str, str],
+    app_token: str,
+    api_key: str | None = None,
+    open_paths: Collection[str] = HEALTH_PATHS,
+) -> str | None:
+    """Why this request may not pass, or None if it may (pure; headers lower-cased)."""
+    if path in open_paths or _same(headers.get(APP_TOKEN_HEADER), app_token):
+        return None
+    if api_key is None:
+        return "this service takes calls only through its Dapr sidecar (dapr-api-token)"
+    offered = headers.get(API_KEY_HEADER) or _bearer(headers)
+    if offered is None:
+        return "an API key is required: send X-API-Key or Authorization: Bearer"
+    if not _same(offered, api_key):
+        return "the API key is not valid"
+    return None
+
+
+def require_credentials(
+    app: FastAPI,
+    app_token: SecretStr,
+    api_key: SecretStr | None = None,
+    open_paths: Collection[str] = HEALTH_PATHS,
+) -> None:
+    """Refuse with 401 every request `refusal` does not let through."""
+    token = app_token.get_secret_value()
+    key = api_key.get_secret_value() if api_key is not None else None
+
+    @app.middleware("http")
+    async def _check(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        reason = refusal(request.url.path, request.headers, token, key, open_paths)
+        if reason is None:
+            return await call_next(request)
+        body = ErrorBody(error="unauthorized", message=reason)
+        response = JSONResponse(status_code=401, content=body.model_dump())
+        response.headers["WWW-Authenticate"] = "Bearer" if key is not None else "dapr-api-token"
+        return response
