@@ -4,6 +4,7 @@ with exactly its correct result. Runs last (zz): it restarts the whole stack's p
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import time
@@ -98,3 +99,44 @@ def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
         truth = truths[invoice_id].model_dump(mode="json")
         for field, expected in truth.items():
             assert view["result"][field] == expected, (invoice_id, field)
+
+
+# The host's per-call bound for the hung-service test (60 s by default: three attempts
+# would take minutes); the Dapr resiliency timeout (30 s) stays as configured.
+HUNG_CALL_TIMEOUT_SECONDS = 4
+
+
+def test_a_hung_service_cannot_hang_an_invoice(stack: RunningStack):
+    """A service that stops answering (SIGSTOP: its socket still accepts, nothing
+    replies) costs the invoice three bounded attempts, then it fails with a reason, and
+    a rerun completes it once the service is back."""
+    if stack.stack is None:
+        pytest.skip("freezes a service: needs a stack of the test's own")
+    stack.stack.restart(
+        "workflow-app", env={"SERVICE_TIMEOUT_SECONDS": str(HUNG_CALL_TIMEOUT_SECONDS)}
+    )
+    stack.wait_ready()
+    frozen = stack.stack.procs["aggregate-service"].pid
+    try:
+        os.killpg(frozen, signal.SIGSTOP)
+        invoice_id = _start(stack, 900, {})
+        started = time.monotonic()
+        view = stack.wait_for_end(invoice_id, timeout=120)
+        took = time.monotonic() - started
+    finally:
+        os.killpg(frozen, signal.SIGCONT)
+        stack.stack.restart("workflow-app")  # back to the default bound
+        stack.wait_ready()
+    print(f"\nhung aggregate-service: the invoice failed after {took:.1f} s")
+    assert view["status"] == "FAILED", view
+    bound = f"aggregate-service/aggregate did not answer within {HUNG_CALL_TIMEOUT_SECONDS} s"
+    assert bound in view["error"], view
+    # Three attempts of one bound each plus the 1 s and 2 s backoffs, with slack for the
+    # pages before it: minutes at most, never a hang.
+    assert took < 3 * HUNG_CALL_TIMEOUT_SECONDS + 3 + 45, took
+    with stack.client(timeout=45) as client:
+        rerun = client.post(
+            f"/api/workflows/{invoice_id}/rerun", json={"new_instance_id": f"{invoice_id}-again"}
+        )
+        assert rerun.status_code == 202, rerun.text
+    assert stack.wait_for_end(f"{invoice_id}-again")["status"] == "COMPLETED"

@@ -31,6 +31,7 @@ class Sidecar:
         api_token: str | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        self._timeout = timeout
         headers = {"dapr-api-token": api_token} if api_token else {}
         # One pooled client for all activity threads: connection reuse to the sidecar.
         self._http = httpx.Client(
@@ -49,7 +50,9 @@ class Sidecar:
         try:
             response = self._http.post(f"/v1.0/invoke/{app_id}/method/{method}", json=payload)
         except httpx.TimeoutException as exc:
-            raise TimeoutError(f"{app_id}/{method} did not answer in time") from exc
+            raise TimeoutError(
+                f"{app_id}/{method} did not answer within {self._timeout:g} s"
+            ) from exc
         except httpx.TransportError as exc:
             raise ConnectionError(
                 f"could not reach the sidecar for {app_id}/{method}: {exc}"
