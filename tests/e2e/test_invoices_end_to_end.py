@@ -76,3 +76,19 @@ def test_pages_beyond_two_went_through_child_workflows(stack: RunningStack, proc
             assert child.json()["workflow_name"] == "page_batch_workflow"
         beyond = client.get(f"/api/workflows/{invoice_id}:batch-{expected_children + 1:04d}")
         assert beyond.status_code == 404
+
+
+def test_a_get_can_wait_for_the_end_instead_of_polling(stack: RunningStack):
+    invoice_id = unique_id("WAIT")
+    generated = generate_invoice(seed=77, pages=3, invoice_id=invoice_id)
+    (stack.inputs / f"{invoice_id}.pdf").write_bytes(generated.pdf)
+    with stack.client(timeout=60) as client:
+        body = {"invoice_id": invoice_id, "pdf_path": f"e2e-tests/{invoice_id}.pdf"}
+        assert client.post("/api/workflows/invoice", json=body).status_code == 202
+        # One request, answered once the invoice has ended (its result included).
+        view = client.get(f"/api/workflows/{invoice_id}", params={"wait_seconds": 45}).json()
+        assert view["status"] == "COMPLETED", view
+        assert view["result"]["invoice_number"] == generated.truth.invoice_number
+        too_long = client.get(f"/api/workflows/{invoice_id}", params={"wait_seconds": 61})
+        assert too_long.status_code == 422
+        assert "wait_seconds" in too_long.json()["message"]

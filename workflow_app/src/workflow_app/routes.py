@@ -11,10 +11,10 @@ from typing import Annotated, Any
 
 import grpc
 from dapr.ext.workflow.aio import DaprWorkflowClient
-from fastapi import APIRouter, Depends, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import TypeAdapter
 
-from invoice_shared.dapr_names import INVOICE_WORKFLOW
+from invoice_shared.dapr_names import INVOICE_WORKFLOW, TERMINAL_STATUSES
 from invoice_shared.models import AggregatedInvoice, ErrorBody, InvoiceRequest, ProcessedInvoice
 from invoice_shared.web import ServiceError
 from workflow_app.config import Settings, get_settings
@@ -25,6 +25,9 @@ from workflow_app.models import (
     StartAccepted,
     WorkflowView,
 )
+
+# The longest a GET may wait for an instance to end (wait_seconds).
+MAX_WAIT_SECONDS = 60
 
 router = APIRouter(prefix="/api/workflows", tags=["workflows"])
 _refs = TypeAdapter(list[ExtractionRef])
@@ -166,12 +169,35 @@ def _already_exists(instance_id: str) -> ServiceError:
     summary="Status, progress and result of one workflow instance",
 )
 async def get_workflow(
-    instance_id: InstanceId, client: Annotated[DaprWorkflowClient, Depends(get_client)]
+    instance_id: InstanceId,
+    client: Annotated[DaprWorkflowClient, Depends(get_client)],
+    wait_seconds: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=MAX_WAIT_SECONDS,
+            description="Wait up to this long for the instance to end before answering "
+            "(the sidecar watches its status: no polling); 0 answers at once.",
+        ),
+    ] = 0,
 ) -> WorkflowView:
     state = await read_state(client, instance_id)
     if state is None:
         raise ServiceError(404, "not_found", f"no workflow instance with id {instance_id!r}")
+    if wait_seconds and state.runtime_status.name not in TERMINAL_STATUSES:
+        state = await _wait_for_end(client, instance_id, wait_seconds) or state
     return view_of(instance_id, state)
+
+
+async def _wait_for_end(client: DaprWorkflowClient, instance_id: str, seconds: int):  # type: ignore[no-untyped-def]
+    """The instance's state once it ends, or None if it has not within `seconds` (or the
+    watch broke off: the caller then answers with what it read before)."""
+    try:
+        return await client.wait_for_workflow_completion(
+            instance_id, fetch_payloads=True, timeout_in_seconds=seconds
+        )
+    except (TimeoutError, grpc.aio.AioRpcError):
+        return None
 
 
 # Codes a read of workflow state can fail with while the instance is mid-step (with Redis,
