@@ -1,0 +1,1 @@
+"""Benchmark peers of the invoice workflow."""

@@ -1,0 +1,5 @@
+import sys
+
+from invoice_bench.cli import main
+
+sys.exit(main())

@@ -1,0 +1,55 @@
+"""Our system: the real Dapr stack (Redis, placement, scheduler, four services, the
+workflow host, five sidecars), driven through its REST API as a user drives it.
+
+The driver is `invoice_stack.bench_driver`, run with the product's own interpreter
+(`<repo>/.venv`): the stack must run on the product's dependencies, not on this
+environment's (which holds Prefect and Temporal). Its settings are the product's
+defaults, except that no invoice waits for a human's approval.
+
+    run(corpus, concurrency) -> PeerRun
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from invoice_bench import common
+from invoice_bench.common import Job, PeerRun, Processes
+from invoice_bench.corpus import CorpusItem
+
+PEER = "dapr"
+REPO = Path(__file__).resolve().parents[3]
+PRODUCT_PYTHON = REPO / ".venv" / "bin" / "python"
+
+
+def run(
+    corpus: Sequence[CorpusItem],
+    concurrency: int,
+    *,
+    workdir: Path | None = None,
+    on_ready: Callable[[dict[str, int]], None] | None = None,
+    timeout: float = 3600.0,
+    **options: Any,
+) -> PeerRun:
+    if not PRODUCT_PYTHON.exists():
+        raise RuntimeError(f"{PRODUCT_PYTHON} is missing: run `make install` in {REPO}")
+    with common.peer_dir(PEER, workdir) as root:
+        procs = Processes(root / "logs")
+        job = Job.of(corpus, concurrency, **options)
+        argv = [
+            str(PRODUCT_PYTHON),
+            "-m",
+            "invoice_stack.bench_driver",
+            str(root),
+            str(common.source_dir(corpus)),
+        ]
+        try:
+            records, wall = common.run_driver(
+                procs, PEER, job, root, common.child_env(), on_ready, timeout, argv=argv
+            )
+            pids = {**procs.pids(), **common.driver_pids(root)}
+        finally:
+            procs.stop()
+    return PeerRun(PEER, records, pids, wall, config=job.options())

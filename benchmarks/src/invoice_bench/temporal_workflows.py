@@ -1,0 +1,129 @@
+"""The Temporal workflows: `invoice` and its child `page-batch`, orchestration only.
+
+Kept apart from the worker's code because Temporal's sandbox re-imports this module for
+every workflow run; the step logic is passed through, never run here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
+
+with workflow.unsafe.imports_passed_through():
+    from invoice_bench import common
+    from invoice_bench.logic import plan_batches
+
+Json = dict[str, Any]
+
+TASK_QUEUE = "invoice"
+# Extractions have a queue of their own, whose one worker runs at most
+# EXTRACT_CONCURRENCY at once: the system-wide cap of the Dapr stack.
+EXTRACT_QUEUE = "invoice-extract"
+STEP_FAILURE = "StepError"
+
+# The Dapr workflow's policy for every activity and child: 3 attempts, 1 s then 2 s apart.
+RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=common.RETRY_FIRST_INTERVAL_S),
+    backoff_coefficient=common.RETRY_BACKOFF,
+    maximum_interval=timedelta(seconds=common.RETRY_MAX_INTERVAL_S),
+    maximum_attempts=common.RETRY_ATTEMPTS,
+)
+# The bound on one service invocation from a Dapr activity (SERVICE_TIMEOUT_SECONDS).
+STEP_TIMEOUT = timedelta(seconds=60)
+
+
+def _step(name: str, *args: Any, queue: str = TASK_QUEUE) -> Any:
+    return workflow.execute_activity(
+        name,
+        args=list(args),
+        task_queue=queue,
+        start_to_close_timeout=STEP_TIMEOUT,
+        retry_policy=RETRY,
+    )
+
+
+def _input_fault(error: BaseException) -> ApplicationError | None:
+    """The non-retryable step failure behind an activity or child failure, if any."""
+    cause = error.__cause__
+    while cause is not None:
+        if isinstance(cause, ApplicationError) and cause.non_retryable:
+            return cause
+        cause = cause.__cause__
+    return None
+
+
+@workflow.defn(name="page-batch")
+class PageBatchWorkflow:
+    """Extract a batch of pages in parallel; one PageExtraction per page."""
+
+    @workflow.run
+    async def run(self, pages: list[Json]) -> list[Json]:
+        try:
+            return list(
+                await asyncio.gather(*(_step("extract", p, queue=EXTRACT_QUEUE) for p in pages))
+            )
+        except ActivityError as error:
+            # Fail the child for good on an input error, so its retry policy (and the
+            # parent's) does not run it twice more; other failures are retried.
+            fault = _input_fault(error)
+            if fault is not None:
+                raise ApplicationError(
+                    fault.message, type=STEP_FAILURE, non_retryable=True
+                ) from None
+            raise
+
+
+@workflow.defn(name="invoice")
+class InvoiceWorkflow:
+    """upload -> split -> extract every page (children above a few pages) -> aggregate."""
+
+    @workflow.run
+    async def run(self, request: Json, batch_size: int, max_direct_pages: int) -> Json:
+        invoice_id = request["invoice_id"]
+        try:
+            upload = await _step("upload", request)
+            split = await _step("split", upload)
+            pages: list[Json] = split["pages"]
+            batches = plan_batches(len(pages), batch_size, max_direct_pages)
+            if batches is None:
+                extractions = list(
+                    await asyncio.gather(*(_step("extract", p, queue=EXTRACT_QUEUE) for p in pages))
+                )
+            else:
+                groups = await asyncio.gather(
+                    *(
+                        workflow.execute_child_workflow(
+                            PageBatchWorkflow.run,
+                            [pages[i] for i in batch],
+                            id=f"{workflow.info().workflow_id}:batch-{number:04d}",
+                            task_queue=TASK_QUEUE,
+                            retry_policy=RETRY,
+                        )
+                        for number, batch in enumerate(batches, start=1)
+                    )
+                )
+                extractions = [extraction for group in groups for extraction in group]
+            return await _step("aggregate", invoice_id, extractions)
+        except (ActivityError, ChildWorkflowError) as error:
+            fault = _input_fault(error)
+            if fault is not None:
+                raise ApplicationError(
+                    fault.message, type=STEP_FAILURE, non_retryable=True
+                ) from None
+            raise
+
+
+@workflow.defn(name="warm-up")
+class WarmUpWorkflow:
+    """One trivial activity: brings the worker's workflow sandbox and pollers up."""
+
+    @workflow.run
+    async def run(self) -> str:
+        return await workflow.execute_activity(
+            "warm-up", start_to_close_timeout=STEP_TIMEOUT, task_queue=TASK_QUEUE
+        )
