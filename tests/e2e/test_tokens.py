@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import os
+
 import httpx
 import pytest
 
@@ -41,6 +43,22 @@ def test_the_public_api_refuses_requests_without_a_valid_key(stack: RunningStack
     assert _get(url, **{"X-API-Key": stack.tokens.app_tokens[UPLOAD_APP_ID]}).status_code == 401
     wrong_dapr = {"X-API-Key": stack.tokens.dapr_tokens[WORKFLOW_APP_ID]}
     assert _get(url, **wrong_dapr).status_code == 401
+
+
+def test_the_stacks_key_is_generated_for_it(stack: RunningStack):
+    # Not the throwaway key unit tests put in this process's environment.
+    assert stack.tokens.api_key != os.environ.get("INVOICE_API_KEY")
+    assert len(stack.tokens.api_key) >= 43  # 32 random bytes, URL-safe base64
+
+
+def test_service_invocation_is_no_way_around_the_api_key(stack: RunningStack):
+    # The host's sidecar hands a forwarded call the host's APP_API_TOKEN: that token
+    # opens Dapr's callbacks only, so the caller still needs the key.
+    token = {"dapr-api-token": stack.tokens.dapr_tokens[UPLOAD_APP_ID]}
+    invoke = f"http://127.0.0.1:{stack.ports.apps[UPLOAD_APP_ID].dapr_http}"
+    invoke += f"/v1.0/invoke/{WORKFLOW_APP_ID}/method/api/workflows"
+    assert _get(invoke, **token).status_code == 401
+    assert _get(invoke, **token, **{"X-API-Key": stack.tokens.api_key}).status_code == 200
 
 
 def test_the_public_api_takes_the_key_in_either_header(stack: RunningStack):

@@ -4,6 +4,7 @@ refusal to start without secrets, and the stack's generated tokens."""
 from __future__ import annotations
 
 import asyncio
+import shlex
 import stat
 from pathlib import Path
 
@@ -38,7 +39,12 @@ KEY = "public-api-key-0123456789"
         ("/api/workflows", {"authorization": "Bearer "}, KEY, False),
         ("/api/workflows", {"x-api-key": KEY[:-1]}, KEY, False),
         ("/api/workflows", {"x-api-key": ""}, KEY, False),
-        ("/api/workflows", {"dapr-api-token": TOKEN}, KEY, True),  # the host's sidecar
+        ("/dapr/config", {"dapr-api-token": TOKEN}, KEY, True),  # the host's sidecar
+        # Service invocation forwards the sidecar's token: not a way into the API.
+        ("/api/workflows", {"dapr-api-token": TOKEN}, KEY, False),
+        ("/api/workflows", {"dapr-api-token": TOKEN, "x-api-key": KEY}, KEY, True),
+        ("/healthz/", {}, None, False),
+        ("/openapi.json/", {}, KEY, False),
     ],
 )
 def test_refusal(path: str, headers: dict[str, str], api_key: str | None, allowed: bool):
@@ -81,10 +87,7 @@ def test_an_app_will_not_start_without_a_real_secret(
         load_secret(AppTokenSettings, "APP_API_TOKEN")
 
 
-def test_stack_tokens_are_distinct_private_and_reused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    monkeypatch.delenv("INVOICE_API_KEY", raising=False)
+def test_stack_tokens_are_distinct_private_and_reused(tmp_path: Path):
     apps = ["workflow-app", "upload-service"]
     tokens = StackTokens.load_or_create(tmp_path, apps)
     secrets = [tokens.api_key, *tokens.app_tokens.values(), *tokens.dapr_tokens.values()]
@@ -93,14 +96,17 @@ def test_stack_tokens_are_distinct_private_and_reused(
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
     assert StackTokens.load_or_create(tmp_path, apps) == tokens  # a restart keeps them
     assert read_tokens(tmp_path) == tokens
-    # A key chosen in the environment replaces the generated one; the rest stays.
-    monkeypatch.setenv("INVOICE_API_KEY", KEY)
-    chosen = StackTokens.load_or_create(tmp_path, apps)
+    # A key chosen by the user replaces the generated one; the rest stays.
+    chosen = StackTokens.load_or_create(tmp_path, apps, api_key=KEY)
     assert chosen.api_key == KEY
+    assert (chosen.app_tokens, chosen.dapr_tokens) == (tokens.app_tokens, tokens.dapr_tokens)
+    assert read_tokens(tmp_path) == chosen
 
 
-def test_the_cli_env_exports_the_host_sidecars_token(tmp_path: Path):
+def test_the_cli_env_exports_the_host_sidecars_token():
     tokens = StackTokens.generate(["workflow-app", "upload-service"])
     env = tokens.cli_env()
-    assert f"export DAPR_API_TOKEN={tokens.dapr_tokens['workflow-app']}\n" in env
-    assert f"export INVOICE_API_KEY={tokens.api_key}\n" in env
+    assert f"export DAPR_API_TOKEN={shlex.quote(tokens.dapr_tokens['workflow-app'])}\n" in env
+    assert f"export INVOICE_API_KEY={shlex.quote(tokens.api_key)}\n" in env
+    quoted = StackTokens("key with spaces $(rm -rf /)", tokens.app_tokens, tokens.dapr_tokens)
+    assert "export INVOICE_API_KEY='key with spaces $(rm -rf /)'\n" in quoted.cli_env()

@@ -24,6 +24,7 @@ APP_TOKEN_HEADER = "dapr-api-token"
 API_KEY_HEADER = "x-api-key"
 MIN_SECRET_LENGTH = 16
 HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
+DAPR_CALLBACKS = "/dapr/"
 # The API's description, not its data; open so a browser can show /docs, where the
 # "Authorize" button takes the key.
 DOC_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/openapi.json"})
@@ -76,11 +77,21 @@ def refusal(
     api_key: str | None = None,
     open_paths: Collection[str] = HEALTH_PATHS,
 ) -> str | None:
-    """Why this request may not pass, or None if it may (pure; headers lower-cased)."""
-    if path in open_paths or _same(headers.get(APP_TOKEN_HEADER), app_token):
+    """Why this request may not pass, or None if it may (pure; headers lower-cased).
+
+    With an `api_key` (the host), the sidecar's token opens only Dapr's own callbacks
+    (/dapr/...): a call forwarded by service invocation carries it too, and must not
+    reach the public API without the key.
+    """
+    if path in open_paths:
         return None
+    from_sidecar = _same(headers.get(APP_TOKEN_HEADER), app_token)
     if api_key is None:
+        if from_sidecar:
+            return None
         return "this service takes calls only through its Dapr sidecar (dapr-api-token)"
+    if from_sidecar and path.startswith(DAPR_CALLBACKS):
+        return None
     offered = headers.get(API_KEY_HEADER) or _bearer(headers)
     if offered is None:
         return "an API key is required: send X-API-Key or Authorization: Bearer"

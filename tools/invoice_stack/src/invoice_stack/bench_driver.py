@@ -44,10 +44,16 @@ async def _one(client: httpx.AsyncClient, invoice: dict[str, Any]) -> dict[str, 
         return {**record, "latency_s": 0.0, "result": None, "error": answer.text}
     status_url = answer.json()["status_url"]
     while True:
-        params = {"wait_seconds": WAIT_SECONDS}
-        view = (await call_api(client, "GET", status_url, params=params)).json()
+        asked = time.perf_counter()
+        answer = await call_api(client, "GET", status_url, params={"wait_seconds": WAIT_SECONDS})
+        if answer.status_code != 200:
+            view = {"status": f"HTTP {answer.status_code}", "error": answer.text}
+            break
+        view = answer.json()
         if view.get("status") in TERMINAL_STATUSES:
             break
+        if time.perf_counter() - asked < WAIT_SECONDS - 1:
+            await asyncio.sleep(0.2)  # the watch broke off early: do not spin
         if time.perf_counter() - started > INVOICE_TIMEOUT_SECONDS:
             view["error"] = f"still {view.get('status')} after {INVOICE_TIMEOUT_SECONDS:.0f} s"
             break
@@ -93,7 +99,7 @@ def main(argv: list[str]) -> int:
     }
     stack = Stack(
         layout,
-        free_ports(),
+        free_ports(cli_purge=False),  # beside any other stack: no port of the CLI's
         app_env=app_env,
         die_with_parent=True,
         extract_limit=job.get("extract_concurrency"),

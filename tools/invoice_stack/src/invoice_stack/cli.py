@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import shlex
 import sys
 import time
 from datetime import UTC, datetime
@@ -56,6 +57,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         DEFAULT_PORTS,
         infra_only=args.infra_only,
         extract_limit=int(limit) if limit else None,
+        api_key=os.environ.get("INVOICE_API_KEY") or None,
     )
     started = time.monotonic()
     try:
@@ -132,9 +134,11 @@ def cmd_env(_: argparse.Namespace) -> int:
     """Exports for `dapr run -f .`: the CLI hands its environment to every app and every
     daprd it starts, so in that mode the five apps share one token pair."""
     run_dir = default_run_dir(find_repo())
-    tokens = StackTokens.load_or_create(run_dir, APP_IDS)
+    tokens = read_tokens(run_dir) or StackTokens.load_or_create(
+        run_dir, APP_IDS, os.environ.get("INVOICE_API_KEY") or None
+    )
     print(tokens.cli_env(), end="")
-    print(f"export APP_API_TOKEN={tokens.app_tokens[WORKFLOW_APP_ID]}")
+    print(f"export APP_API_TOKEN={shlex.quote(tokens.app_tokens[WORKFLOW_APP_ID])}")
     return 0
 
 

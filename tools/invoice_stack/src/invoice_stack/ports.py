@@ -86,7 +86,7 @@ def _bindable(port: int) -> bool:
     return True
 
 
-def free_ports(seed: int | None = None) -> StackPorts:
+def free_ports(seed: int | None = None, cli_purge: bool = True) -> StackPorts:
     """A full set of currently free loopback ports for a second stack.
 
     They are drawn from below the kernel's ephemeral range: ports the kernel hands to
@@ -104,8 +104,10 @@ def free_ports(seed: int | None = None) -> StackPorts:
             chosen.append(port)
     it = iter(chosen)
     scalar = {f.name: next(it) for f in fields(StackPorts) if f.name != "apps"}
-    # Kept at its default so the stock CLI's purge reaches this stack's scheduler.
-    scalar["scheduler_etcd_client"] = DEFAULT_PORTS.scheduler_etcd_client
+    # Kept at its default so the stock CLI's purge reaches this stack's scheduler
+    # (`cli_purge`); a stack nobody manages with the CLI (the benchmark's) needs not.
+    if cli_purge:
+        scalar["scheduler_etcd_client"] = DEFAULT_PORTS.scheduler_etcd_client
     apps = {
         app_id: AppPorts(*(next(it) for _ in fields(AppPorts))) for app_id in DEFAULT_PORTS.apps
     }

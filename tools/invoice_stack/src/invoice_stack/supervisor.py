@@ -75,6 +75,7 @@ class Stack:
         infra_only: bool = False,
         die_with_parent: bool = False,
         extract_limit: int | None = None,
+        api_key: str | None = None,
     ) -> None:
         """`die_with_parent` ties every process to this one (test stacks): if the test
         run is killed, the kernel stops the stack too."""
@@ -83,7 +84,7 @@ class Stack:
         self.layout = layout
         self.ports = ports
         self.infra_only = infra_only
-        self.tokens = StackTokens.load_or_create(layout.run_dir, APP_IDS)
+        self.tokens = StackTokens.load_or_create(layout.run_dir, APP_IDS, api_key)
         self.specs = build_processes(layout, ports, self.tokens, app_env, infra_only)
         self.start_timeout = start_timeout
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
