@@ -82,6 +82,24 @@ def peer_dir(peer: str, workdir: Path | None) -> Iterator[Path]:
         yield Path(tmp)
 
 
+@contextlib.contextmanager
+def peer_session(
+    peer: str,
+    workdir: Path | None,
+    corpus: Sequence[Any],
+    concurrency: int,
+    options: Mapping[str, Any],
+) -> Iterator[tuple[Path, Processes, Job]]:
+    """One run of a peer: its directory (peer_dir), its processes, every one of them
+    stopped on the way out however the run ends, and its job."""
+    with peer_dir(peer, workdir) as root:
+        procs = Processes(root / "logs")
+        try:
+            yield root, procs, Job.of(corpus, concurrency, **options)
+        finally:
+            procs.stop()
+
+
 def pick_ports(count: int, seed: int | None = None) -> list[int]:
     """`count` distinct loopback ports that are free now, from PORT_RANGE."""
     rng = random.Random(seed)

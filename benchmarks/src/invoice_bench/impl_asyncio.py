@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from invoice_bench import common
-from invoice_bench.common import Job, PeerRun, Processes, Record
+from invoice_bench.common import Job, PeerRun, Record
 from invoice_bench.corpus import CorpusItem
 from invoice_bench.logic import Json, Steps, plan_batches, request_for, retryable
 
@@ -109,17 +109,12 @@ def run(
 ) -> PeerRun:
     """Run `corpus` through the asyncio floor, `concurrency` invoices at a time, in a
     driver process of its own (pid reported as "driver")."""
-    with common.peer_dir(PEER, workdir) as root:
+    with common.peer_session(PEER, workdir, corpus, concurrency, options) as (root, procs, job):
         steps = Steps(common.source_dir(corpus), root / "artifacts")
-        procs = Processes(root / "logs")
-        job = Job.of(corpus, concurrency, **options)
-        try:
-            records, wall = common.run_driver(
-                procs, PEER, job, root, common.child_env(**steps.env()), on_ready, timeout
-            )
-            pids = procs.pids()
-        finally:
-            procs.stop()
+        records, wall = common.run_driver(
+            procs, PEER, job, root, common.child_env(**steps.env()), on_ready, timeout
+        )
+        pids = procs.pids()
     return PeerRun(PEER, records, pids, wall, config=job.options())
 
 

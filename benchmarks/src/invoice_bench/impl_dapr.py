@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from invoice_bench import common
-from invoice_bench.common import Job, PeerRun, Processes
+from invoice_bench.common import PeerRun
 from invoice_bench.corpus import CorpusItem
 
 PEER = "dapr"
@@ -35,9 +35,7 @@ def run(
 ) -> PeerRun:
     if not PRODUCT_PYTHON.exists():
         raise RuntimeError(f"{PRODUCT_PYTHON} is missing: run `make install` in {REPO}")
-    with common.peer_dir(PEER, workdir) as root:
-        procs = Processes(root / "logs")
-        job = Job.of(corpus, concurrency, **options)
+    with common.peer_session(PEER, workdir, corpus, concurrency, options) as (root, procs, job):
         argv = [
             str(PRODUCT_PYTHON),
             "-m",
@@ -45,11 +43,8 @@ def run(
             str(root),
             str(common.source_dir(corpus)),
         ]
-        try:
-            records, wall = common.run_driver(
-                procs, PEER, job, root, common.child_env(), on_ready, timeout, argv=argv
-            )
-            pids = {**procs.pids(), **common.driver_pids(root)}
-        finally:
-            procs.stop()
+        records, wall = common.run_driver(
+            procs, PEER, job, root, common.child_env(), on_ready, timeout, argv=argv
+        )
+        pids = {**procs.pids(), **common.driver_pids(root)}
     return PeerRun(PEER, records, pids, wall, config=job.options())

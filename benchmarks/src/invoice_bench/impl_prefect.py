@@ -371,7 +371,7 @@ def run(
     if database not in DATABASES:
         raise ValueError(f"database must be one of {DATABASES}, got {database!r}")
     private_pg = database == "postgres" and database_url is None
-    with common.peer_dir(PEER, workdir) as root:
+    with common.peer_session(PEER, workdir, corpus, concurrency, options) as (root, procs, job):
         port, pg_port = common.pick_ports(2)
         api = f"http://127.0.0.1:{port}/api"
         prefect_cli = str(Path(sys.executable).with_name("prefect"))
@@ -383,34 +383,29 @@ def run(
             PREFECT_LOCAL_STORAGE_PATH=str(root / "results"),
             PREFECT_RESULTS_PERSIST_BY_DEFAULT="true",
         )
-        procs = Processes(root / "logs")
-        job = Job.of(corpus, concurrency, **options)
         config: dict[str, Any] = {**job.options(), "prefect_api": api, "database": database}
-        try:
-            if private_pg:
-                database_url = start_postgres(root, procs, pg_port)
-                config["postgres"] = postgres_version()
-                config["postgres_settings"] = PG_SETTINGS
-            url = database_url or f"sqlite+aiosqlite:///{root / 'prefect.db'}"
-            server_env = common.child_env(
-                PREFECT_HOME=str(root / "server-home"),
-                PREFECT_API_DATABASE_CONNECTION_URL=url,
-                PREFECT_SERVER_ANALYTICS_ENABLED="false",
-                PREFECT_SERVER_UI_ENABLED="false",
-                # Retryable database errors (SQLite's "database is locked": 503, retried
-                # by the client) in the log.
-                PREFECT_API_LOG_RETRYABLE_ERRORS="true",
-                **SERVER_SETTINGS,
-            )
-            config["server_settings"] = SERVER_SETTINGS
-            procs.start(
-                "prefect-server",
-                [prefect_cli, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                server_env,
-            )
-            _wait_healthy(api, procs, timeout=120)
-            records, wall = common.run_driver(procs, PEER, job, root, driver_env, on_ready, timeout)
-            pids = procs.pids()
-        finally:
-            procs.stop()
+        if private_pg:
+            database_url = start_postgres(root, procs, pg_port)
+            config["postgres"] = postgres_version()
+            config["postgres_settings"] = PG_SETTINGS
+        url = database_url or f"sqlite+aiosqlite:///{root / 'prefect.db'}"
+        server_env = common.child_env(
+            PREFECT_HOME=str(root / "server-home"),
+            PREFECT_API_DATABASE_CONNECTION_URL=url,
+            PREFECT_SERVER_ANALYTICS_ENABLED="false",
+            PREFECT_SERVER_UI_ENABLED="false",
+            # Retryable database errors (SQLite's "database is locked": 503, retried
+            # by the client) in the log.
+            PREFECT_API_LOG_RETRYABLE_ERRORS="true",
+            **SERVER_SETTINGS,
+        )
+        config["server_settings"] = SERVER_SETTINGS
+        procs.start(
+            "prefect-server",
+            [prefect_cli, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            server_env,
+        )
+        _wait_healthy(api, procs, timeout=120)
+        records, wall = common.run_driver(procs, PEER, job, root, driver_env, on_ready, timeout)
+        pids = procs.pids()
     return PeerRun(PEER, records, pids, wall, config=config)

@@ -37,7 +37,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
 from invoice_bench import common
-from invoice_bench.common import Job, PeerRun, Processes, Record
+from invoice_bench.common import Job, PeerRun, Record
 from invoice_bench.corpus import CorpusItem
 from invoice_bench.logic import Json, StepError, Steps, request_for
 from invoice_bench.temporal_workflows import (
@@ -183,37 +183,32 @@ def run(
     """Run `corpus` through Temporal, `concurrency` invoices at a time; the processes are
     reported as "temporal-server", "temporal-worker" and "driver"."""
     cli = temporal_cli()
-    with common.peer_dir(PEER, workdir) as root:
+    with common.peer_session(PEER, workdir, corpus, concurrency, options) as (root, procs, job):
         port, http_port, metrics_port = common.pick_ports(3)
         address = f"127.0.0.1:{port}"
         steps = Steps(common.source_dir(corpus), root / "artifacts")
         env = common.child_env(**steps.env(), **{ADDRESS_ENV: address})
-        procs = Processes(root / "logs")
-        job = Job.of(corpus, concurrency, **options)
-        try:
-            procs.start(
-                "temporal-server",
-                [
-                    cli, "server", "start-dev",
-                    "--ip", "127.0.0.1",
-                    "--port", str(port),
-                    "--http-port", str(http_port),
-                    "--metrics-port", str(metrics_port),
-                    "--headless",
-                    "--db-filename", str(root / "temporal.db"),
-                    "--log-level", "warn",
-                ],
-                env,
-            )  # fmt: skip
-            common.wait_for_port(port, 120, lambda: procs.procs["temporal-server"].poll() is None)
-            procs.start(
-                "temporal-worker",
-                common.driver_argv("temporal-worker", str(job.extract_concurrency or 0)),
-                env,
-            )
-            records, wall = common.run_driver(procs, PEER, job, root, env, on_ready, timeout)
-            pids = procs.pids()
-        finally:
-            procs.stop()
+        procs.start(
+            "temporal-server",
+            [
+                cli, "server", "start-dev",
+                "--ip", "127.0.0.1",
+                "--port", str(port),
+                "--http-port", str(http_port),
+                "--metrics-port", str(metrics_port),
+                "--headless",
+                "--db-filename", str(root / "temporal.db"),
+                "--log-level", "warn",
+            ],
+            env,
+        )  # fmt: skip
+        common.wait_for_port(port, 120, lambda: procs.procs["temporal-server"].poll() is None)
+        procs.start(
+            "temporal-worker",
+            common.driver_argv("temporal-worker", str(job.extract_concurrency or 0)),
+            env,
+        )
+        records, wall = common.run_driver(procs, PEER, job, root, env, on_ready, timeout)
+        pids = procs.pids()
     config = {**job.options(), "temporal_cli": cli, "address": address}
     return PeerRun(PEER, records, pids, wall, config=config)

@@ -7,6 +7,8 @@ every workflow run; the step logic is passed through, never run here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -57,25 +59,32 @@ def _input_fault(error: BaseException) -> ApplicationError | None:
     return None
 
 
+@contextlib.contextmanager
+def _input_faults_are_final() -> Iterator[None]:
+    """Fail the workflow for good on an input error, so its retry policy (and a parent's)
+    does not run it twice more; other failures stay retryable."""
+    try:
+        yield
+    except (ActivityError, ChildWorkflowError) as error:
+        fault = _input_fault(error)
+        if fault is not None:
+            raise ApplicationError(fault.message, type=STEP_FAILURE, non_retryable=True) from None
+        raise
+
+
+async def _extract(pages: list[Json]) -> list[Json]:
+    """Every page's extraction, in parallel, on the capped extract queue."""
+    return list(await asyncio.gather(*(_step("extract", p, queue=EXTRACT_QUEUE) for p in pages)))
+
+
 @workflow.defn(name="page-batch")
 class PageBatchWorkflow:
     """Extract a batch of pages in parallel; one PageExtraction per page."""
 
     @workflow.run
     async def run(self, pages: list[Json]) -> list[Json]:
-        try:
-            return list(
-                await asyncio.gather(*(_step("extract", p, queue=EXTRACT_QUEUE) for p in pages))
-            )
-        except ActivityError as error:
-            # Fail the child for good on an input error, so its retry policy (and the
-            # parent's) does not run it twice more; other failures are retried.
-            fault = _input_fault(error)
-            if fault is not None:
-                raise ApplicationError(
-                    fault.message, type=STEP_FAILURE, non_retryable=True
-                ) from None
-            raise
+        with _input_faults_are_final():
+            return await _extract(pages)
 
 
 @workflow.defn(name="invoice")
@@ -85,15 +94,13 @@ class InvoiceWorkflow:
     @workflow.run
     async def run(self, request: Json, batch_size: int, max_direct_pages: int) -> Json:
         invoice_id = request["invoice_id"]
-        try:
+        with _input_faults_are_final():
             upload = await _step("upload", request)
             split = await _step("split", upload)
             pages: list[Json] = split["pages"]
             batches = plan_batches(len(pages), batch_size, max_direct_pages)
             if batches is None:
-                extractions = list(
-                    await asyncio.gather(*(_step("extract", p, queue=EXTRACT_QUEUE) for p in pages))
-                )
+                extractions = await _extract(pages)
             else:
                 groups = await asyncio.gather(
                     *(
@@ -109,13 +116,6 @@ class InvoiceWorkflow:
                 )
                 extractions = [extraction for group in groups for extraction in group]
             return await _step("aggregate", invoice_id, extractions)
-        except (ActivityError, ChildWorkflowError) as error:
-            fault = _input_fault(error)
-            if fault is not None:
-                raise ApplicationError(
-                    fault.message, type=STEP_FAILURE, non_retryable=True
-                ) from None
-            raise
 
 
 @workflow.defn(name="warm-up")
