@@ -24,8 +24,7 @@ from pathlib import Path
 import psutil
 
 from invoice_bench.check import check_run
-from invoice_bench.cli import Sampler
-from invoice_bench.common import PAGE_BATCH_SIZE
+from invoice_bench.common import PAGE_BATCH_SIZE, Sampler
 from invoice_bench.corpus import SCALING_PAGES, CorpusItem, build_corpus
 from invoice_bench.report import PhaseResult, scaling_table, table, write_plots
 

@@ -14,43 +14,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import threading
 from pathlib import Path
 
+from invoice_bench import bench
+from invoice_bench.bench import PEERS
 from invoice_bench.check import check_run
-from invoice_bench.common import tree_usage
+from invoice_bench.common import Sampler
 from invoice_bench.corpus import SCALING_PAGES, build_corpus, load_corpus
-
-PEERS = ("dapr", "asyncio", "prefect", "temporal")
-
-
-class Sampler:
-    """CPU seconds and peak RSS of process trees, from when they are ready to the end."""
-
-    def __init__(self, interval: float = 0.2) -> None:
-        self.interval = interval
-        self.pids: list[int] = []
-        self.cpu_start = self.cpu_end = 0.0
-        self.rss_peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def start(self, pids: dict[str, int]) -> None:
-        self.pids = list(pids.values())
-        self.cpu_start, self.rss_peak = tree_usage(self.pids)
-        self.cpu_end = self.cpu_start
-        self._thread.start()
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            cpu, rss = tree_usage(self.pids)
-            self.cpu_end = max(self.cpu_end, cpu)
-            self.rss_peak = max(self.rss_peak, rss)
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join()
 
 
 def _corpus(args: argparse.Namespace) -> int:
@@ -122,8 +92,6 @@ def main(argv: list[str] | None = None) -> int:
         help="the Prefect server's database (prefect only)",
     )
     run.set_defaults(func=_run)
-    from invoice_bench import bench  # imports this module: added last
-
     bench.add_parser(commands)
     args = parser.parse_args(argv)
     return int(args.func(args))

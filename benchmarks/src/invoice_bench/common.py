@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -220,6 +221,35 @@ def tree_usage(pids: Iterable[int]) -> tuple[float, int]:
             except psutil.Error:
                 continue
     return cpu, rss
+
+
+class Sampler:
+    """CPU seconds and peak RSS of process trees, from when they are ready to the end."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self.pids: list[int] = []
+        self.cpu_start = self.cpu_end = 0.0
+        self.rss_peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def start(self, pids: dict[str, int]) -> None:
+        self.pids = list(pids.values())
+        self.cpu_start, self.rss_peak = tree_usage(self.pids)
+        self.cpu_end = self.cpu_start
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            cpu, rss = tree_usage(self.pids)
+            self.cpu_end = max(self.cpu_end, cpu)
+            self.rss_peak = max(self.rss_peak, rss)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
 
 
 def driver_argv(role: str, *args: str) -> list[str]:
