@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from invoice_shared.auth import api_key_headers
 from invoice_shared.dapr_names import TERMINAL_STATUSES as TERMINAL
 from invoice_stack.ports import StackPorts
 from invoice_stack.supervisor import Stack, tail
@@ -79,7 +80,7 @@ class RunningStack:
     def client(self, timeout: float = 15.0) -> httpx.Client:
         """The public API, with the stack's API key."""
         return httpx.Client(
-            base_url=self.api_url, timeout=timeout, headers={"X-API-Key": self.tokens.api_key}
+            base_url=self.api_url, timeout=timeout, headers=api_key_headers(self.tokens.api_key)
         )
 
     def sidecar_client(self, timeout: float = 15.0) -> httpx.Client:

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from invoice_shared.auth import api_key_headers
 from invoice_stack.http_collections import (
     CollectedRequest,
     parse_bruno,
@@ -61,7 +62,7 @@ class Runner:
         while True:
             view = self.client.get(
                 f"{self.vars['host']}/api/workflows/{instance}",
-                headers={"X-API-Key": self.vars["apiKey"]},
+                headers=api_key_headers(self.vars["apiKey"]),
             ).json()
             if all(str(view.get(k)) in v.split("|") for k, v in expected.items()):
                 return

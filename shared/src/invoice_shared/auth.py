@@ -21,7 +21,7 @@ from pydantic_settings import BaseSettings
 from invoice_shared.models import ErrorBody
 
 APP_TOKEN_HEADER = "dapr-api-token"
-API_KEY_HEADER = "x-api-key"
+API_KEY_HEADER = "X-API-Key"
 MIN_SECRET_LENGTH = 16
 HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
 DAPR_CALLBACKS = "/dapr/"
@@ -61,6 +61,11 @@ def load_secret(settings_class: type[BaseSettings], name: str) -> SecretStr:
     return secret
 
 
+def api_key_headers(api_key: str) -> dict[str, str]:
+    """What a client of the host's public API sends with every request."""
+    return {API_KEY_HEADER: api_key}
+
+
 def _same(given: str | None, expected: str) -> bool:
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
@@ -92,7 +97,7 @@ def refusal(
         return "this service takes calls only through its Dapr sidecar (dapr-api-token)"
     if from_sidecar and path.startswith(DAPR_CALLBACKS):
         return None
-    offered = headers.get(API_KEY_HEADER) or _bearer(headers)
+    offered = headers.get(API_KEY_HEADER.lower()) or _bearer(headers)
     if offered is None:
         return "an API key is required: send X-API-Key or Authorization: Bearer"
     if not _same(offered, api_key):

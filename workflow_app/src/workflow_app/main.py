@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, HTTPBearer
 
 from invoice_shared.auth import (
+    API_KEY_HEADER,
     DOC_PATHS,
     HEALTH_PATHS,
     ApiKeySettings,
@@ -35,7 +36,7 @@ from workflow_app.uploads import router as uploads_router
 
 # The middleware enforces the key; these declare it in OpenAPI (the Authorize button
 # in /docs). Either one will do.
-_API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="INVOICE_API_KEY")
+_API_KEY = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="INVOICE_API_KEY")
 _BEARER = HTTPBearer(auto_error=False, description="INVOICE_API_KEY as a bearer token")
 _PROTECTED = {
     "dependencies": [Security(_API_KEY), Security(_BEARER)],

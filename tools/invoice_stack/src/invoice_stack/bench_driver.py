@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from invoice_shared.auth import api_key_headers
 from invoice_shared.dapr_names import TERMINAL_STATUSES
 from invoice_stack.api_calls import call_api
 from invoice_stack.layout import dapr_bin_dir, find_repo
@@ -70,7 +71,7 @@ async def _one(client: httpx.AsyncClient, invoice: dict[str, Any]) -> dict[str, 
 async def _run(api_url: str, api_key: str, job: dict[str, Any]) -> list[dict[str, Any]]:
     slots = asyncio.Semaphore(job["concurrency"])
     limits = httpx.Limits(max_connections=job["concurrency"] + 4)
-    headers = {"X-API-Key": api_key}
+    headers = api_key_headers(api_key)
     async with httpx.AsyncClient(
         base_url=api_url, timeout=60, headers=headers, limits=limits
     ) as client:

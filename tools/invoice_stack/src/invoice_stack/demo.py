@@ -7,6 +7,7 @@ import time
 
 import httpx
 
+from invoice_shared.auth import api_key_headers
 from invoice_shared.dapr_names import TERMINAL_STATUSES as TERMINAL
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ def run_invoice(
 
     With `approver`, an invoice that waits for approval is approved in their name.
     """
-    headers = {"X-API-Key": api_key}
+    headers = api_key_headers(api_key)
     with httpx.Client(base_url=api_url, timeout=10.0, headers=headers) as client:
         started = client.post(
             "/api/workflows/invoice", json={"invoice_id": invoice_id, "pdf_path": pdf_path}

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from invoice_gen import generate_invoice
+from invoice_shared.auth import api_key_headers
 from invoice_shared.dapr_names import TERMINAL_STATUSES as TERMINAL
 from invoice_stack.api_calls import call_api
 from invoice_stack.layout import default_run_dir, find_repo
@@ -87,7 +88,7 @@ async def run_batch(
             problem = await process_one(client, invoice_id, pdf_path, truth)
         return f"{invoice_id}: {problem}" if problem else None
 
-    headers = {"X-API-Key": api_key}
+    headers = api_key_headers(api_key)
     async with httpx.AsyncClient(base_url=api, timeout=30, headers=headers) as client:
         results = await asyncio.gather(*(one(n, i) for n, i in enumerate(ids)))
     return [r for r in results if r]
