@@ -125,7 +125,7 @@ def test_every_activity_and_child_call_carries_the_retry_policy():
     ctx = _context(5)
     run_workflow(invoice_workflow, ctx, REQUEST)
     assert ctx.calls and all(c.retry_policy is RETRY for c in ctx.calls)
-    assert RETRY.max_number_of_attempts == 3
+    assert RETRY.max_number_of_attempts == 5
     assert RETRY.first_retry_interval.total_seconds() == 1
 
 

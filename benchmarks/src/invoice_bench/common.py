@@ -36,11 +36,16 @@ MAX_DIRECT_PAGES = 2
 EXTRACT_CONCURRENCY = 4
 # Threads running steps in a worker: the workflow host's ACTIVITY_WORKERS.
 STEP_THREADS = 16
-# The workflow's retry policy for every step and child: 3 attempts, 1 s then 2 s apart.
-RETRY_ATTEMPTS = 3
+# The workflow's retry policy for every step and child: 5 attempts, 1, 2, 4 and 8 s apart.
+RETRY_ATTEMPTS = 5
 RETRY_FIRST_INTERVAL_S = 1.0
 RETRY_BACKOFF = 2.0
 RETRY_MAX_INTERVAL_S = 10.0
+# The waits between attempts: 1, 2, 4, 8 s.
+RETRY_DELAYS_S = [
+    min(RETRY_FIRST_INTERVAL_S * RETRY_BACKOFF**n, RETRY_MAX_INTERVAL_S)
+    for n in range(RETRY_ATTEMPTS - 1)
+]
 
 
 @dataclass

@@ -5,7 +5,7 @@ straight from the invoice, more in batches of 2 gathered as "children") -> aggre
 Each step runs in a pool of STEP_THREADS threads (the workflow host's ACTIVITY_WORKERS);
 extractions are capped at EXTRACT_CONCURRENCY at once across the process (the stack's
 activityConcurrencyLimits); every step and batch is retried as the workflow's policy
-(3 attempts, 1 s then 2 s apart) unless its input is at fault. Nothing survives a crash.
+(5 attempts, 1, 2, 4 and 8 s apart) unless its input is at fault. Nothing survives a crash.
 
     run(corpus, concurrency) -> PeerRun
 """

@@ -20,8 +20,8 @@ async so that many invoices, subflows and pages share one event loop; each task 
 - Persistence: every task and flow result is persisted (`persist_result=True`, local
   storage under the run's directory); the default cache policy (inputs + task source +
   run id) makes a retried flow reuse the tasks it already completed, never another run's.
-- Retries: each task 3 attempts, 1 s then 2 s apart, skipped when the step says its
-  input is at fault (`retry_condition_fn`); each page-batch subflow 3 attempts, 1 s
+- Retries: each task 5 attempts, 1, 2, 4 and 8 s apart, skipped when the step says its
+  input is at fault (`retry_condition_fn`); each page-batch subflow 5 attempts, 1 s
   apart (flows take one delay). Tasks time out after 60 s (SERVICE_TIMEOUT_SECONDS).
 - Concurrency: extractions are capped system-wide by a tag concurrency limit,
   `extract` = EXTRACT_CONCURRENCY (the Dapr stack's activityConcurrencyLimits).
@@ -74,7 +74,7 @@ def _may_pass(_task: Task[..., Any], _run: TaskRun, state: State[Any]) -> bool:
 
 STEP_OPTIONS: dict[str, Any] = {
     "retries": common.RETRY_ATTEMPTS - 1,
-    "retry_delay_seconds": [common.RETRY_FIRST_INTERVAL_S, common.RETRY_FIRST_INTERVAL_S * 2],
+    "retry_delay_seconds": common.RETRY_DELAYS_S,
     "retry_condition_fn": _may_pass,
     "persist_result": True,
     "timeout_seconds": 60,

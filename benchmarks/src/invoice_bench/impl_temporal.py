@@ -13,7 +13,7 @@ pages, ids `<invoice id>:batch-0001`, ... as on the Dapr stack) -> aggregate.
 
 - Persistence: the dev server's SQLite file (`--db-filename`): histories, timers and
   task queues survive a server restart. Activity results travel in the histories.
-- Retries: every activity and child 3 attempts, 1 s then 2 s apart (max 10 s); a step
+- Retries: every activity and child 5 attempts, 1, 2, 4 and 8 s apart (max 10 s); a step
   whose input is at fault raises a non-retryable ApplicationError, and children and
   the parent pass it on as non-retryable. Activities time out after 60 s.
 - Concurrency: activities are synchronous functions on a pool of STEP_THREADS threads

@@ -45,10 +45,13 @@ from workflow_app.models import (
 from workflow_app.planning import child_instance_id, plan_batches
 from workflow_app.sidecar import NonRetryableError
 
-# Every activity and child call gets the same policy: 3 attempts, first retry after 1 s.
+# Every activity and child call gets the same policy: 5 attempts, 1, 2, 4 and 8 s apart.
+# The 15 s this spans must outlast a service restarting plus the sidecar's circuit
+# breaker staying open (3 s a time, components/resiliency.yaml): while it is open every
+# attempt fails at once, and with 3 attempts (3 s) the fault test lost an invoice to it.
 # Input errors are raised as NonRetryableError by the activities and skip the retries.
 RETRY = RetryPolicy(
-    max_number_of_attempts=3,
+    max_number_of_attempts=5,
     first_retry_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
     max_retry_interval=timedelta(seconds=10),
