@@ -1,4 +1,11 @@
-from workflow_app.planning import child_instance_id, extraction_state_key, plan_batches
+from typing import Any
+
+from workflow_app.planning import (
+    child_instance_id,
+    extraction_state_key,
+    one_ref_per_page,
+    plan_batches,
+)
 
 
 def test_invoices_up_to_the_direct_limit_have_no_batches():
@@ -27,3 +34,20 @@ def test_extraction_keys_name_invoice_source_and_page():
     key = extraction_state_key("INV-1", "ab" * 32, 12)
     assert key == f"extraction:INV-1:{'ab' * 32}:00012"
     assert "||" not in key  # reserved by Dapr
+
+
+def test_one_ref_per_page_keeps_each_pages_own_ref_in_order_and_names_the_rest():
+    pages = [
+        {"invoice_id": "INV-1", "source_sha256": "a" * 64, "page_number": n} for n in (1, 2, 3)
+    ]
+
+    def ref(n: int) -> dict[str, Any]:
+        return {"page_number": n, "state_key": extraction_state_key("INV-1", "a" * 64, n)}
+
+    ordered, missing = one_ref_per_page([ref(2), ref(1), ref(1), ref(3)], pages)
+    assert (ordered, missing) == ([ref(1), ref(2), ref(3)], [])
+    # Page 2's slot holding page 1's ref, and a ref with a foreign key: page 2 is missing.
+    foreign = {"page_number": 2, "state_key": "extraction:OTHER:x:00002"}
+    ordered, missing = one_ref_per_page([ref(1), ref(1), foreign, ref(3)], pages)
+    assert ordered == [ref(1), ref(3)]
+    assert missing == [pages[1]]

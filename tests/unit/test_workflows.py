@@ -16,6 +16,7 @@ from invoice_shared.dapr_names import (
     SPLIT_ACTIVITY,
     UPLOAD_ACTIVITY,
 )
+from workflow_app.planning import extraction_state_key
 from workflow_app.sidecar import NonRetryableError
 from workflow_app.workflows import RETRY, invoice_workflow, page_batch_workflow
 
@@ -47,7 +48,9 @@ def _context(
     def extract(page: dict[str, Any]) -> dict[str, Any]:
         if page["page_number"] == fail_page:
             raise NonRetryableError("extract-service rejected extract (422): bad page")
-        return {"page_number": page["page_number"], "state_key": f"k{page['page_number']}"}
+        # As the real activity: the key is the page's own state key.
+        key = extraction_state_key(page["invoice_id"], page["source_sha256"], page["page_number"])
+        return {"page_number": page["page_number"], "state_key": key}
 
     def aggregate(body: dict[str, Any]) -> dict[str, Any]:
         pages = [ref["page_number"] for ref in body["extractions"]]
@@ -104,6 +107,26 @@ def test_page_batches_above_two_pages_run_as_child_workflows():
     ]  # fmt: skip
     # The aggregate step receives one reference per page, in page order.
     assert [item["description"] for item in result["line_items"]] == [f"p{n}" for n in range(1, 8)]
+
+
+def test_a_page_whose_result_went_to_its_neighbour_is_extracted_again():
+    """The runtime once handed page 9's result to page 10's task after a Redis restart:
+    the workflow must notice and extract page 10 again, never aggregate page 9 twice."""
+    ctx = _context(5)
+    real_extract = ctx.activities[EXTRACT_ACTIVITY]
+    misdelivered = []
+
+    def extract(page: dict[str, Any]) -> dict[str, Any]:
+        if page["page_number"] == 4 and not misdelivered:
+            misdelivered.append(page)
+            return real_extract({**page, "page_number": 3})  # page 3's ref, in page 4's slot
+        return real_extract(page)
+
+    ctx.activities[EXTRACT_ACTIVITY] = extract
+    result = run_workflow(invoice_workflow, ctx, {**REQUEST, "batch_size": 2})
+    extracted = [c.input["page_number"] for c in ctx.calls if c.name == EXTRACT_ACTIVITY]
+    assert sorted(extracted) == [1, 2, 3, 4, 4, 5]  # page 4 once more, nothing else
+    assert [item["description"] for item in result["line_items"]] == [f"p{n}" for n in range(1, 6)]
 
 
 def test_batch_size_comes_from_the_workflow_input():

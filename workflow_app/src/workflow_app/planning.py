@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+Json = dict[str, Any]
+
 
 def plan_batches(page_count: int, batch_size: int, max_direct_pages: int) -> list[list[int]] | None:
     """Group page indexes into child-workflow batches, or None to extract directly.
@@ -25,3 +29,27 @@ def child_instance_id(parent_id: str, batch_number: int) -> str:
 def extraction_state_key(invoice_id: str, source_sha256: str, page_number: int) -> str:
     # Dapr reserves "||" in state keys for its own prefixes, so ':' separates the parts.
     return f"extraction:{invoice_id}:{source_sha256}:{page_number:05d}"
+
+
+def one_ref_per_page(refs: list[Json], pages: list[Json]) -> tuple[list[Json], list[Json]]:
+    """The extraction refs in page order, one per page, and the pages that have none.
+
+    A ref counts for a page only if it names that page's own state key. The fault test
+    caught the workflow runtime handing one page's result to its neighbour's task after
+    a Redis restart (page 9's extraction twice, page 10's never); without this check
+    such an invoice completes with the wrong line items.
+    """
+    wanted = {
+        page["page_number"]: extraction_state_key(
+            page["invoice_id"], page["source_sha256"], page["page_number"]
+        )
+        for page in pages
+    }
+    found = {
+        ref["page_number"]: ref
+        for ref in refs
+        if wanted.get(ref["page_number"]) == ref["state_key"]
+    }
+    ordered = [found[number] for number in wanted if number in found]
+    missing = [page for page in pages if page["page_number"] not in found]
+    return ordered, missing

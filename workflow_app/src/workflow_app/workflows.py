@@ -42,7 +42,7 @@ from workflow_app.models import (
     Progress,
     Stage,
 )
-from workflow_app.planning import child_instance_id, plan_batches
+from workflow_app.planning import child_instance_id, one_ref_per_page, plan_batches
 from workflow_app.sidecar import NonRetryableError
 
 # Every activity and child call gets the same policy: 5 attempts, 1, 2, 4 and 8 s apart.
@@ -147,6 +147,19 @@ def _extract_and_aggregate(
     refs: list[Json] = []
     for result in results:
         refs.extend(result if batches is not None else [result])
+    refs, unextracted = one_ref_per_page(refs, pages)
+    if unextracted:
+        # Some page's result went to another task (see one_ref_per_page): extract those
+        # pages again rather than aggregate the wrong ones.
+        again = yield when_all(
+            [
+                ctx.call_activity(EXTRACT_ACTIVITY, input=page, retry_policy=RETRY)
+                for page in unextracted
+            ]
+        )
+        refs, unextracted = one_ref_per_page(refs + list(again), pages)
+        if unextracted:
+            raise RuntimeError(f"no extraction for pages {[p['page_number'] for p in unextracted]}")
 
     report("aggregating", done, total)
     invoice = yield ctx.call_activity(
