@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from invoice_gen import generate_invoice
 from invoice_shared.auth import api_key_headers
 from invoice_shared.dapr_names import TERMINAL_STATUSES as TERMINAL
 from invoice_stack.ports import StackPorts
@@ -67,9 +69,10 @@ class RunningStack:
             time.sleep(0.25)
 
     def _fail_if_a_process_died(self) -> None:
+        """A crash fails the test at once, even one the supervisor has restarted."""
         if self.stack is None:
             return
-        for name, code in self.stack.exited().items():
+        for name, code in [*self.stack.exited().items(), *self.stack.crashes]:
             pytest.fail(f"{name} exited with code {code}:\n{tail(self.stack.log_path(name))}")
 
     def log_lines(self, app: str, *needles: str) -> list[str]:
@@ -93,6 +96,48 @@ class RunningStack:
 
 def unique_id(prefix: str) -> str:
     return f"{prefix}-{time.time_ns()}"
+
+
+def start_generated(
+    stack: RunningStack,
+    n: int,
+    truths: dict[str, Any],
+    prefix: str,
+    patience: float = 180,
+    pages: int | None = None,
+) -> str:
+    """Start generated invoice `n` (5-12 pages unless told) as a client must: right after a
+    restart the host may answer 503 "retry" for a while. Records its ground truth."""
+    invoice_id = unique_id(f"{prefix}{n}")
+    pages = pages or 5 + n % 8
+    generated = generate_invoice(seed=500 + n, pages=pages, invoice_id=invoice_id)
+    (stack.inputs / f"{invoice_id}.pdf").write_bytes(generated.pdf)
+    body = {"invoice_id": invoice_id, "pdf_path": f"e2e-tests/{invoice_id}.pdf"}
+    deadline = time.monotonic() + patience
+    with stack.client(timeout=45) as client:
+        while (status := client.post("/api/workflows/invoice", json=body).status_code) == 503:
+            assert time.monotonic() < deadline, f"the host kept answering 503 for {patience} s"
+            time.sleep(0.5)
+    assert status == 202, status
+    truths[invoice_id] = generated.truth
+    return invoice_id
+
+
+def assert_results_match(
+    stack: RunningStack, outcomes: dict[str, dict[str, Any]], truths: dict[str, Any]
+) -> None:
+    """Each invoice completed once (one instance each) with exactly its ground truth."""
+    failed = {
+        i: (v["status"], v["error"]) for i, v in outcomes.items() if v["status"] != "COMPLETED"
+    }
+    assert not failed, failed
+    with stack.client() as client:  # one instance per invoice, none added by a retry
+        listed = client.get("/api/workflows", params={"limit": 1000}).json()
+    assert sorted(i["instance_id"] for i in listed if i["instance_id"] in truths) == sorted(truths)
+    for invoice_id, view in outcomes.items():
+        truth = truths[invoice_id].model_dump(mode="json")
+        for field, expected in truth.items():
+            assert view["result"][field] == expected, (invoice_id, field)
 
 
 def wait_for(stack: RunningStack, invoice_id: str, **expected: str) -> dict:  # type: ignore[type-arg]

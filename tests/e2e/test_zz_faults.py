@@ -11,11 +11,10 @@ import time
 
 import pytest
 
-from invoice_gen import generate_invoice
 from invoice_shared.dapr_names import TERMINAL_STATUSES
 from workflow_app.workflows import RETRY
 
-from .helpers import RunningStack, unique_id
+from .helpers import RunningStack, assert_results_match, start_generated
 
 # The host, each service, a sidecar, Redis (AOF on), placement and the scheduler.
 VICTIMS = [
@@ -45,20 +44,7 @@ def _unfinished(stack: RunningStack, ids: list[str]) -> int:
 
 
 def _start(stack: RunningStack, n: int, truths: dict) -> str:  # type: ignore[type-arg]
-    invoice_id = unique_id(f"FAULT{n}")
-    generated = generate_invoice(seed=500 + n, pages=5 + n % 8, invoice_id=invoice_id)
-    (stack.inputs / f"{invoice_id}.pdf").write_bytes(generated.pdf)
-    body = {"invoice_id": invoice_id, "pdf_path": f"e2e-tests/{invoice_id}.pdf"}
-    # As a client must: right after a restart the host may take its whole start budget
-    # (30 s) and answer 503 "retry" while the sidecar re-registers the workflow actors.
-    deadline = time.monotonic() + 180
-    with stack.client(timeout=45) as client:
-        while (status := client.post("/api/workflows/invoice", json=body).status_code) == 503:
-            assert time.monotonic() < deadline, "the host kept answering 503"
-            time.sleep(1)
-    assert status == 202, status
-    truths[invoice_id] = generated.truth
-    return invoice_id
+    return start_generated(stack, n, truths, "FAULT")
 
 
 def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
@@ -89,17 +75,7 @@ def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
     assert len(truths) >= INVOICES
 
     outcomes = {invoice_id: stack.wait_for_end(invoice_id, timeout=300) for invoice_id in truths}
-    failed = {
-        i: (v["status"], v["error"]) for i, v in outcomes.items() if v["status"] != "COMPLETED"
-    }
-    assert not failed, failed
-    with stack.client() as client:  # one instance per invoice, none added by a retry
-        listed = client.get("/api/workflows", params={"limit": 1000}).json()
-    assert sorted(i["instance_id"] for i in listed if i["instance_id"] in truths) == sorted(truths)
-    for invoice_id, view in outcomes.items():
-        truth = truths[invoice_id].model_dump(mode="json")
-        for field, expected in truth.items():
-            assert view["result"][field] == expected, (invoice_id, field)
+    assert_results_match(stack, outcomes, truths)
 
 
 # The host's per-call bound for the hung-service test (60 s by default: five attempts

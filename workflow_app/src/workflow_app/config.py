@@ -29,6 +29,20 @@ class Settings(BaseSettings):
         default=16, ge=1, description="Threads running activities (they mostly wait on I/O)."
     )
     sidecar_wait_seconds: float = Field(default=120.0, description="Wait for the sidecar at start.")
+    namespace: str = Field(
+        default="default", description="Dapr namespace (Dapr's NAMESPACE; part of actor types)."
+    )
+    sidecar_wedge_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        description="How long the worker may be connected while the sidecar still has not "
+        "registered the workflow actor types, before the host asks the sidecar to restart.",
+    )
+    heal_wedged_sidecar: bool = Field(
+        default=True,
+        description="Ask a wedged sidecar to shut down. Only where something starts it again "
+        "(our supervisor, a restart policy, the kubelet); `dapr run -f` does not.",
+    )
     max_upload_bytes: int = Field(
         default=50 * 1024 * 1024, description="Largest PDF POST /api/invoices accepts."
     )

@@ -82,7 +82,7 @@ def create_app() -> FastAPI:
 
     @app.get("/readyz", tags=["health"], summary="Ready to run workflows")
     async def readyz() -> JSONResponse:
-        ready, reason = await asyncio.to_thread(app.state.host.readiness)
+        ready, reason = await asyncio.to_thread(app.state.host.readiness.check)
         return JSONResponse(
             status_code=200 if ready else 503,
             content={"status": "ready" if ready else "not_ready", "reason": reason},

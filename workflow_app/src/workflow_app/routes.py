@@ -202,8 +202,9 @@ async def _wait_for_end(client: DaprWorkflowClient, instance_id: str, seconds: i
 
 # Codes a read of workflow state can fail with while the instance is mid-step (with Redis,
 # the runtime may read an instance's metadata before the keys it names are written) or
-# while the sidecar restarts; both pass within moments.
-_TRANSIENT = {grpc.StatusCode.UNKNOWN, grpc.StatusCode.UNAVAILABLE}
+# while the sidecar restarts; both pass within moments. A sidecar shutting down cancels the
+# calls it is serving (CANCELLED "context canceled"): a retry reaches the next one.
+_TRANSIENT = {grpc.StatusCode.UNKNOWN, grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED}
 # No request waits on the sidecar for longer than this...
 CALL_TIMEOUT_SECONDS = 10.0
 # ...except a start, which may wait out a placement update after a restart.

@@ -6,13 +6,14 @@ import logging
 import threading
 import time
 
-import httpx
 from dapr.ext.workflow import WorkflowRuntime
 from dapr.ext.workflow.logger import LoggerOptions
 
-from invoice_shared.dapr_names import INVOICE_WORKFLOW, PAGE_BATCH_WORKFLOW
+from invoice_shared.dapr_names import INVOICE_WORKFLOW, PAGE_BATCH_WORKFLOW, WORKFLOW_APP_ID
 from workflow_app.activities import InvoiceActivities
+from workflow_app.actor_health import workflow_actor_types
 from workflow_app.config import Settings
+from workflow_app.readiness import SidecarReadiness
 from workflow_app.sidecar import Sidecar
 from workflow_app.workflows import invoice_workflow, invoice_workflow_v1, page_batch_workflow
 
@@ -56,9 +57,14 @@ class WorkflowHost:
         activities = InvoiceActivities(self.sidecar, settings.extraction_ttl_seconds)
         for name, activity in activities.by_name().items():
             self.runtime.register_activity(activity, name=name)
-        self._started = threading.Event()
         self._start_attempted = False
-        self.start_error: str | None = None
+        self.readiness = SidecarReadiness(
+            self.sidecar,
+            workflow_actor_types(WORKFLOW_APP_ID, settings.namespace),
+            settings.sidecar_wedge_seconds,
+            heal=settings.heal_wedged_sidecar,
+        )
+        self._stopping = threading.Event()
 
     def start_in_background(self) -> None:
         """Connect to the sidecar without blocking the web server's start-up.
@@ -72,41 +78,35 @@ class WorkflowHost:
         deadline = time.monotonic() + self.settings.sidecar_wait_seconds
         while not self.sidecar.outbound_healthy():
             if time.monotonic() > deadline:
-                self.start_error = "the Dapr sidecar did not become healthy in time"
-                log.error(self.start_error)
+                self.readiness.start_error = "the Dapr sidecar did not become healthy in time"
+                log.error(self.readiness.start_error)
                 return
             time.sleep(0.25)
         self._start_attempted = True
         try:
             self.runtime.start()
         except Exception as exc:  # surfaced through /readyz and the log
-            self.start_error = f"workflow runtime failed to start: {exc}"
+            self.readiness.start_error = f"workflow runtime failed to start: {exc}"
             log.exception("workflow runtime failed to start; waiting for it to connect")
             # The worker thread keeps reconnecting on its own: notice when it succeeds.
             while not self.runtime.wait_for_worker_ready(timeout=5.0):
                 pass
-            self.start_error = None
-        self._started.set()
+            self.readiness.start_error = None
+        self.readiness.connected.set()
         log.info("workflow runtime connected to the sidecar")
+        self._watch_sidecar()
 
-    def readiness(self) -> tuple[bool, str]:
-        """Ready once our worker stream is open and the sidecar's actor runtime is placed."""
-        if self.start_error:
-            return False, self.start_error
-        if not self._started.is_set():
-            return False, "workflow runtime is still connecting to the sidecar"
-        try:
-            actors = self.sidecar.metadata().get("actorRuntime") or {}
-        except httpx.HTTPError as exc:
-            return False, f"sidecar metadata unavailable: {exc}"
-        if actors.get("runtimeStatus") != "RUNNING":
-            return False, f"actor runtime is {actors.get('runtimeStatus', 'unknown')}"
-        placement = str(actors.get("placement", ""))
-        if "connected" not in placement or "disconnected" in placement:
-            return False, f"placement: {placement or 'unknown'}"
-        return True, "ready"
+    def _watch_sidecar(self) -> None:
+        """Check readiness every second for as long as the host runs, so a wedged sidecar
+        is healed even when nobody asks /readyz."""
+        while not self._stopping.wait(1.0):
+            try:
+                self.readiness.check()
+            except Exception:  # the watch must outlive any one bad answer
+                log.exception("checking the sidecar failed")
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._start_attempted:
             try:
                 self.runtime.shutdown()

@@ -108,6 +108,11 @@ class Sidecar:
         response.raise_for_status()
         return response.json()
 
+    def request_shutdown(self) -> None:
+        """Ask the sidecar to exit (Dapr's shutdown API); whatever supervises it starts
+        it again: our supervisor, a compose restart policy, the kubelet."""
+        self._http.post("/v1.0/shutdown", timeout=5.0).raise_for_status()
+
     def outbound_healthy(self) -> bool:
         try:
             return self._http.get("/v1.0/healthz/outbound", timeout=2.0).status_code == 204

@@ -7,9 +7,12 @@ import json
 import logging
 import os
 import shlex
+import signal
 import sys
+import threading
 import time
 from datetime import UTC, datetime
+from typing import NoReturn
 
 import httpx
 
@@ -49,7 +52,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             print(f"stack already running: {_api_url_from_state(state)}")
             return 0
         print("found a stale stack; stopping it first")
-        stop_process_groups(state["processes"])
+        _stop(state)
         Stack.state_path(layout.run_dir).unlink(missing_ok=True)
     limit = os.environ.get("EXTRACT_CONCURRENCY_LIMIT")
     stack = Stack(
@@ -60,10 +63,17 @@ def cmd_up(args: argparse.Namespace) -> int:
         api_key=os.environ.get("INVOICE_API_KEY") or None,
     )
     started = time.monotonic()
-    try:
-        stack.start()
-    except StackError as exc:
-        print(f"stack failed to start: {exc}", file=sys.stderr)
+    # The stack is kept by a daemon of its own (it restarts what exits, as a restart
+    # policy would); this process waits for its word on the start, then returns.
+    report_fd, daemon_fd = os.pipe()
+    if os.fork() == 0:
+        os.close(report_fd)
+        _supervise(stack, daemon_fd)
+    os.close(daemon_fd)
+    with os.fdopen(report_fd) as report:
+        failure = report.read()
+    if failure:
+        print(f"stack failed to start: {failure}", file=sys.stderr)
         return 1
     print(
         f"stack up in {time.monotonic() - started:.1f} s: "
@@ -79,13 +89,51 @@ def cmd_up(args: argparse.Namespace) -> int:
     return 0
 
 
+def _supervise(stack: Stack, report_fd: int) -> NoReturn:
+    """The daemon: start the stack, report to `up` (an empty report means success), keep
+    it until SIGTERM (`make down`), then stop it."""
+    os.setsid()  # out of make's process group and terminal
+    stack.layout.log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = stack.layout.log_dir / "supervisor.log"
+    log_file = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    for fd in (1, 2):
+        os.dup2(log_file, fd)
+    stopping = threading.Event()
+    stack.supervisor_pid = os.getpid()
+    code = 0
+    with os.fdopen(report_fd, "w") as report:
+        try:
+            stack.start()
+        except (StackError, SystemExit) as exc:
+            report.write(str(exc) or "interrupted")
+            report.flush()
+            os._exit(1)
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    stopping.wait()
+    try:
+        stack.stop()
+    except Exception:
+        logging.exception("stopping the stack failed")
+        code = 1
+    os._exit(code)
+
+
+def _stop(state: dict) -> None:  # type: ignore[type-arg]
+    """Stop the daemon (it stops its stack), then anything it left behind."""
+    supervisor = state.get("supervisor")
+    if supervisor:
+        stop_process_groups({"supervisor": supervisor}, grace=30.0)
+    stop_process_groups(state["processes"])
+
+
 def cmd_down(_: argparse.Namespace) -> int:
     layout_run = default_run_dir(find_repo())
     state = read_state(layout_run)
     if state is None:
         print("no stack running")
         return 0
-    stop_process_groups(state["processes"])
+    _stop(state)
     Stack.state_path(layout_run).unlink(missing_ok=True)
     print("stack stopped")
     return 0

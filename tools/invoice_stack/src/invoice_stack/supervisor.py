@@ -88,6 +88,15 @@ class Stack:
         self.specs = build_processes(layout, ports, self.tokens, app_env, infra_only)
         self.start_timeout = start_timeout
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self._launched: dict[str, ProcessSpec] = {}  # as last started, env included
+        # The keeper: starts again a process that exits by itself, as a restart policy
+        # would. Processes the caller stopped on purpose (kill, restart) are `_held`.
+        self._lock = threading.RLock()
+        self._held: set[str] = set()
+        self._keeper_stop = threading.Event()
+        self._keeper: threading.Thread | None = None
+        self.crashes: list[tuple[str, int]] = []  # (name, exit code) the keeper restarted
+        self.supervisor_pid: int | None = None  # a `make up` daemon owning this stack
 
     # -- start -------------------------------------------------------------------------
 
@@ -125,10 +134,31 @@ class Stack:
         except BaseException:
             self.stop()
             raise
+        self._keeper = threading.Thread(target=self._keep, name="stack-keeper", daemon=True)
+        self._keeper.start()
+
+    def _keep(self, interval: float = 0.5) -> None:
+        """Start again any process that exits by itself: a crash, or a sidecar that its
+        host asked to shut down because it was wedged (workflow_app.actor_health)."""
+        while not self._keeper_stop.wait(interval):
+            with self._lock:
+                gone = {
+                    name: proc.returncode
+                    for name, proc in self.procs.items()
+                    if name not in self._held and proc.poll() is not None
+                }
+                for name, code in gone.items():
+                    log.warning("%s exited with code %s; starting it again", name, code)
+                    if code != 0:
+                        self.crashes.append((name, code))
+                    self._spawn(self._launched[name], append=True)
+                if gone:
+                    self._write_state()
 
     def _spawn(self, spec: ProcessSpec, append: bool = False) -> None:
         log_path = self.log_path(spec.name)
         env = {**os.environ, **spec.env}
+        self._launched[spec.name] = spec
         # A fresh log per start of the stack; a restarted process appends to its own.
         with log_path.open("ab" if append else "wb") as log_file:
             self.procs[spec.name] = subprocess.Popen(
@@ -172,6 +202,9 @@ class Stack:
 
     def stop(self, grace: float = 10.0) -> None:
         """SIGTERM every process group, newest first; SIGKILL what outlives `grace`."""
+        self._keeper_stop.set()
+        if self._keeper is not None:
+            self._keeper.join()
         stop_process_groups(self._identities(), grace)
         for proc in self.procs.values():
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -180,26 +213,36 @@ class Stack:
         self.state_path(self.layout.run_dir).unlink(missing_ok=True)
 
     def kill(self, name: str, sig: signal.Signals = signal.SIGKILL) -> None:
-        """Send `sig` to one process group (fault tests)."""
-        os.killpg(self.procs[name].pid, sig)
+        """Send `sig` to one process group (fault tests); it stays down until `restart`."""
+        with self._lock:
+            self._held.add(name)
+            os.killpg(self.procs[name].pid, sig)
         self.procs[name].wait(timeout=10)
 
     def restart(self, name: str, env: dict[str, str] | None = None) -> None:
         """Stop `name` if it runs, start it again (with `env` added), wait until healthy.
 
-        A new environment stands for a new deployment of that app (the versioning test).
+        A new environment stands for a new deployment of that app (the versioning test),
+        until the next restart; the keeper keeps it, should the process exit meanwhile.
         """
-        spec = next(s for s in self.specs if s.name == name)
-        if env:
-            spec = dataclasses.replace(spec, env={**spec.env, **env})
-        proc = self.procs.get(name)
-        if proc is not None and proc.poll() is None:
-            stop_process_groups({name: [proc.pid, start_ticks(proc.pid)]})
-            proc.wait(timeout=15)
-        self._spawn(spec, append=True)
+        with self._lock:
+            self._held.add(name)
+        try:
+            spec = next(s for s in self.specs if s.name == name)
+            if env:
+                spec = dataclasses.replace(spec, env={**spec.env, **env})
+            proc = self.procs.get(name)
+            if proc is not None and proc.poll() is None:
+                stop_process_groups({name: [proc.pid, start_ticks(proc.pid)]})
+                proc.wait(timeout=15)
+            with self._lock:
+                self._spawn(spec, append=True)
+                self._write_state()
+        finally:
+            with self._lock:
+                self._held.discard(name)
         with httpx.Client() as client:
             self._wait_healthy(spec, client)
-        self._write_state()
 
     # -- state file, so `down` and test reuse find a stack started elsewhere ----------
 
@@ -210,6 +253,9 @@ class Stack:
     def _write_state(self) -> None:
         state = {
             "processes": self._identities(),
+            "supervisor": [self.supervisor_pid, start_ticks(self.supervisor_pid)]
+            if self.supervisor_pid
+            else None,
             "infra_only": self.infra_only,
             "ports": asdict(self.ports),
             "layout": {k: str(v) for k, v in asdict(self.layout).items()},
