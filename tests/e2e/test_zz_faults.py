@@ -54,16 +54,23 @@ def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
     truths: dict = {}  # type: ignore[type-arg]
     per_wave = -(-INVOICES // len(VICTIMS))
     in_flight_at_kill = {}
+    kill_to_next_start: dict[str, float] = {}  # seconds from a SIGKILL to the next start
+    killed: tuple[str, float] | None = None
     for victim in VICTIMS:
         # A fresh wave right before each kill, so every victim dies with work in flight;
         # should a wave finish first (the stack is quick), another one is started.
         for _ in range(3):
-            wave = [_start(stack, len(truths), truths) for _ in range(per_wave)]
+            wave = [_start(stack, len(truths), truths)]
+            if killed:
+                kill_to_next_start[killed[0]] = time.monotonic() - killed[1]
+                killed = None
+            wave += [_start(stack, len(truths), truths) for _ in range(per_wave - 1)]
             time.sleep(rng.uniform(0.0, 0.2))
             unfinished = _unfinished(stack, wave)
             if unfinished:
                 break
         in_flight_at_kill[victim] = unfinished
+        killed = (victim, time.monotonic())
         stack.stack.kill(victim, signal.SIGKILL)
         time.sleep(rng.uniform(0.2, 1.0))
         stack.stack.restart(victim)
@@ -71,6 +78,7 @@ def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
 
     # Every kill hit invoices in flight, or it proved nothing.
     print(f"\ninvoices in flight at each SIGKILL: {in_flight_at_kill}")
+    print(f"seconds from each SIGKILL to the next accepted start: {kill_to_next_start}")
     assert all(in_flight_at_kill.values()), in_flight_at_kill
     assert len(truths) >= INVOICES
 

@@ -146,7 +146,9 @@ def cmd_status(_: argparse.Namespace) -> int:
         return 1
     api = _api_url_from_state(state)
     pids = {name: pid for name, (pid, _) in state["processes"].items()}
-    print(json.dumps({"api": api, "ready": _ready(api), "pids": pids}, indent=2))
+    supervisor = (state.get("supervisor") or [None])[0]
+    status = {"api": api, "ready": _ready(api), "supervisor": supervisor, "pids": pids}
+    print(json.dumps(status, indent=2))
     return 0
 
 
