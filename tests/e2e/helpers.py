@@ -1,97 +1,17 @@
-"""Helpers for end-to-end tests: the running stack and polling a workflow."""
+"""Helpers for end-to-end tests: starting invoices, waiting on them, checking results,
+and the stock `dapr` CLI. The stack itself is `stack.RunningStack`."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import httpx
-import pytest
-
 from invoice_gen import generate_invoice
-from invoice_shared.auth import api_key_headers
-from invoice_shared.dapr_names import TERMINAL_STATUSES as TERMINAL
-from invoice_stack.ports import StackPorts
-from invoice_stack.supervisor import Stack, tail
-from invoice_stack.tokens import StackTokens
+from invoice_shared.dapr_names import WORKFLOW_APP_ID
 
-
-@dataclass
-class RunningStack:
-    api_url: str
-    source_dir: Path
-    log_dir: Path
-    bin_dir: Path
-    redis_port: int
-    host_sidecar: str  # http://127.0.0.1:<port> of the workflow host's daprd
-    host_metrics: str  # its Prometheus endpoint
-    stack: Stack | None  # None when reusing a stack this session did not start
-    tokens: StackTokens
-    ports: StackPorts
-
-    @property
-    def inputs(self) -> Path:
-        """Where tests put their PDFs: a folder of their own under the source dir."""
-        folder = self.source_dir / "e2e-tests"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-
-    def wait_for_end(self, instance_id: str, timeout: float = 180.0) -> dict:  # type: ignore[type-arg]
-        """Poll until the workflow is COMPLETED, FAILED or TERMINATED; a process of the
-        stack that dies meanwhile fails the test at once, with its log."""
-        deadline = time.monotonic() + timeout
-        with self.client() as client:
-            while True:
-                self._fail_if_a_process_died()
-                response = client.get(f"/api/workflows/{instance_id}")
-                assert response.status_code == 200, response.text
-                view = response.json()
-                if view["status"] in TERMINAL:
-                    return view
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"{instance_id} still {view['status']} ({view['stage']}) after {timeout} s"
-                    )
-                time.sleep(0.25)
-
-    def wait_ready(self, timeout: float = 90.0) -> None:
-        """Wait until the host answers /readyz 200 (after a restart, say)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if httpx.get(f"{self.api_url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the host did not become ready"
-            time.sleep(0.25)
-
-    def _fail_if_a_process_died(self) -> None:
-        """A crash fails the test at once, even one the supervisor has restarted."""
-        if self.stack is None:
-            return
-        for name, code in [*self.stack.exited().items(), *self.stack.crashes]:
-            pytest.fail(f"{name} exited with code {code}:\n{tail(self.stack.log_path(name))}")
-
-    def log_lines(self, app: str, *needles: str) -> list[str]:
-        """Lines of an app's log containing every needle."""
-        text = (self.log_dir / f"{app}.log").read_text(errors="replace")
-        return [line for line in text.splitlines() if all(n in line for n in needles)]
-
-    def client(self, timeout: float = 15.0) -> httpx.Client:
-        """The public API, with the stack's API key."""
-        return httpx.Client(
-            base_url=self.api_url, timeout=timeout, headers=api_key_headers(self.tokens.api_key)
-        )
-
-    def sidecar_client(self, timeout: float = 15.0) -> httpx.Client:
-        """The workflow host's sidecar, with the token it demands of its app."""
-        token = self.tokens.dapr_tokens["workflow-app"]
-        return httpx.Client(
-            base_url=self.host_sidecar, timeout=timeout, headers={"dapr-api-token": token}
-        )
+from .stack import RunningStack
 
 
 def unique_id(prefix: str) -> str:
@@ -150,3 +70,25 @@ def wait_for(stack: RunningStack, invoice_id: str, **expected: str) -> dict:  # 
                 return view
             assert time.monotonic() < deadline, f"{invoice_id} never reached {expected}: {view}"
             time.sleep(0.2)
+
+
+def run_cli(stack: RunningStack, *args: str, token: str | None) -> subprocess.CompletedProcess[str]:
+    """`dapr workflow <args>` with `token` as its DAPR_API_TOKEN (None: no token)."""
+    env = {k: v for k, v in os.environ.items() if k != "DAPR_API_TOKEN"}
+    if token is not None:
+        env["DAPR_API_TOKEN"] = token  # what the CLI sends as dapr-api-token
+    return subprocess.run(
+        [str(stack.dapr_cli), "workflow", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+
+
+def dapr(stack: RunningStack, *args: str) -> str:
+    """Run the CLI as its user does, with the host sidecar's token exported; a non-zero
+    exit fails the test with what it printed."""
+    done = run_cli(stack, *args, token=stack.tokens.dapr_tokens[WORKFLOW_APP_ID])
+    assert done.returncode == 0, f"dapr workflow {' '.join(args)}: {done.stdout}{done.stderr}"
+    return done.stdout

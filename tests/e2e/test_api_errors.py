@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from invoice_gen import generate_invoice
+from invoice_shared.dapr_names import UPLOAD_APP_ID
 
-from .helpers import RunningStack, unique_id
+from .helpers import unique_id
+from .stack import RunningStack
 
 
 def _start(stack: RunningStack, invoice_id: str, data: bytes) -> int:
@@ -25,7 +27,7 @@ def test_a_file_that_is_not_a_pdf_fails_the_workflow_clearly(stack: RunningStack
     assert f"{invoice_id}.pdf is not a PDF" in view["error"]
     assert view["result"] is None
     # Non-retryable: the upload service saw it once, not three times.
-    assert len(stack.log_lines("upload-service", f"{invoice_id}.pdf", "not_a_pdf")) == 1
+    assert len(stack.log_lines(UPLOAD_APP_ID, f"{invoice_id}.pdf", "not_a_pdf")) == 1
 
 
 def test_a_truncated_pdf_fails_the_workflow_clearly(stack: RunningStack):

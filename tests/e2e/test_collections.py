@@ -20,7 +20,8 @@ from invoice_stack.http_collections import (
     write_bruno,
 )
 
-from .helpers import RunningStack, unique_id
+from .helpers import unique_id
+from .stack import RunningStack
 
 REPO = Path(__file__).resolve().parents[2]
 HTTP_FILE = REPO / "http" / "workflow.http"

@@ -8,35 +8,14 @@ actors (ERR_ACTOR_TYPE_RESERVED). GET /api/workflows/{id}/history serves it inst
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
 from invoice_gen import generate_invoice
+from invoice_shared.dapr_names import WORKFLOW_APP_ID
 
-from .helpers import RunningStack, unique_id, wait_for
+from .helpers import dapr, unique_id, wait_for
+from .stack import RunningStack
 
-APP = ["-a", "workflow-app"]
-
-
-def run_cli(stack: RunningStack, *args: str, token: str | None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DAPR_API_TOKEN"}
-    if token is not None:
-        env["DAPR_API_TOKEN"] = token  # what the CLI sends as dapr-api-token
-    return subprocess.run(
-        [str(stack.bin_dir / "dapr"), "workflow", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
-
-
-def dapr(stack: RunningStack, *args: str) -> str:
-    """Run the CLI as its user does, with the host sidecar's token exported; a non-zero
-    exit fails the test with what it printed."""
-    done = run_cli(stack, *args, token=stack.tokens.dapr_tokens["workflow-app"])
-    assert done.returncode == 0, f"dapr workflow {' '.join(args)}: {done.stdout}{done.stderr}"
-    return done.stdout
+APP = ["-a", WORKFLOW_APP_ID]
 
 
 def _cli_start(stack: RunningStack, prefix: str, *, needs_approval: bool, **options: object) -> str:
@@ -75,7 +54,7 @@ def test_cli_run_starts_an_invoice_that_completes(stack: RunningStack):
 def test_cli_list_shows_instances_with_their_status(stack: RunningStack):
     invoice_id = _cli_start(stack, "CLILIST", needs_approval=False)
     stack.wait_for_end(invoice_id)
-    out = dapr(stack, "list", *APP, "-c", f"redis://127.0.0.1:{stack.redis_port}", "-o", "json")
+    out = dapr(stack, "list", *APP, "-c", stack.redis_url, "-o", "json")
     listed = {item["instanceID"]: item for item in json.loads(out)}
     assert listed[invoice_id]["runtimeStatus"] == "COMPLETED"
     assert listed[invoice_id]["name"] == "invoice_workflow"
@@ -118,7 +97,7 @@ def test_cli_rerun_runs_a_finished_instance_again_under_a_new_id(stack: RunningS
 
 
 def _list(stack: RunningStack) -> dict[str, dict]:  # type: ignore[type-arg]
-    out = dapr(stack, "list", *APP, "-c", f"redis://127.0.0.1:{stack.redis_port}", "-o", "json")
+    out = dapr(stack, "list", *APP, "-c", stack.redis_url, "-o", "json")
     return {item["instanceID"]: item for item in json.loads(out)}
 
 

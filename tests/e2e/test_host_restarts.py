@@ -18,7 +18,11 @@ import pytest
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from workflow_app.actor_health import missing_actor_types, workflow_actor_types
 
-from .helpers import RunningStack, assert_results_match, start_generated
+from .helpers import assert_results_match, start_generated
+from .stack import RunningStack
+
+# Restarts the host twenty times: after every other test.
+pytestmark = pytest.mark.disruptive
 
 RESTARTS = 20
 # From the stop or kill to an accepted start, at worst: a wedged sidecar is noticed after
@@ -32,8 +36,7 @@ COMPLETION_BOUND_SECONDS = 120
 
 
 def test_every_restart_of_the_host_ends_in_a_host_that_takes_work(stack: RunningStack):
-    if stack.stack is None:
-        pytest.skip("restarts the host: needs a stack of the test's own")
+    processes = stack.owned("restarts the host")
     truths: dict = {}  # type: ignore[type-arg]
     to_first_start: list[float] = []
     in_flight_at_stop: list[int] = []
@@ -44,8 +47,8 @@ def test_every_restart_of_the_host_ends_in_a_host_that_takes_work(stack: Running
         in_flight_at_stop.append(_unfinished(stack, list(truths)))
         stopped = time.monotonic()
         if restart % 2 == 0:
-            stack.stack.kill(WORKFLOW_APP_ID, signal.SIGKILL)
-        stack.stack.restart(WORKFLOW_APP_ID)  # SIGTERM first when it still runs
+            processes.kill(WORKFLOW_APP_ID, signal.SIGKILL)
+        processes.restart(WORKFLOW_APP_ID)  # SIGTERM first when it still runs
         probe = start_generated(
             stack, len(truths), truths, "RESTART", patience=FIRST_START_BOUND_SECONDS
         )

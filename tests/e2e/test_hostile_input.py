@@ -10,24 +10,26 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from invoice_gen import hostile
+from invoice_shared.dapr_names import EXTRACT_APP_ID, SPLIT_APP_ID, UPLOAD_APP_ID
 
-from .conftest import MAX_PDF_BYTES
-from .helpers import RunningStack, unique_id
+from .helpers import unique_id
+from .stack import RunningStack
+from .stack_config import MAX_PDF_BYTES
 
 # name -> (PDF bytes, words the failure must mention, service that refuses it)
 FAILING: dict[str, tuple[Callable[[], bytes], str, str]] = {
-    "empty": (lambda: b"", "is empty", "upload-service"),
-    "not-a-pdf": (lambda: b"GIF89a not a pdf", "is not a PDF", "upload-service"),
-    "truncated": (hostile.truncated, "cannot be parsed", "split-service"),
-    "encrypted-empty-password": (lambda: hostile.encrypted(""), "encrypted", "split-service"),
-    "encrypted-password": (lambda: hostile.encrypted("s3cret"), "encrypted", "split-service"),
-    "zero-pages": (hostile.zero_pages, "no pages", "split-service"),
-    "thousands-of-pages": (lambda: hostile.many_pages(2500), "limit is 2000", "split-service"),
-    "decompression-bomb": (hostile.decompression_bomb, "decompression bomb", "extract-service"),
+    "empty": (lambda: b"", "is empty", UPLOAD_APP_ID),
+    "not-a-pdf": (lambda: b"GIF89a not a pdf", "is not a PDF", UPLOAD_APP_ID),
+    "truncated": (hostile.truncated, "cannot be parsed", SPLIT_APP_ID),
+    "encrypted-empty-password": (lambda: hostile.encrypted(""), "encrypted", SPLIT_APP_ID),
+    "encrypted-password": (lambda: hostile.encrypted("s3cret"), "encrypted", SPLIT_APP_ID),
+    "zero-pages": (hostile.zero_pages, "no pages", SPLIT_APP_ID),
+    "thousands-of-pages": (lambda: hostile.many_pages(2500), "limit is 2000", SPLIT_APP_ID),
+    "decompression-bomb": (hostile.decompression_bomb, "decompression bomb", EXTRACT_APP_ID),
     "over-the-size-limit": (
         lambda: hostile.valid() + b"%" * MAX_PDF_BYTES,
         "limit is",
-        "upload-service",
+        UPLOAD_APP_ID,
     ),
 }
 
@@ -65,7 +67,7 @@ def test_a_broken_cross_reference_table_is_recovered_or_refused_clearly(stack: R
 def test_active_content_does_not_travel_into_the_pages(stack: RunningStack, make):  # type: ignore[no-untyped-def]
     _, view = _run_file(stack, "ACTIVE", make())
     assert view["status"] == "COMPLETED", view["error"]
-    pages = list((stack.source_dir.parent / "artifacts" / "pages").rglob("*.pdf"))
+    pages = list((stack.artifact_dir / "pages").rglob("*.pdf"))
     assert pages
     for page in pages:
         data = page.read_bytes()

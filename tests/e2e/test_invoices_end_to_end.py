@@ -9,7 +9,8 @@ import pytest
 from invoice_gen import generate_invoice
 from invoice_shared.models import AggregatedInvoice, ProcessedInvoice
 
-from .helpers import RunningStack, unique_id
+from .helpers import unique_id
+from .stack import RunningStack
 
 PAGE_COUNTS = [1, 2, 3, 7, 15]
 

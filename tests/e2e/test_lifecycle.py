@@ -10,8 +10,9 @@ import pytest
 from invoice_gen import generate_invoice
 from workflow_app.lifecycle import extraction_keys
 
-from .conftest import APPROVAL_TIMEOUT_SECONDS
-from .helpers import RunningStack, unique_id, wait_for
+from .helpers import unique_id, wait_for
+from .stack import RunningStack
+from .stack_config import APPROVAL_TIMEOUT_SECONDS
 
 APPROVE = {"approved": True, "approver": "alice@example.com", "comment": "checked"}
 

@@ -9,8 +9,10 @@ import httpx
 import pytest
 
 from invoice_gen import generate_invoice
+from invoice_shared.dapr_names import AGGREGATE_APP_ID, UPLOAD_APP_ID
 
-from .helpers import RunningStack, unique_id
+from .helpers import unique_id
+from .stack import RunningStack
 
 
 def _metric(stack: RunningStack, metric: str, **labels: str) -> float:
@@ -24,8 +26,7 @@ def _metric(stack: RunningStack, metric: str, **labels: str) -> float:
 
 @pytest.fixture
 def owned(stack: RunningStack) -> RunningStack:
-    if stack.stack is None:
-        pytest.skip("kills and restarts services: needs a stack of the test's own")
+    stack.owned("kills and restarts services")
     return stack
 
 
@@ -33,11 +34,12 @@ def test_the_hosts_sidecar_loads_the_resiliency_policies(stack: RunningStack):
     assert _metric(stack, "dapr_resiliency_loaded", name="invoice-resiliency") == 1
 
 
+@pytest.mark.disruptive
 def test_a_service_that_stays_down_trips_the_breaker_and_recovers(owned: RunningStack):
-    assert owned.stack is not None
+    processes = owned.owned("kills a service")
     url = "/v1.0/invoke/aggregate-service/method/healthz"
     with owned.sidecar_client(timeout=30) as sidecar:
-        owned.stack.kill("aggregate-service")
+        processes.kill(AGGREGATE_APP_ID)
         try:
             messages = []
             for _ in range(4):
@@ -49,25 +51,26 @@ def test_a_service_that_stays_down_trips_the_breaker_and_recovers(owned: Running
             assert "circuit breaker is open" in sidecar.get(url).text
             assert time.monotonic() - started < 0.5  # open: fails fast, no retries
         finally:
-            owned.stack.restart("aggregate-service")
+            processes.restart(AGGREGATE_APP_ID)
         deadline = time.monotonic() + 20
         while sidecar.get(url).status_code != 200:  # half-open probe, then closed
             assert time.monotonic() < deadline, "the breaker never closed again"
             time.sleep(0.5)
 
 
+@pytest.mark.disruptive
 def test_a_service_restarting_for_a_few_seconds_costs_no_invoice(owned: RunningStack):
-    assert owned.stack is not None
+    processes = owned.owned("restarts a service")
     invoice_id = unique_id("BLIP")
     pdf = generate_invoice(seed=3, pages=1, invoice_id=invoice_id).pdf
     (owned.inputs / f"{invoice_id}.pdf").write_bytes(pdf)
     retries_before = _metric(owned, "dapr_resiliency_count", policy="retry")
-    owned.stack.kill("upload-service")
+    processes.kill(UPLOAD_APP_ID)
     with owned.client() as client:
         body = {"invoice_id": invoice_id, "pdf_path": f"e2e-tests/{invoice_id}.pdf"}
         assert client.post("/api/workflows/invoice", json=body).status_code == 202
     time.sleep(3)
-    owned.stack.restart("upload-service")
+    processes.restart(UPLOAD_APP_ID)
     view = owned.wait_for_end(invoice_id)
     assert view["status"] == "COMPLETED", view["error"]
     assert _metric(owned, "dapr_resiliency_count", policy="retry") > retries_before

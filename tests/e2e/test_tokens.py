@@ -19,8 +19,8 @@ from invoice_shared.dapr_names import (
     WORKFLOW_APP_ID,
 )
 
-from .helpers import RunningStack
-from .test_dapr_cli import run_cli
+from .helpers import run_cli
+from .stack import RunningStack
 
 SERVICES = (UPLOAD_APP_ID, SPLIT_APP_ID, EXTRACT_APP_ID, AGGREGATE_APP_ID)
 ALL_APPS = (*SERVICES, WORKFLOW_APP_ID)
@@ -55,8 +55,9 @@ def test_service_invocation_is_no_way_around_the_api_key(stack: RunningStack):
     # The host's sidecar hands a forwarded call the host's APP_API_TOKEN: that token
     # opens Dapr's callbacks only, so the caller still needs the key.
     token = {"dapr-api-token": stack.tokens.dapr_tokens[UPLOAD_APP_ID]}
-    invoke = f"http://127.0.0.1:{stack.ports.apps[UPLOAD_APP_ID].dapr_http}"
-    invoke += f"/v1.0/invoke/{WORKFLOW_APP_ID}/method/api/workflows"
+    invoke = (
+        f"{stack.sidecar_urls[UPLOAD_APP_ID]}/v1.0/invoke/{WORKFLOW_APP_ID}/method/api/workflows"
+    )
     assert _get(invoke, **token).status_code == 401
     assert _get(invoke, **token, **{"X-API-Key": stack.tokens.api_key}).status_code == 200
 
@@ -76,7 +77,7 @@ def test_health_probes_and_the_api_description_stay_open(stack: RunningStack):
 
 @pytest.mark.parametrize("app_id", SERVICES)
 def test_a_service_refuses_calls_that_bypass_its_sidecar(stack: RunningStack, app_id: str):
-    app = f"http://127.0.0.1:{stack.ports.apps[app_id].app}"
+    app = stack.app_urls[app_id]
     # Any route: the token is checked before routing (and /stats exists on extract).
     for headers in ({}, {"dapr-api-token": "forged-token-0123456789"}):
         refused = httpx.post(f"{app}/anything", json={}, headers=headers, timeout=10)
@@ -98,7 +99,7 @@ def test_a_service_refuses_calls_that_bypass_its_sidecar(stack: RunningStack, ap
 
 @pytest.mark.parametrize("app_id", ALL_APPS)
 def test_a_sidecar_refuses_callers_without_its_apps_token(stack: RunningStack, app_id: str):
-    sidecar = f"http://127.0.0.1:{stack.ports.apps[app_id].dapr_http}"
+    sidecar = stack.sidecar_urls[app_id]
     metadata = f"{sidecar}/v1.0/metadata"
     assert _get(metadata).status_code == 401
     other = next(a for a in ALL_APPS if a != app_id)

@@ -6,8 +6,9 @@ import hashlib
 
 from invoice_gen import generate_invoice
 
-from .conftest import MAX_UPLOAD_BYTES
-from .helpers import RunningStack, unique_id
+from .helpers import unique_id
+from .stack import RunningStack
+from .stack_config import MAX_UPLOAD_BYTES
 
 
 def _upload(stack: RunningStack, data: bytes, content_type: str, **form: str) -> dict:  # type: ignore[type-arg]

@@ -11,15 +11,21 @@ from __future__ import annotations
 import pytest
 
 from invoice_gen import generate_invoice
+from invoice_shared.dapr_names import WORKFLOW_APP_ID
 
-from .helpers import RunningStack, unique_id, wait_for
+from .helpers import unique_id, wait_for
+from .stack import RunningStack
 
-HOST = "workflow-app"
+# Restarts the host with other code: after every other test.
+pytestmark = pytest.mark.disruptive
+
+HOST = WORKFLOW_APP_ID
 
 
 def _redeploy(stack: RunningStack, latest: str) -> None:
-    assert stack.stack is not None
-    stack.stack.restart(HOST, env={"INVOICE_WORKFLOW_LATEST": latest})
+    stack.owned("restarts the host with other code").restart(
+        HOST, env={"INVOICE_WORKFLOW_LATEST": latest}
+    )
     stack.wait_ready()  # connected to its sidecar and placement again
 
 
@@ -35,8 +41,7 @@ def _start(stack: RunningStack, prefix: str) -> str:
 
 
 def test_an_instance_started_on_v1_finishes_on_v1_after_v2_is_deployed(stack: RunningStack):
-    if stack.stack is None:
-        pytest.skip("restarts the host with other code: needs a stack of the test's own")
+    stack.owned("restarts the host with other code")
     try:
         _redeploy(stack, "v1")
         old = _start(stack, "VER-OLD")

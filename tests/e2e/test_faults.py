@@ -1,29 +1,39 @@
 """Crashes lose nothing: 50 invoices in flight while every kind of process of the stack is
 killed with SIGKILL at a seeded-random moment and restarted. Every invoice must complete
-with exactly its correct result. Runs last (zz): it restarts the whole stack's pieces."""
+with exactly its correct result."""
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import time
 
 import pytest
 
-from invoice_shared.dapr_names import TERMINAL_STATUSES
+from invoice_shared.dapr_names import (
+    AGGREGATE_APP_ID,
+    EXTRACT_APP_ID,
+    SPLIT_APP_ID,
+    TERMINAL_STATUSES,
+    UPLOAD_APP_ID,
+    WORKFLOW_APP_ID,
+)
 from workflow_app.workflows import RETRY
 
-from .helpers import RunningStack, assert_results_match, start_generated
+from .helpers import assert_results_match, start_generated
+from .stack import RunningStack, sidecar_of
+
+# Kills and restarts processes: after every other test.
+pytestmark = pytest.mark.disruptive
 
 # The host, each service, a sidecar, Redis (AOF on), placement and the scheduler.
 VICTIMS = [
-    "workflow-app",
-    "upload-service",
-    "split-service",
-    "extract-service",
-    "aggregate-service",
-    "extract-service-dapr",
+    WORKFLOW_APP_ID,
+    UPLOAD_APP_ID,
+    SPLIT_APP_ID,
+    EXTRACT_APP_ID,
+    AGGREGATE_APP_ID,
+    sidecar_of(EXTRACT_APP_ID),
     "redis",
     "placement",
     "scheduler",
@@ -48,8 +58,7 @@ def _start(stack: RunningStack, n: int, truths: dict) -> str:  # type: ignore[ty
 
 
 def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
-    if stack.stack is None:
-        pytest.skip("kills the stack's processes: needs a stack of the test's own")
+    processes = stack.owned("kills the stack's processes")
     rng = random.Random(20261123)
     truths: dict = {}  # type: ignore[type-arg]
     per_wave = -(-INVOICES // len(VICTIMS))
@@ -71,9 +80,9 @@ def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
                 break
         in_flight_at_kill[victim] = unfinished
         killed = (victim, time.monotonic())
-        stack.stack.kill(victim, signal.SIGKILL)
+        processes.kill(victim, signal.SIGKILL)
         time.sleep(rng.uniform(0.2, 1.0))
-        stack.stack.restart(victim)
+        processes.restart(victim)
         stack.wait_ready()
 
     # Every kill hit invoices in flight, or it proved nothing.
@@ -95,22 +104,20 @@ def test_a_hung_service_cannot_hang_an_invoice(stack: RunningStack):
     """A service that stops answering (SIGSTOP: its socket still accepts, nothing
     replies) costs the invoice its bounded attempts, then it fails with a reason, and
     a rerun completes it once the service is back."""
-    if stack.stack is None:
-        pytest.skip("freezes a service: needs a stack of the test's own")
-    stack.stack.restart(
-        "workflow-app", env={"SERVICE_TIMEOUT_SECONDS": str(HUNG_CALL_TIMEOUT_SECONDS)}
+    processes = stack.owned("freezes a service")
+    processes.restart(
+        WORKFLOW_APP_ID, env={"SERVICE_TIMEOUT_SECONDS": str(HUNG_CALL_TIMEOUT_SECONDS)}
     )
     stack.wait_ready()
-    frozen = stack.stack.procs["aggregate-service"].pid
     try:
-        os.killpg(frozen, signal.SIGSTOP)
+        processes.freeze(AGGREGATE_APP_ID)
         invoice_id = _start(stack, 900, {})
         started = time.monotonic()
         view = stack.wait_for_end(invoice_id, timeout=120)
         took = time.monotonic() - started
     finally:
-        os.killpg(frozen, signal.SIGCONT)
-        stack.stack.restart("workflow-app")  # back to the default bound
+        processes.thaw(AGGREGATE_APP_ID)
+        processes.restart(WORKFLOW_APP_ID)  # back to the default bound
         stack.wait_ready()
     print(f"\nhung aggregate-service: the invoice failed after {took:.1f} s")
     assert view["status"] == "FAILED", view

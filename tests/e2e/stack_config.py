@@ -1,0 +1,21 @@
+"""How the session's own stack is configured, for the tests that depend on it."""
+
+from __future__ import annotations
+
+# Approval by amount off (generated totals vary), on for warnings (the inconsistent
+# invoice has one), and a timeout short enough to watch it fire.
+APPROVAL_TIMEOUT_SECONDS = 10
+MAX_UPLOAD_BYTES = 300_000
+MAX_PDF_BYTES = 3_000_000
+# The system-wide cap on concurrent extractions this stack runs with.
+EXTRACT_CONCURRENCY_LIMIT = 3
+E2E_APP_ENV = {
+    "APPROVAL_THRESHOLD": "",
+    "APPROVAL_ON_WARNINGS": "true",
+    "APPROVAL_TIMEOUT_SECONDS": str(APPROVAL_TIMEOUT_SECONDS),
+    # Small enough to test the limit without sending 50 MiB.
+    "MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES),
+    "MAX_PDF_BYTES": str(MAX_PDF_BYTES),
+    # The URL tests serve PDFs from this machine; refusing loopback is unit-tested.
+    "ALLOW_LOOPBACK_URLS": "true",
+}
