@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings
 
-from workflow_app.models import DEFAULT_APPROVAL_THRESHOLD
+from invoice_shared import policy
+from workflow_app.models import ApprovalTimeoutSeconds, DirectPages, PageBatchSize
 
 
 class Settings(BaseSettings):
@@ -15,18 +16,25 @@ class Settings(BaseSettings):
     dapr_http_port: int = Field(default=3500, description="Sidecar HTTP port (invoke, state).")
     dapr_grpc_port: int = Field(default=50001, description="Sidecar gRPC port (workflows).")
     dapr_api_token: str | None = Field(default=None, description="Sent as dapr-api-token.")
-    page_batch_size: int = Field(default=2, ge=1, le=100, description="Pages per child workflow.")
-    max_direct_pages: int = Field(
-        default=2, ge=1, description="Up to this many pages are extracted without children."
+    page_batch_size: PageBatchSize = Field(
+        default=policy.PAGE_BATCH_SIZE, description="Pages per child workflow."
+    )
+    max_direct_pages: DirectPages = Field(
+        default=policy.MAX_DIRECT_PAGES,
+        description="Up to this many pages are extracted without children.",
     )
     service_timeout_seconds: float = Field(
-        default=60.0, gt=0, description="Bound on one service invocation from an activity."
+        default=policy.SERVICE_TIMEOUT_SECONDS,
+        gt=0,
+        description="Bound on one service invocation from an activity.",
     )
     extraction_ttl_seconds: int = Field(
         default=30 * 24 * 3600, description="How long page extractions stay in the state store."
     )
     activity_workers: int = Field(
-        default=16, ge=1, description="Threads running activities (they mostly wait on I/O)."
+        default=policy.ACTIVITY_WORKERS,
+        ge=1,
+        description="Threads running activities (they mostly wait on I/O).",
     )
     sidecar_wait_seconds: float = Field(default=120.0, description="Wait for the sidecar at start.")
     namespace: str = Field(
@@ -44,23 +52,25 @@ class Settings(BaseSettings):
         "(our supervisor, a restart policy, the kubelet); `dapr run -f` does not.",
     )
     max_upload_bytes: int = Field(
-        default=50 * 1024 * 1024, description="Largest PDF POST /api/invoices accepts."
+        default=policy.MAX_PDF_BYTES, description="Largest PDF POST /api/invoices accepts."
     )
     max_json_bytes: int = Field(
         default=64 * 1024, description="Largest JSON body any endpoint accepts."
     )
     approval_threshold: Decimal | None = Field(
-        default=DEFAULT_APPROVAL_THRESHOLD,
+        default=policy.APPROVAL_THRESHOLD,
         description="Invoices with a larger total wait for approval; empty: never by amount.",
     )
     approval_on_warnings: bool = Field(
-        default=True, description="Invoices whose aggregation produced warnings wait too."
+        default=policy.APPROVAL_ON_WARNINGS,
+        description="Invoices whose aggregation produced warnings wait too.",
     )
-    approval_timeout_seconds: int = Field(
-        default=72 * 3600, ge=1, description="How long to wait for a decision (durable timer)."
+    approval_timeout_seconds: ApprovalTimeoutSeconds = Field(
+        default=policy.APPROVAL_TIMEOUT_SECONDS,
+        description="How long to wait for a decision (durable timer).",
     )
-    approval_timeout_outcome: Literal["escalated", "rejected"] = Field(
-        default="escalated", description="What an unanswered invoice ends as."
+    approval_timeout_outcome: policy.ApprovalTimeoutOutcome = Field(
+        default=policy.APPROVAL_TIMEOUT_OUTCOME, description="What an unanswered invoice ends as."
     )
     invoice_workflow_latest: Literal["v1", "v2"] = Field(
         default="v2",

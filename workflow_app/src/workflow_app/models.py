@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from invoice_shared import policy
 from invoice_shared.models import (
     AggregatedInvoice,
     Contract,
@@ -17,7 +18,10 @@ from invoice_shared.models import (
     ProcessedInvoice,
 )
 
-DEFAULT_APPROVAL_THRESHOLD = Decimal("10000")
+# Bounds shared by the host's settings and the workflow input they fill.
+PageBatchSize = Annotated[int, Field(ge=1, le=policy.MAX_PAGE_BATCH_SIZE)]
+DirectPages = Annotated[int, Field(ge=1)]
+ApprovalTimeoutSeconds = Annotated[int, Field(ge=1)]
 
 Stage = Literal[
     "pending",
@@ -41,15 +45,15 @@ class InvoiceWorkflowInput(InvoiceRequest):
     bare InvoiceRequest; the defaults then apply.
     """
 
-    batch_size: int = Field(default=2, ge=1, le=100)
-    max_direct_pages: int = Field(default=2, ge=1)
+    batch_size: PageBatchSize = policy.PAGE_BATCH_SIZE
+    max_direct_pages: DirectPages = policy.MAX_DIRECT_PAGES
     approval_threshold: Decimal | None = Field(
-        default=DEFAULT_APPROVAL_THRESHOLD,
+        default=policy.APPROVAL_THRESHOLD,
         description="Totals above this wait for approval; null: never by amount.",
     )
-    approval_on_warnings: bool = True
-    approval_timeout_seconds: int = Field(default=72 * 3600, ge=1)
-    approval_timeout_outcome: Literal["escalated", "rejected"] = "escalated"
+    approval_on_warnings: bool = policy.APPROVAL_ON_WARNINGS
+    approval_timeout_seconds: ApprovalTimeoutSeconds = policy.APPROVAL_TIMEOUT_SECONDS
+    approval_timeout_outcome: policy.ApprovalTimeoutOutcome = policy.APPROVAL_TIMEOUT_OUTCOME
 
     @classmethod
     def from_payload(cls, payload: Any) -> InvoiceWorkflowInput:

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+# The batching rule lives in the shared policy, where the bench peers use it too.
+from invoice_shared.policy import plan_batches
+
+__all__ = ["child_instance_id", "extraction_state_key", "one_ref_per_page", "plan_batches"]
+
 Json = dict[str, Any]
-
-
-def plan_batches(page_count: int, batch_size: int, max_direct_pages: int) -> list[list[int]] | None:
-    """Group page indexes into child-workflow batches, or None to extract directly.
-
-    Invoices of up to `max_direct_pages` pages fan out straight from the parent; longer
-    ones go through children so the parent's history grows with the number of batches,
-    not pages.
-    """
-    if page_count <= max_direct_pages:
-        return None
-    return [
-        list(range(i, min(i + batch_size, page_count))) for i in range(0, page_count, batch_size)
-    ]
 
 
 def child_instance_id(parent_id: str, batch_number: int) -> str:

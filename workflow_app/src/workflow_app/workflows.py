@@ -33,6 +33,7 @@ from invoice_shared.models import (
     ApprovalRecord,
     ProcessedInvoice,
 )
+from invoice_shared.policy import STEP_RETRY
 from workflow_app.approval import approval_reason
 from workflow_app.models import (
     AggregateInput,
@@ -45,16 +46,14 @@ from workflow_app.models import (
 from workflow_app.planning import child_instance_id, one_ref_per_page, plan_batches
 from workflow_app.sidecar import NonRetryableError
 
-# Every activity and child call gets the same policy: 5 attempts, 1, 2, 4 and 8 s apart.
-# The 15 s this spans must outlast a service restarting plus the sidecar's circuit
-# breaker staying open (3 s a time, components/resiliency.yaml): while it is open every
-# attempt fails at once, and with 3 attempts (3 s) the fault test lost an invoice to it.
-# Input errors are raised as NonRetryableError by the activities and skip the retries.
+# Every activity and child call gets the same policy, STEP_RETRY (why it spans what it
+# does is stated there). Input errors are raised as NonRetryableError by the activities
+# and skip the retries.
 RETRY = RetryPolicy(
-    max_number_of_attempts=5,
-    first_retry_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    max_retry_interval=timedelta(seconds=10),
+    max_number_of_attempts=STEP_RETRY.attempts,
+    first_retry_interval=STEP_RETRY.first_interval,
+    backoff_coefficient=STEP_RETRY.backoff,
+    max_retry_interval=STEP_RETRY.max_interval,
 )
 
 Json = dict[str, Any]
@@ -247,7 +246,7 @@ def page_batch_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[An
         )
     except TaskFailedError as failure:
         # A child fails with TaskFailedError, which the parent's policy would retry:
-        # pass an input error on as non-retryable so it is not retried three times more.
+        # pass an input error on as non-retryable so the parent does not run it again.
         if failure.details.error_type == NonRetryableError.__name__:
             raise NonRetryableError(failure.details.message) from None
         raise
