@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from invoice_shared.auth import (
     AppTokenSettings,
@@ -18,6 +19,7 @@ from invoice_shared.auth import (
     refusal,
 )
 from invoice_stack.tokens import StackTokens, read_tokens
+from split_service.main import create_app as create_split_app
 
 TOKEN = "sidecar-token-0123456789"
 KEY = "public-api-key-0123456789"
@@ -51,12 +53,8 @@ def test_refusal(path: str, headers: dict[str, str], api_key: str | None, allowe
     assert (refusal(path, headers, TOKEN, api_key) is None) is allowed
 
 
-def test_a_service_app_checks_the_token_before_anything_else(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("APP_API_TOKEN", TOKEN)
-    from invoice_shared.web import create_service_app
-    from split_service.routes import router
-
-    app = create_service_app("split-service", router)
+def test_a_service_app_checks_the_token_before_anything_else():
+    app = create_split_app(app_token=SecretStr(TOKEN))
 
     async def calls() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=app)

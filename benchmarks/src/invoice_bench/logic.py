@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from aggregate_service.merge import aggregate as merge_pages
 from extract_service import config as extract_config
 from extract_service.bounded import bounded_page_text
-from extract_service.routes import _extract_page
+from extract_service.extract import extract_page
 from invoice_gen import generate_invoice
 from invoice_shared.models import (
     AggregateRequest,
@@ -41,9 +41,9 @@ from invoice_shared.models import (
 )
 from invoice_shared.web import ServiceError, about
 from split_service import config as split_config
-from split_service.routes import _split_pdf
+from split_service.split import split_pdf
 from upload_service import config as upload_config
-from upload_service.routes import _upload
+from upload_service.upload import upload_pdf
 
 Json = dict[str, Any]
 P = ParamSpec("P")
@@ -114,21 +114,21 @@ class Steps:
         """InvoiceRequest -> UploadResult (POST /upload)."""
         parsed = InvoiceRequest.model_validate(request)
         with about(parsed.invoice_id):
-            return _upload(parsed, self._upload).model_dump(mode="json")
+            return upload_pdf(parsed, self._upload).model_dump(mode="json")
 
     @_step
     def split(self, upload: Json) -> Json:
         """UploadResult -> SplitResult (POST /split)."""
         parsed = UploadResult.model_validate(upload)
         with about(parsed.invoice_id):
-            return _split_pdf(parsed, self._split).model_dump(mode="json")
+            return split_pdf(parsed, self._split).model_dump(mode="json")
 
     @_step
     def extract(self, page: Json) -> Json:
         """PageMetadata -> PageExtraction (POST /extract)."""
         parsed = PageMetadata.model_validate(page)
         with about(parsed.invoice_id):
-            return _extract_page(parsed, self._extract).model_dump(mode="json")
+            return extract_page(parsed, self._extract).model_dump(mode="json")
 
     @_step
     def aggregate(self, invoice_id: str, pages: list[Json]) -> Json:

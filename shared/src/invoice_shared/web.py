@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings
 
 from invoice_shared.auth import AppTokenSettings, load_secret, require_credentials
 from invoice_shared.models import ErrorBody
@@ -84,16 +87,46 @@ def configure_logging() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def create_service_app(title: str, router: APIRouter) -> FastAPI:
+def create_service_app(
+    title: str,
+    router: APIRouter,
+    settings: BaseSettings | None = None,
+    app_token: SecretStr | None = None,
+) -> FastAPI:
     """A service app: our error shape, /healthz, calls only from its own sidecar
-    (APP_API_TOKEN, required), and the service's own routes."""
+    (`app_token`, else APP_API_TOKEN, required), and the service's own routes, which
+    read `settings` through `app_settings`."""
     configure_logging()
     app = FastAPI(title=title, version="0.1.0")
+    app.state.settings = settings
     install_error_handlers(app)
     add_health_route(app)
-    require_credentials(app, load_secret(AppTokenSettings, "APP_API_TOKEN"))
+    require_credentials(app, app_token or load_secret(AppTokenSettings, "APP_API_TOKEN"))
     app.include_router(router)
     return app
+
+
+def app_settings(request: Request) -> Any:
+    """Dependency: the settings the app was built with (its factory's `settings`)."""
+    return request.app.state.settings
+
+
+def lazy_app(module: str, factory: Callable[[], FastAPI]) -> Callable[[str], FastAPI]:
+    """A module `__getattr__` that builds `app` with `factory` when it is first asked for.
+
+    `uvicorn <module>:app` looks the app up by name, so it is built then; importing the
+    module reads no settings or secrets, and tests build their own apps with the factory.
+    """
+    built: list[FastAPI] = []
+
+    def __getattr__(name: str) -> FastAPI:
+        if name != "app":
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        if not built:
+            built.append(factory())
+        return built[0]
+
+    return __getattr__
 
 
 @contextlib.contextmanager

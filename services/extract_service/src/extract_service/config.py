@@ -1,6 +1,5 @@
 """Settings of the extract service, from the environment."""
 
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
@@ -18,8 +17,3 @@ class Settings(BaseSettings):
     page_timeout_seconds: float = Field(
         default=20.0, gt=0, description="Longest a page's text extraction may take."
     )
-
-
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()

@@ -4,17 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from invoice_shared.artifacts import (
-    ArtifactKeyError,
-    ArtifactStore,
-    blob_key,
-    page_key,
-    sha256_hex,
-)
-from invoice_shared.models import ErrorBody, PageMetadata, SplitResult, UploadResult
-from invoice_shared.web import ServiceError, about
-from split_service.config import Settings, get_settings
-from split_service.pdf_split import open_pdf, split_pages
+from invoice_shared.models import ErrorBody, SplitResult, UploadResult
+from invoice_shared.web import about, app_settings
+from split_service.config import Settings
+from split_service.split import split_pdf
 
 router = APIRouter()
 
@@ -25,45 +18,7 @@ router = APIRouter()
     summary="Split a stored PDF into pages",
 )
 def split(
-    upload: UploadResult, settings: Annotated[Settings, Depends(get_settings)]
+    upload: UploadResult, settings: Annotated[Settings, Depends(app_settings)]
 ) -> SplitResult:
     with about(upload.invoice_id):
-        return _split_pdf(upload, settings)
-
-
-def _split_pdf(upload: UploadResult, settings: Settings) -> SplitResult:
-    store = ArtifactStore(settings.artifact_dir)
-    try:
-        data = store.read_bytes(upload.blob_key)
-    except ArtifactKeyError as exc:
-        raise ServiceError(422, "invalid_key", str(exc)) from exc
-    except FileNotFoundError as exc:
-        raise ServiceError(404, "blob_not_found", f"no stored PDF at {upload.blob_key}") from exc
-    # Page keys derive from the hash: a caller's wrong hash must not plant these pages
-    # under another document's key.
-    if upload.blob_key != blob_key(upload.sha256) or sha256_hex(data) != upload.sha256:
-        raise ServiceError(422, "hash_mismatch", f"{upload.blob_key} does not hold {upload.sha256}")
-    reader = open_pdf(data, settings.max_pages)
-    count = len(reader.pages)
-    pages: list[PageMetadata] = []
-    for page in split_pages(reader):
-        key = page_key(upload.sha256, page.page_number)
-        # Keys are content-addressed: a page written by an earlier attempt is the same page.
-        if not store.exists(key):
-            store.put_bytes(key, page.pdf)
-        pages.append(
-            PageMetadata(
-                invoice_id=upload.invoice_id,
-                source_sha256=upload.sha256,
-                page_number=page.page_number,
-                page_count=count,
-                blob_key=key,
-                width_pt=page.width_pt,
-                height_pt=page.height_pt,
-                rotation=page.rotation,
-                has_text_layer=page.has_text_layer,
-            )
-        )
-    return SplitResult(
-        invoice_id=upload.invoice_id, source_sha256=upload.sha256, page_count=count, pages=pages
-    )
+        return split_pdf(upload, settings)

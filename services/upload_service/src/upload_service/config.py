@@ -1,6 +1,5 @@
 """Settings of the upload service, from the environment."""
 
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
@@ -20,8 +19,3 @@ class Settings(BaseSettings):
     allow_private_urls: bool = Field(
         default=False, description="Allow pdf_url on private networks (10/8, 192.168/16, ...)."
     )
-
-
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()

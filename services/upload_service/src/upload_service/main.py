@@ -1,7 +1,19 @@
-"""Upload service: `uvicorn upload_service.main:app`."""
+"""Upload service: `uvicorn upload_service.main:app` (built on first use, see lazy_app)."""
+
+from fastapi import FastAPI
+from pydantic import SecretStr
 
 from invoice_shared.dapr_names import UPLOAD_APP_ID
-from invoice_shared.web import create_service_app
+from invoice_shared.web import create_service_app, lazy_app
+from upload_service.config import Settings
 from upload_service.routes import router
 
-app = create_service_app(UPLOAD_APP_ID, router)
+
+def create_app(settings: Settings | None = None, *, app_token: SecretStr | None = None) -> FastAPI:
+    """The upload service; settings and APP_API_TOKEN come from the environment unless given."""
+    return create_service_app(
+        UPLOAD_APP_ID, router, settings if settings is not None else Settings(), app_token
+    )
+
+
+__getattr__ = lazy_app(__name__, create_app)
