@@ -24,9 +24,10 @@ from pathlib import Path
 import psutil
 
 from invoice_bench.check import check_run
-from invoice_bench.common import PAGE_BATCH_SIZE, Sampler
+from invoice_bench.common import Sampler
 from invoice_bench.corpus import SCALING_PAGES, CorpusItem, build_corpus
 from invoice_bench.report import PhaseResult, scaling_table, table, write_plots
+from invoice_shared.policy import PAGE_BATCH_SIZE
 
 RESULTS = Path(__file__).resolve().parents[2] / "results"
 PEERS = ("dapr", "asyncio", "prefect", "temporal")

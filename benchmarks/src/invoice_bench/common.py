@@ -21,31 +21,13 @@ from typing import Any
 
 import psutil
 
+from invoice_shared.policy import EXTRACT_CONCURRENCY_LIMIT, MAX_DIRECT_PAGES, PAGE_BATCH_SIZE
+
 # Ports are drawn from 15000-19999: below the range the e2e suite draws its stacks'
 # ports from (20000-32767, bound tens of seconds after they are chosen) and below the
 # kernel's ephemeral range (32768-60999), so neither can take a port between our choice
 # and the engine's bind. Nothing of the Dapr stack's defaults lives there.
 PORT_RANGE = (15000, 20000)
-
-# The workflow's shape, as workflow_app.config: invoices of up to MAX_DIRECT_PAGES
-# pages fan out straight from the parent, longer ones in children of PAGE_BATCH_SIZE.
-PAGE_BATCH_SIZE = 2
-MAX_DIRECT_PAGES = 2
-# Extractions running at once across the whole peer: the Dapr stack's default
-# EXTRACT_CONCURRENCY_LIMIT (activityConcurrencyLimits in config/config.yaml).
-EXTRACT_CONCURRENCY = 4
-# Threads running steps in a worker: the workflow host's ACTIVITY_WORKERS.
-STEP_THREADS = 16
-# The workflow's retry policy for every step and child: 5 attempts, 1, 2, 4 and 8 s apart.
-RETRY_ATTEMPTS = 5
-RETRY_FIRST_INTERVAL_S = 1.0
-RETRY_BACKOFF = 2.0
-RETRY_MAX_INTERVAL_S = 10.0
-# The waits between attempts: 1, 2, 4, 8 s.
-RETRY_DELAYS_S = [
-    min(RETRY_FIRST_INTERVAL_S * RETRY_BACKOFF**n, RETRY_MAX_INTERVAL_S)
-    for n in range(RETRY_ATTEMPTS - 1)
-]
 
 
 @dataclass
@@ -303,9 +285,10 @@ class Job:
 
     invoices: list[dict[str, Any]]  # {"invoice_id", "pdf_path", "pages"}
     concurrency: int
+    # The Dapr stack's defaults, from the policy it reads itself.
     batch_size: int = PAGE_BATCH_SIZE
     max_direct_pages: int = MAX_DIRECT_PAGES
-    extract_concurrency: int | None = EXTRACT_CONCURRENCY
+    extract_concurrency: int | None = EXTRACT_CONCURRENCY_LIMIT
 
     @classmethod
     def of(cls, corpus: Sequence[Any], concurrency: int, **options: Any) -> Job:

@@ -1,11 +1,12 @@
 """The floor: the workflow as plain asyncio in one process, no engine, no durability.
 
-Same shape as the Dapr workflow: upload -> split -> extract every page (1-2 pages
-straight from the invoice, more in batches of 2 gathered as "children") -> aggregate.
-Each step runs in a pool of STEP_THREADS threads (the workflow host's ACTIVITY_WORKERS);
-extractions are capped at EXTRACT_CONCURRENCY at once across the process (the stack's
-activityConcurrencyLimits); every step and batch is retried as the workflow's policy
-(5 attempts, 1, 2, 4 and 8 s apart) unless its input is at fault. Nothing survives a crash.
+Same shape as the Dapr workflow: upload -> split -> extract every page (up to
+MAX_DIRECT_PAGES straight from the invoice, more in batches gathered as "children") ->
+aggregate. Each step runs in a pool of ACTIVITY_WORKERS threads (the workflow host's);
+extractions are capped at EXTRACT_CONCURRENCY_LIMIT at once across the process (the
+stack's activityConcurrencyLimits); every step and batch is retried under the workflow's
+STEP_RETRY unless its input is at fault. Nothing survives a crash. The names are
+invoice_shared.policy's.
 
     run(corpus, concurrency) -> PeerRun
 """
@@ -21,7 +22,8 @@ from typing import Any, TypeVar
 from invoice_bench import common
 from invoice_bench.common import Job, PeerRun, Record
 from invoice_bench.corpus import CorpusItem
-from invoice_bench.logic import Json, Steps, plan_batches, request_for, retryable
+from invoice_bench.logic import Json, Steps, request_for, retryable
+from invoice_shared.policy import ACTIVITY_WORKERS, STEP_RETRY, plan_batches
 
 T = TypeVar("T")
 PEER = "asyncio"
@@ -29,23 +31,21 @@ PEER = "asyncio"
 
 async def retried(call: Callable[[], Awaitable[T]]) -> T:
     """`call()` under the workflow's retry policy."""
-    delay = common.RETRY_FIRST_INTERVAL_S
-    for attempt in range(1, common.RETRY_ATTEMPTS + 1):
+    for delay in STEP_RETRY.delays_s:
         try:
             return await call()
         except Exception as exc:
-            if attempt == common.RETRY_ATTEMPTS or not retryable(exc):
+            if not retryable(exc):
                 raise
         await asyncio.sleep(delay)
-        delay = min(delay * common.RETRY_BACKOFF, common.RETRY_MAX_INTERVAL_S)
-    raise AssertionError("unreachable")
+    return await call()  # the last attempt: its failure is the step's
 
 
 class InvoicePipeline:
     def __init__(self, steps: Steps, job: Job) -> None:
         self.steps = steps
         self.job = job
-        self.threads = ThreadPoolExecutor(common.STEP_THREADS, thread_name_prefix="step")
+        self.threads = ThreadPoolExecutor(ACTIVITY_WORKERS, thread_name_prefix="step")
         limit = job.extract_concurrency
         self.extract_slots = asyncio.Semaphore(limit) if limit else None
 

@@ -11,20 +11,22 @@ calls it, reporting every flow and task run's state to the server. With
 database="sqlite" the server keeps its database in a SQLite file instead (Prefect's
 default, which answers "database is locked" under concurrent run creation).
 
-The flow, `invoice`: upload -> split -> extract (1-2 pages: the `extract` task for each
-page straight from the flow; more: `page-batch` subflows of 2 pages each, run
-concurrently, each extracting its pages concurrently) -> aggregate. Flows and tasks are
-async so that many invoices, subflows and pages share one event loop; each task runs its
-(blocking) step in a pool of STEP_THREADS threads.
+The flow, `invoice`: upload -> split -> extract (up to MAX_DIRECT_PAGES: the `extract`
+task for each page straight from the flow; more: `page-batch` subflows of PAGE_BATCH_SIZE
+pages each, run concurrently, each extracting its pages concurrently) -> aggregate. Flows
+and tasks are async so that many invoices, subflows and pages share one event loop; each
+task runs its (blocking) step in a pool of ACTIVITY_WORKERS threads. The names are
+invoice_shared.policy's, the Dapr stack's own.
 
 - Persistence: every task and flow result is persisted (`persist_result=True`, local
   storage under the run's directory); the default cache policy (inputs + task source +
   run id) makes a retried flow reuse the tasks it already completed, never another run's.
-- Retries: each task 5 attempts, 1, 2, 4 and 8 s apart, skipped when the step says its
-  input is at fault (`retry_condition_fn`); each page-batch subflow 5 attempts, 1 s
-  apart (flows take one delay). Tasks time out after 60 s (SERVICE_TIMEOUT_SECONDS).
+- Retries: each task as STEP_RETRY (its attempts and delays), skipped when the step says
+  its input is at fault (`retry_condition_fn`); each page-batch subflow as many attempts,
+  all its first interval apart (flows take one delay). Tasks time out after
+  SERVICE_TIMEOUT_SECONDS.
 - Concurrency: extractions are capped system-wide by a tag concurrency limit,
-  `extract` = EXTRACT_CONCURRENCY (the Dapr stack's activityConcurrencyLimits).
+  `extract` = EXTRACT_CONCURRENCY_LIMIT (the Dapr stack's activityConcurrencyLimits).
 """
 
 from __future__ import annotations
@@ -50,7 +52,13 @@ from prefect.tasks import Task
 from invoice_bench import common
 from invoice_bench.common import Job, PeerRun, Processes, Record
 from invoice_bench.corpus import CorpusItem
-from invoice_bench.logic import Json, Steps, plan_batches, request_for, retryable
+from invoice_bench.logic import Json, Steps, request_for, retryable
+from invoice_shared.policy import (
+    ACTIVITY_WORKERS,
+    SERVICE_TIMEOUT_SECONDS,
+    STEP_RETRY,
+    plan_batches,
+)
 
 PEER = "prefect"
 EXTRACT_TAG = "extract"
@@ -63,7 +71,7 @@ _steps: Steps | None = None
 
 
 async def _in_thread(fn: Callable[..., Json], *args: Any) -> Json:
-    # The loop's default executor: STEP_THREADS threads (set by the driver).
+    # The loop's default executor: ACTIVITY_WORKERS threads (set by the driver).
     return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
 
 
@@ -73,11 +81,12 @@ def _may_pass(_task: Task[..., Any], _run: TaskRun, state: State[Any]) -> bool:
 
 
 STEP_OPTIONS: dict[str, Any] = {
-    "retries": common.RETRY_ATTEMPTS - 1,
-    "retry_delay_seconds": common.RETRY_DELAYS_S,
+    "retries": STEP_RETRY.attempts - 1,
+    # A list: Prefect refuses other sequences here.
+    "retry_delay_seconds": list(STEP_RETRY.delays_s),
     "retry_condition_fn": _may_pass,
     "persist_result": True,
-    "timeout_seconds": 60,
+    "timeout_seconds": SERVICE_TIMEOUT_SECONDS,
 }
 
 
@@ -109,8 +118,8 @@ async def aggregate_task(invoice_id: str, pages: list[Json]) -> Json:
 @flow(
     name="page-batch",
     flow_run_name="{invoice_id}:batch-{number:04d}",
-    retries=common.RETRY_ATTEMPTS - 1,
-    retry_delay_seconds=common.RETRY_FIRST_INTERVAL_S,
+    retries=STEP_RETRY.attempts - 1,
+    retry_delay_seconds=STEP_RETRY.first_interval_s,
     persist_result=True,
 )
 async def page_batch_flow(invoice_id: str, number: int, pages: list[Json]) -> list[Json]:
@@ -164,7 +173,7 @@ def _drive(job: Job) -> list[Record]:
 
     async def main() -> list[Record]:
         asyncio.get_running_loop().set_default_executor(
-            ThreadPoolExecutor(common.STEP_THREADS, thread_name_prefix="step")
+            ThreadPoolExecutor(ACTIVITY_WORKERS, thread_name_prefix="step")
         )
         return await common.drive(job, one)
 

@@ -8,17 +8,18 @@ a driver process that starts every invoice's workflow, `concurrency` at a time, 
 waits for its result.
 
 Workflows (invoice_bench.temporal_workflows): `invoice` runs upload -> split -> extract
-(1-2 pages: an `extract` activity per page; more: `page-batch` child workflows of 2
-pages, ids `<invoice id>:batch-0001`, ... as on the Dapr stack) -> aggregate.
+(up to MAX_DIRECT_PAGES: an `extract` activity per page; more: `page-batch` child
+workflows of PAGE_BATCH_SIZE pages, ids `<invoice id>:batch-0001`, ... as on the Dapr
+stack) -> aggregate. The names are invoice_shared.policy's, the Dapr stack's own.
 
 - Persistence: the dev server's SQLite file (`--db-filename`): histories, timers and
   task queues survive a server restart. Activity results travel in the histories.
-- Retries: every activity and child 5 attempts, 1, 2, 4 and 8 s apart (max 10 s); a step
-  whose input is at fault raises a non-retryable ApplicationError, and children and
-  the parent pass it on as non-retryable. Activities time out after 60 s.
-- Concurrency: activities are synchronous functions on a pool of STEP_THREADS threads
-  (the workflow host's ACTIVITY_WORKERS); extractions run on their own task queue whose
-  worker takes at most EXTRACT_CONCURRENCY at once, the stack's system-wide cap.
+- Retries: every activity and child as STEP_RETRY; a step whose input is at fault raises
+  a non-retryable ApplicationError, and children and the parent pass it on as
+  non-retryable. Activities time out after SERVICE_TIMEOUT_SECONDS.
+- Concurrency: activities are synchronous functions on a pool of ACTIVITY_WORKERS
+  threads (the workflow host's); extractions run on their own task queue whose worker
+  takes at most EXTRACT_CONCURRENCY_LIMIT at once, the stack's system-wide cap.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from invoice_bench.temporal_workflows import (
     PageBatchWorkflow,
     WarmUpWorkflow,
 )
+from invoice_shared.policy import ACTIVITY_WORKERS
 
 PEER = "temporal"
 INSTALL_SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "install-temporal.sh"
@@ -103,22 +105,22 @@ class Activities:
 
 
 def worker_main(args: list[str]) -> None:
-    """The worker process: `driver temporal-worker EXTRACT_CONCURRENCY`."""
-    extract_limit = int(args[0]) or common.STEP_THREADS
+    """The worker process: `driver temporal-worker EXTRACT_CONCURRENCY_LIMIT`."""
+    extract_limit = int(args[0]) or ACTIVITY_WORKERS
     steps = Steps.from_env()
     steps.warm_up()
     acts = Activities(steps)
 
     async def main() -> None:
         client = await Client.connect(os.environ[ADDRESS_ENV])
-        threads = ThreadPoolExecutor(common.STEP_THREADS, thread_name_prefix="activity")
+        threads = ThreadPoolExecutor(ACTIVITY_WORKERS, thread_name_prefix="activity")
         main_worker = Worker(
             client,
             task_queue=TASK_QUEUE,
             workflows=[InvoiceWorkflow, PageBatchWorkflow, WarmUpWorkflow],
             activities=[acts.upload, acts.split, acts.aggregate, acts.warm_up],
             activity_executor=threads,
-            max_concurrent_activities=common.STEP_THREADS,
+            max_concurrent_activities=ACTIVITY_WORKERS,
         )
         extract_worker = Worker(
             client,

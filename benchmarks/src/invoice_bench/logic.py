@@ -142,16 +142,6 @@ def request_for(invoice_id: str, pdf_path: str) -> Json:
     return InvoiceRequest(invoice_id=invoice_id, pdf_path=pdf_path).model_dump(mode="json")
 
 
-def plan_batches(page_count: int, batch_size: int, max_direct_pages: int) -> list[list[int]] | None:
-    """Page indexes per child, or None to extract directly: workflow_app.planning's rule
-    (not imported, so the peers do not depend on the workflow host and its Dapr SDK)."""
-    if page_count <= max_direct_pages:
-        return None
-    return [
-        list(range(i, min(i + batch_size, page_count))) for i in range(0, page_count, batch_size)
-    ]
-
-
 def retryable(exc: BaseException) -> bool:
     """Whether a failed step may succeed when tried again: anything but a StepError
     that says the input is at fault."""

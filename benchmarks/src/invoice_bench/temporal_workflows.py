@@ -17,26 +17,25 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
-    from invoice_bench import common
-    from invoice_bench.logic import plan_batches
+    from invoice_shared.policy import SERVICE_TIMEOUT_SECONDS, STEP_RETRY, plan_batches
 
 Json = dict[str, Any]
 
 TASK_QUEUE = "invoice"
 # Extractions have a queue of their own, whose one worker runs at most
-# EXTRACT_CONCURRENCY at once: the system-wide cap of the Dapr stack.
+# EXTRACT_CONCURRENCY_LIMIT at once: the system-wide cap of the Dapr stack.
 EXTRACT_QUEUE = "invoice-extract"
 STEP_FAILURE = "StepError"
 
-# The Dapr workflow's policy for every activity and child: 5 attempts, 1, 2, 4 and 8 s apart.
+# The Dapr workflow's policy for every activity and child.
 RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=common.RETRY_FIRST_INTERVAL_S),
-    backoff_coefficient=common.RETRY_BACKOFF,
-    maximum_interval=timedelta(seconds=common.RETRY_MAX_INTERVAL_S),
-    maximum_attempts=common.RETRY_ATTEMPTS,
+    initial_interval=STEP_RETRY.first_interval,
+    backoff_coefficient=STEP_RETRY.backoff,
+    maximum_interval=STEP_RETRY.max_interval,
+    maximum_attempts=STEP_RETRY.attempts,
 )
-# The bound on one service invocation from a Dapr activity (SERVICE_TIMEOUT_SECONDS).
-STEP_TIMEOUT = timedelta(seconds=60)
+# The bound on one service invocation from a Dapr activity.
+STEP_TIMEOUT = timedelta(seconds=SERVICE_TIMEOUT_SECONDS)
 
 
 def _step(name: str, *args: Any, queue: str = TASK_QUEUE) -> Any:
@@ -62,7 +61,7 @@ def _input_fault(error: BaseException) -> ApplicationError | None:
 @contextlib.contextmanager
 def _input_faults_are_final() -> Iterator[None]:
     """Fail the workflow for good on an input error, so its retry policy (and a parent's)
-    does not run it twice more; other failures stay retryable."""
+    does not run it again; other failures stay retryable."""
     try:
         yield
     except (ActivityError, ChildWorkflowError) as error:
