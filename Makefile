@@ -8,7 +8,7 @@ $(error could not install uv: run `bash scripts/ensure-uv.sh` to see why)
 endif
 RUN := $(UV) run --frozen
 
-.PHONY: help install install-dapr install-redis up down status demo dapr-run test test-unit test-e2e soak bench lint format clean
+.PHONY: help install install-dapr install-redis up down status demo dapr-run test test-unit test-e2e soak bench generate lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -57,7 +57,7 @@ test-e2e: install ## end-to-end tests only
 	$(RUN) pytest -m e2e
 
 soak: up ## 1,000 invoices through the running stack: zero failures, memory within 10%
-	$(RUN) python -m invoice_stack.soak --invoices $${SOAK_INVOICES:-1000}
+	$(RUN) python -m invoice_stack.load --invoices $${SOAK_INVOICES:-1000}
 
 bench: install ## Dapr vs plain asyncio, Prefect 3, Temporal on one corpus: benchmarks/results/
 	@# A peer that cannot be built here is reported in the table, not fatal.
@@ -65,6 +65,9 @@ bench: install ## Dapr vs plain asyncio, Prefect 3, Temporal on one corpus: benc
 	bash scripts/install-postgres.sh >/dev/null || echo "PostgreSQL could not be installed (see above)"
 	cd benchmarks && $(UV) sync --frozen
 	cd benchmarks && $(UV) run --frozen python -m invoice_bench bench $(BENCH_ARGS)
+
+generate: ## write dapr.yaml and http/bruno from the topology (invoice_stack) and workflow.http
+	$(RUN) python -m invoice_stack.render
 
 lint: ## ruff check and format check
 	$(RUN) ruff check .

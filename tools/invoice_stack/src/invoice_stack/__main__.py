@@ -1,5 +1,5 @@
 import sys
 
-from invoice_stack.cli import main
+from invoice_stack.supervisor.cli import main
 
 sys.exit(main())

@@ -8,6 +8,10 @@ from pathlib import Path
 
 from invoice_stack.topology import StackLayout
 
+# Relative to the repository, unless INVOICE_RUN_DIR or SOURCE_BASE_DIR say otherwise.
+RUN_DIR = ".run"
+SOURCE_DIR = "data"
+
 
 def find_repo(start: Path | None = None) -> Path:
     here = (start or Path.cwd()).resolve()
@@ -33,12 +37,12 @@ def dapr_bin_dir(repo: Path) -> Path:
 
 
 def default_run_dir(repo: Path) -> Path:
-    return Path(os.environ.get("INVOICE_RUN_DIR", repo / ".run"))
+    return Path(os.environ.get("INVOICE_RUN_DIR", repo / RUN_DIR))
 
 
 def default_layout(repo: Path) -> StackLayout:
     """The layout `make up` starts; resolving it may build the Dapr binaries."""
-    source = Path(os.environ.get("SOURCE_BASE_DIR", repo / "data"))
+    source = Path(os.environ.get("SOURCE_BASE_DIR", repo / SOURCE_DIR))
     return StackLayout(
         repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=default_run_dir(repo), source_dir=source
     )

@@ -1,4 +1,4 @@
-"""`python -m invoice_stack up|down|status|demo`: the local stack for humans and make."""
+"""`python -m invoice_stack up|down|status|demo|env`: the local stack for humans and make."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import argparse
 import json
 import logging
 import os
-import shlex
 import signal
 import sys
 import threading
@@ -16,23 +15,18 @@ from typing import NoReturn
 
 import httpx
 
-from invoice_shared.dapr_names import WORKFLOW_APP_ID
-from invoice_stack.demo import run_invoice
 from invoice_stack.layout import default_layout, default_run_dir, find_repo
-from invoice_stack.ports import DEFAULT_PORTS
-from invoice_stack.supervisor import (
-    Stack,
-    StackError,
-    ports_from_state,
-    read_state,
-    stop_process_groups,
-)
+from invoice_stack.supervisor.demo import run_invoice
+from invoice_stack.supervisor.process_groups import stop_process_groups
+from invoice_stack.supervisor.stack import Stack, StackError, ports_from_state, read_state
 from invoice_stack.tokens import CLI_ENV_FILE, StackTokens, read_tokens, write_collection_env
-from invoice_stack.topology import APP_IDS
+from invoice_stack.topology import APP_IDS, api_url
+from invoice_stack.topology.credentials import API_KEY_VAR
+from invoice_stack.topology.ports import DEFAULT_PORTS
 
 
 def _api_url_from_state(state: dict) -> str:  # type: ignore[type-arg]
-    return f"http://127.0.0.1:{ports_from_state(state).apps['workflow-app'].app}"
+    return api_url(ports_from_state(state))
 
 
 def _ready(api_url: str) -> bool:
@@ -60,7 +54,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         DEFAULT_PORTS,
         infra_only=args.infra_only,
         extract_limit=int(limit) if limit else None,
-        api_key=os.environ.get("INVOICE_API_KEY") or None,
+        api_key=os.environ.get(API_KEY_VAR) or None,
     )
     started = time.monotonic()
     # The stack is kept by a daemon of its own (it restarts what exits, as a restart
@@ -181,20 +175,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_env(_: argparse.Namespace) -> int:
-    """Exports for `dapr run -f .`: the CLI hands its environment to every app and every
-    daprd it starts, so in that mode the five apps share one token pair."""
+    """Print the exports `dapr run -f .` needs (see StackTokens.dapr_run_env)."""
     run_dir = default_run_dir(find_repo())
     tokens = read_tokens(run_dir) or StackTokens.load_or_create(
-        run_dir, APP_IDS, os.environ.get("INVOICE_API_KEY") or None
+        run_dir, APP_IDS, os.environ.get(API_KEY_VAR) or None
     )
-    print(tokens.cli_env(), end="")
-    print(f"export APP_API_TOKEN={shlex.quote(tokens.app_tokens[WORKFLOW_APP_ID])}")
+    print(tokens.dapr_run_env(), end="")
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: one subcommand per entry of `HANDLERS`."""
     parser = argparse.ArgumentParser(prog="invoice_stack", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up", help="start Redis, placement, scheduler, apps and sidecars")
@@ -204,12 +195,14 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("env", help="print the token exports `dapr run -f .` needs")
     demo = sub.add_parser("demo", help="process one invoice and print the result")
     demo.add_argument("pdf_path", nargs="?", default="sample-invoice.pdf")
-    args = parser.parse_args(argv)
-    handlers = {
-        "up": cmd_up,
-        "down": cmd_down,
-        "status": cmd_status,
-        "demo": cmd_demo,
-        "env": cmd_env,
-    }
-    return handlers[args.command](args)
+    return parser
+
+
+HANDLERS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "demo": cmd_demo, "env": cmd_env}
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    return HANDLERS[args.command](args)

@@ -7,51 +7,37 @@ so stopping kills every descendant, and a failed start tears down what it starte
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
 import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
 import httpx
 
-from invoice_stack.dapr_config import supports_sqlite_resolver, write_stack_config
-from invoice_stack.ports import AppPorts, StackPorts
+from invoice_stack.supervisor.dapr_config import supports_sqlite_resolver, write_stack_config
+from invoice_stack.supervisor.health import healthy
+from invoice_stack.supervisor.process_groups import (
+    set_parent_death_signal,
+    signals_as_exit,
+    start_ticks,
+    stop_process_groups,
+)
 from invoice_stack.tokens import StackTokens
-from invoice_stack.topology import APP_IDS, Health, ProcessSpec, StackLayout, build_processes
+from invoice_stack.topology import APP_IDS, ProcessSpec, StackLayout, build_processes, sidecar
+from invoice_stack.topology import api_url as host_api_url
+from invoice_stack.topology.ports import AppPorts, StackPorts
 
 log = logging.getLogger(__name__)
 
 
 class StackError(RuntimeError):
     """A process of the stack died or never became healthy."""
-
-
-def _redis_ping(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1.0) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def _healthy(health: Health, client: httpx.Client) -> bool:
-    if health.redis_port is not None:
-        return _redis_ping(health.redis_port)
-    assert health.url is not None
-    try:
-        return client.get(health.url, timeout=2.0).is_success
-    except httpx.HTTPError:
-        return False
 
 
 def tail(path: Path, lines: int = 25) -> str:
@@ -106,7 +92,7 @@ class Stack:
         SIGTERM/SIGHUP become SystemExit while starting, so a killed `make up` still
         stops what it started instead of leaving it running without a state file.
         """
-        with _signals_as_exit():
+        with signals_as_exit():
             self._start()
 
     def _start(self) -> None:
@@ -118,7 +104,7 @@ class Stack:
         ):
             directory.mkdir(parents=True, exist_ok=True)
         write_stack_config(
-            self.layout.repo / "config" / "config.yaml",
+            self.layout.repo / sidecar.CONFIG_FILE,
             self.layout.run_dir,
             supports_sqlite_resolver(self.layout.bin_dir),
             self.extract_limit,
@@ -170,14 +156,14 @@ class Stack:
                 stderr=subprocess.STDOUT,
                 # Own process group: stopping the group stops every descendant.
                 start_new_session=True,
-                preexec_fn=_die_with_parent if self.die_with_parent else None,
+                preexec_fn=set_parent_death_signal if self.die_with_parent else None,
             )
         log.info("started %s (pid %d)", spec.name, self.procs[spec.name].pid)
 
     def _wait_healthy(self, spec: ProcessSpec, client: httpx.Client) -> None:
         deadline = time.monotonic() + self.start_timeout
         proc = self.procs[spec.name]
-        while not _healthy(spec.health, client):
+        while not healthy(spec.health, client):
             if proc.poll() is not None:
                 raise StackError(
                     f"{spec.name} exited with code {proc.returncode} during start-up; "
@@ -266,7 +252,7 @@ class Stack:
         return {name: [proc.pid, start_ticks(proc.pid)] for name, proc in self.procs.items()}
 
     def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports.apps['workflow-app'].app}"
+        return host_api_url(self.ports)
 
 
 def read_state(run_dir: Path) -> dict | None:  # type: ignore[type-arg]
@@ -278,75 +264,3 @@ def ports_from_state(state: dict) -> StackPorts:  # type: ignore[type-arg]
     raw = dict(state["ports"])
     apps = {app_id: AppPorts(**p) for app_id, p in raw.pop("apps").items()}
     return StackPorts(**raw, apps=apps)
-
-
-def start_ticks(pid: int) -> int:
-    """When `pid` started (clock ticks since boot); 0 if it is gone.
-
-    Stored beside each pid so that a stale state file (a reboot, a killed session)
-    never makes us signal an unrelated process that reuses the number.
-    """
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return 0
-    # Field 22, counted after the parenthesised command name (which may hold spaces).
-    return int(stat.rsplit(")", 1)[1].split()[19])
-
-
-def stop_process_groups(processes: dict[str, list[int]], grace: float = 10.0) -> None:
-    """Stop the groups of the processes that are still the ones we started."""
-    pids = {
-        name: pid for name, (pid, ticks) in processes.items() if ticks and start_ticks(pid) == ticks
-    }
-    for name, pid in reversed(list(pids.items())):
-        try:
-            os.killpg(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            continue
-        except PermissionError:
-            log.warning("not allowed to stop %s (pid %d)", name, pid)
-    deadline = time.monotonic() + grace
-    alive = dict(pids)
-    while alive and time.monotonic() < deadline:
-        alive = {n: p for n, p in alive.items() if _group_alive(p)}
-        time.sleep(0.1)
-    for name, pid in alive.items():
-        log.warning("%s did not stop in %.0f s; killing it", name, grace)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pid, signal.SIGKILL)
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie leader keeps the group "alive" until reaped; reap it if it is ours.
-    try:
-        pid, _ = os.waitpid(pgid, os.WNOHANG)
-        return pid == 0
-    except ChildProcessError:
-        return True
-
-
-def _die_with_parent() -> None:
-    # PR_SET_PDEATHSIG = 1: the kernel sends SIGKILL when the parent exits.
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(1, signal.SIGKILL)
-
-
-@contextlib.contextmanager
-def _signals_as_exit() -> Iterator[None]:
-    def _exit(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.signal(sig, _exit) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

@@ -5,25 +5,15 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from invoice_shared.dapr_names import (
-    AGGREGATE_APP_ID,
-    EXTRACT_APP_ID,
-    SPLIT_APP_ID,
-    UPLOAD_APP_ID,
-    WORKFLOW_APP_ID,
-)
-from invoice_stack.ports import StackPorts
-from invoice_stack.tokens import StackTokens
+from invoice_stack.topology import sidecar
+from invoice_stack.topology.apps import APP_IDS, APP_MODULES, HOST_APP_ID
+from invoice_stack.topology.credentials import API_KEY_VAR, APP_TOKEN_VAR, DAPR_TOKEN_VAR
+from invoice_stack.topology.ports import StackPorts
 
-# app id -> ASGI app served by uvicorn
-APP_MODULES = {
-    UPLOAD_APP_ID: "upload_service.main:app",
-    SPLIT_APP_ID: "split_service.main:app",
-    EXTRACT_APP_ID: "extract_service.main:app",
-    AGGREGATE_APP_ID: "aggregate_service.main:app",
-    WORKFLOW_APP_ID: "workflow_app.main:app",
-}
+if TYPE_CHECKING:  # tokens.py reads the credential names from this package
+    from invoice_stack.tokens import StackTokens
 
 
 @dataclass(frozen=True)
@@ -65,9 +55,6 @@ class StackLayout:
         return self.run_dir / "dapr-config.yaml"
 
 
-APP_IDS = (UPLOAD_APP_ID, SPLIT_APP_ID, EXTRACT_APP_ID, AGGREGATE_APP_ID, WORKFLOW_APP_ID)
-
-
 def build_processes(
     layout: StackLayout,
     ports: StackPorts,
@@ -90,13 +77,18 @@ def build_processes(
 def _app_secrets(tokens: StackTokens, app_id: str) -> dict[str, str]:
     """What an app must know: the token its sidecar presents, the one it presents to its
     sidecar, and (the host only) the public API key."""
-    env = {
-        "APP_API_TOKEN": tokens.app_tokens[app_id],
-        "DAPR_API_TOKEN": tokens.dapr_tokens[app_id],
-    }
-    if app_id == WORKFLOW_APP_ID:
-        env["INVOICE_API_KEY"] = tokens.api_key
+    env = _token_env(tokens, app_id)
+    if app_id == HOST_APP_ID:
+        env[API_KEY_VAR] = tokens.api_key
     return env
+
+
+def _token_env(tokens: StackTokens, app_id: str) -> dict[str, str]:
+    """The token pair an app and its sidecar share."""
+    return {
+        APP_TOKEN_VAR: tokens.app_tokens[app_id],
+        DAPR_TOKEN_VAR: tokens.dapr_tokens[app_id],
+    }
 
 
 def _redis(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
@@ -202,38 +194,46 @@ def _sidecar(
             str(layout.bin_dir / "daprd"),
             "--app-id", app_id,
             "--app-port", str(app.app),
-            "--app-protocol", "http",
-            "--dapr-listen-addresses", "127.0.0.1",
+            "--app-protocol", sidecar.APP_PROTOCOL,
+            "--dapr-listen-addresses", sidecar.LOOPBACK,
             # Sidecar-to-sidecar calls carry no token (mTLS guards them where Sentry
             # runs); locally they stay on loopback.
-            "--dapr-internal-grpc-listen-address", "127.0.0.1",
+            "--dapr-internal-grpc-listen-address", sidecar.LOOPBACK,
             "--dapr-http-port", str(app.dapr_http),
             "--dapr-grpc-port", str(app.dapr_grpc),
             "--dapr-internal-grpc-port", str(app.dapr_internal_grpc),
             "--metrics-port", str(app.metrics),
-            "--metrics-listen-address", "127.0.0.1",
-            "--placement-host-address", f"127.0.0.1:{ports.placement}",
-            "--scheduler-host-address", f"127.0.0.1:{ports.scheduler}",
-            "--resources-path", str(layout.repo / "components"),
+            "--metrics-listen-address", sidecar.LOOPBACK,
+            "--placement-host-address", f"{sidecar.LOOPBACK}:{ports.placement}",
+            "--scheduler-host-address", f"{sidecar.LOOPBACK}:{ports.scheduler}",
+            "--resources-path", str(layout.repo / sidecar.RESOURCES_DIR),
             "--config", str(layout.dapr_config),
-            "--log-level", "info",
-            # Uploaded PDFs (up to 50 MiB) pass through service invocation.
-            "--max-body-size", "64Mi",
+            "--log-level", sidecar.LOG_LEVEL,
+            "--max-body-size", sidecar.MAX_BODY_SIZE,
         ],
         health=Health(url=_sidecar_ready_url(app_id, app.app, app.dapr_http)),
         env={
-            "DAPR_HOST_IP": "127.0.0.1",
-            "REDIS_HOST": f"127.0.0.1:{ports.redis}",
-            "APP_API_TOKEN": tokens.app_tokens[app_id],
-            "DAPR_API_TOKEN": tokens.dapr_tokens[app_id],
+            "DAPR_HOST_IP": sidecar.LOOPBACK,
+            "REDIS_HOST": redis_host(ports),
+            **_token_env(tokens, app_id),
         },
     )  # fmt: skip
 
 
 def _sidecar_ready_url(app_id: str, app_port: int, dapr_http_port: int) -> str:
-    if app_id == WORKFLOW_APP_ID:
+    if app_id == HOST_APP_ID:
         # The host is ready only once its worker stream is open on this sidecar and the
         # sidecar is connected to placement: before that, starting a workflow can fail.
         return f"http://127.0.0.1:{app_port}/readyz"
     # /v1.0/healthz answers 204 once the sidecar is up and reaches its app.
     return f"http://127.0.0.1:{dapr_http_port}/v1.0/healthz"
+
+
+def redis_host(ports: StackPorts) -> str:
+    """REDIS_HOST for every daprd: components/statestore.redis.yaml reads it."""
+    return f"{sidecar.LOOPBACK}:{ports.redis}"
+
+
+def api_url(ports: StackPorts) -> str:
+    """The base URL of the host's public REST API."""
+    return f"http://{sidecar.LOOPBACK}:{ports.apps[HOST_APP_ID].app}"

@@ -1,0 +1,1 @@
+"""The Dapr peer of `make bench`: a private stack driven through its REST API."""

@@ -1,0 +1,114 @@
+"""The Dapr side of `make bench`: a private stack, driven through its REST API as a
+user drives it.
+
+    python -m invoice_stack.bench JOB_DIR SOURCE_DIR
+    (or `python -m invoice_stack.bench_driver`, the path benchmarks/ runs)
+
+Runs in the product's own environment (the benchmark's environment holds the peers'
+engines and must not leak into ours). It speaks the benchmark's driver protocol:
+read JOB_DIR/job.json, start the stack on free loopback ports with SOURCE_DIR as its
+source directory, write the pid of every process to pids.json, touch `ready`, wait for
+`go`, run the job, write records.json ({wall_s, records}), stop the stack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from invoice_shared.auth import api_key_headers
+from invoice_shared.dapr_names import TERMINAL_STATUSES
+from invoice_stack.api_calls import call_api
+from invoice_stack.bench.job import app_env, finished_record
+from invoice_stack.layout import dapr_bin_dir, find_repo
+from invoice_stack.supervisor.stack import Stack
+from invoice_stack.topology import StackLayout
+from invoice_stack.topology.ports import free_ports
+
+# Each GET waits for the invoice's end on the server (the sidecar watches the instance),
+# so the latency is exact and nothing polls.
+WAIT_SECONDS = 30
+INVOICE_TIMEOUT_SECONDS = 1800.0
+
+
+async def _one(client: httpx.AsyncClient, invoice: dict[str, Any]) -> dict[str, Any]:
+    started = time.perf_counter()
+    body = {"invoice_id": invoice["invoice_id"], "pdf_path": invoice["pdf_path"]}
+    record: dict[str, Any] = {"invoice_id": invoice["invoice_id"], "pages": invoice["pages"]}
+    answer = await call_api(client, "POST", "/api/workflows/invoice", json=body)
+    if answer.status_code != 202:
+        return {**record, "latency_s": 0.0, "result": None, "error": answer.text}
+    status_url = answer.json()["status_url"]
+    while True:
+        asked = time.perf_counter()
+        answer = await call_api(client, "GET", status_url, params={"wait_seconds": WAIT_SECONDS})
+        if answer.status_code != 200:
+            view = {"status": f"HTTP {answer.status_code}", "error": answer.text}
+            break
+        view = answer.json()
+        if view.get("status") in TERMINAL_STATUSES:
+            break
+        if time.perf_counter() - asked < WAIT_SECONDS - 1:
+            await asyncio.sleep(0.2)  # the watch broke off early: do not spin
+        if time.perf_counter() - started > INVOICE_TIMEOUT_SECONDS:
+            view["error"] = f"still {view.get('status')} after {INVOICE_TIMEOUT_SECONDS:.0f} s"
+            break
+    return finished_record(record, view, time.perf_counter() - started)
+
+
+async def _run(api_url: str, api_key: str, job: dict[str, Any]) -> list[dict[str, Any]]:
+    slots = asyncio.Semaphore(job["concurrency"])
+    limits = httpx.Limits(max_connections=job["concurrency"] + 4)
+    headers = api_key_headers(api_key)
+    async with httpx.AsyncClient(
+        base_url=api_url, timeout=60, headers=headers, limits=limits
+    ) as client:
+
+        async def gated(invoice: dict[str, Any]) -> dict[str, Any]:
+            async with slots:
+                return await _one(client, invoice)
+
+        return list(await asyncio.gather(*(gated(i) for i in job["invoices"])))
+
+
+def main(argv: list[str]) -> int:
+    job_dir, source_dir = Path(argv[0]), Path(argv[1])
+    job = json.loads((job_dir / "job.json").read_text())
+    repo = find_repo()
+    run_dir = Path(tempfile.mkdtemp(prefix="dapr-", dir=job_dir))
+    layout = StackLayout(
+        repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=run_dir, source_dir=source_dir
+    )
+    stack = Stack(
+        layout,
+        free_ports(cli_purge=False),  # beside any other stack: no port of the CLI's
+        app_env=app_env(job),
+        die_with_parent=True,
+        extract_limit=job.get("extract_concurrency"),
+    )
+    stack.start()
+    try:
+        pids = {name: proc.pid for name, proc in stack.procs.items()}
+        (job_dir / "pids.json").write_text(json.dumps(pids))
+        # One invoice before the clock starts, as the other peers warm up: imports,
+        # connections and the actor types' first placement are not the workload.
+        warm = {"invoice_id": f"warm-{time.time_ns()}", "pdf_path": job["invoices"][0]["pdf_path"]}
+        asyncio.run(
+            _run(stack.api_url(), stack.tokens.api_key, {**job, "invoices": [{**warm, "pages": 0}]})
+        )
+        (job_dir / "ready").touch()
+        while not (job_dir / "go").exists():
+            time.sleep(0.01)
+        started = time.perf_counter()
+        records = asyncio.run(_run(stack.api_url(), stack.tokens.api_key, job))
+        wall = time.perf_counter() - started
+        (job_dir / "records.json").write_text(json.dumps({"wall_s": wall, "records": records}))
+    finally:
+        stack.stop()
+    return 0

@@ -1,0 +1,28 @@
+"""The soak's verdicts (pure): is one result right, and which processes grew."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Growth in resident memory, from the level after warm-up to the end, that fails a soak.
+MAX_GROWTH = 0.10
+
+
+def result_problem(view: dict[str, Any], truth: dict[str, Any]) -> str | None:
+    """Why a finished invoice's view is wrong, or None when it matches ground truth."""
+    if view["status"] != "COMPLETED":
+        return f"{view['status']}: {view['error']}"
+    wrong = [k for k, v in truth.items() if k != "invoice_id" and view["result"].get(k) != v]
+    if wrong:
+        return f"fields differ from ground truth: {wrong}"
+    return None
+
+
+def growth(before_kib: int, after_kib: int) -> float:
+    """The relative change from `before_kib` to `after_kib` (0 when nothing was measured)."""
+    return (after_kib - before_kib) / before_kib if before_kib else 0.0
+
+
+def grown(warm: dict[str, int], end: dict[str, int], limit: float = MAX_GROWTH) -> list[str]:
+    """The processes whose memory grew by more than `limit` between the two readings."""
+    return [name for name in warm if growth(warm[name], end[name]) > limit]

@@ -1,0 +1,130 @@
+"""Every port the local stack uses, in one place.
+
+`dapr.yaml` is generated from the defaults (`make generate`) and the other files that
+name them are checked by tests/unit/test_topology_restated.py; tests ask for free ports
+instead so they can run beside a stack that is already up.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from invoice_shared.dapr_names import (
+    AGGREGATE_APP_ID,
+    EXTRACT_APP_ID,
+    SPLIT_APP_ID,
+    UPLOAD_APP_ID,
+    WORKFLOW_APP_ID,
+)
+
+
+@dataclass(frozen=True)
+class AppPorts:
+    app: int
+    dapr_http: int
+    dapr_grpc: int
+    dapr_internal_grpc: int
+    metrics: int
+
+
+@dataclass(frozen=True)
+class StackPorts:
+    redis: int
+    placement: int
+    placement_health: int
+    placement_metrics: int
+    placement_raft: int
+    scheduler: int
+    scheduler_health: int
+    scheduler_metrics: int
+    scheduler_etcd_client: int
+    scheduler_etcd_peer: int
+    apps: dict[str, AppPorts]
+
+
+# All below the kernel's ephemeral range (32768-60999 on Linux): a port in it can be
+# taken by one of the many outgoing connections the stack opens while it starts.
+DEFAULT_PORTS = StackPorts(
+    redis=6390,
+    placement=30005,
+    placement_health=30080,
+    placement_metrics=30090,
+    placement_raft=30201,
+    scheduler=30006,
+    scheduler_health=30081,
+    scheduler_metrics=30091,
+    # Dapr's defaults: `dapr workflow purge` (CLI 1.16, self-hosted) deletes the
+    # instance's scheduler jobs through etcd at localhost:2379, whatever the stack says.
+    scheduler_etcd_client=2379,
+    scheduler_etcd_peer=2380,
+    apps={
+        WORKFLOW_APP_ID: AppPorts(8080, 3500, 30001, 30021, 30101),
+        UPLOAD_APP_ID: AppPorts(7101, 3511, 30011, 30031, 30111),
+        SPLIT_APP_ID: AppPorts(7201, 3512, 30012, 30032, 30112),
+        EXTRACT_APP_ID: AppPorts(7301, 3513, 30013, 30033, 30113),
+        AGGREGATE_APP_ID: AppPorts(7401, 3514, 30014, 30034, 30114),
+    },
+)
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_ports(seed: int | None = None, cli_purge: bool = True) -> StackPorts:
+    """A full set of currently free loopback ports for a second stack.
+
+    They are drawn from below the kernel's ephemeral range: ports the kernel hands to
+    outgoing connections could be taken between our choice and the bind, tens of
+    seconds later, by one of the many connections the stack itself opens.
+    """
+    low, _ = _ephemeral_range()
+    rng = random.Random(seed)
+    reserved = set(all_ports(DEFAULT_PORTS))
+    chosen: list[int] = []
+    while len(chosen) < PORT_COUNT:
+        port = rng.randrange(20000, max(20001, low))
+        if port not in reserved and port not in chosen and _bindable(port):
+            chosen.append(port)
+    return assign_ports(iter(chosen), cli_purge)
+
+
+# Every port of a stack: its scalar fields and each app's fields.
+PORT_COUNT = len(fields(StackPorts)) - 1 + len(DEFAULT_PORTS.apps) * len(fields(AppPorts))
+
+
+def assign_ports(ports: Iterator[int], cli_purge: bool = True) -> StackPorts:
+    """A stack's ports taken in field order from `ports` (pure: the planning half of
+    `free_ports`)."""
+    scalar = {f.name: next(ports) for f in fields(StackPorts) if f.name != "apps"}
+    # Kept at its default so the stock CLI's purge reaches this stack's scheduler
+    # (`cli_purge`); a stack nobody manages with the CLI (the benchmark's) needs not.
+    if cli_purge:
+        scalar["scheduler_etcd_client"] = DEFAULT_PORTS.scheduler_etcd_client
+    apps = {
+        app_id: AppPorts(*(next(ports) for _ in fields(AppPorts))) for app_id in DEFAULT_PORTS.apps
+    }
+    return StackPorts(**scalar, apps=apps)
+
+
+def all_ports(ports: StackPorts) -> list[int]:
+    """Every port of `ports`, scalar fields first, then each app's."""
+    scalar = [getattr(ports, f.name) for f in fields(StackPorts) if f.name != "apps"]
+    return scalar + [getattr(a, f.name) for a in ports.apps.values() for f in fields(AppPorts)]
