@@ -1,6 +1,6 @@
 import json
 
-from workflow_app.lifecycle import extraction_keys
+from workflow_app.extraction_keys import extraction_keys
 
 
 def _event(kind: str, **details: object) -> dict:  # type: ignore[type-arg]

@@ -14,6 +14,8 @@ from dapr.ext.workflow._durabletask.internal import orchestrator_service_pb2 as 
 from dapr.ext.workflow._durabletask.internal import orchestrator_service_pb2_grpc as pb_grpc
 from google.protobuf import json_format, wrappers_pb2
 
+# No call to the sidecar (here or in state_reads) waits longer than this; a start has
+# its own budget (starting.START_BUDGET_SECONDS).
 CALL_TIMEOUT_SECONDS = 10.0
 
 

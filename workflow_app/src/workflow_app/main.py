@@ -1,4 +1,4 @@
-"""Workflow host: `uvicorn workflow_app.main:app`.
+"""Workflow host: `uvicorn workflow_app.main:app` (built on first use, see lazy_app).
 
 Hosts `invoice_workflow` and `page_batch_workflow` and the REST API to manage them.
 """
@@ -10,12 +10,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from dapr.ext.workflow.aio import DaprWorkflowClient
-from fastapi import FastAPI, Security
-from fastapi.responses import JSONResponse
-from fastapi.security import APIKeyHeader, HTTPBearer
+from fastapi import FastAPI
+from pydantic import SecretStr
 
 from invoice_shared.auth import (
-    API_KEY_HEADER,
     DOC_PATHS,
     HEALTH_PATHS,
     ApiKeySettings,
@@ -24,29 +22,24 @@ from invoice_shared.auth import (
     require_credentials,
 )
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
-from invoice_shared.models import ErrorBody
-from invoice_shared.web import add_health_route, configure_logging, install_error_handlers
+from invoice_shared.web import (
+    add_health_route,
+    configure_logging,
+    install_error_handlers,
+    lazy_app,
+)
+from workflow_app.api.deps import API_KEY_DOCUMENTED, UNAUTHORIZED
+from workflow_app.api.routes import health, invoices, lifecycle, workflows
 from workflow_app.body_rules import body_rules
-from workflow_app.config import get_settings
+from workflow_app.config import Settings
 from workflow_app.engine_api import WorkflowEngine
-from workflow_app.lifecycle import router as lifecycle_router
-from workflow_app.routes import StartLocks, router
 from workflow_app.runtime import WorkflowHost, sdk_logger_options
-from workflow_app.uploads import router as uploads_router
-
-# The middleware enforces the key; these declare it in OpenAPI (the Authorize button
-# in /docs). Either one will do.
-_API_KEY = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="INVOICE_API_KEY")
-_BEARER = HTTPBearer(auto_error=False, description="INVOICE_API_KEY as a bearer token")
-_PROTECTED = {
-    "dependencies": [Security(_API_KEY), Security(_BEARER)],
-    "responses": {401: {"model": ErrorBody, "description": "No or a wrong API key"}},
-}
+from workflow_app.starting import StartLocks
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings = get_settings()
+    settings: Settings = app.state.settings
     host = WorkflowHost(settings)
     host.start_in_background()
     app.state.host = host
@@ -68,7 +61,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(host.stop)
 
 
-def create_app() -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    app_token: SecretStr | None = None,
+    api_key: SecretStr | None = None,
+) -> FastAPI:
+    """The host's app. Settings, APP_API_TOKEN and INVOICE_API_KEY come from the
+    environment unless given; the lifespan connects to the sidecar."""
+    settings = settings if settings is not None else Settings()
     configure_logging()
     app = FastAPI(
         title=WORKFLOW_APP_ID,
@@ -76,29 +77,21 @@ def create_app() -> FastAPI:
         description="Starts and inspects invoice workflows running on Dapr Workflow.",
         lifespan=lifespan,
     )
+    app.state.settings = settings
     install_error_handlers(app)
     add_health_route(app)
-    app.middleware("http")(body_rules(get_settings()))
-
-    @app.get("/readyz", tags=["health"], summary="Ready to run workflows")
-    async def readyz() -> JSONResponse:
-        ready, reason = await asyncio.to_thread(app.state.host.readiness.check)
-        return JSONResponse(
-            status_code=200 if ready else 503,
-            content={"status": "ready" if ready else "not_ready", "reason": reason},
-        )
-
-    app.include_router(router, **_PROTECTED)  # type: ignore[arg-type]
-    app.include_router(lifecycle_router, **_PROTECTED)  # type: ignore[arg-type]
-    app.include_router(uploads_router, **_PROTECTED)  # type: ignore[arg-type]
+    app.middleware("http")(body_rules(settings))
+    app.include_router(health.router)
+    for module in (workflows, lifecycle, invoices):
+        app.include_router(module.router, dependencies=API_KEY_DOCUMENTED, responses=UNAUTHORIZED)
     # Added last, so it runs first: nothing else sees a request without credentials.
     require_credentials(
         app,
-        app_token=load_secret(AppTokenSettings, "APP_API_TOKEN"),
-        api_key=load_secret(ApiKeySettings, "INVOICE_API_KEY"),
+        app_token=app_token or load_secret(AppTokenSettings, "APP_API_TOKEN"),
+        api_key=api_key or load_secret(ApiKeySettings, "INVOICE_API_KEY"),
         open_paths=HEALTH_PATHS | DOC_PATHS,
     )
     return app
 
 
-app = create_app()
+__getattr__ = lazy_app(__name__, create_app)

@@ -11,13 +11,14 @@ from typing import Annotated, Any
 import grpc
 import httpx
 from dapr.ext.workflow.aio import DaprWorkflowClient
-from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 
 from invoice_shared.dapr_names import APPROVAL_EVENT
 from invoice_shared.dapr_names import TERMINAL_STATUSES as TERMINAL
 from invoice_shared.models import ApprovalDecision, ErrorBody
 from invoice_shared.web import ServiceError
-from workflow_app.engine_api import WorkflowEngine
+from workflow_app.api.deps import Client, Engine, Host, InstanceId
+from workflow_app.extraction_keys import extraction_keys
 from workflow_app.models import (
     EventName,
     HistoryEvent,
@@ -26,32 +27,17 @@ from workflow_app.models import (
     StartAccepted,
     WorkflowSummary,
 )
-from workflow_app.routes import InstanceId, get_client, read_state, status_url
-from workflow_app.runtime import WorkflowHost
+from workflow_app.starting import WORKFLOWS_PATH, status_url
+from workflow_app.state_reads import existing_state, read_state
 
-router = APIRouter(prefix="/api/workflows", tags=["lifecycle"])
+router = APIRouter(prefix=WORKFLOWS_PATH, tags=["lifecycle"])
 
 _errors = {code: {"model": ErrorBody} for code in (404, 409, 422, 503)}
-
-
-def get_engine(request: Request) -> WorkflowEngine:
-    return request.app.state.engine
-
-
-def get_host(request: Request) -> WorkflowHost:
-    return request.app.state.host
-
-
-Client = Annotated[DaprWorkflowClient, Depends(get_client)]
-Engine = Annotated[WorkflowEngine, Depends(get_engine)]
-Host = Annotated[WorkflowHost, Depends(get_host)]
 log = logging.getLogger(__name__)
 
 
 async def _status_of(client: DaprWorkflowClient, instance_id: str) -> str:
-    state = await read_state(client, instance_id, fetch_payloads=False)
-    if state is None:
-        raise ServiceError(404, "not_found", f"no workflow instance with id {instance_id!r}")
+    state = await existing_state(client, instance_id, fetch_payloads=False)
     return state.runtime_status.name
 
 
@@ -141,33 +127,6 @@ async def purge(instance_id: InstanceId, client: Client, engine: Engine, host: H
         except (RuntimeError, httpx.HTTPError):  # they expire with their TTL anyway
             log.exception("purged %s but could not delete its page extractions", instance_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-def extraction_keys(history: list[dict[str, Any]]) -> set[str]:
-    """State keys of page extractions named anywhere in a workflow's history: in the
-    results of extract activities and page-batch children, and the aggregate input."""
-    keys: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            key = value.get("state_key")
-            if isinstance(key, str) and key.startswith("extraction:"):
-                keys.add(key)
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    for event in history:
-        for field in ("result", "input"):
-            payload = event["details"].get(field)
-            if isinstance(payload, str):
-                try:
-                    walk(json.loads(payload))
-                except ValueError:
-                    continue
-    return keys
 
 
 @router.get("", summary="Recent instances, newest first")

@@ -6,18 +6,15 @@ import asyncio
 import hashlib
 from typing import Annotated
 
-from dapr.ext.workflow.aio import DaprWorkflowClient
-from fastapi import APIRouter, Depends, Form, Response, UploadFile, status
+from fastapi import APIRouter, Form, Response, UploadFile, status
 
 from invoice_shared.artifacts import has_pdf_header
 from invoice_shared.dapr_names import UPLOAD_APP_ID
 from invoice_shared.models import ErrorBody, InvoiceId, InvoiceRequest, UploadResult
 from invoice_shared.web import ServiceError
-from workflow_app.config import Settings, get_settings
-from workflow_app.lifecycle import get_host
+from workflow_app.api.deps import Client, Host, Locks, SettingsDep
 from workflow_app.models import StartAccepted
-from workflow_app.routes import StartLocks, get_client, get_start_locks, start_invoice_workflow
-from workflow_app.runtime import WorkflowHost
+from workflow_app.starting import start_invoice_workflow
 
 router = APIRouter(prefix="/api", tags=["invoices"])
 
@@ -35,10 +32,10 @@ _PDF_TYPES = {"application/pdf", "application/x-pdf"}
 )
 async def upload_invoice(
     file: UploadFile,
-    client: Annotated[DaprWorkflowClient, Depends(get_client)],
-    locks: Annotated[StartLocks, Depends(get_start_locks)],
-    settings: Annotated[Settings, Depends(get_settings)],
-    host: Annotated[WorkflowHost, Depends(get_host)],
+    client: Client,
+    locks: Locks,
+    settings: SettingsDep,
+    host: Host,
     response: Response,
     invoice_id: Annotated[InvoiceId | None, Form(examples=["INV-2025-010"])] = None,
 ) -> StartAccepted:

@@ -1,0 +1,1 @@
+"""The host's REST API: its dependencies (`deps`) and one routes module per resource."""

@@ -1,0 +1,1 @@
+"""One module per resource: health, workflows, lifecycle, invoices."""

@@ -1,0 +1,63 @@
+"""Reading workflow state over the sidecar, riding out the moments it cannot answer."""
+
+from __future__ import annotations
+
+import asyncio
+
+import grpc
+from dapr.ext.workflow.aio import DaprWorkflowClient
+
+from invoice_shared.web import ServiceError
+from workflow_app.engine_api import CALL_TIMEOUT_SECONDS
+
+# Codes a read of workflow state can fail with while the instance is mid-step (with Redis,
+# the runtime may read an instance's metadata before the keys it names are written) or
+# while the sidecar restarts; both pass within moments. A sidecar shutting down cancels the
+# calls it is serving (CANCELLED "context canceled"): a retry reaches the next one.
+TRANSIENT = {grpc.StatusCode.UNKNOWN, grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED}
+_READ_ATTEMPTS = 6
+
+
+async def read_state(client: DaprWorkflowClient, instance_id: str, fetch_payloads: bool = True):  # type: ignore[no-untyped-def]
+    """get_workflow_state, retried briefly on transient errors; 503 if they persist."""
+    for attempt in range(_READ_ATTEMPTS):
+        try:
+            return await asyncio.wait_for(
+                client.get_workflow_state(instance_id, fetch_payloads=fetch_payloads),
+                timeout=CALL_TIMEOUT_SECONDS,
+            )
+        except TimeoutError as exc:
+            raise ServiceError(
+                503, "state_unavailable", "the sidecar did not answer in time; retry"
+            ) from exc
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() not in TRANSIENT:
+                raise
+            if attempt == _READ_ATTEMPTS - 1:
+                raise ServiceError(
+                    503,
+                    "state_unavailable",
+                    f"the state of {instance_id!r} could not be read just now; retry "
+                    f"({exc.code().name}: {exc.details()})",
+                ) from exc
+            await asyncio.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+async def existing_state(client: DaprWorkflowClient, instance_id: str, fetch_payloads: bool = True):  # type: ignore[no-untyped-def]
+    """read_state, or 404 when there is no such instance."""
+    state = await read_state(client, instance_id, fetch_payloads=fetch_payloads)
+    if state is None:
+        raise ServiceError(404, "not_found", f"no workflow instance with id {instance_id!r}")
+    return state
+
+
+async def wait_for_end(client: DaprWorkflowClient, instance_id: str, seconds: int):  # type: ignore[no-untyped-def]
+    """The instance's state once it ends, or None if it has not within `seconds` (or the
+    watch broke off: the caller then answers with what it read before)."""
+    try:
+        return await client.wait_for_workflow_completion(
+            instance_id, fetch_payloads=True, timeout_in_seconds=seconds
+        )
+    except (TimeoutError, grpc.aio.AioRpcError):
+        return None

@@ -1,0 +1,57 @@
+"""What the API shows of a workflow instance, from the state the sidecar returns."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import TypeAdapter
+
+from invoice_shared.dapr_names import INVOICE_WORKFLOW
+from invoice_shared.models import AggregatedInvoice, ProcessedInvoice
+from workflow_app.models import ExtractionRef, Progress, WorkflowView
+
+_refs = TypeAdapter(list[ExtractionRef])
+
+
+def view_of(instance_id: str, state) -> WorkflowView:  # type: ignore[no-untyped-def]
+    """The instance's status, progress, result and error, as one typed view."""
+    status_name = state.runtime_status.name
+    progress = progress_of(state.serialized_custom_status)
+    result: ProcessedInvoice | AggregatedInvoice | list[ExtractionRef] | None = None
+    if status_name == "COMPLETED" and state.serialized_output:
+        if state.name == INVOICE_WORKFLOW:
+            output = json.loads(state.serialized_output)
+            # v2 adds the approval; v1 instances return the bare invoice.
+            model = ProcessedInvoice if "approval" in output else AggregatedInvoice
+            result = model.model_validate(output)
+        else:
+            result = _refs.validate_json(state.serialized_output)
+    failure = state.failure_details
+    return WorkflowView(
+        instance_id=instance_id,
+        workflow_name=state.name,
+        status=status_name,
+        stage=progress.stage if progress else None,
+        pages_done=progress.pages_done if progress else 0,
+        pages_total=progress.pages_total if progress else None,
+        result=result,
+        error=failure.message if failure is not None else None,
+        started_at=progress.started_at if progress else None,
+        updated_at=progress.updated_at if progress else None,
+    )
+
+
+def progress_of(raw: str | None) -> Progress | None:
+    """The progress a workflow published as its custom status, if it reads as one."""
+    if not raw:
+        return None
+    try:
+        # The SDK stores the custom status JSON-encoded, so a JSON string holds our JSON.
+        value = json.loads(raw)
+        return (
+            Progress.model_validate_json(value)
+            if isinstance(value, str)
+            else Progress.model_validate(value)
+        )
+    except ValueError:
+        return None
