@@ -1,0 +1,103 @@
+"""The stack's description, pure: port planning and the processes a layout makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from invoice_shared.dapr_names import SERVICE_APP_IDS, WORKFLOW_APP_ID
+from invoice_stack.tokens import StackTokens
+from invoice_stack.topology import (
+    APP_IDS,
+    StackLayout,
+    api_url,
+    build_processes,
+    redis_host,
+    sidecar,
+)
+from invoice_stack.topology.credentials import API_KEY_VAR, APP_TOKEN_VAR, DAPR_TOKEN_VAR
+from invoice_stack.topology.ports import DEFAULT_PORTS, PORT_COUNT, all_ports, assign_ports
+
+LAYOUT = StackLayout(
+    repo=Path("/repo"), bin_dir=Path("/bin"), run_dir=Path("/run"), source_dir=Path("/src")
+)
+TOKENS = StackTokens.generate(APP_IDS, api_key="public-api-key-0123456789")
+
+
+def _argv_value(argv: list[str], flag: str) -> str:
+    return argv[argv.index(flag) + 1]
+
+
+def test_default_ports_are_distinct_and_below_the_ephemeral_range():
+    ports = all_ports(DEFAULT_PORTS)
+    assert len(ports) == len(set(ports)) == PORT_COUNT
+    assert max(ports) < 32768
+
+
+def test_planned_ports_are_taken_in_order_and_the_cli_keeps_its_etcd_port():
+    planned = assign_ports(iter(range(20000, 20000 + PORT_COUNT)))
+    assert planned.redis == 20000
+    assert planned.scheduler_etcd_client == DEFAULT_PORTS.scheduler_etcd_client
+    assert set(planned.apps) == set(DEFAULT_PORTS.apps)
+    assert len(set(all_ports(planned))) == PORT_COUNT
+
+
+def test_a_stack_nobody_purges_with_the_cli_plans_its_own_etcd_port():
+    planned = assign_ports(iter(range(20000, 20000 + PORT_COUNT)), cli_purge=False)
+    assert set(all_ports(planned)) == set(range(20000, 20000 + PORT_COUNT))
+
+
+def test_infrastructure_starts_first_then_each_app_before_its_sidecar():
+    names = [spec.name for spec in build_processes(LAYOUT, DEFAULT_PORTS, TOKENS)]
+    apps = [name for app_id in APP_IDS for name in (app_id, f"{app_id}-dapr")]
+    assert names == ["redis", "placement", "scheduler", *apps]
+
+
+def test_infra_only_is_redis_placement_and_the_scheduler():
+    specs = build_processes(LAYOUT, DEFAULT_PORTS, TOKENS, infra_only=True)
+    assert [spec.name for spec in specs] == ["redis", "placement", "scheduler"]
+
+
+def test_each_sidecar_runs_with_the_topologys_ports_flags_and_limit():
+    specs = {spec.name: spec for spec in build_processes(LAYOUT, DEFAULT_PORTS, TOKENS)}
+    for app_id in APP_IDS:
+        argv, ports = specs[f"{app_id}-dapr"].argv, DEFAULT_PORTS.apps[app_id]
+        assert argv[0] == "/bin/daprd"
+        assert _argv_value(argv, "--app-id") == app_id
+        assert _argv_value(argv, "--app-port") == str(ports.app)
+        assert _argv_value(argv, "--dapr-http-port") == str(ports.dapr_http)
+        assert _argv_value(argv, "--max-body-size") == sidecar.MAX_BODY_SIZE
+        assert _argv_value(argv, "--config") == "/run/dapr-config.yaml"
+        assert specs[f"{app_id}-dapr"].env["REDIS_HOST"] == redis_host(DEFAULT_PORTS)
+
+
+def test_an_app_and_its_sidecar_share_one_token_pair_and_only_the_host_gets_the_key():
+    specs = {spec.name: spec for spec in build_processes(LAYOUT, DEFAULT_PORTS, TOKENS)}
+    for app_id in APP_IDS:
+        pair = {
+            APP_TOKEN_VAR: TOKENS.app_tokens[app_id],
+            DAPR_TOKEN_VAR: TOKENS.dapr_tokens[app_id],
+        }
+        assert pair.items() <= specs[app_id].env.items()
+        assert pair.items() <= specs[f"{app_id}-dapr"].env.items()
+    assert specs[WORKFLOW_APP_ID].env[API_KEY_VAR] == TOKENS.api_key
+    assert not any(API_KEY_VAR in specs[app_id].env for app_id in SERVICE_APP_IDS)
+
+
+def test_extra_app_settings_reach_every_app_and_no_sidecar():
+    specs = build_processes(LAYOUT, DEFAULT_PORTS, TOKENS, app_env={"PAGE_BATCH_SIZE": "5"})
+    with_setting = {spec.name for spec in specs if spec.env.get("PAGE_BATCH_SIZE") == "5"}
+    assert with_setting == set(APP_IDS)
+
+
+def test_the_host_is_ready_by_its_own_readyz_and_services_by_their_sidecars():
+    specs = {spec.name: spec for spec in build_processes(LAYOUT, DEFAULT_PORTS, TOKENS)}
+    host = DEFAULT_PORTS.apps[WORKFLOW_APP_ID]
+    assert specs[f"{WORKFLOW_APP_ID}-dapr"].health.url == f"http://127.0.0.1:{host.app}/readyz"
+    for app_id in SERVICE_APP_IDS:
+        port = DEFAULT_PORTS.apps[app_id].dapr_http
+        assert specs[f"{app_id}-dapr"].health.url == f"http://127.0.0.1:{port}/v1.0/healthz"
+    assert specs["redis"].health.redis_port == DEFAULT_PORTS.redis
+
+
+def test_the_api_url_is_the_hosts_app_port():
+    assert api_url(DEFAULT_PORTS) == f"http://127.0.0.1:{DEFAULT_PORTS.apps[WORKFLOW_APP_ID].app}"
