@@ -13,7 +13,7 @@ from pathlib import Path
 from invoice_stack.collections.convert import render_bruno, write_bruno
 from invoice_stack.layout import RUN_DIR, SOURCE_DIR, find_repo
 from invoice_stack.topology import APP_IDS, APP_MODULES, HOST_APP_ID, sidecar
-from invoice_stack.topology.ports import DEFAULT_PORTS, StackPorts
+from invoice_stack.topology.ports import DEFAULT_PORTS, LOOPBACK, StackPorts
 
 HTTP_FILE = "http/workflow.http"
 BRUNO_DIR = "http/bruno"
@@ -38,14 +38,13 @@ _CLI_RUN_HOST_ENV = """\
 
 def dapr_run_file(ports: StackPorts = DEFAULT_PORTS) -> str:
     """The multi-app run file for `dapr run -f .`: the apps and flags of the topology."""
-    loopback = sidecar.LOOPBACK
     lines = [
         "version: 1",
         "common:",
         f"  resourcesPath: ./{sidecar.RESOURCES_DIR}",
         f"  configFilePath: ./{sidecar.CONFIG_FILE}",
-        f"  placementHostAddress: {loopback}:{ports.placement}",
-        f"  schedulerHostAddress: {loopback}:{ports.scheduler}",
+        f"  placementHostAddress: {LOOPBACK}:{ports.placement}",
+        f"  schedulerHostAddress: {LOOPBACK}:{ports.scheduler}",
         f"  appProtocol: {sidecar.APP_PROTOCOL}",
         f"  logLevel: {sidecar.LOG_LEVEL}",
         f"  maxBodySize: {sidecar.MAX_BODY_SIZE}",

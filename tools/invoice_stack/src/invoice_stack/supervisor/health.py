@@ -7,11 +7,12 @@ import socket
 import httpx
 
 from invoice_stack.topology import Health
+from invoice_stack.topology.ports import LOOPBACK
 
 
 def redis_ping(port: int) -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1.0) as sock:
+        with socket.create_connection((LOOPBACK, port), timeout=1.0) as sock:
             sock.sendall(b"PING\r\n")
             return sock.recv(64).startswith(b"+PONG")
     except OSError:

@@ -21,6 +21,9 @@ from invoice_shared.dapr_names import (
     WORKFLOW_APP_ID,
 )
 
+# Every process listens on loopback only: the local stack is not reachable from outside.
+LOOPBACK = "127.0.0.1"
+
 
 @dataclass(frozen=True)
 class AppPorts:
@@ -82,7 +85,7 @@ def _ephemeral_range() -> tuple[int, int]:
 def _bindable(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         try:
-            sock.bind(("127.0.0.1", port))
+            sock.bind((LOOPBACK, port))
         except OSError:
             return False
     return True

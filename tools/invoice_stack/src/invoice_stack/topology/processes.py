@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from invoice_stack.topology import sidecar
 from invoice_stack.topology.apps import APP_IDS, APP_MODULES, HOST_APP_ID
 from invoice_stack.topology.credentials import API_KEY_VAR, APP_TOKEN_VAR, DAPR_TOKEN_VAR
-from invoice_stack.topology.ports import StackPorts
+from invoice_stack.topology.ports import LOOPBACK, StackPorts
 
 if TYPE_CHECKING:  # tokens.py reads the credential names from this package
     from invoice_stack.tokens import StackTokens
@@ -98,7 +98,7 @@ def _redis(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
         argv=[
             "redis-server",
             "--port", str(ports.redis),
-            "--bind", "127.0.0.1",
+            "--bind", LOOPBACK,
             "--dir", str(data),
             # AOF, fsync every second: a killed Redis loses at most a second of state.
             "--appendonly", "yes",
@@ -116,15 +116,15 @@ def _placement(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
         argv=[
             str(layout.bin_dir / "placement"),
             "--port", str(ports.placement),
-            "--listen-address", "127.0.0.1",
+            "--listen-address", LOOPBACK,
             "--healthz-port", str(ports.placement_health),
-            "--healthz-listen-address", "127.0.0.1",
+            "--healthz-listen-address", LOOPBACK,
             "--metrics-port", str(ports.placement_metrics),
-            "--initial-cluster", f"dapr-placement-0=127.0.0.1:{ports.placement_raft}",
+            "--initial-cluster", f"dapr-placement-0={LOOPBACK}:{ports.placement_raft}",
             "--raft-logstore-path", str(layout.run_dir / "placement"),
             "--log-level", "info",
         ],
-        health=Health(url=f"http://127.0.0.1:{ports.placement_health}/healthz"),
+        health=Health(url=f"http://{LOOPBACK}:{ports.placement_health}/healthz"),
     )  # fmt: skip
 
 
@@ -134,15 +134,15 @@ def _scheduler(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
         argv=[
             str(layout.bin_dir / "scheduler"),
             "--port", str(ports.scheduler),
-            "--listen-address", "127.0.0.1",
-            "--override-broadcast-host-port", f"127.0.0.1:{ports.scheduler}",
+            "--listen-address", LOOPBACK,
+            "--override-broadcast-host-port", f"{LOOPBACK}:{ports.scheduler}",
             "--healthz-port", str(ports.scheduler_health),
-            "--healthz-listen-address", "127.0.0.1",
+            "--healthz-listen-address", LOOPBACK,
             "--metrics-port", str(ports.scheduler_metrics),
             "--etcd-data-dir", str(layout.run_dir / "scheduler"),
             "--etcd-client-port", str(ports.scheduler_etcd_client),
             "--etcd-initial-cluster",
-            f"dapr-scheduler-server-0=http://127.0.0.1:{ports.scheduler_etcd_peer}",
+            f"dapr-scheduler-server-0=http://{LOOPBACK}:{ports.scheduler_etcd_peer}",
             # Every activity creates and deletes reminders; by default etcd keeps the
             # last 1,000,000 revisions, so its memory grew ~50% per 1,000 invoices in
             # the soak. Compacting every minute keeps one minute of history.
@@ -154,8 +154,8 @@ def _scheduler(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
             "--etcd-snapshot-count", "5000",
             "--log-level", "info",
         ],
-        health=Health(url=f"http://127.0.0.1:{ports.scheduler_health}/healthz"),
-        env={"DAPR_HOST_IP": "127.0.0.1"},
+        health=Health(url=f"http://{LOOPBACK}:{ports.scheduler_health}/healthz"),
+        env={"DAPR_HOST_IP": LOOPBACK},
     )  # fmt: skip
 
 
@@ -175,11 +175,11 @@ def _app(
         name=app_id,
         argv=[
             sys.executable, "-m", "uvicorn", APP_MODULES[app_id],
-            "--host", "127.0.0.1",
+            "--host", LOOPBACK,
             "--port", str(app.app),
             "--no-access-log",
         ],
-        health=Health(url=f"http://127.0.0.1:{app.app}/healthz"),
+        health=Health(url=f"http://{LOOPBACK}:{app.app}/healthz"),
         env=env,
     )  # fmt: skip
 
@@ -195,17 +195,17 @@ def _sidecar(
             "--app-id", app_id,
             "--app-port", str(app.app),
             "--app-protocol", sidecar.APP_PROTOCOL,
-            "--dapr-listen-addresses", sidecar.LOOPBACK,
+            "--dapr-listen-addresses", LOOPBACK,
             # Sidecar-to-sidecar calls carry no token (mTLS guards them where Sentry
             # runs); locally they stay on loopback.
-            "--dapr-internal-grpc-listen-address", sidecar.LOOPBACK,
+            "--dapr-internal-grpc-listen-address", LOOPBACK,
             "--dapr-http-port", str(app.dapr_http),
             "--dapr-grpc-port", str(app.dapr_grpc),
             "--dapr-internal-grpc-port", str(app.dapr_internal_grpc),
             "--metrics-port", str(app.metrics),
-            "--metrics-listen-address", sidecar.LOOPBACK,
-            "--placement-host-address", f"{sidecar.LOOPBACK}:{ports.placement}",
-            "--scheduler-host-address", f"{sidecar.LOOPBACK}:{ports.scheduler}",
+            "--metrics-listen-address", LOOPBACK,
+            "--placement-host-address", f"{LOOPBACK}:{ports.placement}",
+            "--scheduler-host-address", f"{LOOPBACK}:{ports.scheduler}",
             "--resources-path", str(layout.repo / sidecar.RESOURCES_DIR),
             "--config", str(layout.dapr_config),
             "--log-level", sidecar.LOG_LEVEL,
@@ -213,7 +213,7 @@ def _sidecar(
         ],
         health=Health(url=_sidecar_ready_url(app_id, app.app, app.dapr_http)),
         env={
-            "DAPR_HOST_IP": sidecar.LOOPBACK,
+            "DAPR_HOST_IP": LOOPBACK,
             "REDIS_HOST": redis_host(ports),
             **_token_env(tokens, app_id),
         },
@@ -224,16 +224,16 @@ def _sidecar_ready_url(app_id: str, app_port: int, dapr_http_port: int) -> str:
     if app_id == HOST_APP_ID:
         # The host is ready only once its worker stream is open on this sidecar and the
         # sidecar is connected to placement: before that, starting a workflow can fail.
-        return f"http://127.0.0.1:{app_port}/readyz"
+        return f"http://{LOOPBACK}:{app_port}/readyz"
     # /v1.0/healthz answers 204 once the sidecar is up and reaches its app.
-    return f"http://127.0.0.1:{dapr_http_port}/v1.0/healthz"
+    return f"http://{LOOPBACK}:{dapr_http_port}/v1.0/healthz"
 
 
 def redis_host(ports: StackPorts) -> str:
     """REDIS_HOST for every daprd: components/statestore.redis.yaml reads it."""
-    return f"{sidecar.LOOPBACK}:{ports.redis}"
+    return f"{LOOPBACK}:{ports.redis}"
 
 
 def api_url(ports: StackPorts) -> str:
     """The base URL of the host's public REST API."""
-    return f"http://{sidecar.LOOPBACK}:{ports.apps[HOST_APP_ID].app}"
+    return f"http://{LOOPBACK}:{ports.apps[HOST_APP_ID].app}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Final
 
-LOOPBACK: Final = "127.0.0.1"
 APP_PROTOCOL: Final = "http"
 LOG_LEVEL: Final = "info"
 # Uploaded PDFs (up to 50 MiB) pass through service invocation.
