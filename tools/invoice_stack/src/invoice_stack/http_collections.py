@@ -4,23 +4,9 @@
 import sys
 from pathlib import Path
 
-from invoice_stack.collections import (
-    CollectedRequest,
-    parse_bruno,
-    parse_bruno_request,
-    parse_http,
-    render_bruno,
-    write_bruno,
-)
-
-__all__ = [
-    "CollectedRequest",
-    "parse_bruno",
-    "parse_bruno_request",
-    "parse_http",
-    "render_bruno",
-    "write_bruno",
-]
+# A re-export of the package's public names, whatever they become.
+from invoice_stack.collections import *  # noqa: F403
+from invoice_stack.collections import __all__, write_bruno  # noqa: F401
 
 if __name__ == "__main__":
     write_bruno(Path(sys.argv[1]), Path(sys.argv[2]))
