@@ -69,7 +69,8 @@ def test_each_service_readme_runs_it_on_its_port(app_id: str):
     module = APP_MODULES[app_id]
     text = (REPO / "services" / module.split(".")[0] / "README.md").read_text()
     ports = re.findall(rf"uvicorn {re.escape(module)} --port (\d+)", text)
-    assert ports == [str(PORTS.apps[app_id].app)]
+    assert ports, f"the {app_id} README no longer says how to run it alone: update this test"
+    assert set(ports) == {str(PORTS.apps[app_id].app)}
 
 
 def test_the_http_file_points_at_the_stack_and_reads_its_key_from_env():
