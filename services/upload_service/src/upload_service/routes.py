@@ -1,7 +1,7 @@
 """POST /upload: store the invoice PDF content-addressed and say where."""
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
@@ -12,7 +12,9 @@ from upload_service.config import Settings
 from upload_service.upload import store_pdf, upload_pdf
 
 router = APIRouter()
-_errors = {code: {"model": ErrorBody} for code in (404, 413, 422, 502)}
+_errors: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (404, 413, 422, 502)
+}
 AppSettings = Annotated[Settings, Depends(app_settings)]
 
 

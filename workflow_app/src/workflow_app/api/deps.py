@@ -3,7 +3,7 @@ these once per app and keep it on `app.state`; tests can build an app with their
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from dapr.ext.workflow.aio import DaprWorkflowClient
 from fastapi import Depends, Path, Request, Security, params
@@ -18,23 +18,23 @@ from workflow_app.starting import StartLocks
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    return cast(Settings, request.app.state.settings)
 
 
 def get_client(request: Request) -> DaprWorkflowClient:
-    return request.app.state.workflow_client
+    return cast(DaprWorkflowClient, request.app.state.workflow_client)
 
 
 def get_engine(request: Request) -> WorkflowEngine:
-    return request.app.state.engine
+    return cast(WorkflowEngine, request.app.state.engine)
 
 
 def get_start_locks(request: Request) -> StartLocks:
-    return request.app.state.start_locks
+    return cast(StartLocks, request.app.state.start_locks)
 
 
 def get_host(request: Request) -> WorkflowHost:
-    return request.app.state.host
+    return cast(WorkflowHost, request.app.state.host)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -32,13 +32,15 @@ from workflow_app.state_reads import existing_state, read_state
 
 router = APIRouter(prefix=WORKFLOWS_PATH, tags=["lifecycle"])
 
-_errors = {code: {"model": ErrorBody} for code in (404, 409, 422, 503)}
+_errors: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (404, 409, 422, 503)
+}
 log = logging.getLogger(__name__)
 
 
 async def _status_of(client: DaprWorkflowClient, instance_id: str) -> str:
     state = await existing_state(client, instance_id, fetch_payloads=False)
-    return state.runtime_status.name
+    return str(state.runtime_status.name)
 
 
 def _conflict(instance_id: str, current: str, action: str, allowed: str) -> ServiceError:
