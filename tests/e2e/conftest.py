@@ -16,9 +16,9 @@ import pytest
 
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from invoice_stack.layout import dapr_bin_dir, find_repo
-from invoice_stack.ports import free_ports
 from invoice_stack.supervisor import Stack
 from invoice_stack.topology import StackLayout
+from invoice_stack.topology.ports import free_ports
 
 from .stack import RunningStack
 from .stack_config import E2E_APP_ENV, EXTRACT_CONCURRENCY_LIMIT

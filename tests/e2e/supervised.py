@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
-from invoice_stack.ports import StackPorts
 from invoice_stack.supervisor import Stack, ports_from_state, read_state
 from invoice_stack.tokens import StackTokens, read_tokens
 from invoice_stack.topology import StackLayout
+from invoice_stack.topology.ports import StackPorts
 
 from .stack import RunningStack, StackProcesses
 

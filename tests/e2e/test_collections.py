@@ -13,11 +13,10 @@ import httpx
 import pytest
 
 from invoice_shared.auth import api_key_headers
-from invoice_stack.http_collections import (
+from invoice_stack.collections import (
     CollectedRequest,
     parse_bruno,
     parse_http,
-    write_bruno,
 )
 
 from .helpers import unique_id
@@ -142,21 +141,3 @@ def test_every_request_in_the_bruno_collection_answers_as_documented(stack, inpu
     assert len(requests) == len(parse_http(HTTP_FILE.read_text())[1])
     with Runner(stack, variables, BRUNO_DIR) as runner:
         runner.run(requests)
-
-
-def test_the_bruno_collection_is_generated_from_the_http_file(tmp_path: Path):
-    write_bruno(HTTP_FILE, tmp_path / "bruno")
-    # .env (the local stack's key, written by `make up`) is git-ignored, not generated.
-    committed = {
-        p.relative_to(BRUNO_DIR): p.read_text()
-        for p in BRUNO_DIR.rglob("*.*")
-        if not p.name.startswith(".")
-    }
-    fresh = {
-        p.relative_to(tmp_path / "bruno"): p.read_text() for p in (tmp_path / "bruno").rglob("*.*")
-    }
-    # @file paths depend on where the folder is, so those files are compared by name.
-    assert committed.keys() == fresh.keys(), "regenerate: python -m invoice_stack.http_collections"
-    for name, text in fresh.items():
-        if "@file(" not in text:
-            assert committed[name] == text, f"{name} is stale: regenerate the Bruno collection"

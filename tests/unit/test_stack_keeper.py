@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from invoice_stack.layout import find_repo
-from invoice_stack.ports import free_ports
 from invoice_stack.supervisor import Stack
 from invoice_stack.topology import Health, ProcessSpec, StackLayout
+from invoice_stack.topology.ports import free_ports
 
 # An HTTP server that exits cleanly (code 0) on SIGUSR1, as daprd does when asked to.
 SERVE = (

@@ -1,7 +1,7 @@
 """Our system: the real Dapr stack (Redis, placement, scheduler, four services, the
 workflow host, five sidecars), driven through its REST API as a user drives it.
 
-The driver is `invoice_stack.bench_driver`, run with the product's own interpreter
+The driver is `invoice_stack.bench`, run with the product's own interpreter
 (`<repo>/.venv`): the stack must run on the product's dependencies, not on this
 environment's (which holds Prefect and Temporal). Its settings are the product's
 defaults, except that no invoice waits for a human's approval.
@@ -39,7 +39,7 @@ def run(
         argv = [
             str(PRODUCT_PYTHON),
             "-m",
-            "invoice_stack.bench_driver",
+            "invoice_stack.bench",
             str(root),
             str(common.source_dir(corpus)),
         ]

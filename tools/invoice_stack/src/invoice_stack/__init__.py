@@ -8,7 +8,4 @@
 - `load/`: the soak (`make soak`); `bench/`: the Dapr peer of `make bench`; both call the
   API through `api_calls`.
 - `collections/`: reads `http/workflow.http` and the Bruno collection, writes the latter.
-
-`ports`, `http_collections`, `soak` and `bench_driver` only re-export: other parts of the
-repository import or run them by those names.
 """

@@ -2,7 +2,6 @@
 user drives it.
 
     python -m invoice_stack.bench JOB_DIR SOURCE_DIR
-    (or `python -m invoice_stack.bench_driver`, the path benchmarks/ runs)
 
 Runs in the product's own environment (the benchmark's environment holds the peers'
 engines and must not leak into ours). It speaks the benchmark's driver protocol:
