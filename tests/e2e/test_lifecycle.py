@@ -8,7 +8,7 @@ import time
 import pytest
 
 from invoice_gen import generate_invoice
-from workflow_app.lifecycle import extraction_keys
+from workflow_app.extraction_keys import extraction_keys
 
 from .helpers import unique_id, wait_for
 from .stack import RunningStack

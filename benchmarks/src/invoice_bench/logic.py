@@ -1,7 +1,7 @@
 """The four steps, in process: the same code our services run per call, without HTTP.
 
-Each step is the body of the service's route (`upload_service.routes._upload`,
-`split_service.routes._split_pdf`, `extract_service.routes._extract_page`,
+Each step is the core function the service's route calls (`upload_service.upload.upload_pdf`,
+`split_service.split.split_pdf`, `extract_service.extract.extract_page`,
 `aggregate_service.merge.aggregate`), called with that service's Settings, inside the
 route's `about(invoice_id)`, so every peer does byte for byte the work our services do:
 the same source checks, content-addressed artifact writes (ArtifactStore), pypdf split,

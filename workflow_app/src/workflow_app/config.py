@@ -1,7 +1,6 @@
 """Settings of the workflow host, from the environment."""
 
 from decimal import Decimal
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -82,8 +81,3 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_means_none(cls, value: object) -> object:
         return None if value == "" else value
-
-
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()
