@@ -69,9 +69,10 @@ bench: install ## Dapr vs plain asyncio, Prefect 3, Temporal on one corpus: benc
 generate: ## write dapr.yaml and http/bruno from the topology (invoice_stack) and workflow.http
 	$(RUN) python -m invoice_stack.render
 
-lint: ## ruff check and format check
+lint: ## ruff check, format check, and mypy (strict) on the apps, services, shared and tools
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) mypy
 
 format: ## apply ruff fixes and formatting
 	$(RUN) ruff check --fix .

@@ -60,7 +60,7 @@ def assert_results_match(
             assert view["result"][field] == expected, (invoice_id, field)
 
 
-def wait_for(stack: RunningStack, invoice_id: str, **expected: str) -> dict:  # type: ignore[type-arg]
+def wait_for(stack: RunningStack, invoice_id: str, **expected: str) -> dict:
     """Poll until the instance's view has every `expected` value."""
     deadline = time.monotonic() + 60
     with stack.client() as client:

@@ -129,14 +129,14 @@ def inputs(stack: RunningStack) -> None:
             shutil.copy(REPO / "data" / name, target)
 
 
-def test_every_request_in_the_http_file_answers_as_documented(stack, inputs):  # type: ignore[no-untyped-def]
+def test_every_request_in_the_http_file_answers_as_documented(stack, inputs):
     variables, requests = parse_http(HTTP_FILE.read_text())
     assert len(requests) >= 25
     with Runner(stack, variables, HTTP_FILE.parent) as runner:
         runner.run(requests)
 
 
-def test_every_request_in_the_bruno_collection_answers_as_documented(stack, inputs):  # type: ignore[no-untyped-def]
+def test_every_request_in_the_bruno_collection_answers_as_documented(stack, inputs):
     variables, requests = parse_bruno(BRUNO_DIR)
     assert len(requests) == len(parse_http(HTTP_FILE.read_text())[1])
     with Runner(stack, variables, BRUNO_DIR) as runner:

@@ -35,7 +35,7 @@ def _cli_start(stack: RunningStack, prefix: str, *, needs_approval: bool, **opti
     return invoice_id
 
 
-def _view(stack: RunningStack, invoice_id: str) -> dict:  # type: ignore[type-arg]
+def _view(stack: RunningStack, invoice_id: str) -> dict:
     with stack.client() as client:
         return client.get(f"/api/workflows/{invoice_id}").json()
 
@@ -96,7 +96,7 @@ def test_cli_rerun_runs_a_finished_instance_again_under_a_new_id(stack: RunningS
     assert rerun["result"]["total"] == original["result"]["total"]
 
 
-def _list(stack: RunningStack) -> dict[str, dict]:  # type: ignore[type-arg]
+def _list(stack: RunningStack) -> dict[str, dict]:
     out = dapr(stack, "list", *APP, "-c", stack.redis_url, "-o", "json")
     return {item["instanceID"]: item for item in json.loads(out)}
 

@@ -53,14 +53,14 @@ def _unfinished(stack: RunningStack, ids: list[str]) -> int:
     return count
 
 
-def _start(stack: RunningStack, n: int, truths: dict) -> str:  # type: ignore[type-arg]
+def _start(stack: RunningStack, n: int, truths: dict) -> str:
     return start_generated(stack, n, truths, "FAULT")
 
 
 def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
     processes = stack.owned("kills the stack's processes")
     rng = random.Random(20261123)
-    truths: dict = {}  # type: ignore[type-arg]
+    truths: dict = {}
     per_wave = -(-INVOICES // len(VICTIMS))
     in_flight_at_kill = {}
     kill_to_next_start: dict[str, float] = {}  # seconds from a SIGKILL to the next start

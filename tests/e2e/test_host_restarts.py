@@ -13,13 +13,14 @@ import signal
 import statistics
 import time
 
+import httpx
 import pytest
 
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from workflow_app.actor_health import missing_actor_types, workflow_actor_types
 
 from .helpers import assert_results_match, start_generated
-from .stack import RunningStack
+from .stack import RunningStack, sidecar_of
 
 # Restarts the host twenty times: after every other test.
 pytestmark = pytest.mark.disruptive
@@ -37,7 +38,7 @@ COMPLETION_BOUND_SECONDS = 120
 
 def test_every_restart_of_the_host_ends_in_a_host_that_takes_work(stack: RunningStack):
     processes = stack.owned("restarts the host")
-    truths: dict = {}  # type: ignore[type-arg]
+    truths: dict = {}
     to_first_start: list[float] = []
     in_flight_at_stop: list[int] = []
     for restart in range(RESTARTS):
@@ -80,3 +81,57 @@ def _assert_sidecar_hosts_workflow_actors(stack: RunningStack) -> None:
     with stack.sidecar_client() as sidecar:
         metadata = sidecar.get("/v1.0/metadata").json()
     assert not missing_actor_types(metadata, workflow_actor_types(WORKFLOW_APP_ID, "default"))
+
+
+def test_readyz_says_why_and_a_sidecar_without_our_actor_types_is_restarted(
+    stack: RunningStack,
+):
+    """The heal, end to end and on demand: a host told to expect the actor types of
+    another namespace sees its sidecar as one that never registers them. /readyz says so;
+    with healing off it only reports, with healing on the sidecar is asked to exit (0)
+    and the supervisor starts it again. Then the real host takes work as before."""
+    processes = stack.owned("restarts the host and its sidecar")
+    elsewhere = workflow_actor_types(WORKFLOW_APP_ID, "elsewhere")
+    sidecar = sidecar_of(WORKFLOW_APP_ID)
+    exits_before = len(stack.log_lines(sidecar, "Daprd shutdown gracefully"))
+    try:
+        processes.restart(
+            WORKFLOW_APP_ID,
+            env={
+                "NAMESPACE": "elsewhere",
+                "SIDECAR_WEDGE_SECONDS": "2",
+                "HEAL_WEDGED_SIDECAR": "false",
+            },
+        )
+        reason = _readyz_until(stack, "restart the sidecar")
+        assert f"has not registered the workflow actor types {', '.join(elsewhere)}" in reason
+        assert len(stack.log_lines(sidecar, "Daprd shutdown gracefully")) == exits_before
+
+        processes.restart(
+            WORKFLOW_APP_ID, env={"NAMESPACE": "elsewhere", "SIDECAR_WEDGE_SECONDS": "2"}
+        )
+        _readyz_until(stack, "it was asked to restart")
+        deadline = time.monotonic() + 30
+        while len(stack.log_lines(sidecar, "Daprd shutdown gracefully")) == exits_before:
+            assert time.monotonic() < deadline, "the sidecar was not restarted"
+            time.sleep(0.5)
+        assert stack.log_lines(WORKFLOW_APP_ID, "sidecar wedged", "asking it to shut down")
+    finally:
+        processes.restart(WORKFLOW_APP_ID)
+    stack.wait_ready()
+    _assert_sidecar_hosts_workflow_actors(stack)
+    truths: dict = {}
+    probe = start_generated(stack, 7, truths, "HEALED")
+    assert_results_match(stack, {probe: stack.wait_for_end(probe)}, truths)
+
+
+def _readyz_until(stack: RunningStack, ending: str, timeout: float = 30) -> str:
+    """Poll /readyz (503 all along) until its reason ends with `ending`; the reason."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = httpx.get(f"{stack.api_url}/readyz", timeout=5)
+        if answer.status_code == 503 and answer.json()["reason"].endswith(ending):
+            return str(answer.json()["reason"])
+        assert answer.status_code in (200, 503), answer.text
+        assert time.monotonic() < deadline, answer.text
+        time.sleep(0.25)

@@ -34,7 +34,7 @@ FAILING: dict[str, tuple[Callable[[], bytes], str, str]] = {
 }
 
 
-def _run_file(stack: RunningStack, prefix: str, data: bytes) -> tuple[str, dict]:  # type: ignore[type-arg]
+def _run_file(stack: RunningStack, prefix: str, data: bytes) -> tuple[str, dict]:
     invoice_id = unique_id(prefix)
     (stack.inputs / f"{invoice_id}.pdf").write_bytes(data)
     with stack.client() as client:
@@ -64,7 +64,7 @@ def test_a_broken_cross_reference_table_is_recovered_or_refused_clearly(stack: R
 @pytest.mark.parametrize(
     "make", [hostile.with_javascript, hostile.with_embedded_file, hostile.with_open_action_uri]
 )
-def test_active_content_does_not_travel_into_the_pages(stack: RunningStack, make):  # type: ignore[no-untyped-def]
+def test_active_content_does_not_travel_into_the_pages(stack: RunningStack, make):
     _, view = _run_file(stack, "ACTIVE", make())
     assert view["status"] == "COMPLETED", view["error"]
     pages = list((stack.artifact_dir / "pages").rglob("*.pdf"))
@@ -105,7 +105,7 @@ def origin() -> Iterator[str]:
     server.server_close()
 
 
-def _run_url(stack: RunningStack, url: str) -> dict:  # type: ignore[type-arg]
+def _run_url(stack: RunningStack, url: str) -> dict:
     invoice_id = unique_id("URL")
     with stack.client() as client:
         body = {"invoice_id": invoice_id, "pdf_url": url}
@@ -127,7 +127,7 @@ def test_a_pdf_url_is_downloaded_and_processed(stack: RunningStack, origin: str)
         ("http://[fe80::1]/invoice.pdf", "non-public address"),
     ],
 )
-def test_urls_into_internal_networks_are_refused(stack, origin, path_or_url, reason):  # type: ignore[no-untyped-def]
+def test_urls_into_internal_networks_are_refused(stack, origin, path_or_url, reason):
     url = origin + path_or_url if path_or_url.startswith("/") else path_or_url
     view = _run_url(stack, url)
     assert view["status"] == "FAILED"

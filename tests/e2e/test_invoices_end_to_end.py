@@ -16,7 +16,7 @@ PAGE_COUNTS = [1, 2, 3, 7, 15]
 
 
 @pytest.fixture(scope="module")
-def processed(stack: RunningStack) -> dict[int, tuple[str, AggregatedInvoice, dict]]:  # type: ignore[type-arg]
+def processed(stack: RunningStack) -> dict[int, tuple[str, AggregatedInvoice, dict]]:
     """Start all invoices at once (they run concurrently), then collect the results."""
     started: dict[int, tuple[str, AggregatedInvoice]] = {}
     with stack.client() as client:
@@ -38,7 +38,7 @@ def processed(stack: RunningStack) -> dict[int, tuple[str, AggregatedInvoice, di
 
 
 @pytest.mark.parametrize("pages", PAGE_COUNTS)
-def test_every_field_matches_the_ground_truth(processed, pages: int):  # type: ignore[no-untyped-def]
+def test_every_field_matches_the_ground_truth(processed, pages: int):
     _, truth, view = processed[pages]
     assert view["status"] == "COMPLETED", view["error"]
     result = ProcessedInvoice.model_validate(view["result"])
@@ -58,7 +58,7 @@ def test_every_field_matches_the_ground_truth(processed, pages: int):  # type: i
 
 
 @pytest.mark.parametrize("pages", PAGE_COUNTS)
-def test_progress_reports_every_page_done(processed, pages: int):  # type: ignore[no-untyped-def]
+def test_progress_reports_every_page_done(processed, pages: int):
     _, _, view = processed[pages]
     assert (view["stage"], view["pages_done"], view["pages_total"]) == ("completed", pages, pages)
     assert view["started_at"] is not None
@@ -66,7 +66,7 @@ def test_progress_reports_every_page_done(processed, pages: int):  # type: ignor
 
 
 @pytest.mark.parametrize("pages", PAGE_COUNTS)
-def test_pages_beyond_two_went_through_child_workflows(stack: RunningStack, processed, pages: int):  # type: ignore[no-untyped-def]
+def test_pages_beyond_two_went_through_child_workflows(stack: RunningStack, processed, pages: int):
     invoice_id, _, _ = processed[pages]
     expected_children = 0 if pages <= 2 else math.ceil(pages / 2)
     with stack.client() as client:

@@ -185,7 +185,7 @@ def test_rerun_starts_a_new_instance_from_a_finished_ones_history(stack: Running
         ("post", "/raise-event/approval"),
     ],
 )
-def test_lifecycle_calls_on_an_unknown_instance_are_404(stack: RunningStack, method, path):  # type: ignore[no-untyped-def]
+def test_lifecycle_calls_on_an_unknown_instance_are_404(stack: RunningStack, method, path):
     with stack.client() as client:
         kwargs = {"json": APPROVE} if path.endswith("approval") else {}
         response = client.request(method, f"/api/workflows/NOPE-{time.time_ns()}{path}", **kwargs)

@@ -11,7 +11,7 @@ from .stack import RunningStack
 from .stack_config import MAX_UPLOAD_BYTES
 
 
-def _upload(stack: RunningStack, data: bytes, content_type: str, **form: str) -> dict:  # type: ignore[type-arg]
+def _upload(stack: RunningStack, data: bytes, content_type: str, **form: str) -> dict:
     with stack.client() as client:
         response = client.post(
             "/api/invoices", files={"file": ("invoice.pdf", data, content_type)}, data=form

@@ -35,7 +35,7 @@ def _call(app: FastAPI, method: str, path: str, **kwargs: object) -> httpx.Respo
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
-            return await client.request(method, path, **kwargs)  # type: ignore[arg-type]
+            return await client.request(method, path, **kwargs)
 
     return asyncio.run(call())
 

@@ -43,7 +43,7 @@ def test_an_unknown_total_needs_approval_and_no_threshold_means_none_by_amount()
     assert approval_reason(_invoice("1e9"), None, on_warnings=False) is None
 
 
-def _run(ctx, **options) -> ProcessedInvoice:  # type: ignore[no-untyped-def]
+def _run(ctx, **options) -> ProcessedInvoice:
     return ProcessedInvoice.model_validate(
         run_workflow(invoice_workflow, ctx, {**REQUEST, **options})
     )

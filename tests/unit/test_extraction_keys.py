@@ -3,7 +3,7 @@ import json
 from workflow_app.extraction_keys import extraction_keys
 
 
-def _event(kind: str, **details: object) -> dict:  # type: ignore[type-arg]
+def _event(kind: str, **details: object) -> dict:
     return {"event_id": 1, "timestamp": "", "kind": kind, "details": details}
 
 

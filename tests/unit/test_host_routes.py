@@ -79,7 +79,7 @@ def client() -> FakeClient:
     return FakeClient()
 
 
-def _calls(client: FakeClient, host: SimpleNamespace, *requests: tuple[str, str, Any]):  # type: ignore[no-untyped-def]
+def _calls(client: FakeClient, host: SimpleNamespace, *requests: tuple[str, str, Any]):
     app = create_app(Settings(), app_token=SecretStr(KEY + "-app"), api_key=SecretStr(KEY))
     # What the lifespan would make, without a sidecar to connect to.
     app.state.workflow_client = client
@@ -97,7 +97,7 @@ def _calls(client: FakeClient, host: SimpleNamespace, *requests: tuple[str, str,
     return asyncio.run(run())
 
 
-def test_an_invoice_starts_once_and_its_status_is_where_location_says(client, host):  # type: ignore[no-untyped-def]
+def test_an_invoice_starts_once_and_its_status_is_where_location_says(client, host):
     body = {"invoice_id": "INV-1", "pdf_path": "sample-invoice.pdf"}
     first, second, status = _calls(
         client,
@@ -114,7 +114,7 @@ def test_an_invoice_starts_once_and_its_status_is_where_location_says(client, ho
     assert client.calls == [("schedule", "INV-1")]
 
 
-def test_unknown_instances_are_404_and_wrong_states_409(client, host):  # type: ignore[no-untyped-def]
+def test_unknown_instances_are_404_and_wrong_states_409(client, host):
     missing, paused_done, paused = _calls(
         client,
         host,
@@ -130,14 +130,14 @@ def test_unknown_instances_are_404_and_wrong_states_409(client, host):  # type: 
     assert paused.json() == {"instance_id": "RUN", "status": "SUSPENDED"}
 
 
-def test_a_purge_deletes_the_page_extractions_its_history_names(client, host):  # type: ignore[no-untyped-def]
+def test_a_purge_deletes_the_page_extractions_its_history_names(client, host):
     (purged,) = _calls(client, host, ("DELETE", "/api/workflows/DONE", None))
     assert purged.status_code == 204
     assert client.calls == [("purge", "DONE")]
     assert host.deleted == [["extraction:DONE:1"]]
 
 
-def test_readyz_says_why_the_host_is_not_ready(client, host):  # type: ignore[no-untyped-def]
+def test_readyz_says_why_the_host_is_not_ready(client, host):
     (ready,) = _calls(client, host, ("GET", "/readyz", None))
     assert ready.status_code == 503
     assert ready.json() == {"status": "not_ready", "reason": "still connecting"}

@@ -41,7 +41,7 @@ def test_every_lifecycle_endpoint_is_documented():
 
 
 @pytest.mark.parametrize(("path", "method", "op"), OPERATIONS, ids=lambda v: str(v)[:40])
-def test_each_operation_has_a_summary_and_documents_its_errors(path, method, op):  # type: ignore[no-untyped-def]
+def test_each_operation_has_a_summary_and_documents_its_errors(path, method, op):
     assert op.get("summary"), f"{method} {path} has no summary"
     errors = {code for code in op["responses"] if code.startswith("4")}
     assert errors, f"{method} {path} documents no error response"
@@ -51,7 +51,7 @@ def test_each_operation_has_a_summary_and_documents_its_errors(path, method, op)
 
 
 @pytest.mark.parametrize(("path", "method", "op"), OPERATIONS, ids=lambda v: str(v)[:40])
-def test_request_bodies_and_path_ids_carry_examples(path, method, op):  # type: ignore[no-untyped-def]
+def test_request_bodies_and_path_ids_carry_examples(path, method, op):
     for parameter in op.get("parameters", []):
         if parameter["in"] == "path":
             assert parameter.get("examples") or parameter["schema"].get("examples"), parameter

@@ -42,7 +42,7 @@ def test_a_single_attempt_never_waits():
 
 def test_the_schedule_cannot_be_changed_in_place():
     with pytest.raises(AttributeError):
-        STEP_RETRY.attempts = 3  # type: ignore[misc]
+        STEP_RETRY.attempts = 3
 
 
 def test_by_default_two_pages_fan_out_directly_and_more_go_in_pairs():

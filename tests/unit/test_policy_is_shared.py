@@ -29,7 +29,7 @@ POLICY_WORDS = re.compile(
 
 
 def _default(model: type, field: str) -> object:
-    return model.model_fields[field].default  # type: ignore[attr-defined]
+    return model.model_fields[field].default
 
 
 def test_the_dapr_retry_policy_is_the_shared_schedule():

@@ -140,7 +140,7 @@ def main(args: argparse.Namespace) -> int:
     return 1 if errors or any(r.failure for r in results) else 0
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction) -> None:
     bench = commands.add_parser("bench", help="every peer over one corpus; table and plots")
     bench.add_argument("--count", type=int, default=100, help="mixed invoices of 1-15 pages")
     bench.add_argument("--seed", type=int, default=20_250_101)

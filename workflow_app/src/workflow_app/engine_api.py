@@ -30,7 +30,8 @@ class WorkflowEngine:
         # Created on first use: an aio channel belongs to the event loop it is made on.
         if self._stub is None:
             self._channel = grpc.aio.insecure_channel(self._target)
-            self._stub = pb_grpc.TaskHubSidecarServiceStub(self._channel)
+            # The SDK's vendored gRPC stubs carry no annotations.
+            self._stub = pb_grpc.TaskHubSidecarServiceStub(self._channel)  # type: ignore[no-untyped-call]
         return self._stub
 
     async def close(self) -> None:
@@ -83,4 +84,4 @@ class WorkflowEngine:
         response = await self._sidecar().RerunWorkflowFromEvent(
             request, metadata=self._metadata, timeout=CALL_TIMEOUT_SECONDS
         )
-        return response.newInstanceID
+        return str(response.newInstanceID)

@@ -84,7 +84,7 @@ class WorkflowHost:
             time.sleep(0.25)
         self._start_attempted = True
         try:
-            self.runtime.start()
+            self.runtime.start()  # type: ignore[no-untyped-call]  # unannotated in SDK 1.18.3
         except Exception as exc:  # surfaced through /readyz and the log
             self.readiness.start_error = f"workflow runtime failed to start: {exc}"
             log.exception("workflow runtime failed to start; waiting for it to connect")
@@ -109,7 +109,7 @@ class WorkflowHost:
         self._stopping.set()
         if self._start_attempted:
             try:
-                self.runtime.shutdown()
+                self.runtime.shutdown()  # type: ignore[no-untyped-call]  # unannotated in SDK 1.18.3
             except Exception:  # shutting down anyway; leave a trace
                 log.exception("workflow runtime did not shut down cleanly")
         self.sidecar.close()

@@ -106,7 +106,8 @@ class Sidecar:
     def metadata(self) -> dict[str, Any]:
         response = self._http.get("/v1.0/metadata", timeout=5.0)
         response.raise_for_status()
-        return response.json()
+        metadata: dict[str, Any] = response.json()
+        return metadata
 
     def request_shutdown(self) -> None:
         """Ask the sidecar to exit (Dapr's shutdown API); whatever supervises it starts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import grpc
+from dapr.ext.workflow import WorkflowState
 from dapr.ext.workflow.aio import DaprWorkflowClient
 
 from invoice_shared.web import ServiceError
@@ -18,7 +19,9 @@ TRANSIENT = {grpc.StatusCode.UNKNOWN, grpc.StatusCode.UNAVAILABLE, grpc.StatusCo
 _READ_ATTEMPTS = 6
 
 
-async def read_state(client: DaprWorkflowClient, instance_id: str, fetch_payloads: bool = True):  # type: ignore[no-untyped-def]
+async def read_state(
+    client: DaprWorkflowClient, instance_id: str, fetch_payloads: bool = True
+) -> WorkflowState | None:
     """get_workflow_state, retried briefly on transient errors; 503 if they persist."""
     for attempt in range(_READ_ATTEMPTS):
         try:
@@ -44,7 +47,9 @@ async def read_state(client: DaprWorkflowClient, instance_id: str, fetch_payload
     raise AssertionError("unreachable")
 
 
-async def existing_state(client: DaprWorkflowClient, instance_id: str, fetch_payloads: bool = True):  # type: ignore[no-untyped-def]
+async def existing_state(
+    client: DaprWorkflowClient, instance_id: str, fetch_payloads: bool = True
+) -> WorkflowState:
     """read_state, or 404 when there is no such instance."""
     state = await read_state(client, instance_id, fetch_payloads=fetch_payloads)
     if state is None:
@@ -52,7 +57,9 @@ async def existing_state(client: DaprWorkflowClient, instance_id: str, fetch_pay
     return state
 
 
-async def wait_for_end(client: DaprWorkflowClient, instance_id: str, seconds: int):  # type: ignore[no-untyped-def]
+async def wait_for_end(
+    client: DaprWorkflowClient, instance_id: str, seconds: int
+) -> WorkflowState | None:
     """The instance's state once it ends, or None if it has not within `seconds` (or the
     watch broke off: the caller then answers with what it read before)."""
     try:

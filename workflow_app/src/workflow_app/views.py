@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from dapr.ext.workflow import WorkflowState
 from pydantic import TypeAdapter
 
 from invoice_shared.dapr_names import INVOICE_WORKFLOW
@@ -13,7 +14,7 @@ from workflow_app.models import ExtractionRef, Progress, WorkflowView
 _refs = TypeAdapter(list[ExtractionRef])
 
 
-def view_of(instance_id: str, state) -> WorkflowView:  # type: ignore[no-untyped-def]
+def view_of(instance_id: str, state: WorkflowState) -> WorkflowView:
     """The instance's status, progress, result and error, as one typed view."""
     status_name = state.runtime_status.name
     progress = progress_of(state.serialized_custom_status)

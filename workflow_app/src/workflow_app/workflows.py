@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from dapr.ext.workflow import (
     DaprWorkflowContext,
@@ -111,6 +111,8 @@ def _extract_and_aggregate(
     report("extracting", 0, total)
 
     batches = plan_batches(total, options.batch_size, options.max_direct_pages)
+    # Tasks of the SDK's durabletask core, which it does not export under a public name.
+    tasks: list[Any]
     if batches is None:
         tasks = [
             ctx.call_activity(EXTRACT_ACTIVITY, input=page, retry_policy=RETRY) for page in pages
@@ -250,4 +252,4 @@ def page_batch_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[An
         if failure.details.error_type == NonRetryableError.__name__:
             raise NonRetryableError(failure.details.message) from None
         raise
-    return refs
+    return cast("list[Json]", refs)

@@ -14,6 +14,7 @@ import queue
 import threading
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import cast
 
 from pypdf import apply_configuration
 from pypdf.errors import LimitReachedError, PyPdfError
@@ -35,7 +36,7 @@ _LIMITS = (
 
 def _extract(pdf: bytes, max_stream_bytes: int) -> tuple[str, str]:
     try:
-        with apply_configuration(**dict.fromkeys(_LIMITS, max_stream_bytes)):
+        with apply_configuration(None, **dict.fromkeys(_LIMITS, max_stream_bytes)):
             return "ok", page_text(pdf)
     except LimitReachedError as exc:
         return "limit", str(exc)
@@ -79,7 +80,7 @@ class ExtractionPool:
                     "extraction_timeout",
                     f"extracting the page's text took over {timeout_seconds:g} s",
                 )
-            kind, value = conn.recv()
+            kind, value = cast(tuple[str, str], conn.recv())  # what _extract returns
         except ServiceError:
             self._replace(worker, conn)
             raise

@@ -104,7 +104,7 @@ def numeric_order_on_page(text: str) -> DateOrder | None:
     One date such as 25/03/2025 shows the page writes day-first, so 04/05/2025 on
     the same page is the 4th of May. Conflicting evidence gives no answer.
     """
-    orders = set()
+    orders: set[Literal["dmy", "mdy"]] = set()
     for match in _NUMERIC.finditer(text):
         if match["sep"] == ".":
             continue

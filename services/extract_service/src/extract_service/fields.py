@@ -155,10 +155,10 @@ class _PageParser:
     # -- labelled fields -------------------------------------------------------------
 
     def _read_labels(self) -> None:
-        for index, row in enumerate(self.rows):
+        for index, segments in enumerate(self.rows):
             if index in self.table_rows:
                 continue
-            for segment in row:
+            for segment in segments:
                 if (match := match_label(segment.text)) is not None:
                     self.labels[(segment.row, segment.col)] = match
         for (row, col), match in self.labels.items():

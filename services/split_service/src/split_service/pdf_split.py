@@ -6,7 +6,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
 from invoice_shared.web import ServiceError
@@ -42,7 +42,7 @@ def open_pdf(data: bytes, max_pages: int) -> PdfReader:
     return reader
 
 
-def _has_fonts(page) -> bool:  # type: ignore[no-untyped-def]
+def _has_fonts(page: PageObject) -> bool:
     # A page that references no font cannot carry a text layer (a scan, say).
     resources = page.get("/Resources")
     resources = resources.get_object() if resources is not None else None

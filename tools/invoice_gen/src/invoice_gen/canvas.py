@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fpdf import FPDF
+from fpdf.fonts import CoreFont
 
 PAGE_SIZES = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 BODY_SIZE = 9.0
@@ -25,7 +26,10 @@ class Canvas:
 
     def _font_metrics(self, style: str) -> dict[str, int]:
         self.pdf.set_font("helvetica", style, BODY_SIZE)
-        return dict(self.pdf.current_font.cw)
+        font = self.pdf.current_font
+        # A core font (set just above) measures by character; fpdf2 types the union.
+        assert isinstance(font, CoreFont), font
+        return dict(font.cw)
 
     def string_width(self, text: str, *, bold: bool = False, size: float = BODY_SIZE) -> float:
         """Width in mm from the core font's metrics (1/1000 em per character)."""

@@ -7,6 +7,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from invoice_stack.collections.http_file import parse_http
 from invoice_stack.collections.model import CHAIN, CollectedRequest
@@ -20,7 +21,9 @@ def _bruno_chain(text: str) -> str:
     return CHAIN.sub(lambda m: "{{" + f"{m[1]}_{m[2].replace('.', '_')}" + "}}", text)
 
 
-def _multipart_fields(request: CollectedRequest, source_dir: Path, bruno_dir: Path) -> dict:  # type: ignore[type-arg]
+def _multipart_fields(
+    request: CollectedRequest, source_dir: Path, bruno_dir: Path
+) -> dict[str, Any]:
     boundary = request.headers["Content-Type"].split("boundary=", 1)[1]
     fields = {}
     for part in (request.body or "").split(f"--{boundary}")[1:]:

@@ -41,5 +41,5 @@ def _parse_block(title: str, block: str) -> CollectedRequest:
         headers=headers,
         body=body,
         waits=directives.get("wait-until", []),
-        name=(directives.get("name") or [None])[0],
+        name=next(iter(directives.get("name", [])), None),
     )

@@ -9,6 +9,7 @@ import asyncio
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -44,7 +45,7 @@ async def process_one(
     client: httpx.AsyncClient,
     invoice_id: str,
     pdf_path: str,
-    truth: dict,  # type: ignore[type-arg]
+    truth: dict[str, Any],
 ) -> str | None:
     """Run one invoice to its end (approving it if asked); None if correct, else why."""
     body = {"invoice_id": invoice_id, "pdf_path": pdf_path}
@@ -77,7 +78,7 @@ async def run_batch(
     api: str,
     api_key: str,
     ids: list[str],
-    corpus: list[tuple[str, dict]],  # type: ignore[type-arg]
+    corpus: list[tuple[str, dict[str, Any]]],
     concurrency: int,
 ) -> list[str]:
     gate = asyncio.Semaphore(concurrency)

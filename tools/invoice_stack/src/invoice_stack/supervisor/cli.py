@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import httpx
 
@@ -25,7 +25,7 @@ from invoice_stack.topology.credentials import API_KEY_VAR
 from invoice_stack.topology.ports import DEFAULT_PORTS
 
 
-def _api_url_from_state(state: dict) -> str:  # type: ignore[type-arg]
+def _api_url_from_state(state: dict[str, Any]) -> str:
     return api_url(ports_from_state(state))
 
 
@@ -113,7 +113,7 @@ def _supervise(stack: Stack, report_fd: int) -> NoReturn:
     os._exit(code)
 
 
-def _stop(state: dict) -> None:  # type: ignore[type-arg]
+def _stop(state: dict[str, Any]) -> None:
     """Stop the daemon (it stops its stack), then anything it left behind."""
     supervisor = state.get("supervisor")
     if supervisor:

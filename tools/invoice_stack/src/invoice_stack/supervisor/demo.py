@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 import httpx
 
@@ -20,7 +21,7 @@ def run_invoice(
     pdf_path: str,
     timeout: float = 120.0,
     approver: str | None = None,
-) -> dict:  # type: ignore[type-arg]
+) -> dict[str, Any]:
     """Start a workflow for `pdf_path` and poll it until it ends; returns its view.
 
     With `approver`, an invoice that waits for approval is approved in their name.
@@ -35,7 +36,7 @@ def run_invoice(
         status_url = started.json()["status_url"]
         deadline = time.monotonic() + timeout
         while True:
-            view = client.get(status_url).json()
+            view: dict[str, Any] = client.get(status_url).json()
             if view["status"] in TERMINAL:
                 return view
             if approver and view["stage"] == "awaiting_approval":

@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -255,12 +256,12 @@ class Stack:
         return host_api_url(self.ports)
 
 
-def read_state(run_dir: Path) -> dict | None:  # type: ignore[type-arg]
+def read_state(run_dir: Path) -> dict[str, Any] | None:
     path = Stack.state_path(run_dir)
     return json.loads(path.read_text()) if path.exists() else None
 
 
-def ports_from_state(state: dict) -> StackPorts:  # type: ignore[type-arg]
+def ports_from_state(state: dict[str, Any]) -> StackPorts:
     raw = dict(state["ports"])
     apps = {app_id: AppPorts(**p) for app_id, p in raw.pop("apps").items()}
     return StackPorts(**raw, apps=apps)
