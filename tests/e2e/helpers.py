@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from invoice_gen import generate_invoice
-from invoice_shared.dapr_names import WORKFLOW_APP_ID
+from invoice_shared.dapr_names import TERMINAL_STATUSES, WORKFLOW_APP_ID
 
 from .stack import RunningStack
 
@@ -41,6 +41,18 @@ def start_generated(
     assert status == 202, status
     truths[invoice_id] = generated.truth
     return invoice_id
+
+
+def unfinished_count(stack: RunningStack, ids: list[str]) -> int:
+    """How many of these invoices have not finished. An accepted invoice the engine has
+    not run yet can still answer 404 (nothing stored yet): that is unfinished too."""
+    count = 0
+    with stack.client() as client:
+        for invoice_id in ids:
+            response = client.get(f"/api/workflows/{invoice_id}")
+            if response.status_code == 404 or response.json()["status"] not in TERMINAL_STATUSES:
+                count += 1
+    return count
 
 
 def assert_results_match(

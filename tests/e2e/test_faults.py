@@ -14,13 +14,12 @@ from invoice_shared.dapr_names import (
     AGGREGATE_APP_ID,
     EXTRACT_APP_ID,
     SPLIT_APP_ID,
-    TERMINAL_STATUSES,
     UPLOAD_APP_ID,
     WORKFLOW_APP_ID,
 )
 from invoice_shared.policy import STEP_RETRY
 
-from .helpers import assert_results_match, start_generated
+from .helpers import assert_results_match, start_generated, unfinished_count
 from .stack import RunningStack, sidecar_of
 
 # Kills and restarts processes: after every other test.
@@ -39,18 +38,6 @@ VICTIMS = [
     "scheduler",
 ]
 INVOICES = 50
-
-
-def _unfinished(stack: RunningStack, ids: list[str]) -> int:
-    """How many of our invoices have not finished. An accepted invoice the engine has not
-    run yet can still answer 404 (nothing stored yet): that is unfinished too."""
-    count = 0
-    with stack.client() as client:
-        for invoice_id in ids:
-            response = client.get(f"/api/workflows/{invoice_id}")
-            if response.status_code == 404 or response.json()["status"] not in TERMINAL_STATUSES:
-                count += 1
-    return count
 
 
 def _start(stack: RunningStack, n: int, truths: dict) -> str:
@@ -75,7 +62,7 @@ def test_every_invoice_survives_sigkill_of_every_process(stack: RunningStack):
                 killed = None
             wave += [_start(stack, len(truths), truths) for _ in range(per_wave - 1)]
             time.sleep(rng.uniform(0.0, 0.2))
-            unfinished = _unfinished(stack, wave)
+            unfinished = unfinished_count(stack, wave)
             if unfinished:
                 break
         in_flight_at_kill[victim] = unfinished

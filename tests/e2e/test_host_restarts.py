@@ -19,7 +19,7 @@ import pytest
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from workflow_app.actor_health import missing_actor_types, workflow_actor_types
 
-from .helpers import assert_results_match, start_generated
+from .helpers import assert_results_match, start_generated, unfinished_count
 from .stack import RunningStack, sidecar_of
 
 # Restarts the host twenty times: after every other test.
@@ -45,7 +45,7 @@ def test_every_restart_of_the_host_ends_in_a_host_that_takes_work(stack: Running
         # Two of every three restarts happen with invoices in flight (long enough to be).
         for _ in range(2 if restart % 3 != 2 else 0):
             start_generated(stack, len(truths), truths, "RESTART", pages=IN_FLIGHT_PAGES)
-        in_flight_at_stop.append(_unfinished(stack, list(truths)))
+        in_flight_at_stop.append(unfinished_count(stack, list(truths)))
         stopped = time.monotonic()
         if restart % 2 == 0:
             processes.kill(WORKFLOW_APP_ID, signal.SIGKILL)
@@ -70,52 +70,43 @@ def test_every_restart_of_the_host_ends_in_a_host_that_takes_work(stack: Running
     assert_results_match(stack, outcomes, truths)
 
 
-def _unfinished(stack: RunningStack, ids: list[str]) -> int:
-    with stack.client() as client:
-        views = [client.get(f"/api/workflows/{i}") for i in ids]
-    return sum(1 for v in views if v.status_code == 404 or v.json()["status"] == "RUNNING")
-
-
 def _assert_sidecar_hosts_workflow_actors(stack: RunningStack) -> None:
     """What /readyz promised: the sidecar lists our workflow actor types."""
     with stack.sidecar_client() as sidecar:
         metadata = sidecar.get("/v1.0/metadata").json()
-    assert not missing_actor_types(metadata, workflow_actor_types(WORKFLOW_APP_ID, "default"))
+    assert not missing_actor_types(metadata, workflow_actor_types(WORKFLOW_APP_ID))
 
 
 def test_readyz_says_why_and_a_sidecar_without_our_actor_types_is_restarted(
     stack: RunningStack,
 ):
-    """The heal, end to end and on demand: a host told to expect the actor types of
-    another namespace sees its sidecar as one that never registers them. /readyz says so;
-    with healing off it only reports, with healing on the sidecar is asked to exit (0)
-    and the supervisor starts it again. Then the real host takes work as before."""
+    """The heal, end to end and on demand: a host told another app id (Dapr's APP_ID)
+    looks for actor types its sidecar never registers. /readyz says so; with healing off
+    it only reports, with healing on the sidecar is asked to exit and the supervisor
+    starts it again, three times, then the host gives up and says so. Then the real host
+    takes work as before."""
     processes = stack.owned("restarts the host and its sidecar")
-    elsewhere = workflow_actor_types(WORKFLOW_APP_ID, "elsewhere")
     sidecar = sidecar_of(WORKFLOW_APP_ID)
-    exits_before = len(stack.log_lines(sidecar, "Daprd shutdown gracefully"))
-    try:
-        processes.restart(
-            WORKFLOW_APP_ID,
-            env={
-                "NAMESPACE": "elsewhere",
-                "SIDECAR_WEDGE_SECONDS": "2",
-                "HEAL_WEDGED_SIDECAR": "false",
-            },
-        )
-        reason = _readyz_until(stack, "restart the sidecar")
-        assert f"has not registered the workflow actor types {', '.join(elsewhere)}" in reason
-        assert len(stack.log_lines(sidecar, "Daprd shutdown gracefully")) == exits_before
 
-        processes.restart(
-            WORKFLOW_APP_ID, env={"NAMESPACE": "elsewhere", "SIDECAR_WEDGE_SECONDS": "2"}
-        )
-        _readyz_until(stack, "it was asked to restart")
-        deadline = time.monotonic() + 30
-        while len(stack.log_lines(sidecar, "Daprd shutdown gracefully")) == exits_before:
-            assert time.monotonic() < deadline, "the sidecar was not restarted"
-            time.sleep(0.5)
-        assert stack.log_lines(WORKFLOW_APP_ID, "sidecar wedged", "asking it to shut down")
+    def sidecar_exits() -> int:
+        return len(stack.log_lines(sidecar, "Daprd shutdown gracefully"))
+
+    def heals() -> int:
+        return len(stack.log_lines(WORKFLOW_APP_ID, "sidecar wedged", "asking it to shut down"))
+
+    exits_before, heals_before = sidecar_exits(), heals()
+    blind = {"APP_ID": "another-app", "SIDECAR_WEDGE_SECONDS": "2"}
+    try:
+        processes.restart(WORKFLOW_APP_ID, env={**blind, "HEAL_WEDGED_SIDECAR": "false"})
+        reason = _readyz_until(stack, "restart the sidecar")
+        wanted = ", ".join(workflow_actor_types("another-app"))
+        assert f"has not registered the workflow actor types ending {wanted}" in reason
+        assert sidecar_exits() == exits_before and heals() == heals_before
+
+        processes.restart(WORKFLOW_APP_ID, env=blind)
+        _readyz_until(stack, "restarting it did not help, see its log", timeout=120)
+        assert heals() - heals_before == 3
+        assert sidecar_exits() - exits_before == 3
     finally:
         processes.restart(WORKFLOW_APP_ID)
     stack.wait_ready()

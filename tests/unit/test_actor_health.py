@@ -12,7 +12,9 @@ from workflow_app.actor_health import WedgeClock, missing_actor_types, workflow_
 from workflow_app.readiness import SidecarReadiness
 from workflow_app.sidecar import Sidecar
 
-WORKFLOW, ACTIVITY = workflow_actor_types("workflow-app", "default")
+WANTED = workflow_actor_types("workflow-app")
+WORKFLOW = "dapr.internal.default.workflow-app.workflow"
+ACTIVITY = "dapr.internal.default.workflow-app.activity"
 
 
 def _metadata(*types: str, placement: str = "placement: connected") -> dict[str, Any]:
@@ -29,32 +31,49 @@ def _metadata(*types: str, placement: str = "placement: connected") -> dict[str,
     }
 
 
-def test_actor_type_names_follow_the_runtime_scheme():
-    assert WORKFLOW == "dapr.internal.default.workflow-app.workflow"
-    assert ACTIVITY == "dapr.internal.default.workflow-app.activity"
-    assert workflow_actor_types("workflow-app", "prod")[0].startswith("dapr.internal.prod.")
-
-
 def test_registered_types_are_listed_even_with_no_active_actor():
     both = _metadata(WORKFLOW, ACTIVITY, "dapr.internal.default.workflow-app.retentioner")
-    assert missing_actor_types(both, (WORKFLOW, ACTIVITY)) == []
-    assert missing_actor_types(_metadata(WORKFLOW), (WORKFLOW, ACTIVITY)) == [ACTIVITY]
-    assert missing_actor_types({"actorRuntime": {}}, (WORKFLOW,)) == [WORKFLOW]
-    assert missing_actor_types({}, (WORKFLOW,)) == [WORKFLOW]
+    assert missing_actor_types(both, WANTED) == []
+    assert missing_actor_types(_metadata(WORKFLOW), WANTED) == [".workflow-app.activity"]
+    assert missing_actor_types({"actorRuntime": {}}, WANTED) == list(WANTED)
+    assert missing_actor_types({}, WANTED) == list(WANTED)
+
+
+def test_the_sidecars_namespace_is_whatever_it_is_but_the_app_id_must_be_ours():
+    """In Kubernetes NAMESPACE is set on the daprd container only: the host cannot know it."""
+    prod = _metadata(
+        "dapr.internal.prod.workflow-app.workflow", "dapr.internal.prod.workflow-app.activity"
+    )
+    assert missing_actor_types(prod, WANTED) == []
+    other = _metadata(
+        "dapr.internal.default.other-app.workflow", "dapr.internal.default.other-app.activity"
+    )
+    assert missing_actor_types(other, WANTED) == list(WANTED)
 
 
 def test_the_clock_calls_a_sidecar_wedged_only_past_the_bound_and_resets_on_recovery():
     clock = WedgeClock(bound_seconds=20)
     assert clock.observe(True, now=100.0) == 0.0
     assert clock.observe(True, now=115.0) == 15.0
-    assert not clock.wedged(now=120.0)
+    assert not clock.wedged(now=120.0) and not clock.heal_now(now=120.0)
     assert clock.wedged(now=120.5)
-    assert clock.announce(now=120.5) and not clock.announce(now=121.0)  # once an episode
     assert clock.observe(False, now=121.0) == 0.0
     assert not clock.wedged(now=200.0)
     assert clock.observe(True, now=200.0) == 0.0  # a new episode starts from zero
-    assert not clock.announce(now=200.0)
-    assert clock.announce(now=221.0)
+
+
+def test_after_a_heal_the_next_sidecar_gets_a_full_bound_and_heals_stop_after_three():
+    clock = WedgeClock(bound_seconds=20, max_heals=3)
+    clock.observe(True, now=0.0)
+    assert clock.heal_now(now=21.0)
+    assert not clock.heal_now(now=22.0)  # the clock started again at the heal
+    clock.observe(True, now=30.0)  # the restart went unseen: no metadata error observed
+    assert not clock.heal_now(now=40.0)
+    assert clock.heal_now(now=41.5)
+    assert clock.heal_now(now=63.0)
+    assert clock.gave_up() and not clock.heal_now(now=200.0)
+    clock.observe(False, now=201.0)  # the types came back: heals are possible again
+    assert not clock.gave_up()
 
 
 class _FakeSidecar:
@@ -79,7 +98,7 @@ class _FakeSidecar:
 def _readiness(monkeypatch: pytest.MonkeyPatch, heal: bool = True):
     fake, now = _FakeSidecar(), [1000.0]
     sidecar = Sidecar("127.0.0.1", 3500, 5.0, transport=httpx.MockTransport(fake.handle))
-    readiness = SidecarReadiness(sidecar, (WORKFLOW, ACTIVITY), wedge_seconds=20, heal=heal)
+    readiness = SidecarReadiness(sidecar, WANTED, wedge_seconds=20, heal=heal)
     readiness.connected.set()  # the worker's stream is open
     monkeypatch.setattr("workflow_app.readiness.time.monotonic", lambda: now[0])
     return readiness, fake, now
@@ -106,13 +125,13 @@ def test_not_ready_with_the_reason_while_the_types_are_not_registered(host):
     fake.metadata = _metadata(WORKFLOW)
     ready, reason = readiness.check()
     assert not ready
-    assert f"has not registered the workflow actor types {ACTIVITY}" in reason
+    assert "has not registered the workflow actor types ending .workflow-app.activity" in reason
     now[0] += 5
     assert "for 5 s" in readiness.check()[1]
     assert fake.shutdowns == 0  # registering takes a moment: no heal yet
 
 
-def test_a_sidecar_wedged_past_the_bound_is_asked_to_restart_once(host):
+def test_a_sidecar_wedged_past_the_bound_is_asked_to_restart_once_a_bound(host):
     readiness, fake, now = host
     fake.metadata = _metadata()
     readiness.check()
@@ -133,6 +152,17 @@ def test_a_sidecar_wedged_past_the_bound_is_asked_to_restart_once(host):
     assert fake.shutdowns == 1
     fake.metadata = _metadata(WORKFLOW, ACTIVITY)
     assert readiness.check() == (True, "ready")
+
+
+def test_a_refused_shutdown_is_asked_again_a_bound_later_and_heals_stop_after_three(host):
+    readiness, fake, now = host
+    fake.metadata = _metadata()
+    readiness.check()
+    for _ in range(5):
+        now[0] += 21
+        readiness.check()
+    assert fake.shutdowns == 3
+    assert readiness.check()[1].endswith("restarting it did not help, see its log")
 
 
 def test_with_healing_off_a_wedged_sidecar_is_reported_not_shut_down(monkeypatch):

@@ -15,48 +15,67 @@ from dataclasses import dataclass
 from typing import Any
 
 
-def workflow_actor_types(app_id: str, namespace: str) -> tuple[str, str]:
-    """The actor types the sidecar must host to run this app's workflows and activities."""
-    prefix = f"dapr.internal.{namespace}.{app_id}"
-    return f"{prefix}.workflow", f"{prefix}.activity"
+def workflow_actor_types(app_id: str) -> tuple[str, str]:
+    """How the actor types that run this app's workflows and activities end.
+
+    They are `dapr.internal.<namespace>.<app id>.workflow` (and `.activity`): the
+    namespace is the sidecar's own (in Kubernetes it is set on the daprd container only),
+    so we match whatever it is."""
+    return f".{app_id}.workflow", f".{app_id}.activity"
 
 
 def missing_actor_types(metadata: dict[str, Any], wanted: tuple[str, ...]) -> list[str]:
-    """Which of `wanted` the sidecar's /v1.0/metadata does not list as registered.
-
-    A registered type is listed even with no active actor (count 0)."""
+    """Which of `wanted` (type-name endings) the sidecar's /v1.0/metadata does not list
+    as registered. A registered type is listed even with no active actor (count 0)."""
     runtime = metadata.get("actorRuntime") or {}
-    listed = {entry.get("type") for entry in runtime.get("activeActors") or []}
-    return [actor_type for actor_type in wanted if actor_type not in listed]
+    listed = [str(entry.get("type")) for entry in runtime.get("activeActors") or []]
+    return [
+        ending
+        for ending in wanted
+        if not any(t.startswith("dapr.internal.") and t.endswith(ending) for t in listed)
+    ]
 
 
 @dataclass
 class WedgeClock:
-    """Tells a sidecar still registering (normal for a second or so after the worker
-    connects) from one that will never register (past `bound_seconds`).
+    """Tells a sidecar still registering (normal for a moment after the worker connects)
+    from one that will not (past `bound_seconds`), and paces the heals.
 
+    After each heal the clock starts again, so the next sidecar gets a full bound even if
+    nobody saw the old one go; a sidecar healed `max_heals` times in a row without ever
+    showing the types is not a wedge a restart cures, and is left to a person.
     Fed one observation at a time with a monotonic clock; holds no I/O."""
 
     bound_seconds: float
+    max_heals: int = 3
     _missing_since: float | None = None
-    _announced: bool = False
+    _heals_in_a_row: int = 0
 
     def observe(self, missing: bool, now: float) -> float:
         """Record whether types are missing now; returns for how long they have been."""
         if not missing:
             self._missing_since = None
-            self._announced = False
+            self._heals_in_a_row = 0
             return 0.0
         if self._missing_since is None:
             self._missing_since = now
         return now - self._missing_since
 
+    def forget(self) -> None:
+        """The sidecar went away: whatever answers next starts from zero."""
+        self._missing_since = None
+
     def wedged(self, now: float) -> bool:
         return self._missing_since is not None and now - self._missing_since > self.bound_seconds
 
-    def announce(self, now: float) -> bool:
-        """True the first time an episode is found wedged: act once per episode."""
-        if not self.wedged(now) or self._announced:
+    def gave_up(self) -> bool:
+        return self._heals_in_a_row >= self.max_heals
+
+    def heal_now(self, now: float) -> bool:
+        """True when a heal is due: wedged past the bound, and heals not given up. Counts
+        the heal and starts the clock again."""
+        if not self.wedged(now) or self.gave_up():
             return False
-        self._announced = True
+        self._heals_in_a_row += 1
+        self._missing_since = now
         return True

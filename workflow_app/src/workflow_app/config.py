@@ -7,6 +7,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings
 
 from invoice_shared import policy
+from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from workflow_app.models import ApprovalTimeoutSeconds, DirectPages, PageBatchSize
 
 
@@ -36,14 +37,17 @@ class Settings(BaseSettings):
         description="Threads running activities (they mostly wait on I/O).",
     )
     sidecar_wait_seconds: float = Field(default=120.0, description="Wait for the sidecar at start.")
-    namespace: str = Field(
-        default="default", description="Dapr namespace (Dapr's NAMESPACE; part of actor types)."
+    app_id: str = Field(
+        default=WORKFLOW_APP_ID,
+        description="This app's Dapr app id (Dapr's APP_ID); part of its actor type names.",
     )
     sidecar_wedge_seconds: float = Field(
         default=20.0,
         gt=0,
         description="How long the worker may be connected while the sidecar still has not "
-        "registered the workflow actor types, before the host asks the sidecar to restart.",
+        "registered the workflow actor types, before the host asks the sidecar to restart. "
+        "Keep it above the SDK's reconnect backoff (up to 15 s): after a sidecar restart "
+        "the worker may take that long to reach the new one.",
     )
     heal_wedged_sidecar: bool = Field(
         default=True,

@@ -31,6 +31,7 @@ class SidecarReadiness:
         self.connected = threading.Event()
         self.start_error: str | None = None
         self._wedge = WedgeClock(wedge_seconds)
+        self._reported = False  # this episode was logged (healing off)
         self._lock = threading.Lock()  # /readyz and the host's watch both observe
 
     def check(self) -> tuple[bool, str]:
@@ -44,7 +45,8 @@ class SidecarReadiness:
             metadata = self.sidecar.metadata()
         except httpx.HTTPError as exc:
             # Down or restarting: whatever answers next is a new sidecar with a new clock.
-            self._observe(missing=False)
+            with self._lock:
+                self._wedge.forget()
             return False, f"sidecar metadata unavailable: {exc}"
         actors = metadata.get("actorRuntime") or {}
         if actors.get("runtimeStatus") != "RUNNING":
@@ -53,29 +55,30 @@ class SidecarReadiness:
         if "connected" not in placement or "disconnected" in placement:
             return False, f"placement: {placement or 'unknown'}"
         missing = missing_actor_types(metadata, self.actor_types)
-        waited, wedged, newly_wedged = self._observe(missing=bool(missing))
+        with self._lock:
+            now = time.monotonic()
+            waited = self._wedge.observe(bool(missing), now)
+            wedged = self._wedge.wedged(now)
+            heal_due = self.heal and self._wedge.heal_now(now)
+            gave_up = self._wedge.gave_up()
+            first_report = wedged and not self._reported
+            self._reported = wedged or (self._reported and bool(missing))
         if not missing:
             return True, "ready"
         reason = (
-            f"the sidecar has not registered the workflow actor types {', '.join(missing)} "
-            f"for {waited:.0f} s with our worker connected"
+            f"the sidecar has not registered the workflow actor types ending "
+            f"{', '.join(missing)} for {waited:.0f} s with our worker connected"
         )
-        if not wedged:
-            return False, reason
-        if not self.heal:
-            if newly_wedged:
+        if heal_due:
+            self._ask_to_restart(reason)
+            return False, reason + "; it was asked to restart"
+        if not self.heal and wedged:
+            if first_report:
                 log.error("sidecar wedged: %s; restart it (healing is off)", reason)
             return False, reason + "; restart the sidecar"
-        if newly_wedged:
-            self._ask_to_restart(reason)
-        return False, reason + "; it was asked to restart"
-
-    def _observe(self, missing: bool) -> tuple[float, bool, bool]:
-        """(seconds missing, wedged now, wedged now but not at the last observation)."""
-        with self._lock:
-            now = time.monotonic()
-            waited = self._wedge.observe(missing, now)
-            return waited, self._wedge.wedged(now), self._wedge.announce(now)
+        if gave_up:
+            return False, reason + "; restarting it did not help, see its log"
+        return False, reason
 
     def _ask_to_restart(self, reason: str) -> None:
         """A sidecar in this state never recovers by itself: ask it to exit, so that its

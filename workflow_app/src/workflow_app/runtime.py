@@ -9,7 +9,7 @@ import time
 from dapr.ext.workflow import WorkflowRuntime
 from dapr.ext.workflow.logger import LoggerOptions
 
-from invoice_shared.dapr_names import INVOICE_WORKFLOW, PAGE_BATCH_WORKFLOW, WORKFLOW_APP_ID
+from invoice_shared.dapr_names import INVOICE_WORKFLOW, PAGE_BATCH_WORKFLOW
 from workflow_app.activities import InvoiceActivities
 from workflow_app.actor_health import workflow_actor_types
 from workflow_app.config import Settings
@@ -60,7 +60,7 @@ class WorkflowHost:
         self._start_attempted = False
         self.readiness = SidecarReadiness(
             self.sidecar,
-            workflow_actor_types(WORKFLOW_APP_ID, settings.namespace),
+            workflow_actor_types(settings.app_id),
             settings.sidecar_wedge_seconds,
             heal=settings.heal_wedged_sidecar,
         )

@@ -108,6 +108,8 @@ def main(argv: list[str]) -> int:
         records = asyncio.run(_run(stack.api_url(), stack.tokens.api_key, job))
         wall = time.perf_counter() - started
         (job_dir / "records.json").write_text(json.dumps({"wall_s": wall, "records": records}))
+        if stack.crashes:  # restarted by the keeper: the numbers include a crash
+            raise RuntimeError(f"processes crashed during the run: {stack.crashes}")
     finally:
         stack.stop()
     return 0

@@ -151,4 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     too_big = grown(warm, end)
     if too_big:
         print(f"grew more than {MAX_GROWTH:.0%}: {', '.join(too_big)}")
-    return 1 if failures or too_big else 0
+    # The supervisor restarts what dies: a process that was restarted (an OOM kill, say)
+    # would otherwise pass as one that shrank.
+    now = read_state(default_run_dir(repo)) or {"processes": {}}
+    restarted = [n for n, ident in state["processes"].items() if now["processes"].get(n) != ident]
+    if restarted:
+        print(f"restarted during the soak: {', '.join(restarted)}")
+    return 1 if failures or too_big or restarted else 0

@@ -11,13 +11,14 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
 import httpx
 
 from invoice_stack.layout import default_layout, default_run_dir, find_repo
 from invoice_stack.supervisor.demo import run_invoice
-from invoice_stack.supervisor.process_groups import stop_process_groups
+from invoice_stack.supervisor.process_groups import start_ticks, stop_process_groups
 from invoice_stack.supervisor.stack import Stack, StackError, ports_from_state, read_state
 from invoice_stack.tokens import CLI_ENV_FILE, StackTokens, read_tokens, write_collection_env
 from invoice_stack.topology import APP_IDS, api_url
@@ -29,11 +30,27 @@ def _api_url_from_state(state: dict[str, Any]) -> str:
     return api_url(ports_from_state(state))
 
 
-def _ready(api_url: str) -> bool:
-    try:
-        return httpx.get(f"{api_url}/readyz", timeout=3.0).status_code == 200
-    except httpx.HTTPError:
-        return False
+def _ready(api_url: str, patience: float = 0.0) -> bool:
+    """Whether the host answers /readyz 200, asking for up to `patience` seconds."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            if httpx.get(f"{api_url}/readyz", timeout=3.0).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.5)
+
+
+def _supervisor_alive(state: dict[str, Any]) -> bool:
+    pid, ticks = state.get("supervisor") or (0, 0)
+    return bool(pid) and start_ticks(pid) == ticks
+
+
+# What the daemon tells `up` once its stack has started; anything else is why it did not.
+STARTED = "started"
 
 
 def cmd_up(args: argparse.Namespace) -> int:
@@ -42,12 +59,14 @@ def cmd_up(args: argparse.Namespace) -> int:
     state = read_state(layout.run_dir)
     if state is not None:
         same_kind = bool(state.get("infra_only")) == args.infra_only
-        if same_kind and (args.infra_only or _ready(_api_url_from_state(state))):
+        # A kept stack may be briefly unready (a host restarting, a sidecar being healed):
+        # give it a minute before calling it stale.
+        patience = 60.0 if _supervisor_alive(state) else 0.0
+        if same_kind and (args.infra_only or _ready(_api_url_from_state(state), patience)):
             print(f"stack already running: {_api_url_from_state(state)}")
             return 0
         print("found a stale stack; stopping it first")
-        _stop(state)
-        Stack.state_path(layout.run_dir).unlink(missing_ok=True)
+        _stop(layout.run_dir)
     limit = os.environ.get("EXTRACT_CONCURRENCY_LIMIT")
     stack = Stack(
         layout,
@@ -59,15 +78,29 @@ def cmd_up(args: argparse.Namespace) -> int:
     started = time.monotonic()
     # The stack is kept by a daemon of its own (it restarts what exits, as a restart
     # policy would); this process waits for its word on the start, then returns.
+    sys.stdout.flush()
+    sys.stderr.flush()
     report_fd, daemon_fd = os.pipe()
-    if os.fork() == 0:
+    daemon = os.fork()
+    if daemon == 0:
         os.close(report_fd)
         _supervise(stack, daemon_fd)
     os.close(daemon_fd)
-    with os.fdopen(report_fd) as report:
-        failure = report.read()
-    if failure:
-        print(f"stack failed to start: {failure}", file=sys.stderr)
+    # Ctrl-C (or a SIGTERM) for `make up` while the stack starts: the daemon stops what it
+    # started and says so.
+    previous = {
+        sig: signal.signal(sig, lambda *_: os.kill(daemon, signal.SIGTERM))
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    }
+    try:
+        with os.fdopen(report_fd) as report:
+            answer = report.read()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if answer != STARTED:
+        why = answer or f"the supervisor died without a word ({layout.log_dir}/supervisor.log)"
+        print(f"stack failed to start: {why}", file=sys.stderr)
         return 1
     print(
         f"stack up in {time.monotonic() - started:.1f} s: "
@@ -84,8 +117,8 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def _supervise(stack: Stack, report_fd: int) -> NoReturn:
-    """The daemon: start the stack, report to `up` (an empty report means success), keep
-    it until SIGTERM (`make down`), then stop it."""
+    """The daemon: start the stack, report to `up` (STARTED, or why not), keep it until
+    SIGTERM (`make down`), then stop it."""
     os.setsid()  # out of make's process group and terminal
     stack.layout.log_dir.mkdir(parents=True, exist_ok=True)
     log_path = stack.layout.log_dir / "supervisor.log"
@@ -98,12 +131,14 @@ def _supervise(stack: Stack, report_fd: int) -> NoReturn:
     with os.fdopen(report_fd, "w") as report:
         try:
             stack.start()
-        except (StackError, SystemExit) as exc:
-            report.write(str(exc) or "interrupted")
+        except BaseException as exc:  # whatever ends the start is reported, never success
+            report.write(_why(exc))
             report.flush()
             os._exit(1)
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        # Armed before `up` hears of the start, so `make down` right after it is obeyed.
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        report.write(STARTED)
     stopping.wait()
     try:
         stack.stop()
@@ -113,12 +148,24 @@ def _supervise(stack: Stack, report_fd: int) -> NoReturn:
     os._exit(code)
 
 
-def _stop(state: dict[str, Any]) -> None:
-    """Stop the daemon (it stops its stack), then anything it left behind."""
-    supervisor = state.get("supervisor")
-    if supervisor:
-        stop_process_groups({"supervisor": supervisor}, grace=30.0)
-    stop_process_groups(state["processes"])
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, StackError):
+        return str(exc)
+    if isinstance(exc, SystemExit):
+        return "interrupted"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _stop(run_dir: Path) -> None:
+    """Stop the daemon (it stops its stack), then anything it left behind: read again,
+    as the daemon may have restarted processes meanwhile."""
+    state = read_state(run_dir)
+    if state and state.get("supervisor"):
+        stop_process_groups({"supervisor": state["supervisor"]}, grace=30.0)
+        state = read_state(run_dir) or state
+    if state:
+        stop_process_groups(state["processes"])
+    Stack.state_path(run_dir).unlink(missing_ok=True)
 
 
 def cmd_down(_: argparse.Namespace) -> int:
@@ -127,8 +174,7 @@ def cmd_down(_: argparse.Namespace) -> int:
     if state is None:
         print("no stack running")
         return 0
-    _stop(state)
-    Stack.state_path(layout_run).unlink(missing_ok=True)
+    _stop(layout_run)
     print("stack stopped")
     return 0
 
@@ -141,7 +187,13 @@ def cmd_status(_: argparse.Namespace) -> int:
     api = _api_url_from_state(state)
     pids = {name: pid for name, (pid, _) in state["processes"].items()}
     supervisor = (state.get("supervisor") or [None])[0]
-    status = {"api": api, "ready": _ready(api), "supervisor": supervisor, "pids": pids}
+    status = {
+        "api": api,
+        "ready": _ready(api),
+        "supervisor": supervisor,
+        "supervisor_alive": _supervisor_alive(state),
+        "pids": pids,
+    }
     print(json.dumps(status, indent=2))
     return 0
 

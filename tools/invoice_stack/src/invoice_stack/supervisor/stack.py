@@ -75,7 +75,10 @@ class Stack:
         self.specs = build_processes(layout, ports, self.tokens, app_env, infra_only)
         self.start_timeout = start_timeout
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
-        self._launched: dict[str, ProcessSpec] = {}  # as last started, env included
+        self._launched: dict[str, ProcessSpec] = {}
+        self._started_at: dict[
+            str, float
+        ] = {}  # monotonic, by process  # as last started, env included
         # The keeper: starts again a process that exits by itself, as a restart policy
         # would. Processes the caller stopped on purpose (kill, restart) are `_held`.
         self._lock = threading.RLock()
@@ -90,8 +93,9 @@ class Stack:
     def start(self) -> None:
         """Start every process in order, waiting for each to be healthy.
 
-        SIGTERM/SIGHUP become SystemExit while starting, so a killed `make up` still
-        stops what it started instead of leaving it running without a state file.
+        SIGTERM/SIGHUP become SystemExit while starting, so a stack stopped mid-start
+        (`make up` forwards its Ctrl-C to the daemon) stops what it started instead of
+        leaving it running without a state file.
         """
         with signals_as_exit():
             self._start()
@@ -126,26 +130,44 @@ class Stack:
 
     def _keep(self, interval: float = 0.5) -> None:
         """Start again any process that exits by itself: a crash, or a sidecar that its
-        host asked to shut down because it was wedged (workflow_app.actor_health)."""
+        host asked to shut down because it was wedged (workflow_app.actor_health).
+
+        One that keeps dying right after its start waits longer each time (up to 30 s)
+        instead of being spawned twice a second. With `die_with_parent`, what this thread
+        starts dies with it (the kernel ties the signal to the spawning thread), which
+        only happens when the stack stops."""
+        delay: dict[str, float] = {}  # before the next start, by process
+        due: dict[str, float] = {}  # when a dead process may start again
         while not self._keeper_stop.wait(interval):
             with self._lock:
-                gone = {
-                    name: proc.returncode
-                    for name, proc in self.procs.items()
-                    if name not in self._held and proc.poll() is not None
-                }
-                for name, code in gone.items():
-                    log.warning("%s exited with code %s; starting it again", name, code)
-                    if code != 0:
-                        self.crashes.append((name, code))
-                    self._spawn(self._launched[name], append=True)
-                if gone:
-                    self._write_state()
+                now = time.monotonic()
+                for name, proc in list(self.procs.items()):
+                    if name in self._held or proc.poll() is None:
+                        continue
+                    if name not in due:  # found dead just now
+                        log.warning("%s exited with code %s", name, proc.returncode)
+                        if proc.returncode != 0:
+                            self.crashes.append((name, proc.returncode))
+                        lived = now - self._started_at.get(name, now)
+                        quick = lived < 10.0
+                        delay[name] = min(30.0, max(0.5, delay.get(name, 0.0) * 2)) if quick else 0
+                        due[name] = now + delay[name]
+                    if now < due[name]:
+                        continue
+                    try:
+                        self._spawn(self._launched[name], append=True)
+                        self._write_state()
+                    except OSError:
+                        log.exception("could not start %s again; trying again in 5 s", name)
+                        due[name] = now + 5.0
+                        continue
+                    del due[name]
 
     def _spawn(self, spec: ProcessSpec, append: bool = False) -> None:
         log_path = self.log_path(spec.name)
         env = {**os.environ, **spec.env}
         self._launched[spec.name] = spec
+        self._started_at[spec.name] = time.monotonic()
         # A fresh log per start of the stack; a restarted process appends to its own.
         with log_path.open("ab" if append else "wb") as log_file:
             self.procs[spec.name] = subprocess.Popen(
@@ -247,7 +269,11 @@ class Stack:
             "ports": asdict(self.ports),
             "layout": {k: str(v) for k, v in asdict(self.layout).items()},
         }
-        self.state_path(self.layout.run_dir).write_text(json.dumps(state, indent=2))
+        # Atomically: `status`, `down` and the soak read it while the keeper rewrites it.
+        path = self.state_path(self.layout.run_dir)
+        scratch = path.with_suffix(".tmp")
+        scratch.write_text(json.dumps(state, indent=2))
+        scratch.replace(path)
 
     def _identities(self) -> dict[str, list[int]]:
         return {name: [proc.pid, start_ticks(proc.pid)] for name, proc in self.procs.items()}
