@@ -141,3 +141,30 @@ def test_readyz_says_why_the_host_is_not_ready(client, host):
     (ready,) = _calls(client, host, ("GET", "/readyz", None))
     assert ready.status_code == 503
     assert ready.json() == {"status": "not_ready", "reason": "still connecting"}
+
+
+class _SlowSidecarClient(FakeClient):
+    """A schedule that lands in the sidecar but answers only after the start budget, as
+    after a sidecar restart; or one that never lands."""
+
+    def __init__(self, lands: bool) -> None:
+        super().__init__()
+        self.lands = lands
+
+    async def schedule_new_workflow(self, name: str, input: Any, instance_id: str) -> None:
+        self.calls.append(("schedule", instance_id))
+        if self.lands:
+            self.states[instance_id] = _state(name, "PENDING")
+        await asyncio.sleep(10)
+
+
+@pytest.mark.parametrize(("lands", "answer"), [(True, 202), (False, 503)])
+def test_a_start_that_lands_as_the_budget_runs_out_is_accepted_not_503(
+    host, monkeypatch: pytest.MonkeyPatch, lands: bool, answer: int
+):
+    monkeypatch.setattr("workflow_app.starting.START_BUDGET_SECONDS", 0.2)
+    slow = _SlowSidecarClient(lands)
+    body = {"invoice_id": "INV-2", "pdf_path": "sample-invoice.pdf"}
+    (started,) = _calls(slow, host, ("POST", "/api/workflows/invoice", body))
+    assert started.status_code == answer, started.text
+    assert slow.calls == [("schedule", "INV-2")]

@@ -103,6 +103,8 @@ async def _schedule(client: DaprWorkflowClient, instance_id: str, payload: Any) 
             if exc.code() not in TRANSIENT:
                 raise
             if loop.time() >= deadline:
+                if await _landed(client, instance_id):
+                    return
                 raise ServiceError(
                     503,
                     "not_started",
@@ -110,11 +112,26 @@ async def _schedule(client: DaprWorkflowClient, instance_id: str, payload: Any) 
                     f"({exc.code().name}: {exc.details()})",
                 ) from exc
         except TimeoutError as exc:
+            # The sidecar may have taken it just as the budget ran out (seen after a
+            # sidecar restart): a 503 then would make the caller's retry a 409.
+            if await _landed(client, instance_id):
+                return
             raise ServiceError(
                 503, "not_started", "the sidecar did not accept the workflow in time; retry"
             ) from exc
         attempt += 1
         await asyncio.sleep(min(0.1 * 2**attempt, 2.0))
+
+
+async def _landed(client: DaprWorkflowClient, instance_id: str) -> bool:
+    """Whether an attempt of ours got through after all (one quick look)."""
+    try:
+        state = await asyncio.wait_for(
+            client.get_workflow_state(instance_id, fetch_payloads=False), timeout=5.0
+        )
+    except (TimeoutError, grpc.aio.AioRpcError):
+        return False
+    return state is not None
 
 
 def already_exists(instance_id: str) -> ServiceError:
