@@ -75,10 +75,8 @@ class Stack:
         self.specs = build_processes(layout, ports, self.tokens, app_env, infra_only)
         self.start_timeout = start_timeout
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
-        self._launched: dict[str, ProcessSpec] = {}
-        self._started_at: dict[
-            str, float
-        ] = {}  # monotonic, by process  # as last started, env included
+        self._launched: dict[str, ProcessSpec] = {}  # as last started, env included
+        self._started_at: dict[str, float] = {}  # monotonic, by process
         # The keeper: starts again a process that exits by itself, as a restart policy
         # would. Processes the caller stopped on purpose (kill, restart) are `_held`.
         self._lock = threading.RLock()
