@@ -9,7 +9,12 @@ MAX_UPLOAD_BYTES = 300_000
 MAX_PDF_BYTES = 3_000_000
 # The system-wide cap on concurrent extractions this stack runs with.
 EXTRACT_CONCURRENCY_LIMIT = 3
+# The stall guard's bound: well above any wait of this stack's tests (the hung-service
+# test's worst is about 35 s), short enough that a dropped outcome in the fault test is
+# re-issued within its 300 s wait.
+STALL_SECONDS = 45
 E2E_APP_ENV = {
+    "STALL_SECONDS": str(STALL_SECONDS),
     "APPROVAL_THRESHOLD": "",
     "APPROVAL_ON_WARNINGS": "true",
     "APPROVAL_TIMEOUT_SECONDS": str(APPROVAL_TIMEOUT_SECONDS),

@@ -12,6 +12,7 @@ import pytest
 
 from invoice_shared.dapr_names import (
     AGGREGATE_APP_ID,
+    EXTRACT_ACTIVITY,
     EXTRACT_APP_ID,
     SPLIT_APP_ID,
     UPLOAD_APP_ID,
@@ -120,3 +121,39 @@ def test_a_hung_service_cannot_hang_an_invoice(stack: RunningStack):
         )
         assert rerun.status_code == 202, rerun.text
     assert stack.wait_for_end(f"{invoice_id}-again")["status"] == "COMPLETED"
+
+
+# The stall bound for the frozen-extraction test: fires (and re-arms) while upload and
+# split progress, then re-issues the frozen extractions every 4 s until the thaw.
+SHORT_STALL_SECONDS = 4
+FROZEN_SECONDS = 9
+
+
+def test_extractions_issued_again_after_a_stall_still_count_each_page_once(stack: RunningStack):
+    """The stall guard on the real runtime: while extract-service is frozen nothing
+    finishes, so the workflow issues its pending extractions again; after the thaw the
+    originals and the re-issues all answer, and the invoice completes once, right."""
+    processes = stack.owned("freezes a service")
+    processes.restart(WORKFLOW_APP_ID, env={"STALL_SECONDS": str(SHORT_STALL_SECONDS)})
+    stack.wait_ready()
+    truths: dict = {}
+    try:
+        processes.freeze(EXTRACT_APP_ID)
+        invoice_id = start_generated(stack, 0, truths, "STALL", pages=2)
+        time.sleep(FROZEN_SECONDS)
+    finally:
+        processes.thaw(EXTRACT_APP_ID)
+    try:
+        outcome = stack.wait_for_end(invoice_id, timeout=120)
+        with stack.client() as client:
+            history = client.get(f"/api/workflows/{invoice_id}/history").json()
+    finally:
+        processes.restart(WORKFLOW_APP_ID)  # back to the stack's bound
+        stack.wait_ready()
+    assert_results_match(stack, {invoice_id: outcome}, truths)
+    extracts = [
+        e for e in history
+        if e["kind"] == "taskScheduled" and e["details"].get("name") == EXTRACT_ACTIVITY
+    ]  # fmt: skip
+    print(f"\nextractions scheduled for 2 pages with extract-service frozen: {len(extracts)}")
+    assert len(extracts) > 2, history  # re-issued at least once

@@ -51,7 +51,13 @@ class FakeContext:
         retry_policy: Any = None,
     ) -> dt.Task:  # fmt: skip
         self.calls.append(Call("child", name, input, retry_policy, instance_id))
-        child = FakeContext(instance_id or "child", self.activities, self.workflows)
+        child = FakeContext(
+            instance_id or "child",
+            self.activities,
+            self.workflows,
+            timers_fire=self.timers_fire,
+            patched=self.patched,
+        )
 
         def run_child() -> Any:
             result = run_workflow(self.workflows[name], child, input)
@@ -80,14 +86,29 @@ class FakeContext:
             task.complete(None)
         return task
 
+    # Whether the workflow runs as code that records patches (False: replaying a history
+    # from before them).
+    patched: bool = True
+
+    def is_patched(self, patch_name: str) -> bool:
+        return self.patched
+
     def set_custom_status(self, status: str) -> None:
         self.statuses.append(Progress.model_validate(json.loads(status)))
+
+
+# A handler returns NEVER for a call whose outcome the runtime drops: its task never
+# completes (what the stall guard is for).
+NEVER = object()
 
 
 def _completed(produce: Callable[[], Any]) -> dt.Task:
     task: dt.CompletableTask[Any] = dt.CompletableTask()
     try:
-        task.complete(produce())
+        result = produce()
+        if result is NEVER:
+            return task
+        task.complete(result)
     except Exception as exc:  # the engine records a failed task, not a crash
         task.fail(str(exc), helpers.new_failure_details(exc))
     return task

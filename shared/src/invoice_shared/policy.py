@@ -53,6 +53,15 @@ STEP_RETRY: Final = RetrySchedule(
     attempts=5, first_interval_s=1.0, backoff=2.0, max_interval_s=10.0
 )
 
+# A workflow that sees no step finish for this long issues its pending activities again
+# (workflow_app.stall_guard: the runtime can drop an activity's outcome when Redis
+# restarts). It must outlast the longest legitimate wait for one step: every attempt
+# timing out (5 x SERVICE_TIMEOUT_SECONDS = 300 s) plus the backoffs (15 s), and a
+# queue behind the extraction cap. A stall is noticed one to two bounds after the last
+# progress; re-issuing a step that was only slow costs a repeated call, never a
+# duplicate result.
+STALL_SECONDS: Final = 600
+
 # Invoices of up to MAX_DIRECT_PAGES pages fan out straight from the parent; longer
 # ones go through child workflows of PAGE_BATCH_SIZE pages. Two-page batches are the
 # specification's; PAGE_BATCH_SIZE is a setting for long invoices.

@@ -8,7 +8,7 @@ from pydantic_settings import BaseSettings
 
 from invoice_shared import policy
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
-from workflow_app.models import ApprovalTimeoutSeconds, DirectPages, PageBatchSize
+from workflow_app.models import ApprovalTimeoutSeconds, DirectPages, PageBatchSize, StallSeconds
 
 
 class Settings(BaseSettings):
@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         description="Ask a wedged sidecar to shut down. Only where something starts it again "
         "(our supervisor, a restart policy, the kubelet); `dapr run -f` does not.",
     )
+    stall_seconds: StallSeconds = Field(
+        default=policy.STALL_SECONDS,
+        description="A workflow with no step finished for this long issues its pending "
+        "steps again (see invoice_shared.policy.STALL_SECONDS); empty: never.",
+    )
     max_upload_bytes: int = Field(
         default=policy.MAX_PDF_BYTES, description="Largest PDF POST /api/invoices accepts."
     )
@@ -81,7 +86,7 @@ class Settings(BaseSettings):
         "deployment from before v2 existed (used by the versioning test).",
     )
 
-    @field_validator("approval_threshold", mode="before")
+    @field_validator("approval_threshold", "stall_seconds", mode="before")
     @classmethod
     def _empty_means_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -22,6 +22,14 @@ from invoice_shared.models import (
 PageBatchSize = Annotated[int, Field(ge=1, le=policy.MAX_PAGE_BATCH_SIZE)]
 DirectPages = Annotated[int, Field(ge=1)]
 ApprovalTimeoutSeconds = Annotated[int, Field(ge=1)]
+StallSeconds = Annotated[
+    int | None,
+    Field(
+        ge=1,
+        description="No step finished for this long: issue the pending ones again. "
+        "Null: never (the guard is off).",
+    ),
+]
 
 Stage = Literal[
     "pending",
@@ -54,6 +62,7 @@ class InvoiceWorkflowInput(InvoiceRequest):
     approval_on_warnings: bool = policy.APPROVAL_ON_WARNINGS
     approval_timeout_seconds: ApprovalTimeoutSeconds = policy.APPROVAL_TIMEOUT_SECONDS
     approval_timeout_outcome: policy.ApprovalTimeoutOutcome = policy.APPROVAL_TIMEOUT_OUTCOME
+    stall_seconds: StallSeconds = policy.STALL_SECONDS
 
     @classmethod
     def from_payload(cls, payload: Any) -> InvoiceWorkflowInput:
@@ -80,6 +89,7 @@ class ExtractionRef(Contract):
 class PageBatchInput(Contract):
     invoice_id: InvoiceId
     pages: list[dict[str, Any]] = Field(description="PageMetadata payloads, one per page.")
+    stall_seconds: StallSeconds = policy.STALL_SECONDS
 
 
 class AggregateInput(Contract):

@@ -66,6 +66,7 @@ async def start_invoice_workflow(
         approval_on_warnings=settings.approval_on_warnings,
         approval_timeout_seconds=settings.approval_timeout_seconds,
         approval_timeout_outcome=settings.approval_timeout_outcome,
+        stall_seconds=settings.stall_seconds,
     )
     # The runtime's id-reuse policy is a no-op, and it would recreate a finished
     # instance: check first, under a lock so two racing starts cannot both pass.

@@ -6,7 +6,7 @@ clocks, randomness or settings; those live in activities and in the workflow inp
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -14,7 +14,6 @@ from dapr.ext.workflow import (
     DaprWorkflowContext,
     RetryPolicy,
     TaskFailedError,
-    when_all,
     when_any,
 )
 from pydantic import ValidationError
@@ -45,6 +44,7 @@ from workflow_app.models import (
 )
 from workflow_app.planning import child_instance_id, one_ref_per_page, plan_batches
 from workflow_app.sidecar import NonRetryableError
+from workflow_app.stall_guard import Watchdog, gather, one
 
 # Every activity and child call gets the same policy, STEP_RETRY (why it spans what it
 # does is stated there). Input errors are raised as NonRetryableError by the activities
@@ -90,6 +90,11 @@ class _Reporter:
         self._ctx.set_custom_status(progress.model_dump_json())
 
 
+def _issuer(ctx: DaprWorkflowContext, name: str, payload: Any) -> Callable[[], Any]:
+    """Schedules activity `name` each time it is called: first issue and re-issues."""
+    return lambda: ctx.call_activity(name, input=payload, retry_policy=RETRY)
+
+
 def _extract_and_aggregate(
     ctx: DaprWorkflowContext, options: InvoiceWorkflowInput, report: _Reporter
 ) -> Generator[Any, Any, tuple[Json, int]]:
@@ -99,51 +104,51 @@ def _extract_and_aggregate(
     AggregatedInvoice payload and the page count.
     """
     request = options.request()
+    guard = Watchdog(ctx, options.stall_seconds)
+
     report("uploading")
-    upload = yield ctx.call_activity(
-        UPLOAD_ACTIVITY, input=request.model_dump(mode="json"), retry_policy=RETRY
-    )
+    upload = yield from one(guard, _issuer(ctx, UPLOAD_ACTIVITY, request.model_dump(mode="json")))
 
     report("splitting")
-    split = yield ctx.call_activity(SPLIT_ACTIVITY, input=upload, retry_policy=RETRY)
+    split = yield from one(guard, _issuer(ctx, SPLIT_ACTIVITY, upload))
     pages: list[Json] = split["pages"]
     total = len(pages)
     report("extracting", 0, total)
 
     batches = plan_batches(total, options.batch_size, options.max_direct_pages)
-    # Tasks of the SDK's durabletask core, which it does not export under a public name.
-    tasks: list[Any]
+    reissue: list[Callable[[], Any] | None]
     if batches is None:
-        tasks = [
-            ctx.call_activity(EXTRACT_ACTIVITY, input=page, retry_policy=RETRY) for page in pages
-        ]
+        issuers = [_issuer(ctx, EXTRACT_ACTIVITY, page) for page in pages]
+        tasks = [issue() for issue in issuers]
+        reissue = list(issuers)
         sizes = [1] * total
     else:
         tasks = [
             ctx.call_child_workflow(
                 PAGE_BATCH_WORKFLOW,
                 input=PageBatchInput(
-                    invoice_id=request.invoice_id, pages=[pages[i] for i in batch]
+                    invoice_id=request.invoice_id,
+                    pages=[pages[i] for i in batch],
+                    stall_seconds=options.stall_seconds,
                 ).model_dump(mode="json"),
                 instance_id=child_instance_id(ctx.instance_id, number),
                 retry_policy=RETRY,
             )
             for number, batch in enumerate(batches, start=1)
         ]
+        reissue = [None] * len(tasks)  # each child guards its own activities
         sizes = [len(batch) for batch in batches]
 
-    # Collect completions one at a time (rather than a single when_all) so the custom
-    # status can say how many pages are done; the tasks all run in parallel regardless.
-    results: list[Any] = [None] * len(tasks)
-    pending = dict(enumerate(tasks))
+    # Collected one at a time (rather than a single when_all) so the custom status can
+    # say how many pages are done; the tasks all run in parallel regardless.
     done = 0
-    while pending:
-        finished = yield when_any(list(pending.values()))
-        index = next(i for i, task in pending.items() if task is finished)
-        results[index] = finished.get_result()  # raises if the task failed
-        del pending[index]
+
+    def count(index: int) -> None:
+        nonlocal done
         done += sizes[index]
         report("extracting", done, total)
+
+    results = yield from gather(guard, tasks, reissue, count)
 
     refs: list[Json] = []
     for result in results:
@@ -152,24 +157,19 @@ def _extract_and_aggregate(
     if unextracted:
         # Some page's result went to another task (see one_ref_per_page): extract those
         # pages again rather than aggregate the wrong ones.
-        again = yield when_all(
-            [
-                ctx.call_activity(EXTRACT_ACTIVITY, input=page, retry_policy=RETRY)
-                for page in unextracted
-            ]
-        )
-        refs, unextracted = one_ref_per_page(refs + list(again), pages)
+        again = [_issuer(ctx, EXTRACT_ACTIVITY, page) for page in unextracted]
+        more = yield from gather(guard, [issue() for issue in again], list(again))
+        refs, unextracted = one_ref_per_page(refs + more, pages)
         if unextracted:
             raise RuntimeError(f"no extraction for pages {[p['page_number'] for p in unextracted]}")
 
     report("aggregating", done, total)
-    invoice = yield ctx.call_activity(
-        AGGREGATE_ACTIVITY,
-        input=AggregateInput(
-            invoice_id=request.invoice_id,
-            extractions=[ExtractionRef.model_validate(ref) for ref in refs],
-        ).model_dump(mode="json"),
-        retry_policy=RETRY,
+    aggregate = AggregateInput(
+        invoice_id=request.invoice_id,
+        extractions=[ExtractionRef.model_validate(ref) for ref in refs],
+    )
+    invoice = yield from one(
+        guard, _issuer(ctx, AGGREGATE_ACTIVITY, aggregate.model_dump(mode="json"))
     )
     return invoice, total
 
@@ -239,13 +239,10 @@ def invoice_workflow(ctx: DaprWorkflowContext, payload: Json | str) -> Generator
 def page_batch_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, Any, list[Json]]:
     """Extract a batch of pages in parallel; returns one ExtractionRef per page."""
     batch = PageBatchInput.model_validate(payload)
+    guard = Watchdog(ctx, batch.stall_seconds)
+    issues = [_issuer(ctx, EXTRACT_ACTIVITY, page) for page in batch.pages]
     try:
-        refs = yield when_all(
-            [
-                ctx.call_activity(EXTRACT_ACTIVITY, input=page, retry_policy=RETRY)
-                for page in batch.pages
-            ]
-        )
+        refs = yield from gather(guard, [issue() for issue in issues], list(issues))
     except TaskFailedError as failure:
         # A child fails with TaskFailedError, which the parent's policy would retry:
         # pass an input error on as non-retryable so the parent does not run it again.
