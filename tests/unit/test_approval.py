@@ -90,8 +90,7 @@ def test_a_timeout_ends_as_configured_never_approved(outcome: str):
 def test_the_timer_is_durable_and_set_from_the_workflow_clock():
     ctx = _context(1, total=500.0)
     ctx.events.append(DECISION)
-    # The stall guard off: its timer is not the one under test.
-    _run(ctx, approval_threshold=100, approval_timeout_seconds=60, stall_seconds=None)
+    _run(ctx, approval_threshold=100, approval_timeout_seconds=60)
     (timer,) = [c for c in ctx.calls if c.kind == "timer"]
     assert timer.name == "2026-01-02T03:05:05+00:00"  # the context's time + 60 s
 
@@ -104,8 +103,7 @@ def test_a_malformed_decision_is_not_taken_as_one():
 
 def test_version_one_has_no_approval_step():
     ctx = _context(1, total=500.0)
-    options = {"approval_threshold": 100, "stall_seconds": None}  # no stall-guard timer
-    result = run_workflow(invoice_workflow_v1, ctx, {**REQUEST, **options})
+    result = run_workflow(invoice_workflow_v1, ctx, {**REQUEST, "approval_threshold": 100})
     assert "approval" not in result
     assert [c for c in ctx.calls if c.kind in ("event", "timer")] == []
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from invoice_shared.policy import STALL_SECONDS
 from workflow_app.config import Settings
 from workflow_app.main import create_app
 from workflow_app.starting import StartLocks
@@ -41,12 +42,14 @@ class FakeClient:
             "RUN": _state("invoice_workflow", "RUNNING"),
         }
         self.calls: list[tuple[str, str]] = []
+        self.inputs: dict[str, Any] = {}
 
     async def get_workflow_state(self, instance_id: str, fetch_payloads: bool = True) -> Any:
         return self.states.get(instance_id)
 
     async def schedule_new_workflow(self, name: str, input: Any, instance_id: str) -> None:
         self.calls.append(("schedule", instance_id))
+        self.inputs[instance_id] = input
         self.states[instance_id] = _state(name, "PENDING")
 
     async def pause_workflow(self, instance_id: str) -> None:
@@ -112,6 +115,8 @@ def test_an_invoice_starts_once_and_its_status_is_where_location_says(client, ho
     assert second.json()["error"] == "already_exists"
     assert status.json()["status"] == "PENDING"
     assert client.calls == [("schedule", "INV-1")]
+    # Every start the host makes carries the stall guard's bound (absent: guard off).
+    assert client.inputs["INV-1"]["stall_seconds"] == STALL_SECONDS
 
 
 def test_unknown_instances_are_404_and_wrong_states_409(client, host):

@@ -15,18 +15,14 @@ from workflow_app.stall_guard import MAX_STALLS, StalledError, Watchdog, gather
 from workflow_app.workflows import invoice_workflow, page_batch_workflow
 
 from .test_workflows import REQUEST, _context, _page
-from .workflow_harness import NEVER, run_workflow
+from .workflow_harness import NEVER, Stalled, run_workflow
 
 
 class Clockwork:
     """Just enough of a workflow context for the watchdog: timers the test fires."""
 
-    def __init__(self, patched: bool = True) -> None:
-        self.patched = patched
+    def __init__(self) -> None:
         self.timers: list[dt.CompletableTask[Any]] = []
-
-    def is_patched(self, _: str) -> bool:
-        return self.patched
 
     def create_timer(self, delay: timedelta) -> dt.CompletableTask[Any]:
         assert delay == timedelta(seconds=60)
@@ -113,11 +109,10 @@ def test_stalls_in_a_row_fail_the_workflow_with_a_reason():
         driver.settle()
 
 
-@pytest.mark.parametrize(("patched", "seconds"), [(False, 60), (True, None)])
-def test_no_timer_for_histories_from_before_the_guard_or_when_it_is_off(patched, seconds):
-    ctx = Clockwork(patched=patched)
+def test_no_timer_when_the_input_has_no_bound_as_before_the_guard_existed():
+    ctx = Clockwork()
     (task,) = _tasks(1)
-    driver = Driver(gather(Watchdog(ctx, seconds), [task], [None]))  # type: ignore[arg-type]
+    driver = Driver(gather(Watchdog(ctx, None), [task], [None]))  # type: ignore[arg-type]
     task.complete("done")
     driver.settle()
     assert driver.result == ["done"] and ctx.timers == []
@@ -144,18 +139,25 @@ def test_an_invoice_whose_extraction_outcome_was_dropped_still_completes(pages: 
     ctx = _context(pages)
     ctx.timers_fire = True
     calls = _dropping_first_extract_of(2, ctx)
-    result = run_workflow(invoice_workflow, ctx, REQUEST)
+    result = run_workflow(invoice_workflow, ctx, {**REQUEST, "stall_seconds": 60})
     assert calls == [2, 2]
     assert [item["description"] for item in result["line_items"]] == [
         f"p{n}" for n in range(1, pages + 1)
     ]
 
 
+def test_without_a_bound_a_dropped_outcome_waits_as_before():
+    ctx = _context(2)
+    ctx.timers_fire = True
+    _dropping_first_extract_of(2, ctx)
+    with pytest.raises(Stalled):
+        run_workflow(invoice_workflow, ctx, REQUEST)
+
+
 def test_a_batch_whose_extraction_outcome_was_dropped_still_returns_every_page():
     ctx = _context(2)
     ctx.timers_fire = True
     calls = _dropping_first_extract_of(1, ctx)
-    refs = run_workflow(
-        page_batch_workflow, ctx, {"invoice_id": "INV-1", "pages": [_page(1, 2), _page(2, 2)]}
-    )
+    batch = {"invoice_id": "INV-1", "pages": [_page(1, 2), _page(2, 2)], "stall_seconds": 60}
+    refs = run_workflow(page_batch_workflow, ctx, batch)
     assert calls == [1, 1] and [ref["page_number"] for ref in refs] == [1, 2]

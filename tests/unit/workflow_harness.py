@@ -56,7 +56,6 @@ class FakeContext:
             self.activities,
             self.workflows,
             timers_fire=self.timers_fire,
-            patched=self.patched,
         )
 
         def run_child() -> Any:
@@ -85,13 +84,6 @@ class FakeContext:
         if self.timers_fire:
             task.complete(None)
         return task
-
-    # Whether the workflow runs as code that records patches (False: replaying a history
-    # from before them).
-    patched: bool = True
-
-    def is_patched(self, patch_name: str) -> bool:
-        return self.patched
 
     def set_custom_status(self, status: str) -> None:
         self.statuses.append(Progress.model_validate(json.loads(status)))

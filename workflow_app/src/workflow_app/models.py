@@ -62,7 +62,7 @@ class InvoiceWorkflowInput(InvoiceRequest):
     approval_on_warnings: bool = policy.APPROVAL_ON_WARNINGS
     approval_timeout_seconds: ApprovalTimeoutSeconds = policy.APPROVAL_TIMEOUT_SECONDS
     approval_timeout_outcome: policy.ApprovalTimeoutOutcome = policy.APPROVAL_TIMEOUT_OUTCOME
-    stall_seconds: StallSeconds = policy.STALL_SECONDS
+    stall_seconds: StallSeconds = None
 
     @classmethod
     def from_payload(cls, payload: Any) -> InvoiceWorkflowInput:
@@ -89,7 +89,7 @@ class ExtractionRef(Contract):
 class PageBatchInput(Contract):
     invoice_id: InvoiceId
     pages: list[dict[str, Any]] = Field(description="PageMetadata payloads, one per page.")
-    stall_seconds: StallSeconds = policy.STALL_SECONDS
+    stall_seconds: StallSeconds = None
 
 
 class AggregateInput(Contract):

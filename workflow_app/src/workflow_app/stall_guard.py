@@ -10,6 +10,11 @@ reason rather than hang.
 
 Workflow code: deterministic, no I/O. One timer is armed at a time per workflow and
 reused across waits, so a workflow that finishes within the bound creates exactly one.
+
+The bound travels in the workflow input, and an input without one turns the guard off:
+that is how instances started before the guard replay unchanged. (Not
+`ctx.is_patched`: with Dapr 1.18.2 a recorded patch drops the workflow's version name
+from its history, so a v1 instance would replay as v2; the versioning test caught it.)
 """
 
 from __future__ import annotations
@@ -20,9 +25,6 @@ from typing import Any
 
 from dapr.ext.workflow import DaprWorkflowContext, when_any
 
-# Name recorded in new histories (DaprWorkflowContext.is_patched): instances started
-# before the guard existed replay without it, so their histories still match.
-PATCH = "stall-guard"
 MAX_STALLS = 3
 
 # Tasks of the SDK's durabletask core, which it does not export under a public name.
@@ -43,7 +45,7 @@ class Watchdog:
 
     def __init__(self, ctx: DaprWorkflowContext, seconds: int | None) -> None:
         self._ctx = ctx
-        self._seconds = seconds if seconds and ctx.is_patched(PATCH) else None
+        self._seconds = seconds
         self._timer: Task | None = None
         self._progress = 0
         self._progress_when_armed = 0
