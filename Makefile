@@ -8,7 +8,7 @@ $(error could not install uv: run `bash scripts/ensure-uv.sh` to see why)
 endif
 RUN := $(UV) run --frozen
 
-.PHONY: help install install-dapr install-redis up down status demo dapr-run test test-unit test-e2e soak bench generate lint format clean
+.PHONY: help install install-dapr install-redis up down status demo compose-up compose-down compose-clean dapr-run test test-unit test-e2e soak bench generate lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,15 @@ demo: up ## install, start the stack, process data/sample-invoice.pdf, print the
 	$(RUN) python -m invoice_stack demo sample-invoice.pdf
 	@echo "The stack is still running: API http://127.0.0.1:8080/docs, its key and the dapr CLI's"
 	@echo "token via 'source .run/cli.env'. Stop it with: make down"
+
+compose-up: install ## the same stack in containers: engine, images, `docker compose up --wait`
+	$(RUN) python -m invoice_stack.compose up
+
+compose-down: ## stop the compose stack (its volumes stay; `make compose-clean` drops them)
+	@$(RUN) python -m invoice_stack.compose down
+
+compose-clean: ## stop the compose stack and remove its volumes
+	@$(RUN) python -m invoice_stack.compose down --volumes
 
 dapr-run: install ## run the apps with the stock CLI: `dapr run -f .` (Ctrl-C stops them)
 	$(RUN) python -m invoice_stack up --infra-only

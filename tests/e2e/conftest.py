@@ -1,7 +1,9 @@
 """The real stack for end-to-end tests: Redis, placement, scheduler, every service
 and every sidecar, on free loopback ports, owned by this session.
 
-Set E2E_REUSE_STACK=1 to run against a stack already started with `make up`.
+Set E2E_REUSE_STACK=1 to run against a stack already started with `make up`, and
+E2E_STACK=compose to run the same tests against the containers of docker-compose.yml
+(`make test-compose`).
 Tests talk to it through `stack.RunningStack`; tests marked `disruptive` (they kill or
 restart processes) run after all others, whatever their file names.
 """
@@ -20,6 +22,7 @@ from invoice_stack.supervisor import Stack
 from invoice_stack.topology import StackLayout
 from invoice_stack.topology.ports import free_ports
 
+from .composed import ComposeStack, compose_running
 from .stack import RunningStack
 from .stack_config import E2E_APP_ENV, EXTRACT_CONCURRENCY_LIMIT
 from .supervised import owned_stack, reused_stack
@@ -38,6 +41,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         return
     _refuse_a_second_stack()
     run_dir = tmp_path_factory.mktemp("stack")
+    if os.environ.get("E2E_STACK") == "compose":
+        composed = ComposeStack(repo, run_dir, free_ports(), E2E_APP_ENV, EXTRACT_CONCURRENCY_LIMIT)
+        composed.start()
+        try:
+            yield compose_running(composed)
+        finally:
+            composed.stop()
+        return
     layout = StackLayout(
         repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=run_dir, source_dir=run_dir / "source"
     )

@@ -69,8 +69,8 @@ class StackTokens:
 
     def save(self, run_dir: Path) -> None:
         run_dir.mkdir(parents=True, exist_ok=True)
-        _write_private(run_dir / TOKENS_FILE, json.dumps(asdict(self), indent=2))
-        _write_private(run_dir / CLI_ENV_FILE, self.cli_env())
+        write_private(run_dir / TOKENS_FILE, json.dumps(asdict(self), indent=2))
+        write_private(run_dir / CLI_ENV_FILE, self.cli_env())
 
     def cli_env(self) -> str:
         """Shell lines for people: `source .run/cli.env`, then curl and `dapr workflow`."""
@@ -88,7 +88,7 @@ class StackTokens:
         return f"{self.cli_env()}export {APP_TOKEN_VAR}={token}\n"
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str) -> None:
     """Readable by the owner only from its first byte, and replaced whole (a reader never
     sees half of it)."""
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
@@ -109,7 +109,7 @@ def write_collection_env(repo: Path, tokens: StackTokens) -> None:
             for line in (env.read_text().splitlines() if env.exists() else [])
             if not line.startswith(f"{API_KEY_VAR}=")
         ]
-        _write_private(env, "\n".join([*kept, f"{API_KEY_VAR}={tokens.api_key}"]) + "\n")
+        write_private(env, "\n".join([*kept, f"{API_KEY_VAR}={tokens.api_key}"]) + "\n")
 
 
 def read_tokens(run_dir: Path) -> StackTokens | None:

@@ -22,9 +22,17 @@ def supports_sqlite_resolver(bin_dir: Path) -> bool:
 
 
 def write_stack_config(
-    base: Path, run_dir: Path, sqlite_resolver: bool, extract_limit: int | None = None
+    base: Path,
+    run_dir: Path,
+    sqlite_resolver: bool,
+    extract_limit: int | None = None,
+    target: Path | None = None,
 ) -> Path:
-    """Our configuration, plus this stack's name resolution and extraction cap."""
+    """Our configuration, plus this stack's name resolution and extraction cap.
+
+    Written to `target` (default: `run_dir/dapr-config.yaml`); `run_dir` is where the
+    sidecars see the run directory (a container's path for the compose stack).
+    """
     config = yaml.safe_load(base.read_text())
     if extract_limit is not None:
         config["spec"].setdefault("workflow", {})["activityConcurrencyLimits"] = [
@@ -35,6 +43,7 @@ def write_stack_config(
             "component": "sqlite",
             "configuration": {"connectionString": str(run_dir / "name-resolution.db")},
         }
-    target = run_dir / "dapr-config.yaml"
+    target = target or run_dir / "dapr-config.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(yaml.safe_dump(config, sort_keys=False))
     return target

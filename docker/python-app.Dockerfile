@@ -1,0 +1,52 @@
+# One image per Python app of the stack (the workflow host and the four services): they
+# differ only in PACKAGE and APP_DIR, so one Dockerfile builds all five, as
+# docker-compose.yml does:
+#   docker build -f docker/python-app.Dockerfile --network host \
+#     --build-arg BASE_IMAGE=<scripts/base-image.sh> --build-arg PACKAGE=extract-service \
+#     --build-arg APP_DIR=services/extract_service -t invoice/extract-service .
+ARG BASE_IMAGE
+
+FROM ${BASE_IMAGE} AS build
+ARG UV_VERSION=0.9.7
+ARG PACKAGE
+# UV_NATIVE_TLS: trust the system's certificates (the base image's, which include the
+# host's extra CAs when there are any), not only uv's bundled ones.
+ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never \
+    UV_PROJECT_ENVIRONMENT=/app/.venv UV_NO_CACHE=1 UV_NATIVE_TLS=1
+RUN python3 -m venv /opt/uv && /opt/uv/bin/pip install --quiet --no-cache-dir "uv==${UV_VERSION}"
+WORKDIR /app
+# The workspace's manifests alone first: the layer of third-party packages is built again
+# only when one of them or uv.lock changes, not on every source edit.
+COPY pyproject.toml uv.lock ./
+COPY shared/pyproject.toml shared/
+COPY workflow_app/pyproject.toml workflow_app/
+COPY services/upload_service/pyproject.toml services/upload_service/
+COPY services/split_service/pyproject.toml services/split_service/
+COPY services/extract_service/pyproject.toml services/extract_service/
+COPY services/aggregate_service/pyproject.toml services/aggregate_service/
+COPY tools/invoice_gen/pyproject.toml tools/invoice_gen/
+COPY tools/invoice_stack/pyproject.toml tools/invoice_stack/
+RUN /opt/uv/bin/uv sync --frozen --no-dev --no-install-workspace --package "${PACKAGE}"
+# Then our code: the app and the shared contracts, installed as packages (editable, so
+# `docker compose watch` can sync a source file and restart the app).
+COPY shared/src shared/src
+COPY workflow_app/src workflow_app/src
+COPY services services
+RUN /opt/uv/bin/uv sync --frozen --no-dev --package "${PACKAGE}"
+
+FROM ${BASE_IMAGE}
+ARG APP_DIR
+ARG APP_UID=10001
+WORKDIR /app
+COPY --from=build /app/.venv /app/.venv
+COPY --from=build /app/shared/src /app/shared/src
+COPY --from=build /app/${APP_DIR}/src /app/${APP_DIR}/src
+# Mount points of the volumes, owned by the app's user (a new volume takes them over).
+RUN mkdir -p /stack/run/artifacts && chown -R ${APP_UID}:${APP_UID} /stack/run \
+    && chown -R ${APP_UID}:${APP_UID} /app/${APP_DIR}/src /app/shared/src
+USER ${APP_UID}:${APP_UID}
+ENV PATH=/app/.venv/bin:$PATH PYTHONUNBUFFERED=1 HOME=/tmp \
+    HEALTH_URL=http://127.0.0.1:8000/healthz
+# docker-compose.yml states each app's own check; this one serves a plain `docker run`.
+HEALTHCHECK --interval=5s --timeout=4s --start-period=30s --retries=3 \
+    CMD python -c "import os, urllib.request; urllib.request.urlopen(os.environ['HEALTH_URL'], timeout=3)"

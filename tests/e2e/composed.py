@@ -1,0 +1,171 @@
+"""The test stack interface (stack.py) for the compose stack: the images of
+docker-compose.yml, rendered on free ports under a project of the session's own
+(E2E_STACK=compose, `make test-compose`). Processes are containers: kill is
+`docker kill`, restart recreates the container, freeze is `docker pause`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import signal
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from invoice_stack.compose.project import ComposeProject, prepare, run_script
+from invoice_stack.compose.spec import compose_file, render
+from invoice_stack.layout import dapr_bin_dir
+from invoice_stack.tokens import StackTokens
+from invoice_stack.topology import APP_IDS, StackLayout
+from invoice_stack.topology.ports import StackPorts
+
+from .stack import RunningStack
+from .supervised import _running
+
+PROJECT = "invoice-e2e"
+
+
+@dataclass
+class ComposeStack:
+    """A compose project on free ports, its files in `run_dir`."""
+
+    repo: Path
+    run_dir: Path
+    ports: StackPorts
+    app_env: dict[str, str]
+    extract_limit: int
+    project: ComposeProject = field(init=False)
+    tokens: StackTokens = field(init=False)
+    overrides: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.project = ComposeProject(
+            self.repo, PROJECT, self.run_dir / "docker-compose.yml", self.run_dir / ".env"
+        )
+        self.tokens = StackTokens.load_or_create(self.run_dir, APP_IDS)
+        self.source_dir.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def source_dir(self) -> Path:
+        return self.run_dir / "source"
+
+    def write_file(self) -> None:
+        document = compose_file(
+            self.ports,
+            self.app_env,
+            config=str(self.run_dir / "dapr-config.yaml"),
+            data=str(self.source_dir),
+            name=PROJECT,
+            env_by_service=self.overrides,
+        )
+        self.project.compose_file.write_text(render(document))
+
+    def start(self) -> None:
+        run_script(self.repo, "docker-engine.sh", "start")
+        run_script(self.repo, "install-compose.sh")
+        bin_dir = Path(run_script(self.repo, "install-dapr.sh"))
+        versions = _versions(self.repo)
+        prepare(
+            self.project,
+            self.run_dir,
+            bin_dir,
+            self.tokens,
+            run_script(self.repo, "base-image.sh"),
+            versions["DAPR_RUNTIME_VERSION"],
+            self.run_dir / "dapr-config.yaml",
+            self.extract_limit,
+        )
+        self.write_file()
+        self.project.down(volumes=True)  # leftovers of an interrupted session
+        self.project.up()
+
+    def stop(self) -> None:
+        self.project.down(volumes=True)
+
+    def artifact_dir(self) -> Path:
+        out = subprocess.run(
+            ["docker", "volume", "inspect", "-f", "{{.Mountpoint}}", f"{PROJECT}_artifacts"],
+            check=True, stdout=subprocess.PIPE, text=True,
+        ).stdout  # fmt: skip
+        return Path(out.strip())
+
+
+def _versions(repo: Path) -> dict[str, str]:
+    lines = (repo / "scripts" / "versions.env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+class ContainerProcesses:
+    """StackProcesses over the containers of a ComposeStack."""
+
+    def __init__(self, stack: ComposeStack) -> None:
+        self._stack = stack
+        self._held: set[str] = set()  # killed by a test, until it restarts them
+        self._restarts = self._restart_counts()
+
+    def _docker(self, *args: str) -> str:
+        return subprocess.run(
+            ["docker", *args], check=True, stdout=subprocess.PIPE, text=True
+        ).stdout
+
+    def _id(self, name: str) -> str:
+        return self._stack.project.container(name)
+
+    def _inspect(self) -> list[dict[str, object]]:
+        ids = self._stack.project.run("ps", "--all", "--quiet", capture=True).split()
+        return json.loads(self._docker("inspect", *ids)) if ids else []
+
+    def _restart_counts(self) -> dict[str, int]:
+        return {c["Name"]: c["RestartCount"] for c in self._inspect()}  # type: ignore[misc]
+
+    def kill(self, name: str, sig: signal.Signals = signal.SIGKILL) -> None:
+        self._held.add(name)
+        self._docker("kill", "--signal", sig.name, self._id(name))
+
+    def restart(self, name: str, env: Mapping[str, str] | None = None) -> None:
+        if env:
+            self._stack.overrides[name] = dict(env)
+        else:
+            self._stack.overrides.pop(name, None)
+        self._stack.write_file()
+        self._stack.project.run("up", "--detach", "--no-deps", "--force-recreate", "--wait", name)
+        self._held.discard(name)
+        self._restarts = self._restart_counts()
+
+    def freeze(self, name: str) -> None:
+        self._docker("pause", self._id(name))
+
+    def thaw(self, name: str) -> None:
+        self._docker("unpause", self._id(name))
+
+    def failures(self) -> list[tuple[str, int]]:
+        """Containers the engine restarted by itself, or that stopped, since our last
+        restart of them: a crash."""
+        found = []
+        for container in self._inspect():
+            labels = container["Config"]["Labels"]  # type: ignore[index]
+            service = labels["com.docker.compose.service"]
+            state = container["State"]  # type: ignore[index]
+            if service in self._held:
+                continue
+            restarted = container["RestartCount"] > self._restarts.get(container["Name"], 0)  # type: ignore[operator]
+            if restarted or not state["Running"]:
+                found.append((service, state["ExitCode"]))
+        return found
+
+    def log_text(self, name: str) -> str:
+        return self._stack.project.run("logs", "--no-color", name, check=False, capture=True)
+
+
+def compose_running(stack: ComposeStack) -> RunningStack:
+    processes = ContainerProcesses(stack)
+    # The layout of the host side: the stock `dapr` CLI runs here, not in a container.
+    layout = StackLayout(
+        repo=stack.repo,
+        bin_dir=dapr_bin_dir(stack.repo),
+        run_dir=stack.run_dir,
+        source_dir=stack.source_dir,
+    )
+    running = _running(layout, stack.ports, stack.tokens, processes.log_text, processes)
+    return dataclasses.replace(running, artifact_dir=stack.artifact_dir())

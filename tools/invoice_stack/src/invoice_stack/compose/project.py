@@ -1,0 +1,162 @@
+"""One compose project on this machine's engine: prepare its files, build, start, wait,
+inspect and stop it. `make compose-up` drives the default one; the tests start their own
+(another name, free ports) through the same class."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from invoice_stack.compose.spec import DAPR_CONTEXT, env_file
+from invoice_stack.supervisor.dapr_config import supports_sqlite_resolver, write_stack_config
+from invoice_stack.tokens import StackTokens, write_private
+from invoice_stack.topology import sidecar as sidecar_flags
+
+DAPR_BINARIES = ("daprd", "placement", "scheduler")
+
+
+class ComposeError(RuntimeError):
+    """A step of bringing the compose stack up failed; the message says which and why."""
+
+
+def run_script(repo: Path, name: str, *args: str) -> str:
+    """Run scripts/`name`; its last stdout line, or ComposeError with its own words."""
+    done = subprocess.run(
+        ["bash", str(repo / "scripts" / name), *args], stdout=subprocess.PIPE, text=True
+    )
+    if done.returncode != 0:
+        raise ComposeError(f"scripts/{name} failed (exit {done.returncode}); see its output above")
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def stage_dapr(repo: Path, bin_dir: Path) -> None:
+    """Put the Dapr binaries where the dapr image's build context expects them."""
+    target = repo / DAPR_CONTEXT
+    target.mkdir(parents=True, exist_ok=True)
+    for name in DAPR_BINARIES:
+        source, dest = (bin_dir / name).resolve(), target / name
+        if dest.exists() and dest.stat().st_mtime >= source.stat().st_mtime:
+            continue
+        dest.unlink(missing_ok=True)
+        try:
+            os.link(source, dest)
+        except OSError:  # another filesystem
+            shutil.copy2(source, dest)
+    shutil.copy2(repo / "docker" / "dapr.Dockerfile", target / "Dockerfile")
+
+
+@dataclass
+class ComposeProject:
+    repo: Path
+    name: str
+    compose_file: Path
+    env_path: Path
+
+    def command(self, *args: str) -> list[str]:
+        return [
+            "docker", "compose",
+            "--project-name", self.name,
+            "--project-directory", str(self.repo),
+            "--file", str(self.compose_file),
+            "--env-file", str(self.env_path),
+            *args,
+        ]  # fmt: skip
+
+    def run(self, *args: str, check: bool = True, capture: bool = False) -> str:
+        done = subprocess.run(
+            self.command(*args),
+            cwd=self.repo,
+            text=True,
+            stdout=subprocess.PIPE if capture else None,
+            stderr=subprocess.STDOUT if capture else None,
+        )
+        if check and done.returncode != 0:
+            raise ComposeError(f"`docker compose {' '.join(args)}` failed ({done.returncode})"
+                               + (f":\n{done.stdout}" if capture else ""))  # fmt: skip
+        return done.stdout or ""
+
+    def write_env(self, tokens: StackTokens, base_image: str, dapr_version: str) -> None:
+        write_private(self.env_path, env_file(tokens, base_image, dapr_version))
+
+    def up(self, timeout: int = 300) -> None:
+        """Build, start, and wait until every container is healthy; else say which not."""
+        done = subprocess.run(
+            self.command("up", "--detach", "--build", "--wait", "--wait-timeout", str(timeout)),
+            cwd=self.repo,
+        )
+        if done.returncode != 0:
+            raise ComposeError(
+                "the compose stack did not become healthy:\n" + self.unhealthy_report()
+            )
+
+    def container(self, service: str) -> str:
+        return self.run("ps", "--all", "--quiet", service, capture=True).strip()
+
+    def health(self) -> dict[str, str]:
+        """service -> its health (or state, for a container without a check)."""
+        out = self.run(
+            "ps", "--all", "--format", "{{.Service}} {{.Health}} {{.State}}",
+            capture=True, check=False,
+        )  # fmt: skip
+        result = {}
+        for line in out.splitlines():
+            if " " not in line:  # not a container's line (an engine that is down, say)
+                continue
+            service, *rest = line.split()
+            result[service] = rest[0] if len(rest) == 2 else rest[-1]
+        return result
+
+    def unhealthy_report(self, lines: int = 15) -> str:
+        report = []
+        for service, health in sorted(self.health().items()):
+            if health != "healthy":
+                tail = self.run("logs", "--no-color", "--tail", str(lines), service,
+                                check=False, capture=True)  # fmt: skip
+                report.append(f"--- {service}: {health}; its last log lines:\n{tail}")
+        return "\n".join(report) or "(every container is healthy now)"
+
+    def down(self, volumes: bool = False) -> None:
+        self.run("down", "--remove-orphans", *(["--volumes"] if volumes else []))
+
+
+def prepare(
+    project: ComposeProject,
+    run_dir: Path,
+    bin_dir: Path,
+    tokens: StackTokens,
+    base_image: str,
+    dapr_version: str,
+    config_target: Path,
+    extract_limit: int | None = None,
+) -> None:
+    """Everything the compose file reads besides the repo: the staged Dapr binaries, the
+    sidecars' configuration and `.env` with the base image and the secrets."""
+    stage_dapr(project.repo, bin_dir)
+    write_stack_config(
+        project.repo / sidecar_flags.CONFIG_FILE,
+        Path("/stack/run"),
+        supports_sqlite_resolver(bin_dir),
+        extract_limit,
+        target=config_target,
+    )
+    project.write_env(tokens, base_image, dapr_version)
+    (run_dir / "artifacts").mkdir(parents=True, exist_ok=True)
+
+
+def ports_in_use(ports: Sequence[int]) -> list[int]:
+    """Which of `ports` something on this machine already listens on (loopback)."""
+    taken = []
+    for port in ports:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                taken.append(port)
+    return taken

@@ -1,0 +1,218 @@
+"""`docker-compose.yml` from the topology (pure): the same processes, flags, ports and
+health checks as `make up`, one container each, host networking only.
+
+The containers see the stack at fixed paths (CONTAINER_LAYOUT); secrets are `${...}`
+references that Compose fills from `.env` (written by `make compose-up`, git-ignored).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from invoice_stack.tokens import StackTokens
+from invoice_stack.topology import APP_IDS, ProcessSpec, StackLayout, build_processes
+from invoice_stack.topology.ports import DEFAULT_PORTS, StackPorts
+
+# Where things are inside every container.
+CONTAINER_LAYOUT = StackLayout(
+    repo=Path("/stack"),
+    bin_dir=Path("/usr/local/bin"),
+    run_dir=Path("/stack/run"),
+    source_dir=Path("/stack/data"),
+)
+# Container uid: every image runs as this user, and owns the volumes' mount points.
+APP_UID = 10001
+# The directory of each Python app in the workspace (and in its image, under /app).
+APP_DIRS = {
+    "upload-service": "services/upload_service",
+    "split-service": "services/split_service",
+    "extract-service": "services/extract_service",
+    "aggregate-service": "services/aggregate_service",
+    "workflow-app": "workflow_app",
+}
+# Compose variables (from `.env`): the base image and the secrets.
+BASE_IMAGE_VAR = "INVOICE_BASE_IMAGE"
+DAPR_IMAGE = "invoice/dapr:${INVOICE_DAPR_VERSION}"
+DAPR_CONTEXT = ".run/docker/dapr"  # the Dapr binaries, staged by `make compose-up`
+STACK_CONFIG = ".run/compose/dapr-config.yaml"  # written by `make compose-up`
+VOLUMES = {  # named volume -> mount point under the container run directory
+    "redis-data": "redis",
+    "placement-data": "placement",
+    "scheduler-data": "scheduler",
+    "artifacts": "artifacts",
+}
+_PROBE_HTTP = "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=3)"
+_PROBE_REDIS = (
+    "import socket, sys; s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), 3); "
+    "s.sendall(b'PING\\r\\n'); sys.exit(0 if s.recv(64).startswith(b'+PONG') else 1)"
+)
+
+
+def secret_var(app_id: str, name: str) -> str:
+    """The `.env` variable holding secret `name` of `app_id`."""
+    return f"{app_id.upper().replace('-', '_')}_{name}"
+
+
+def _placeholder_tokens() -> StackTokens:
+    return StackTokens(
+        api_key="${INVOICE_API_KEY}",
+        app_tokens={a: "${" + secret_var(a, "APP_API_TOKEN") + "}" for a in APP_IDS},
+        dapr_tokens={a: "${" + secret_var(a, "DAPR_API_TOKEN") + "}" for a in APP_IDS},
+    )
+
+
+def env_file(tokens: StackTokens, base_image: str, dapr_version: str) -> str:
+    """`.env` for Compose: the values behind every `${...}` of the compose file."""
+    lines = [
+        "# Written by `make compose-up` from .run/tokens.json: secrets, never commit.",
+        f"{BASE_IMAGE_VAR}={base_image}",
+        f"INVOICE_DAPR_VERSION={dapr_version}",
+        f"INVOICE_API_KEY={tokens.api_key}",
+    ]
+    for app_id in APP_IDS:
+        lines.append(f"{secret_var(app_id, 'APP_API_TOKEN')}={tokens.app_tokens[app_id]}")
+        lines.append(f"{secret_var(app_id, 'DAPR_API_TOKEN')}={tokens.dapr_tokens[app_id]}")
+    return "\n".join(lines) + "\n"
+
+
+def _healthcheck(spec: ProcessSpec) -> dict[str, Any]:
+    if spec.health.redis_port is not None:
+        test = ["CMD", "python3", "-c", _PROBE_REDIS, str(spec.health.redis_port)]
+    else:
+        assert spec.health.url is not None
+        test = ["CMD", "python3", "-c", _PROBE_HTTP, spec.health.url]
+    return {"test": test, "interval": "5s", "timeout": "4s", "retries": 3, "start_period": "60s"}
+
+
+def _kind(name: str) -> str:
+    if name in APP_DIRS:
+        return "app"
+    return "sidecar" if name.endswith("-dapr") else name
+
+
+def _service(spec: ProcessSpec, depends: dict[str, str], config: str, data: str) -> dict[str, Any]:
+    kind = _kind(spec.name)
+    run = CONTAINER_LAYOUT.run_dir
+    service: dict[str, Any] = {}
+    if kind == "app":
+        app_dir = APP_DIRS[spec.name]
+        service["image"] = f"invoice/{spec.name}:latest"
+        service["build"] = {
+            "context": ".",
+            "dockerfile": "docker/python-app.Dockerfile",
+            "network": "host",
+            "args": {
+                "BASE_IMAGE": "${" + BASE_IMAGE_VAR + "}",
+                "PACKAGE": spec.name,
+                "APP_DIR": app_dir,
+            },
+        }
+        # The image's venv, not the interpreter that rendered this file.
+        command = ["python", *spec.argv[1:]]
+        service["volumes"] = [
+            f"{data}:{CONTAINER_LAYOUT.source_dir}:ro",
+            f"artifacts:{run}/artifacts",
+        ]
+        service["develop"] = {
+            "watch": [
+                {
+                    "action": "sync+restart",
+                    "path": f"./{app_dir}/src",
+                    "target": f"/app/{app_dir}/src",
+                },
+                {"action": "sync+restart", "path": "./shared/src", "target": "/app/shared/src"},
+                {"action": "rebuild", "path": f"./{app_dir}/pyproject.toml"},
+                {"action": "rebuild", "path": "./uv.lock"},
+            ]
+        }
+    else:
+        if kind == "redis":
+            service["image"] = "invoice/redis:latest"
+            service["build"] = {
+                "context": "docker",
+                "dockerfile": "redis.Dockerfile",
+                "network": "host",
+                "args": {"BASE_IMAGE": "${" + BASE_IMAGE_VAR + "}"},
+            }
+        elif kind == "placement":
+            service["image"] = DAPR_IMAGE
+            service["build"] = {
+                "context": DAPR_CONTEXT,
+                "dockerfile": "Dockerfile",  # docker/dapr.Dockerfile, staged with them
+                "network": "host",
+                "args": {"BASE_IMAGE": "${" + BASE_IMAGE_VAR + "}"},
+            }
+        else:  # scheduler and the sidecars: the image placement's build makes
+            service["image"] = DAPR_IMAGE
+            service["pull_policy"] = "never"
+        # The binaries by name: the image puts them on PATH.
+        command = [Path(spec.argv[0]).name, *spec.argv[1:]]
+        volumes = [f"{vol}:{run}/{sub}" for vol, sub in VOLUMES.items() if sub == spec.name]
+        if kind == "sidecar":
+            volumes = [
+                "./components:/stack/components:ro",
+                f"{config}:{CONTAINER_LAYOUT.dapr_config}:ro",
+                f"stack-run:{run}",
+            ]
+        service["volumes"] = volumes
+    service["command"] = command
+    if spec.env:
+        service["environment"] = dict(spec.env)
+    service["network_mode"] = "host"
+    service["restart"] = "unless-stopped"
+    service["healthcheck"] = _healthcheck(spec)
+    if depends:
+        service["depends_on"] = {name: {"condition": c} for name, c in depends.items()}
+    return service
+
+
+def _depends(spec: ProcessSpec) -> dict[str, str]:
+    """The start order of `make up`: infrastructure, then each app, then its sidecar."""
+    kind = _kind(spec.name)
+    if kind == "app":
+        return {"redis": "service_healthy", "placement": "service_healthy",
+                "scheduler": "service_healthy"}  # fmt: skip
+    if kind == "sidecar":
+        app = spec.name.removesuffix("-dapr")
+        # The host's sidecar is healthy only once the host is ready, which needs it.
+        return {app: "service_started" if app == "workflow-app" else "service_healthy"}
+    return {}
+
+
+def compose_file(
+    ports: StackPorts = DEFAULT_PORTS,
+    app_env: dict[str, str] | None = None,
+    config: str = f"./{STACK_CONFIG}",
+    data: str = "./data",
+    name: str = "invoice",
+    env_by_service: dict[str, dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """The compose document for a stack on `ports`: `app_env` added to every app,
+    `env_by_service` to the services it names, the sidecars' Dapr configuration read from
+    `config` and the upload service's source folder mounted from `data`."""
+    specs = build_processes(CONTAINER_LAYOUT, ports, _placeholder_tokens(), app_env)
+    services = {spec.name: _service(spec, _depends(spec), config, data) for spec in specs}
+    for service, env in (env_by_service or {}).items():
+        services[service].setdefault("environment", {}).update(env)
+    return {
+        "name": name,
+        "services": services,
+        "volumes": {name: {} for name in ["stack-run", *VOLUMES]},
+    }
+
+
+HEADER = """\
+# Generated by `make generate` (python -m invoice_stack.render) from invoice_stack.topology;
+# edit the topology, not this file (a unit test fails while this file is stale).
+# The whole stack in containers, one per process, host networking only:
+#   make compose-up     (engine, base image, build, start, wait until every one is healthy)
+#   docker compose up --build   (once `make compose-up` has written .env and .run/compose)
+#   docker compose watch        (syncs Python sources and restarts the app)
+"""
+
+
+def render(document: dict[str, Any]) -> str:
+    return HEADER + yaml.safe_dump(document, sort_keys=False, width=100, default_flow_style=None)
