@@ -8,7 +8,7 @@ $(error could not install uv: run `bash scripts/ensure-uv.sh` to see why)
 endif
 RUN := $(UV) run --frozen
 
-.PHONY: help install install-dapr install-redis up down status demo compose-up compose-down compose-clean dapr-run test test-unit test-e2e soak bench generate lint format clean
+.PHONY: help install install-dapr install-redis up down status demo compose-up compose-down compose-clean dapr-run test test-compose test-unit test-e2e soak bench generate lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -57,6 +57,10 @@ test: install ## the whole suite: unit tests, then end-to-end on a stack of its 
 	@# The stock dapr CLI picks sidecars by app id machine-wide: one stack at a time.
 	@[ "$$E2E_REUSE_STACK" = 1 ] || $(RUN) python -m invoice_stack down >/dev/null
 	$(RUN) pytest
+
+test-compose: install ## the end-to-end tests again, against the compose stack (containers)
+	@[ "$$E2E_REUSE_STACK" = 1 ] || $(RUN) python -m invoice_stack down >/dev/null
+	E2E_STACK=compose $(RUN) pytest -m e2e
 
 test-unit: ## unit tests only (no Dapr)
 	$(RUN) pytest -m "not e2e"

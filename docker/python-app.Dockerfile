@@ -36,15 +36,18 @@ RUN /opt/uv/bin/uv sync --frozen --no-dev --package "${PACKAGE}"
 
 FROM ${BASE_IMAGE}
 ARG APP_DIR
-ARG APP_UID=10001
+ARG APP_UID=65534
 WORKDIR /app
 COPY --from=build /app/.venv /app/.venv
 COPY --from=build /app/shared/src /app/shared/src
 COPY --from=build /app/${APP_DIR}/src /app/${APP_DIR}/src
-# Mount points of the volumes, owned by the app's user (a new volume takes them over).
+# Every image runs as `nobody` (65534), not a uid of its own: Debian's engine (20.10)
+# looks the container's user up on the *host* when `docker compose watch` copies files
+# in, and `nobody` is the one non-root user every Debian host has. The volumes' mount
+# points and the synced sources belong to it (a new volume takes the mount point over).
 RUN mkdir -p /stack/run/artifacts && chown -R ${APP_UID}:${APP_UID} /stack/run \
     && chown -R ${APP_UID}:${APP_UID} /app/${APP_DIR}/src /app/shared/src
-USER ${APP_UID}:${APP_UID}
+USER nobody
 ENV PATH=/app/.venv/bin:$PATH PYTHONUNBUFFERED=1 HOME=/tmp \
     HEALTH_URL=http://127.0.0.1:8000/healthz
 # docker-compose.yml states each app's own check; this one serves a plain `docker run`.

@@ -9,6 +9,8 @@ import dataclasses
 import json
 import signal
 import subprocess
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,12 +99,45 @@ def _versions(repo: Path) -> dict[str, str]:
 
 
 class ContainerProcesses:
-    """StackProcesses over the containers of a ComposeStack."""
+    """StackProcesses over the containers of a ComposeStack.
+
+    A crash is a container that died with a non-zero code (the engine's `die` events,
+    which name the code even when the restart policy has started it again since), or one
+    that stays down, unless a test stopped it on purpose (`kill`, `restart`, `forgive`).
+    """
 
     def __init__(self, stack: ComposeStack) -> None:
         self._stack = stack
+        self.project = stack.project
+        self.repo = stack.repo
+        self.stopped = False  # brought down by a test: nothing to watch or stop any more
         self._held: set[str] = set()  # killed by a test, until it restarts them
-        self._restarts = self._restart_counts()
+        self._forgiven: dict[str, int] = {}  # service -> deaths before this (ns) are ours
+        self._deaths: list[tuple[str, int, int]] = []  # (service, exit code, time ns)
+        self._archive: dict[str, str] = {}  # logs of containers a restart replaced
+        self._events = subprocess.Popen(
+            ["docker", "events", "--format", "{{json .}}",
+             "--filter", "type=container", "--filter", "event=die",
+             "--filter", f"label=com.docker.compose.project={stack.project.name}"],
+            stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        threading.Thread(target=self._collect_deaths, daemon=True).start()
+
+    def _collect_deaths(self) -> None:
+        assert self._events.stdout is not None
+        for line in self._events.stdout:
+            event = json.loads(line)
+            attributes = event["Actor"]["Attributes"]
+            self._deaths.append(
+                (
+                    attributes["com.docker.compose.service"],
+                    int(attributes.get("exitCode", "0")),
+                    int(event["timeNano"]),
+                )
+            )
+
+    def close(self) -> None:
+        self._events.terminate()
 
     def _docker(self, *args: str) -> str:
         return subprocess.run(
@@ -112,12 +147,21 @@ class ContainerProcesses:
     def _id(self, name: str) -> str:
         return self._stack.project.container(name)
 
-    def _inspect(self) -> list[dict[str, object]]:
-        ids = self._stack.project.run("ps", "--all", "--quiet", capture=True).split()
-        return json.loads(self._docker("inspect", *ids)) if ids else []
+    def container_id(self, name: str) -> str:
+        return self._id(name)
 
-    def _restart_counts(self) -> dict[str, int]:
-        return {c["Name"]: c["RestartCount"] for c in self._inspect()}  # type: ignore[misc]
+    def main_pid(self, name: str) -> int:
+        """The host PID of the container's main process."""
+        return int(self._docker("inspect", "-f", "{{.State.Pid}}", self._id(name)))
+
+    def restart_count(self, name: str) -> int:
+        """How often the engine's restart policy has started it again."""
+        return int(self._docker("inspect", "-f", "{{.RestartCount}}", self._id(name)))
+
+    def forgive(self, name: str) -> None:
+        """Deaths of `name` until now were the test's doing, not crashes."""
+        self._held.discard(name)
+        self._forgiven[name] = time.time_ns()
 
     def kill(self, name: str, sig: signal.Signals = signal.SIGKILL) -> None:
         self._held.add(name)
@@ -129,9 +173,10 @@ class ContainerProcesses:
         else:
             self._stack.overrides.pop(name, None)
         self._stack.write_file()
+        self._archive[name] = self.log_text(name)  # the new container starts a new log
+        self._held.add(name)
         self._stack.project.run("up", "--detach", "--no-deps", "--force-recreate", "--wait", name)
-        self._held.discard(name)
-        self._restarts = self._restart_counts()
+        self.forgive(name)
 
     def freeze(self, name: str) -> None:
         self._docker("pause", self._id(name))
@@ -140,22 +185,26 @@ class ContainerProcesses:
         self._docker("unpause", self._id(name))
 
     def failures(self) -> list[tuple[str, int]]:
-        """Containers the engine restarted by itself, or that stopped, since our last
-        restart of them: a crash."""
-        found = []
-        for container in self._inspect():
-            labels = container["Config"]["Labels"]  # type: ignore[index]
-            service = labels["com.docker.compose.service"]
-            state = container["State"]  # type: ignore[index]
-            if service in self._held:
-                continue
-            restarted = container["RestartCount"] > self._restarts.get(container["Name"], 0)  # type: ignore[operator]
-            if restarted or not state["Running"]:
+        if self.stopped:
+            return []
+        found = [
+            (service, code)
+            for service, code, when in list(self._deaths)
+            if code != 0 and service not in self._held and when > self._forgiven.get(service, 0)
+        ]
+        ids = self._stack.project.run("ps", "--all", "--quiet", capture=True).split()
+        for container in json.loads(self._docker("inspect", *ids)) if ids else []:
+            service = container["Config"]["Labels"]["com.docker.compose.service"]
+            state = container["State"]
+            if service not in self._held and not state["Running"]:
                 found.append((service, state["ExitCode"]))
         return found
 
     def log_text(self, name: str) -> str:
-        return self._stack.project.run("logs", "--no-color", name, check=False, capture=True)
+        current = self._stack.project.run(
+            "logs", "--no-color", "--no-log-prefix", name, check=False, capture=True
+        )
+        return self._archive.get(name, "") + current
 
 
 def compose_running(stack: ComposeStack) -> RunningStack:

@@ -22,15 +22,28 @@ from invoice_stack.supervisor import Stack
 from invoice_stack.topology import StackLayout
 from invoice_stack.topology.ports import free_ports
 
-from .composed import ComposeStack, compose_running
+from .composed import ComposeStack, ContainerProcesses, compose_running
 from .stack import RunningStack
 from .stack_config import E2E_APP_ENV, EXTRACT_CONCURRENCY_LIMIT
 from .supervised import owned_stack, reused_stack
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Disruptive tests last (a stable sort keeps the order within each group)."""
-    items.sort(key=lambda item: item.get_closest_marker("disruptive") is not None)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Disruptive tests last, and `last` ones after them (a stable sort keeps the order
+    within each group); tests that need one kind of stack (`compose`, `self_hosted`) only
+    when it is the kind under test."""
+    # Tests of one kind of stack only: the other kind deselects them.
+    wrong_kind = "self_hosted" if os.environ.get("E2E_STACK") == "compose" else "compose"
+    unselected = [item for item in items if item.get_closest_marker(wrong_kind)]
+    if unselected:
+        config.hook.pytest_deselected(items=unselected)
+        items[:] = [item for item in items if not item.get_closest_marker(wrong_kind)]
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("last") is not None,
+            item.get_closest_marker("disruptive") is not None,
+        )
+    )
 
 
 @pytest.fixture(scope="session")
@@ -44,10 +57,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     if os.environ.get("E2E_STACK") == "compose":
         composed = ComposeStack(repo, run_dir, free_ports(), E2E_APP_ENV, EXTRACT_CONCURRENCY_LIMIT)
         composed.start()
+        running = compose_running(composed)
         try:
-            yield compose_running(composed)
+            yield running
         finally:
-            composed.stop()
+            processes = running.processes
+            assert isinstance(processes, ContainerProcesses)
+            processes.close()
+            if not processes.stopped:
+                composed.stop()
         return
     layout = StackLayout(
         repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=run_dir, source_dir=run_dir / "source"

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from invoice_gen import generate_invoice
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
 
 from .helpers import dapr, unique_id, wait_for
 from .stack import RunningStack
+
+# The stock CLI finds sidecars among this machine's processes and reads their flags
+# (resources path, ports) as the host sees them: a self-hosted stack, not containers.
+pytestmark = pytest.mark.self_hosted
 
 APP = ["-a", WORKFLOW_APP_ID]
 

@@ -112,6 +112,7 @@ def test_a_sidecar_refuses_callers_without_its_apps_token(stack: RunningStack, a
     assert _get(f"{sidecar}/v1.0/healthz").status_code == 204  # probes stay open
 
 
+@pytest.mark.self_hosted  # the stock CLI reads the sidecar's flags from this machine's processes
 def test_the_dapr_cli_needs_the_host_sidecars_token_over_grpc(stack: RunningStack):
     # `run` goes through the sidecar's gRPC API.
     start = ("run", "invoice_workflow", "-a", WORKFLOW_APP_ID, "-i", "TOKENLESS-1", "-x", "{}")

@@ -68,9 +68,20 @@ class ComposeProject:
             *args,
         ]  # fmt: skip
 
+    def environment(self) -> dict[str, str]:
+        """Our environment without the variables the env file sets: Compose lets the
+        shell's win, and a stale INVOICE_API_KEY there would change the stack's key."""
+        try:
+            lines = self.env_path.read_text().splitlines()
+        except FileNotFoundError:
+            lines = []
+        ours = {line.split("=", 1)[0] for line in lines if "=" in line and line[0] != "#"}
+        return {k: v for k, v in os.environ.items() if k not in ours}
+
     def run(self, *args: str, check: bool = True, capture: bool = False) -> str:
         done = subprocess.run(
             self.command(*args),
+            env=self.environment(),
             cwd=self.repo,
             text=True,
             stdout=subprocess.PIPE if capture else None,
@@ -88,6 +99,7 @@ class ComposeProject:
         """Build, start, and wait until every container is healthy; else say which not."""
         done = subprocess.run(
             self.command("up", "--detach", "--build", "--wait", "--wait-timeout", str(timeout)),
+            env=self.environment(),
             cwd=self.repo,
         )
         if done.returncode != 0:

@@ -23,8 +23,6 @@ CONTAINER_LAYOUT = StackLayout(
     run_dir=Path("/stack/run"),
     source_dir=Path("/stack/data"),
 )
-# Container uid: every image runs as this user, and owns the volumes' mount points.
-APP_UID = 10001
 # The directory of each Python app in the workspace (and in its image, under /app).
 APP_DIRS = {
     "upload-service": "services/upload_service",
