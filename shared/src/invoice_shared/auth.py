@@ -25,9 +25,6 @@ API_KEY_HEADER = "X-API-Key"
 MIN_SECRET_LENGTH = 16
 HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
 DAPR_CALLBACKS = "/dapr/"
-# The API's description, not its data; open so a browser can show /docs, where the
-# "Authorize" button takes the key.
-DOC_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/openapi.json"})
 
 
 class AppTokenSettings(BaseSettings):

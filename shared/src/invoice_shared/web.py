@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from pydantic_settings import BaseSettings
 
 from invoice_shared.auth import AppTokenSettings, load_secret, require_credentials
+from invoice_shared.docs import serve_docs
 from invoice_shared.models import ErrorBody
 
 
@@ -97,7 +98,8 @@ def create_service_app(
     (`app_token`, else APP_API_TOKEN, required), and the service's own routes, which
     read `settings` through `app_settings`."""
     configure_logging()
-    app = FastAPI(title=title, version="0.1.0")
+    app = FastAPI(title=title, version="0.1.0", docs_url=None, redoc_url=None)
+    serve_docs(app)
     app.state.settings = settings
     install_error_handlers(app)
     add_health_route(app)

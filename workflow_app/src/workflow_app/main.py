@@ -14,7 +14,6 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from invoice_shared.auth import (
-    DOC_PATHS,
     HEALTH_PATHS,
     ApiKeySettings,
     AppTokenSettings,
@@ -22,6 +21,7 @@ from invoice_shared.auth import (
     require_credentials,
 )
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
+from invoice_shared.docs import DOC_PATHS, serve_docs
 from invoice_shared.web import (
     add_health_route,
     configure_logging,
@@ -76,7 +76,10 @@ def create_app(
         version="0.1.0",
         description="Starts and inspects invoice workflows running on Dapr Workflow.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    serve_docs(app)
     app.state.settings = settings
     install_error_handlers(app)
     add_health_route(app)
