@@ -1,5 +1,5 @@
-# One image per Python app of the stack (the workflow host and the four services): they
-# differ only in PACKAGE and APP_DIR, so one Dockerfile builds all five, as
+# One image per Python app of the stack (the workflow host, the four services and the
+# console): they differ only in PACKAGE and APP_DIR, so one Dockerfile builds all six, as
 # docker-compose.yml does:
 #   docker build -f docker/python-app.Dockerfile --network host \
 #     --build-arg BASE_IMAGE=<scripts/base-image.sh> --build-arg PACKAGE=extract-service \
@@ -24,6 +24,7 @@ COPY services/upload_service/pyproject.toml services/upload_service/
 COPY services/split_service/pyproject.toml services/split_service/
 COPY services/extract_service/pyproject.toml services/extract_service/
 COPY services/aggregate_service/pyproject.toml services/aggregate_service/
+COPY console/pyproject.toml console/
 COPY tools/invoice_gen/pyproject.toml tools/invoice_gen/
 COPY tools/invoice_stack/pyproject.toml tools/invoice_stack/
 RUN /opt/uv/bin/uv sync --frozen --no-dev --no-install-workspace --package "${PACKAGE}"
@@ -32,6 +33,7 @@ RUN /opt/uv/bin/uv sync --frozen --no-dev --no-install-workspace --package "${PA
 COPY shared/src shared/src
 COPY workflow_app/src workflow_app/src
 COPY services services
+COPY console/src console/src
 RUN /opt/uv/bin/uv sync --frozen --no-dev --package "${PACKAGE}"
 
 FROM ${BASE_IMAGE}

@@ -55,6 +55,7 @@ class StackProcesses(Protocol):
 @dataclass
 class RunningStack:
     api_url: str
+    console_url: str  # the operator's console
     host_metrics: str  # the workflow host's sidecar's Prometheus endpoint
     app_urls: dict[str, str]  # app id -> the app's own HTTP URL
     sidecar_urls: dict[str, str]  # app id -> its sidecar's HTTP URL

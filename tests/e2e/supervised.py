@@ -82,6 +82,7 @@ def _running(
     local = "http://127.0.0.1"
     return RunningStack(
         api_url=f"{local}:{ports.apps[WORKFLOW_APP_ID].app}",
+        console_url=f"{local}:{ports.console}",
         host_metrics=f"{local}:{ports.apps[WORKFLOW_APP_ID].metrics}/metrics",
         app_urls={app_id: f"{local}:{p.app}" for app_id, p in ports.apps.items()},
         sidecar_urls={app_id: f"{local}:{p.dapr_http}" for app_id, p in ports.apps.items()},

@@ -39,7 +39,14 @@ def _docker(*args: str) -> str:
 def test_every_container_is_healthy_and_on_host_networking_only(stack: RunningStack):
     containers = _containers(stack)
     health = containers.project.health()
-    expected = {"redis", "placement", "scheduler", *APP_IDS, *(sidecar_of(a) for a in APP_IDS)}
+    expected = {
+        "redis",
+        "placement",
+        "scheduler",
+        "console",
+        *APP_IDS,
+        *(sidecar_of(a) for a in APP_IDS),
+    }
     assert set(health) == expected
     assert set(health.values()) == {"healthy"}, health
     for name in expected:

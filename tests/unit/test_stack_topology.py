@@ -46,10 +46,16 @@ def test_a_stack_nobody_purges_with_the_cli_plans_its_own_etcd_port():
     assert set(all_ports(planned)) == set(range(20000, 20000 + PORT_COUNT))
 
 
-def test_infrastructure_starts_first_then_each_app_before_its_sidecar():
+def test_infrastructure_starts_first_then_each_app_before_its_sidecar_then_the_console():
     names = [spec.name for spec in build_processes(LAYOUT, DEFAULT_PORTS, TOKENS)]
     apps = [name for app_id in APP_IDS for name in (app_id, f"{app_id}-dapr")]
-    assert names == ["redis", "placement", "scheduler", *apps]
+    assert names == ["redis", "placement", "scheduler", *apps, "console"]
+
+
+def test_the_console_talks_to_the_hosts_api_on_port_9999():
+    (console,) = [s for s in build_processes(LAYOUT, DEFAULT_PORTS, TOKENS) if s.name == "console"]
+    assert console.env == {"CONSOLE_HOST_API_URL": "http://127.0.0.1:8080"}
+    assert console.health.url == "http://127.0.0.1:9999/healthz"
 
 
 def test_infra_only_is_redis_placement_and_the_scheduler():

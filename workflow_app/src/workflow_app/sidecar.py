@@ -114,6 +114,16 @@ class Sidecar:
         it again: our supervisor, a compose restart policy, the kubelet."""
         self._http.post("/v1.0/shutdown", timeout=5.0).raise_for_status()
 
+    def probe(self, app_id: str, method: str) -> tuple[bool, str]:
+        """GET `method` of `app_id` through service invocation: (answered 2xx, what)."""
+        try:
+            response = self._http.get(f"/v1.0/invoke/{app_id}/method/{method}", timeout=5.0)
+        except httpx.HTTPError as exc:
+            return False, f"not reached: {exc}"
+        if response.is_success:
+            return True, "answers through its sidecar"
+        return False, f"{response.status_code}: {_error_message(response)}"
+
     def outbound_healthy(self) -> bool:
         try:
             return self._http.get("/v1.0/healthz/outbound", timeout=2.0).status_code == 204

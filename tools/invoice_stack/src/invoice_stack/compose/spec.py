@@ -14,6 +14,7 @@ import yaml
 
 from invoice_stack.tokens import StackTokens
 from invoice_stack.topology import APP_IDS, ProcessSpec, StackLayout, build_processes
+from invoice_stack.topology.apps import CONSOLE, HOST_APP_ID
 from invoice_stack.topology.ports import DEFAULT_PORTS, StackPorts
 
 # Where things are inside every container.
@@ -30,7 +31,10 @@ APP_DIRS = {
     "extract-service": "services/extract_service",
     "aggregate-service": "services/aggregate_service",
     "workflow-app": "workflow_app",
+    CONSOLE: "console",
 }
+# The uv package of each (the apps' ids are their package names).
+PACKAGES = {**{app_id: app_id for app_id in APP_DIRS}, CONSOLE: "invoice-console"}
 # Compose variables (from `.env`): the base image and the secrets.
 BASE_IMAGE_VAR = "INVOICE_BASE_IMAGE"
 DAPR_IMAGE = "invoice/dapr:${INVOICE_DAPR_VERSION}"
@@ -104,16 +108,17 @@ def _service(spec: ProcessSpec, depends: dict[str, str], config: str, data: str)
             "network": "host",
             "args": {
                 "BASE_IMAGE": "${" + BASE_IMAGE_VAR + "}",
-                "PACKAGE": spec.name,
+                "PACKAGE": PACKAGES[spec.name],
                 "APP_DIR": app_dir,
             },
         }
         # The image's venv, not the interpreter that rendered this file.
         command = ["python", *spec.argv[1:]]
-        service["volumes"] = [
-            f"{data}:{CONTAINER_LAYOUT.source_dir}:ro",
-            f"artifacts:{run}/artifacts",
-        ]
+        if spec.name != CONSOLE:  # the console reads nothing but the host's API
+            service["volumes"] = [
+                f"{data}:{CONTAINER_LAYOUT.source_dir}:ro",
+                f"artifacts:{run}/artifacts",
+            ]
         service["develop"] = {
             "watch": [
                 {
@@ -170,13 +175,15 @@ def _service(spec: ProcessSpec, depends: dict[str, str], config: str, data: str)
 def _depends(spec: ProcessSpec) -> dict[str, str]:
     """The start order of `make up`: infrastructure, then each app, then its sidecar."""
     kind = _kind(spec.name)
+    if spec.name == CONSOLE:
+        return {HOST_APP_ID: "service_healthy"}
     if kind == "app":
         return {"redis": "service_healthy", "placement": "service_healthy",
                 "scheduler": "service_healthy"}  # fmt: skip
     if kind == "sidecar":
         app = spec.name.removesuffix("-dapr")
         # The host's sidecar is healthy only once the host is ready, which needs it.
-        return {app: "service_started" if app == "workflow-app" else "service_healthy"}
+        return {app: "service_started" if app == HOST_APP_ID else "service_healthy"}
     return {}
 
 

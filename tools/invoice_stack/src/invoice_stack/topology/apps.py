@@ -26,3 +26,7 @@ APP_MODULES: Final = {
     AGGREGATE_APP_ID: "aggregate_service.main:app",
     WORKFLOW_APP_ID: "workflow_app.main:app",
 }
+
+# The operator's console: not a Dapr app (it talks to the host's REST API), no sidecar.
+CONSOLE: Final = "console"
+CONSOLE_MODULE: Final = "console_app.main:app"

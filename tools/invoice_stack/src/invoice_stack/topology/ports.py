@@ -46,6 +46,7 @@ class StackPorts:
     scheduler_metrics: int
     scheduler_etcd_client: int
     scheduler_etcd_peer: int
+    console: int  # the operator's console (a web app, no sidecar)
     apps: dict[str, AppPorts]
 
 
@@ -64,6 +65,7 @@ DEFAULT_PORTS = StackPorts(
     # instance's scheduler jobs through etcd at localhost:2379, whatever the stack says.
     scheduler_etcd_client=2379,
     scheduler_etcd_peer=2380,
+    console=9999,
     apps={
         WORKFLOW_APP_ID: AppPorts(8080, 3500, 30001, 30021, 30101),
         UPLOAD_APP_ID: AppPorts(7101, 3511, 30011, 30031, 30111),

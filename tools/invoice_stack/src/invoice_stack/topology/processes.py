@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from invoice_stack.topology import sidecar
-from invoice_stack.topology.apps import APP_IDS, APP_MODULES, HOST_APP_ID
+from invoice_stack.topology.apps import APP_IDS, APP_MODULES, CONSOLE, CONSOLE_MODULE, HOST_APP_ID
 from invoice_stack.topology.credentials import API_KEY_VAR, APP_TOKEN_VAR, DAPR_TOKEN_VAR
 from invoice_stack.topology.ports import LOOPBACK, StackPorts
 
@@ -62,7 +62,8 @@ def build_processes(
     app_env: dict[str, str] | None = None,
     infra_only: bool = False,
 ) -> list[ProcessSpec]:
-    """Redis, placement, scheduler, then (unless `infra_only`) each app and its sidecar."""
+    """Redis, placement, scheduler, then (unless `infra_only`) each app and its sidecar,
+    and the console."""
     procs = [_redis(layout, ports), _placement(layout, ports), _scheduler(layout, ports)]
     if infra_only:
         return procs
@@ -71,6 +72,7 @@ def build_processes(
             _app(layout, ports, app_id, {**_app_secrets(tokens, app_id), **(app_env or {})})
         )
         procs.append(_sidecar(layout, ports, app_id, tokens))
+    procs.append(_console(ports))
     return procs
 
 
@@ -217,6 +219,21 @@ def _sidecar(
             "REDIS_HOST": redis_host(ports),
             **_token_env(tokens, app_id),
         },
+    )  # fmt: skip
+
+
+def _console(ports: StackPorts) -> ProcessSpec:
+    """The operator's console: a plain web app over the host's REST API (no sidecar)."""
+    return ProcessSpec(
+        name=CONSOLE,
+        argv=[
+            sys.executable, "-m", "uvicorn", CONSOLE_MODULE,
+            "--host", LOOPBACK,
+            "--port", str(ports.console),
+            "--no-access-log",
+        ],
+        health=Health(url=f"http://{LOOPBACK}:{ports.console}/healthz"),
+        env={"CONSOLE_HOST_API_URL": api_url(ports)},
     )  # fmt: skip
 
 

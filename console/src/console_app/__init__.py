@@ -1,0 +1,1 @@
+"""The operator's console: a server-rendered web app over the workflow host's REST API."""

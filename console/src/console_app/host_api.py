@@ -1,0 +1,119 @@
+"""The console's client of the workflow host's REST API, with the signed-in key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from invoice_shared.auth import api_key_headers
+
+Json = dict[str, Any]
+
+
+class HostError(Exception):
+    """The host refused or failed a call; `message` is its own words."""
+
+    def __init__(self, status_code: int, message: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+
+
+class HostApi:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        timeout: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=base_url,
+            headers=api_key_headers(api_key),
+            timeout=timeout,
+            transport=transport,
+        )
+
+    async def __aenter__(self) -> HostApi:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self._http.aclose()
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = await self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise HostError(503, f"the workflow host did not answer: {exc}") from exc
+        if response.is_success:
+            return response.json() if response.content else None
+        raise HostError(response.status_code, _message(response))
+
+    async def key_is_valid(self) -> bool:
+        try:
+            await self._call("GET", "/api/workflows", params={"limit": 1})
+        except HostError as error:
+            if error.status_code == 401:
+                return False
+            raise
+        return True
+
+    async def instances(self, status: str | None = None, limit: int = 1000) -> list[Json]:
+        params: dict[str, Any] = {"limit": limit}
+        if status:
+            params["status"] = status
+        result: list[Json] = await self._call("GET", "/api/workflows", params=params)
+        return result
+
+    async def instance(self, instance_id: str) -> Json:
+        result: Json = await self._call("GET", f"/api/workflows/{instance_id}")
+        return result
+
+    async def history(self, instance_id: str) -> list[Json]:
+        result: list[Json] = await self._call("GET", f"/api/workflows/{instance_id}/history")
+        return result
+
+    async def start_from_path(self, invoice_id: str, pdf_path: str) -> Json:
+        body = {"invoice_id": invoice_id, "pdf_path": pdf_path}
+        result: Json = await self._call("POST", "/api/workflows/invoice", json=body)
+        return result
+
+    async def upload(self, filename: str, data: bytes, invoice_id: str | None) -> Json:
+        files = {"file": (filename, data, "application/pdf")}
+        form = {"invoice_id": invoice_id} if invoice_id else {}
+        result: Json = await self._call("POST", "/api/invoices", files=files, data=form)
+        return result
+
+    async def act(self, instance_id: str, action: str) -> None:
+        """pause, resume, terminate (POST) or purge (DELETE)."""
+        if action == "purge":
+            await self._call("DELETE", f"/api/workflows/{instance_id}")
+        else:
+            await self._call("POST", f"/api/workflows/{instance_id}/{action}")
+
+    async def decide(self, instance_id: str, decision: Json) -> None:
+        await self._call(
+            "POST", f"/api/workflows/{instance_id}/raise-event/approval", json=decision
+        )
+
+    async def rerun(self, instance_id: str, new_id: str, from_event_id: int | None) -> Json:
+        body: Json = {"new_instance_id": new_id}
+        if from_event_id is not None:
+            body["from_event_id"] = from_event_id
+        result: Json = await self._call("POST", f"/api/workflows/{instance_id}/rerun", json=body)
+        return result
+
+    async def system(self) -> Json:
+        result: Json = await self._call("GET", "/api/system")
+        return result
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300] or response.reason_phrase
+    if isinstance(body, dict):
+        return str(body.get("message") or body.get("detail") or body)
+    return str(body)

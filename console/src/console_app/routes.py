@@ -1,0 +1,310 @@
+"""The console's pages and form actions. Every page needs a signed-in session; every
+POST needs that session's CSRF token. Errors from the host are shown in its words."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from console_app import views
+from console_app.config import Settings
+from console_app.host_api import HostApi, HostError
+from console_app.sessions import Session, Sessions, same_token
+
+COOKIE = "console_session"
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals["age"] = views.age
+templates.env.globals["display_status"] = views.display_status
+templates.env.filters["pretty"] = lambda value: json.dumps(value, indent=2, default=str)
+
+router = APIRouter()
+
+
+class SignInRequired(Exception):
+    """No valid session: pages redirect to the sign-in form, fragments answer 401."""
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _session(request: Request) -> Session:
+    sessions: Sessions = request.app.state.sessions
+    session = sessions.get(request.cookies.get(COOKIE))
+    if session is None:
+        raise SignInRequired
+    return session
+
+
+def _host_api(request: Request, api_key: str) -> HostApi:
+    settings = _settings(request)
+    return HostApi(
+        settings.host_api_url,
+        api_key,
+        settings.host_timeout_seconds,
+        transport=request.app.state.host_transport,  # None: the network (tests pass a fake)
+    )
+
+
+async def _api(
+    request: Request, session: Annotated[Session, Depends(_session)]
+) -> AsyncIterator[HostApi]:
+    async with _host_api(request, session.api_key) as api:
+        yield api
+
+
+Api = Annotated[HostApi, Depends(_api)]
+SessionDep = Annotated[Session, Depends(_session)]
+
+
+def _check_csrf(session: Session, token: str | None) -> None:
+    if not same_token(token, session.csrf):
+        raise HostError(403, "the form is stale or was not sent by this console; reload the page")
+
+
+def _page(request: Request, name: str, session: Session | None, **context: Any) -> HTMLResponse:
+    settings = _settings(request)
+    common = {
+        "csrf": session.csrf if session else "",
+        "refresh_ms": int(settings.refresh_seconds * 1000),
+        "signed_in": session is not None,
+    }
+    return templates.TemplateResponse(request, name, {**common, **context})
+
+
+def _back(url: str, notice: str | None = None) -> RedirectResponse:
+    query = f"?notice={notice}" if notice else ""
+    return RedirectResponse(url + query, status_code=303)
+
+
+# -- sign-in -----------------------------------------------------------------------------
+
+
+@router.get("/signin", response_class=HTMLResponse)
+async def signin_form(request: Request, error: str | None = None) -> HTMLResponse:
+    return _page(request, "signin.html", None, error=error)
+
+
+@router.post("/signin")
+async def signin(request: Request, api_key: Annotated[str, Form()]) -> Response:
+    settings = _settings(request)
+    async with _host_api(request, api_key) as api:
+        try:
+            valid = await api.key_is_valid()
+        except HostError as error:
+            return _page(request, "signin.html", None, error=error.message)
+    if not valid:
+        return _page(request, "signin.html", None, error="That key is not accepted by the host.")
+    sessions: Sessions = request.app.state.sessions
+    session_id, _ = sessions.open(api_key)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        COOKIE,
+        session_id,
+        max_age=int(settings.session_hours * 3600),
+        httponly=True,
+        samesite="strict",
+        secure=settings.secure_cookie,
+    )
+    return response
+
+
+@router.post("/signout")
+async def signout(request: Request, session: SessionDep, csrf: Annotated[str, Form()]) -> Response:
+    _check_csrf(session, csrf)
+    sessions: Sessions = request.app.state.sessions
+    sessions.close(request.cookies.get(COOKIE))
+    response = RedirectResponse("/signin", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+# -- invoices ----------------------------------------------------------------------------
+
+
+async def _rows(api: HostApi) -> list[dict[str, Any]]:
+    """Every invoice with its progress, newest first (the list holds no progress)."""
+    summaries = await api.instances()
+    gate = asyncio.Semaphore(16)
+
+    async def detail(summary: dict[str, Any]) -> dict[str, Any] | None:
+        async with gate:
+            try:
+                view = await api.instance(summary["instance_id"])
+            except HostError:
+                return None  # purged meanwhile
+        return {**view, "created_at": views.parse_time(summary["created_at"])}
+
+    rows = await asyncio.gather(*(detail(s) for s in summaries))
+    return [r for r in rows if r is not None]
+
+
+async def _list_context(
+    api: HostApi, status: str | None, q: str | None, page: int, size: int
+) -> dict[str, Any]:
+    rows = await _rows(api)
+    shown = [r for r in rows if views.matches(r, status, q)]
+    items, paging = views.paginate(shown, page, size)
+    return {
+        "rows": items,
+        "paging": paging,
+        "counts": views.counts([views.display_status(r) for r in rows]),
+        "status": status or "",
+        "q": q or "",
+        "now": datetime.now(UTC),
+        "filters": views.FILTERS,
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+async def invoices(
+    request: Request, api: Api, session: SessionDep,
+    status: str | None = None, q: str | None = None, page: int = 1, notice: str | None = None,
+) -> HTMLResponse:  # fmt: skip
+    context = await _list_context(api, status, q, page, _settings(request).page_size)
+    return _page(request, "invoices.html", session, notice=notice, **context)
+
+
+@router.get("/fragments/invoices", response_class=HTMLResponse)
+async def invoices_fragment(
+    request: Request, api: Api, session: SessionDep,
+    status: str | None = None, q: str | None = None, page: int = 1,
+) -> HTMLResponse:  # fmt: skip
+    context = await _list_context(api, status, q, page, _settings(request).page_size)
+    return _page(request, "_invoice_rows.html", session, **context)
+
+
+async def _detail_context(api: HostApi, instance_id: str) -> dict[str, Any]:
+    view, history = await asyncio.gather(api.instance(instance_id), api.history(instance_id))
+    line = views.timeline(history)
+    return {
+        "view": view,
+        "grid": views.page_grid(view["pages_done"], view["pages_total"]),
+        "line": line,
+        "failure": views.failing_step(line) if view["status"] == "FAILED" else None,
+        "actions": views.allowed_actions(view["status"]),
+        "waiting": views.display_status(view) == "AWAITING_APPROVAL",
+    }
+
+
+@router.get("/invoices/{instance_id}", response_class=HTMLResponse)
+async def invoice(
+    request: Request, instance_id: str, api: Api, session: SessionDep, notice: str | None = None
+) -> HTMLResponse:
+    try:
+        context = await _detail_context(api, instance_id)
+    except HostError as error:
+        return _page(request, "error.html", session, error=error, back="/")
+    return _page(request, "invoice.html", session, notice=notice, **context)
+
+
+@router.get("/fragments/invoices/{instance_id}", response_class=HTMLResponse)
+async def invoice_fragment(
+    request: Request, instance_id: str, api: Api, session: SessionDep
+) -> HTMLResponse:
+    return _page(request, "_invoice_live.html", session, **await _detail_context(api, instance_id))
+
+
+@router.get("/invoices/{instance_id}/history.json")
+async def history_download(instance_id: str, api: Api) -> Response:
+    history = await api.history(instance_id)
+    return Response(
+        json.dumps(history, indent=2),
+        media_type="application/json",
+        headers={"content-disposition": f'attachment; filename="{instance_id}-history.json"'},
+    )
+
+
+@router.post("/invoices/{instance_id}/actions/{action}")
+async def act(
+    instance_id: str, action: str, api: Api, session: SessionDep, csrf: Annotated[str, Form()]
+) -> Response:
+    _check_csrf(session, csrf)
+    if action not in ("pause", "resume", "terminate", "purge"):
+        raise HostError(404, f"no action {action!r}")
+    await api.act(instance_id, action)
+    if action == "purge":
+        return _back("/", f"{instance_id} purged")
+    return _back(f"/invoices/{instance_id}", f"{action} requested")
+
+
+@router.post("/invoices/{instance_id}/decision")
+async def decide(
+    instance_id: str, api: Api, session: SessionDep,
+    csrf: Annotated[str, Form()], approved: Annotated[str, Form()],
+    approver: Annotated[str, Form(min_length=1)], comment: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    _check_csrf(session, csrf)
+    decision = {"approved": approved == "yes", "approver": approver, "comment": comment or None}
+    await api.decide(instance_id, decision)
+    return _back(f"/invoices/{instance_id}", "decision sent")
+
+
+@router.post("/invoices/{instance_id}/rerun")
+async def rerun(
+    instance_id: str, api: Api, session: SessionDep,
+    csrf: Annotated[str, Form()], new_instance_id: Annotated[str, Form(min_length=1)],
+    from_event_id: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    _check_csrf(session, csrf)
+    event = int(from_event_id) if from_event_id.strip() else None
+    await api.rerun(instance_id, new_instance_id, event)
+    return _back(f"/invoices/{new_instance_id}", f"rerun of {instance_id}")
+
+
+# -- starting, approvals, the system -----------------------------------------------------
+
+
+@router.get("/start", response_class=HTMLResponse)
+async def start_form(request: Request, session: SessionDep) -> HTMLResponse:
+    return _page(request, "start.html", session)
+
+
+@router.post("/start")
+async def start(
+    request: Request, api: Api, session: SessionDep,
+    csrf: Annotated[str, Form()], invoice_id: Annotated[str, Form()] = "",
+    pdf_path: Annotated[str, Form()] = "", file: UploadFile | None = None,
+) -> Response:  # fmt: skip
+    _check_csrf(session, csrf)
+    try:
+        if file is not None and file.filename:
+            accepted = await api.upload(file.filename, await file.read(), invoice_id or None)
+        elif pdf_path.strip():
+            if not invoice_id.strip():
+                raise HostError(422, "an invoice id is needed to start from a path")
+            accepted = await api.start_from_path(invoice_id.strip(), pdf_path.strip())
+        else:
+            raise HostError(422, "choose a PDF, or give a path under the data folder")
+    except HostError as error:
+        return _page(request, "start.html", session, error=error.message,
+                     invoice_id=invoice_id, pdf_path=pdf_path)  # fmt: skip
+    return _back(f"/invoices/{accepted['instance_id']}", "started")
+
+
+@router.get("/approvals", response_class=HTMLResponse)
+async def approvals(request: Request, api: Api, session: SessionDep) -> HTMLResponse:
+    rows = [r for r in await _rows(api) if views.display_status(r) == "AWAITING_APPROVAL"]
+    return _page(request, "approvals.html", session, rows=rows, now=datetime.now(UTC))
+
+
+@router.get("/system", response_class=HTMLResponse)
+async def system(request: Request, api: Api, session: SessionDep) -> HTMLResponse:
+    started = time.monotonic()
+    try:
+        overview = await api.system()
+        error = None
+    except HostError as failure:
+        overview, error = None, failure.message
+    took = time.monotonic() - started
+    return _page(request, "system.html", session, system=overview, error=error, took=took)

@@ -1,0 +1,20 @@
+// Short polling, not server-sent events: the host's API answers requests and has no
+// change feed, so the console would poll it either way; refreshing a fragment every few
+// seconds while the tab is visible keeps the server stateless and works behind any proxy.
+(() => {
+  const every = Number(document.body.dataset.refreshMs || 3000);
+  for (const region of document.querySelectorAll("[data-refresh]")) {
+    region.setAttribute("aria-live", "polite");
+    setInterval(async () => {
+      if (document.hidden || region.contains(document.activeElement)) return;
+      const response = await fetch(region.dataset.refresh, { credentials: "same-origin" });
+      if (response.status === 401) { window.location = "/signin"; return; }
+      if (response.ok) region.innerHTML = await response.text();
+    }, every);
+  }
+  // Every state-changing action asks first (confirmations survive a refresh: delegated).
+  document.addEventListener("submit", (event) => {
+    const question = event.target.dataset.confirm;
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+})();

@@ -1,0 +1,45 @@
+"""The operator's console and the host's system view, on the real stack (over HTTP; the
+pages' behaviour in a browser is not tested here yet)."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from invoice_stack.topology import APP_IDS
+
+from .helpers import start_generated
+from .stack import RunningStack
+
+
+def test_the_system_view_lists_every_app_healthy_and_placement_connected(stack: RunningStack):
+    with stack.client() as client:
+        overview = client.get("/api/system").json()
+    assert {app["app_id"] for app in overview["apps"]} == set(APP_IDS)
+    assert all(app["healthy"] for app in overview["apps"]), overview["apps"]
+    assert "connected" in overview["infrastructure"]["placement"].lower()
+    assert "state.redis" in overview["infrastructure"]["state store"]
+
+
+def test_the_console_signs_in_with_the_key_and_shows_a_started_invoice(stack: RunningStack):
+    truths: dict = {}
+    invoice_id = start_generated(stack, 0, truths, "CONSOLE", pages=1)
+    stack.wait_for_end(invoice_id)
+    with httpx.Client(base_url=stack.console_url, timeout=30) as browser:
+        assert browser.get("/").headers["location"] == "/signin"
+        refused = browser.post("/signin", data={"api_key": "not-the-key-0123456789"})
+        assert "not accepted" in refused.text
+        signed = browser.post("/signin", data={"api_key": stack.tokens.api_key})
+        assert signed.status_code == 303
+        listing = browser.get("/", params={"q": invoice_id}).text
+        assert invoice_id in listing
+        page = browser.get(f"/invoices/{invoice_id}").text
+        assert truths[invoice_id].invoice_number in page
+        assert stack.tokens.api_key not in page
+        system = browser.get("/system").text
+        assert all(app_id in system for app_id in APP_IDS)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf
+        browser.post("/signout", data={"csrf": csrf.group(1)})
+        assert browser.get("/").status_code == 303

@@ -1,0 +1,17 @@
+"""GET /api/system: the apps, sidecars and infrastructure, for the console's system view."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from workflow_app.api.deps import Host, SettingsDep
+from workflow_app.system_overview import SystemOverview, gather
+
+router = APIRouter(prefix="/api", tags=["system"])
+
+
+@router.get(
+    "/system", summary="Every app's health, the host sidecar's metadata, placement, scheduler"
+)
+async def system(host: Host, settings: SettingsDep) -> SystemOverview:
+    return await gather(host.sidecar, settings.app_id)
