@@ -146,7 +146,9 @@ def test_extractions_issued_again_after_a_stall_still_count_each_page_once(stack
     try:
         outcome = stack.wait_for_end(invoice_id, timeout=120)
         with stack.client() as client:
-            history = client.get(f"/api/workflows/{invoice_id}/history").json()
+            response = client.get(f"/api/workflows/{invoice_id}/history")
+        assert response.status_code == 200, response.text
+        history = response.json()
     finally:
         processes.restart(WORKFLOW_APP_ID)  # back to the stack's bound
         stack.wait_ready()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import grpc
 from dapr.ext.workflow import WorkflowState
 from dapr.ext.workflow.aio import DaprWorkflowClient
 
 from invoice_shared.web import ServiceError
-from workflow_app.engine_api import CALL_TIMEOUT_SECONDS
+from workflow_app.engine_api import CALL_TIMEOUT_SECONDS, WorkflowEngine
+
+T = TypeVar("T")
 
 # Codes a read of workflow state can fail with while the instance is mid-step (with Redis,
 # the runtime may read an instance's metadata before the keys it names are written) or
@@ -19,16 +23,11 @@ TRANSIENT = {grpc.StatusCode.UNKNOWN, grpc.StatusCode.UNAVAILABLE, grpc.StatusCo
 _READ_ATTEMPTS = 6
 
 
-async def read_state(
-    client: DaprWorkflowClient, instance_id: str, fetch_payloads: bool = True
-) -> WorkflowState | None:
-    """get_workflow_state, retried briefly on transient errors; 503 if they persist."""
+async def _retried(read: Callable[[], Awaitable[T]], what: str) -> T:
+    """`read()`, retried briefly on transient errors; 503 with `what` if they persist."""
     for attempt in range(_READ_ATTEMPTS):
         try:
-            return await asyncio.wait_for(
-                client.get_workflow_state(instance_id, fetch_payloads=fetch_payloads),
-                timeout=CALL_TIMEOUT_SECONDS,
-            )
+            return await asyncio.wait_for(read(), timeout=CALL_TIMEOUT_SECONDS)
         except TimeoutError as exc:
             raise ServiceError(
                 503, "state_unavailable", "the sidecar did not answer in time; retry"
@@ -40,11 +39,27 @@ async def read_state(
                 raise ServiceError(
                     503,
                     "state_unavailable",
-                    f"the state of {instance_id!r} could not be read just now; retry "
+                    f"{what} could not be read just now; retry "
                     f"({exc.code().name}: {exc.details()})",
                 ) from exc
             await asyncio.sleep(0.05 * 2**attempt)
     raise AssertionError("unreachable")
+
+
+async def read_state(
+    client: DaprWorkflowClient, instance_id: str, fetch_payloads: bool = True
+) -> WorkflowState | None:
+    """get_workflow_state, retried briefly on transient errors; 503 if they persist."""
+    return await _retried(
+        lambda: client.get_workflow_state(instance_id, fetch_payloads=fetch_payloads),
+        f"the state of {instance_id!r}",
+    )
+
+
+async def read_history(engine: WorkflowEngine, instance_id: str) -> list[dict[str, Any]]:
+    """The instance's history, retried the same way (the fault test once read it while a
+    late event was being saved: "inbox key declared in metadata but missing")."""
+    return await _retried(lambda: engine.history(instance_id), f"the history of {instance_id!r}")
 
 
 async def existing_state(

@@ -28,7 +28,7 @@ from workflow_app.models import (
     WorkflowSummary,
 )
 from workflow_app.starting import WORKFLOWS_PATH, status_url
-from workflow_app.state_reads import existing_state, read_state
+from workflow_app.state_reads import existing_state, read_history, read_state
 
 router = APIRouter(prefix=WORKFLOWS_PATH, tags=["lifecycle"])
 
@@ -121,7 +121,7 @@ async def purge(instance_id: InstanceId, client: Client, engine: Engine, host: H
         raise _conflict(instance_id, current, "purge", "terminate it first or let it finish")
     # The page extractions are stored beside the workflow (see activities.py); their keys
     # are in its history, which the purge deletes, so collect them first.
-    keys = extraction_keys(await engine.history(instance_id))
+    keys = extraction_keys(await read_history(engine, instance_id))
     await client.purge_workflow(instance_id, recursive=True)
     if keys:
         try:
@@ -167,7 +167,7 @@ async def list_instances(
 @router.get("/{instance_id}/history", responses=_errors, summary="The instance's event history")
 async def history(instance_id: InstanceId, client: Client, engine: Engine) -> list[HistoryEvent]:
     await _status_of(client, instance_id)
-    return [HistoryEvent.model_validate(e) for e in await engine.history(instance_id)]
+    return [HistoryEvent.model_validate(e) for e in await read_history(engine, instance_id)]
 
 
 @router.post(
@@ -189,7 +189,9 @@ async def rerun(
     new_input = json.dumps(body.input) if body.input is not None else None
     event_id = body.from_event_id
     if event_id is None:
-        scheduled = [e for e in await engine.history(instance_id) if e["kind"] == "taskScheduled"]
+        scheduled = [
+            e for e in await read_history(engine, instance_id) if e["kind"] == "taskScheduled"
+        ]
         if not scheduled:
             raise ServiceError(422, "invalid_rerun", f"{instance_id!r} ran no activity to rerun")
         event_id = scheduled[0]["event_id"]
