@@ -239,6 +239,8 @@ def test_paging_ages_and_the_page_grid():
     assert views.age(views.parse_time("2026-11-29T01:59:18Z"), now) == "42 s"
     assert views.age(views.parse_time("2026-11-29T00:00:00Z"), now) == "2 h"
     assert views.page_grid(2, 4) == [True, True, False, False]
+    # The host's list gives times without an offset: UTC.
+    assert views.age(views.parse_time("2026-11-29T01:59:00.5"), now) == "59 s"
 
 
 def test_sessions_expire_and_close():

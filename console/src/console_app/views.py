@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 Json = dict[str, Any]
@@ -15,7 +15,11 @@ FILTERS = ("RUNNING", "AWAITING_APPROVAL", "SUSPENDED", "COMPLETED", "FAILED", "
 
 
 def parse_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+    """An ISO time; one without an offset (the host's list answers so) is UTC."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def age(since: datetime | None, now: datetime) -> str:
