@@ -138,6 +138,9 @@ class ContainerProcesses:
 
     def close(self) -> None:
         self._events.terminate()
+        self._events.wait(timeout=10)
+        if self._events.stdout is not None:
+            self._events.stdout.close()
 
     def _docker(self, *args: str) -> str:
         return subprocess.run(
