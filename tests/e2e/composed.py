@@ -121,7 +121,8 @@ class ContainerProcesses:
              "--filter", f"label=com.docker.compose.project={stack.project.name}"],
             stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
-        threading.Thread(target=self._collect_deaths, daemon=True).start()
+        self._reader = threading.Thread(target=self._collect_deaths, daemon=True)
+        self._reader.start()
 
     def _collect_deaths(self) -> None:
         assert self._events.stdout is not None
@@ -139,6 +140,7 @@ class ContainerProcesses:
     def close(self) -> None:
         self._events.terminate()
         self._events.wait(timeout=10)
+        self._reader.join(timeout=10)  # it ends at the pipe's end of file
         if self._events.stdout is not None:
             self._events.stdout.close()
 
