@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from invoice_shared.auth import api_key_headers
+from invoice_shared.web import error_text
 
 Json = dict[str, Any]
 
@@ -48,7 +49,7 @@ class HostApi:
             raise HostError(503, f"the workflow host did not answer: {exc}") from exc
         if response.is_success:
             return response.json() if response.content else None
-        raise HostError(response.status_code, _message(response))
+        raise HostError(response.status_code, error_text(response.text, response.reason_phrase))
 
     async def key_is_valid(self) -> bool:
         try:
@@ -107,13 +108,3 @@ class HostApi:
     async def system(self) -> Json:
         result: Json = await self._call("GET", "/api/system")
         return result
-
-
-def _message(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:300] or response.reason_phrase
-    if isinstance(body, dict):
-        return str(body.get("message") or body.get("detail") or body)
-    return str(body)

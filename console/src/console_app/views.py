@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from invoice_shared.dapr_names import TERMINAL_STATUSES
+
 Json = dict[str, Any]
 
-TERMINAL = frozenset({"COMPLETED", "FAILED", "TERMINATED"})
 # What an operator filters by: the runtime statuses, and the stage that needs a person.
 FILTERS = ("RUNNING", "AWAITING_APPROVAL", "SUSPENDED", "COMPLETED", "FAILED", "TERMINATED")
 
@@ -85,7 +86,7 @@ def allowed_actions(status: str) -> list[str]:
         actions.append("resume")
     if status in ("RUNNING", "SUSPENDED", "PENDING"):
         actions.append("terminate")
-    if status in TERMINAL:
+    if status in TERMINAL_STATUSES:
         actions += ["rerun", "purge"]
     return actions
 

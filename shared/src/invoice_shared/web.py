@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -31,6 +32,18 @@ class ServiceError(Exception):
         self.status_code = status_code
         self.error = error
         self.message = message
+
+
+def error_text(body: str, fallback: str, limit: int = 500) -> str:
+    """What an error answer says: the `message` of our ErrorBody, FastAPI's or Dapr's
+    `detail`, or the raw body (`fallback` when it is empty), at most `limit` characters."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return body[:limit] or fallback
+    if isinstance(parsed, dict):
+        return str(parsed.get("message") or parsed.get("detail") or parsed)[:limit]
+    return str(parsed)[:limit]
 
 
 def error_response(status_code: int, error: str, message: str) -> JSONResponse:

@@ -6,12 +6,12 @@ which resolves the target app id and applies the resiliency policies.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
 
 from invoice_shared.dapr_names import STATE_STORE
+from invoice_shared.web import error_text
 
 
 class NonRetryableError(Exception):
@@ -59,7 +59,7 @@ class Sidecar:
             ) from exc
         if response.is_success:
             return response.json()
-        message = _error_message(response)
+        message = error_text(response.text, response.reason_phrase)
         if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
             raise NonRetryableError(
                 f"{app_id} rejected {method} ({response.status_code}): {message}"
@@ -122,21 +122,10 @@ class Sidecar:
             return False, f"not reached: {exc}"
         if response.is_success:
             return True, "answers through its sidecar"
-        return False, f"{response.status_code}: {_error_message(response)}"
+        return False, f"{response.status_code}: {error_text(response.text, response.reason_phrase)}"
 
     def outbound_healthy(self) -> bool:
         try:
             return self._http.get("/v1.0/healthz/outbound", timeout=2.0).status_code == 204
         except httpx.HTTPError:
             return False
-
-
-def _error_message(response: httpx.Response) -> str:
-    """The `message` of our ErrorBody, Dapr's own error text, or the raw body."""
-    try:
-        body = response.json()
-    except json.JSONDecodeError:
-        return response.text[:500] or response.reason_phrase
-    if isinstance(body, dict):
-        return str(body.get("message") or body.get("detail") or body)[:500]
-    return str(body)[:500]
