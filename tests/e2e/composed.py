@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from invoice_stack.compose.project import ComposeProject, prepare, run_script
+from invoice_stack.compose.project import ComposeProject, prepare
 from invoice_stack.compose.spec import compose_file, render
 from invoice_stack.layout import dapr_bin_dir
 from invoice_stack.tokens import StackTokens
@@ -64,17 +64,10 @@ class ComposeStack:
         self.project.compose_file.write_text(render(document))
 
     def start(self) -> None:
-        run_script(self.repo, "docker-engine.sh", "start")
-        run_script(self.repo, "install-compose.sh")
-        bin_dir = Path(run_script(self.repo, "install-dapr.sh"))
-        versions = _versions(self.repo)
         prepare(
             self.project,
             self.run_dir,
-            bin_dir,
             self.tokens,
-            run_script(self.repo, "base-image.sh"),
-            versions["DAPR_RUNTIME_VERSION"],
             self.run_dir / "dapr-config.yaml",
             self.extract_limit,
         )
@@ -91,11 +84,6 @@ class ComposeStack:
             check=True, stdout=subprocess.PIPE, text=True,
         ).stdout  # fmt: skip
         return Path(out.strip())
-
-
-def _versions(repo: Path) -> dict[str, str]:
-    lines = (repo / "scripts" / "versions.env").read_text().splitlines()
-    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
 
 class ContainerProcesses:

@@ -12,14 +12,12 @@ import os
 import shutil
 import sys
 import time
-from pathlib import Path
 
 from invoice_stack.compose.project import (
     ComposeError,
     ComposeProject,
     ports_in_use,
     prepare,
-    run_script,
 )
 from invoice_stack.compose.spec import STACK_CONFIG
 from invoice_stack.layout import default_run_dir, find_repo
@@ -42,24 +40,13 @@ def default_project() -> ComposeProject:
 def _prepare(project: ComposeProject) -> None:
     """Engine, Compose, Dapr binaries, base image, secrets and configuration."""
     repo, run_dir = project.repo, default_run_dir(project.repo)
-    run_script(repo, "docker-engine.sh", "start")
-    run_script(repo, "install-compose.sh")
-    bin_dir = run_script(repo, "install-dapr.sh")
-    base_image = run_script(repo, "base-image.sh")
-    versions = dict(
-        line.split("=", 1) for line in (repo / "scripts/versions.env").read_text().splitlines()
-        if line and not line.startswith("#")
-    )  # fmt: skip
     tokens = StackTokens.load_or_create(run_dir, APP_IDS, os.environ.get(API_KEY_VAR) or None)
     write_collection_env(repo, tokens)
     limit = os.environ.get("EXTRACT_CONCURRENCY_LIMIT")
     prepare(
         project,
         run_dir,
-        bin_dir=Path(bin_dir),
         tokens=tokens,
-        base_image=base_image,
-        dapr_version=versions["DAPR_RUNTIME_VERSION"],
         config_target=repo / STACK_CONFIG,
         extract_limit=int(limit) if limit else None,
     )

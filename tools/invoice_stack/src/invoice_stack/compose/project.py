@@ -137,27 +137,36 @@ class ComposeProject:
         self.run("down", "--remove-orphans", *(["--volumes"] if volumes else []))
 
 
+def pinned_versions(repo: Path) -> dict[str, str]:
+    """scripts/versions.env as a dict (the pins the scripts read too)."""
+    lines = (repo / "scripts" / "versions.env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
 def prepare(
     project: ComposeProject,
     run_dir: Path,
-    bin_dir: Path,
     tokens: StackTokens,
-    base_image: str,
-    dapr_version: str,
     config_target: Path,
     extract_limit: int | None = None,
 ) -> None:
-    """Everything the compose file reads besides the repo: the staged Dapr binaries, the
-    sidecars' configuration and `.env` with the base image and the secrets."""
-    stage_dapr(project.repo, bin_dir)
+    """Everything the compose file needs besides the repo: a running engine, Compose v2,
+    the Dapr binaries staged, the base image, the sidecars' configuration, and `.env`
+    with the base image and the secrets."""
+    repo = project.repo
+    run_script(repo, "docker-engine.sh", "start")
+    run_script(repo, "install-compose.sh")
+    bin_dir = Path(run_script(repo, "install-dapr.sh"))
+    base_image = run_script(repo, "base-image.sh")
+    stage_dapr(repo, bin_dir)
     write_stack_config(
-        project.repo / sidecar_flags.CONFIG_FILE,
+        repo / sidecar_flags.CONFIG_FILE,
         Path("/stack/run"),
         supports_sqlite_resolver(bin_dir),
         extract_limit,
         target=config_target,
     )
-    project.write_env(tokens, base_image, dapr_version)
+    project.write_env(tokens, base_image, pinned_versions(repo)["DAPR_RUNTIME_VERSION"])
     (run_dir / "artifacts").mkdir(parents=True, exist_ok=True)
 
 
