@@ -7,6 +7,8 @@ import re
 
 import httpx
 
+from invoice_shared.dapr_names import WORKFLOW_APP_ID
+from invoice_shared.policy import EXTRACT_CONCURRENCY_LIMIT
 from invoice_stack.topology import APP_IDS
 
 from .helpers import start_generated
@@ -20,6 +22,19 @@ def test_the_system_view_lists_every_app_healthy_and_placement_connected(stack: 
     assert all(app["healthy"] for app in overview["apps"]), overview["apps"]
     assert "connected" in overview["infrastructure"]["placement"].lower()
     assert "state.redis" in overview["infrastructure"]["state store"]
+    assert "answers" in overview["infrastructure"]["state store"]
+    # Each app's row comes from its own sidecar: its id, its ports, the components it loaded.
+    for app in overview["apps"]:
+        sidecar = app["sidecar"]
+        assert sidecar is not None, app
+        assert sidecar["app_id"] == app["app_id"]
+        assert stack.sidecar_urls[app["app_id"]].endswith(f":{sidecar['dapr_http_port']}")
+        assert stack.app_urls[app["app_id"]].endswith(f":{sidecar['app_port']}")
+        assert sidecar["runtime_version"] and sidecar["components"], sidecar
+    host = next(a for a in overview["apps"] if a["app_id"] == WORKFLOW_APP_ID)
+    assert any(t.endswith(".workflow") for t in host["sidecar"]["actor_types"])
+    assert overview["extraction"]["cap"] == EXTRACT_CONCURRENCY_LIMIT
+    assert overview["extraction"]["in_flight"] >= 0
 
 
 def test_the_console_signs_in_with_the_key_and_shows_a_started_invoice(stack: RunningStack):

@@ -40,7 +40,18 @@ def _event(stack: RunningStack, invoice_id: str, body: object, name: str = "appr
 
 def test_an_invoice_with_warnings_waits_and_an_approval_completes_it(stack: RunningStack):
     invoice_id = _start(stack, "APPROVE", needs_approval=True)
-    wait_for(stack, invoice_id, stage="awaiting_approval", status="RUNNING")
+    waiting = wait_for(stack, invoice_id, stage="awaiting_approval", status="RUNNING")
+    # What the person deciding sees: why, and for how much (also in the detailed list).
+    asked = waiting["approval_request"]
+    assert "warning" in asked["reason"] and asked["total"] is not None
+    with stack.client() as client:
+        rows = client.get("/api/workflows", params={"details": "true"}).json()
+    row = next(r for r in rows if r["instance_id"] == invoice_id)
+    assert (row["stage"], row["total"], row["approval_reason"]) == (
+        "awaiting_approval",
+        asked["total"],
+        asked["reason"],
+    )
     assert _event(stack, invoice_id, APPROVE) == 202
     view = stack.wait_for_end(invoice_id)
     approval = view["result"]["approval"]

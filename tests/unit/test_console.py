@@ -21,7 +21,7 @@ KEY = "console-test-key-0123456789"
 WHEN = "2026-11-29T01:00:00Z"
 
 
-def _fake_host(calls: list[tuple[str, str, Any]]) -> FastAPI:
+def _fake_host(calls: list[tuple[str, str, Any]], listed: list[bool]) -> FastAPI:
     host = FastAPI()
     views_by_id = {
         "INV-1": {"instance_id": "INV-1", "workflow_name": "invoice_workflow",
@@ -31,7 +31,9 @@ def _fake_host(calls: list[tuple[str, str, Any]]) -> FastAPI:
                              "approval": {"status": "auto_approved", "reason": "fine"}}},
         "INV-2": {"instance_id": "INV-2", "workflow_name": "invoice_workflow", "status": "RUNNING",
                   "stage": "awaiting_approval", "pages_done": 1, "pages_total": 1, "error": None,
-                  "result": None},
+                  "result": None,
+                  "approval_request": {"reason": "total 9000.00 exceeds the approval threshold",
+                                       "total": 9000.0, "currency": "USD"}},
     }  # fmt: skip
 
     def check(key: str | None) -> None:
@@ -39,13 +41,22 @@ def _fake_host(calls: list[tuple[str, str, Any]]) -> FastAPI:
             raise HTTPException(401, "missing or wrong API key")
 
     @host.get("/api/workflows")
-    async def listing(x_api_key: str | None = Header(None)) -> list[dict[str, Any]]:
+    async def listing(
+        x_api_key: str | None = Header(None), details: bool = False
+    ) -> list[dict[str, Any]]:
         check(x_api_key)
-        return [
-            {"instance_id": i, "workflow_name": "invoice_workflow", "status": v["status"],
-             "created_at": WHEN, "last_updated_at": WHEN}
-            for i, v in views_by_id.items()
-        ]  # fmt: skip
+        listed.append(details)
+        rows = []
+        for i, v in views_by_id.items():
+            invoice = v["result"] or v.get("approval_request") or {}
+            rows.append(
+                {"instance_id": i, "workflow_name": "invoice_workflow", "status": v["status"],
+                 "created_at": WHEN, "last_updated_at": WHEN, "stage": v["stage"],
+                 "pages_done": v["pages_done"], "pages_total": v["pages_total"],
+                 "total": invoice.get("total"), "currency": invoice.get("currency"),
+                 "approval_reason": (v.get("approval_request") or {}).get("reason")}
+            )  # fmt: skip
+        return rows
 
     @host.get("/api/workflows/{instance_id}")
     async def one(instance_id: str, x_api_key: str | None = Header(None)) -> dict[str, Any]:
@@ -99,8 +110,9 @@ class Browser:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, Any]] = []
+        self.listed: list[bool] = []  # `details` of each list call
         self.app = create_app(Settings(host_api_url="http://host"))
-        self.app.state.host_transport = httpx.ASGITransport(app=_fake_host(self.calls))
+        self.app.state.host_transport = httpx.ASGITransport(app=_fake_host(self.calls, self.listed))
         self.cookies = httpx.Cookies()
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -163,6 +175,27 @@ def test_the_list_shows_status_stage_pages_total_and_counts(browser: Browser):
     only = browser.request("GET", "/?status=AWAITING_APPROVAL").text
     assert "INV-2" in only and "/invoices/INV-1" not in only
     assert "/invoices/INV-1" in browser.request("GET", "/?q=inv-1").text
+    # After the sign-in's key check: one call per page view, asking for the details,
+    # not one call per invoice.
+    assert browser.listed[1:] == [True, True, True]
+
+
+def test_the_time_filter_keeps_what_started_within_the_period():
+    now = views.parse_time("2026-11-29T02:00:00Z")
+    assert now is not None
+    recent = {"instance_id": "A", "status": "RUNNING", "created_at": views.parse_time(WHEN)}
+    assert views.matches(recent, None, None, views.since_cutoff("1h", now))
+    assert not views.matches(recent, None, None, views.since_cutoff("1h", now.replace(hour=3)))
+    assert views.since_cutoff("", now) is None and views.since_cutoff("forever", now) is None
+
+
+def test_the_approval_queue_shows_why_and_how_much(browser: Browser):
+    browser.sign_in()
+    queue = browser.request("GET", "/approvals").text
+    assert "exceeds the approval threshold" in queue and "USD 9000.00" in queue
+    assert "/invoices/INV-1" not in queue
+    detail = browser.request("GET", "/invoices/INV-2").text
+    assert "exceeds the approval threshold: USD 9000.00" in detail
 
 
 def test_a_post_without_the_sessions_csrf_token_is_refused(browser: Browser):

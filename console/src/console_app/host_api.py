@@ -61,7 +61,8 @@ class HostApi:
         return True
 
     async def instances(self, status: str | None = None, limit: int = 1000) -> list[Json]:
-        params: dict[str, Any] = {"limit": limit}
+        """Top-level instances, newest first, each with its stage, pages and total."""
+        params: dict[str, Any] = {"limit": limit, "details": "true"}
         if status:
             params["status"] = status
         result: list[Json] = await self._call("GET", "/api/workflows", params=params)

@@ -133,27 +133,24 @@ async def signout(request: Request, session: SessionDep, csrf: Annotated[str, Fo
 
 
 async def _rows(api: HostApi) -> list[dict[str, Any]]:
-    """Every invoice with its progress, newest first (the list holds no progress)."""
-    summaries = await api.instances()
-    gate = asyncio.Semaphore(16)
-
-    async def detail(summary: dict[str, Any]) -> dict[str, Any] | None:
-        async with gate:
-            try:
-                view = await api.instance(summary["instance_id"])
-            except HostError:
-                return None  # purged meanwhile
-        return {**view, "created_at": views.parse_time(summary["created_at"])}
-
-    rows = await asyncio.gather(*(detail(s) for s in summaries))
-    return [r for r in rows if r is not None]
+    """Every invoice with its stage, pages and total, newest first (one call)."""
+    return [
+        {
+            **row,
+            "created_at": views.parse_time(row["created_at"]),
+            "last_updated_at": views.parse_time(row["last_updated_at"]),
+        }
+        for row in await api.instances()
+    ]
 
 
 async def _list_context(
-    api: HostApi, status: str | None, q: str | None, page: int, size: int
+    api: HostApi, status: str | None, q: str | None, since: str | None, page: int, size: int
 ) -> dict[str, Any]:
     rows = await _rows(api)
-    shown = [r for r in rows if views.matches(r, status, q)]
+    now = datetime.now(UTC)
+    after = views.since_cutoff(since, now)
+    shown = [r for r in rows if views.matches(r, status, q, after)]
     items, paging = views.paginate(shown, page, size)
     return {
         "rows": items,
@@ -161,26 +158,29 @@ async def _list_context(
         "counts": views.counts([views.display_status(r) for r in rows]),
         "status": status or "",
         "q": q or "",
-        "now": datetime.now(UTC),
+        "since": since if since in views.PERIODS else "",
+        "now": now,
         "filters": views.FILTERS,
+        "periods": views.PERIODS,
     }
 
 
 @router.get("/", response_class=HTMLResponse)
 async def invoices(
     request: Request, api: Api, session: SessionDep,
-    status: str | None = None, q: str | None = None, page: int = 1, notice: str | None = None,
+    status: str | None = None, q: str | None = None, since: str | None = None, page: int = 1,
+    notice: str | None = None,
 ) -> HTMLResponse:  # fmt: skip
-    context = await _list_context(api, status, q, page, _settings(request).page_size)
+    context = await _list_context(api, status, q, since, page, _settings(request).page_size)
     return _page(request, "invoices.html", session, notice=notice, **context)
 
 
 @router.get("/fragments/invoices", response_class=HTMLResponse)
 async def invoices_fragment(
     request: Request, api: Api, session: SessionDep,
-    status: str | None = None, q: str | None = None, page: int = 1,
+    status: str | None = None, q: str | None = None, since: str | None = None, page: int = 1,
 ) -> HTMLResponse:  # fmt: skip
-    context = await _list_context(api, status, q, page, _settings(request).page_size)
+    context = await _list_context(api, status, q, since, page, _settings(request).page_size)
     return _page(request, "_invoice_rows.html", session, **context)
 
 

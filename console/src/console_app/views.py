@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from invoice_shared.dapr_names import TERMINAL_STATUSES
@@ -46,8 +46,22 @@ def counts(statuses: list[str]) -> dict[str, int]:
     return {name: found.get(name, 0) for name in FILTERS}
 
 
-def matches(view: Json, status: str | None, query: str | None) -> bool:
+# The time filter's choices: started within the last ...
+PERIODS = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7)}
+
+
+def since_cutoff(period: str | None, now: datetime) -> datetime | None:
+    """The earliest start a row may have under `period` (None: any; unknown: any)."""
+    span = PERIODS.get(period or "")
+    return now - span if span else None
+
+
+def matches(
+    view: Json, status: str | None, query: str | None, after: datetime | None = None
+) -> bool:
     if status and display_status(view) != status:
+        return False
+    if after is not None and (view.get("created_at") is None or view["created_at"] < after):
         return False
     return not query or query.lower() in str(view.get("instance_id", "")).lower()
 

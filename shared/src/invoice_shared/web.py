@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings
 from invoice_shared.auth import AppTokenSettings, load_secret, require_credentials
 from invoice_shared.docs import serve_docs
 from invoice_shared.models import ErrorBody
+from invoice_shared.sidecar_status import status_router
 
 
 class ServiceError(Exception):
@@ -106,16 +107,18 @@ def create_service_app(
     router: APIRouter,
     settings: BaseSettings | None = None,
     app_token: SecretStr | None = None,
+    gauges: Callable[[], dict[str, int]] | None = None,
 ) -> FastAPI:
-    """A service app: our error shape, /healthz, calls only from its own sidecar
-    (`app_token`, else APP_API_TOKEN, required), and the service's own routes, which
-    read `settings` through `app_settings`."""
+    """A service app: our error shape, /healthz, /status (its sidecar and `gauges`),
+    calls only from its own sidecar (`app_token`, else APP_API_TOKEN, required), and the
+    service's own routes, which read `settings` through `app_settings`."""
     configure_logging()
     app = FastAPI(title=title, version="0.1.0", docs_url=None, redoc_url=None)
     serve_docs(app)
     app.state.settings = settings
     install_error_handlers(app)
     add_health_route(app)
+    app.include_router(status_router(title, gauges))
     require_credentials(app, app_token or load_secret(AppTokenSettings, "APP_API_TOKEN"))
     app.include_router(router)
     return app

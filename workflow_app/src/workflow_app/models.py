@@ -15,6 +15,7 @@ from invoice_shared.models import (
     Contract,
     InvoiceId,
     InvoiceRequest,
+    Money,
     ProcessedInvoice,
 )
 
@@ -97,6 +98,16 @@ class AggregateInput(Contract):
     extractions: list[ExtractionRef]
 
 
+class ApprovalRequest(Contract):
+    """What a person deciding on an invoice needs to see while the workflow waits."""
+
+    reason: str
+    invoice_number: str | None = None
+    vendor_name: str | None = None
+    total: Money | None = None
+    currency: str | None = None
+
+
 class Progress(Contract):
     """The workflow's custom status. Times are the workflow's own (replay-safe) clock."""
 
@@ -105,6 +116,9 @@ class Progress(Contract):
     pages_total: int | None = None
     started_at: datetime | None = None
     updated_at: datetime | None = None
+    waiting_for: ApprovalRequest | None = Field(
+        default=None, description="While awaiting approval: why, and for what amount."
+    )
 
 
 class StartAccepted(BaseModel):
@@ -127,6 +141,9 @@ class WorkflowView(BaseModel):
         "child."
     )
     error: str | None = Field(description="Why the workflow FAILED, if it did.")
+    approval_request: ApprovalRequest | None = Field(
+        default=None, description="While the invoice awaits a decision: why, and the amount."
+    )
     started_at: datetime | None = Field(description="When the workflow started (its clock).")
     updated_at: datetime | None = Field(description="When it last reported progress.")
 
@@ -142,6 +159,13 @@ class WorkflowSummary(BaseModel):
     status: RuntimeStatus
     created_at: datetime
     last_updated_at: datetime
+    # Filled only with ?details=true, which reads each instance's payloads too.
+    stage: Stage | None = None
+    pages_done: int | None = None
+    pages_total: int | None = None
+    total: Money | None = Field(default=None, description="The invoice's total, once known.")
+    currency: str | None = None
+    approval_reason: str | None = None
 
 
 class HistoryEvent(BaseModel):

@@ -6,6 +6,7 @@ which resolves the target app id and applies the resiliency policies.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -114,15 +115,30 @@ class Sidecar:
         it again: our supervisor, a compose restart policy, the kubelet."""
         self._http.post("/v1.0/shutdown", timeout=5.0).raise_for_status()
 
-    def probe(self, app_id: str, method: str) -> tuple[bool, str]:
-        """GET `method` of `app_id` through service invocation: (answered 2xx, what)."""
+    def invoke_get(self, app_id: str, method: str) -> tuple[Any | None, str | None]:
+        """GET `method` of `app_id` through service invocation: (its JSON, None) when it
+        answers 2xx, else (None, what went wrong)."""
         try:
             response = self._http.get(f"/v1.0/invoke/{app_id}/method/{method}", timeout=5.0)
         except httpx.HTTPError as exc:
-            return False, f"not reached: {exc}"
-        if response.is_success:
-            return True, "answers through its sidecar"
-        return False, f"{response.status_code}: {error_text(response.text, response.reason_phrase)}"
+            return None, f"not reached: {exc}"
+        if not response.is_success:
+            return None, (
+                f"{response.status_code}: {error_text(response.text, response.reason_phrase)}"
+            )
+        try:
+            return response.json(), None
+        except ValueError:
+            return None, f"answered {response.status_code} without JSON"
+
+    def probe_state(self) -> tuple[bool, str]:
+        """Whether the state store answers a read now (of a key nobody writes)."""
+        started = time.monotonic()
+        try:
+            self.get_bulk_state(["system-probe"])
+        except (httpx.HTTPError, RuntimeError) as exc:
+            return False, str(exc)[:300]
+        return True, f"answers ({(time.monotonic() - started) * 1000:.0f} ms)"
 
     def outbound_healthy(self) -> bool:
         try:

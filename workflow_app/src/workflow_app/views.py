@@ -9,7 +9,7 @@ from pydantic import TypeAdapter
 
 from invoice_shared.dapr_names import INVOICE_WORKFLOW
 from invoice_shared.models import AggregatedInvoice, ProcessedInvoice
-from workflow_app.models import ExtractionRef, Progress, WorkflowView
+from workflow_app.models import ExtractionRef, Progress, WorkflowSummary, WorkflowView
 
 _refs = TypeAdapter(list[ExtractionRef])
 
@@ -37,6 +37,7 @@ def view_of(instance_id: str, state: WorkflowState) -> WorkflowView:
         pages_total=progress.pages_total if progress else None,
         result=result,
         error=failure.message if failure is not None else None,
+        approval_request=progress.waiting_for if progress and status_name == "RUNNING" else None,
         started_at=progress.started_at if progress else None,
         updated_at=progress.updated_at if progress else None,
     )
@@ -56,3 +57,20 @@ def progress_of(raw: str | None) -> Progress | None:
         )
     except ValueError:
         return None
+
+
+def with_details(summary: WorkflowSummary, view: WorkflowView) -> WorkflowSummary:
+    """The list row with the view's stage, pages and (for an invoice) total."""
+    invoice = (
+        view.result if isinstance(view.result, AggregatedInvoice) else view.approval_request
+    )
+    return summary.model_copy(
+        update={
+            "stage": view.stage,
+            "pages_done": view.pages_done,
+            "pages_total": view.pages_total,
+            "total": invoice.total if invoice else None,
+            "currency": invoice.currency if invoice else None,
+            "approval_reason": view.approval_request.reason if view.approval_request else None,
+        }
+    )

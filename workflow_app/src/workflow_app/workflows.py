@@ -36,6 +36,7 @@ from invoice_shared.policy import STEP_RETRY
 from workflow_app.approval import approval_reason
 from workflow_app.models import (
     AggregateInput,
+    ApprovalRequest,
     ExtractionRef,
     InvoiceWorkflowInput,
     PageBatchInput,
@@ -55,6 +56,8 @@ RETRY = RetryPolicy(
     backoff_coefficient=STEP_RETRY.backoff,
     max_retry_interval=STEP_RETRY.max_interval,
 )
+# The invoice's fields a person deciding on it sees in the queue (see ApprovalRequest).
+_SHOWN_FOR_APPROVAL = {"invoice_number", "vendor_name", "total", "currency"}
 
 Json = dict[str, Any]
 
@@ -79,13 +82,20 @@ class _Reporter:
         self._ctx = ctx
         self._started_at = _now(ctx)
 
-    def __call__(self, stage: Stage, done: int = 0, total: int | None = None) -> None:
+    def __call__(
+        self,
+        stage: Stage,
+        done: int = 0,
+        total: int | None = None,
+        waiting_for: ApprovalRequest | None = None,
+    ) -> None:
         progress = Progress(
             stage=stage,
             pages_done=done,
             pages_total=total,
             started_at=self._started_at,
             updated_at=_now(self._ctx),
+            waiting_for=waiting_for,
         )
         self._ctx.set_custom_status(progress.model_dump_json())
 
@@ -205,7 +215,8 @@ def invoice_workflow(ctx: DaprWorkflowContext, payload: Json | str) -> Generator
             reason="within the approval threshold and without warnings",
         )
     else:
-        report("awaiting_approval", pages, pages)
+        request = ApprovalRequest(reason=reason, **invoice.model_dump(include=_SHOWN_FOR_APPROVAL))
+        report("awaiting_approval", pages, pages, waiting_for=request)
         timeout = timedelta(seconds=options.approval_timeout_seconds)
         timer = ctx.create_timer(timeout)  # due at the workflow clock + timeout
         decision: ApprovalDecision | None = None

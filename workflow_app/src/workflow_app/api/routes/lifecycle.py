@@ -29,6 +29,7 @@ from workflow_app.models import (
 )
 from workflow_app.starting import WORKFLOWS_PATH, status_url
 from workflow_app.state_reads import existing_state, read_history, read_state
+from workflow_app.views import view_of, with_details
 
 router = APIRouter(prefix=WORKFLOWS_PATH, tags=["lifecycle"])
 
@@ -138,6 +139,10 @@ async def list_instances(
     status_filter: Annotated[RuntimeStatus | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     include_children: bool = False,
+    details: Annotated[
+        bool,
+        Query(description="Also stage, pages and total: reads each instance's payloads."),
+    ] = False,
 ) -> list[WorkflowSummary]:
     ids = await engine.list_instance_ids()
     if not include_children:
@@ -146,16 +151,17 @@ async def list_instances(
 
     async def summary(instance_id: str) -> WorkflowSummary | None:
         async with gate:
-            state = await read_state(client, instance_id, fetch_payloads=False)
+            state = await read_state(client, instance_id, fetch_payloads=details)
         if state is None:  # purged between listing and reading
             return None
-        return WorkflowSummary(
+        summary = WorkflowSummary(
             instance_id=instance_id,
             workflow_name=state.name,
             status=state.runtime_status.name,
             created_at=state.created_at,
             last_updated_at=state.last_updated_at,
         )
+        return with_details(summary, view_of(instance_id, state)) if details else summary
 
     found = [s for s in await asyncio.gather(*(summary(i) for i in ids)) if s is not None]
     if status_filter is not None:

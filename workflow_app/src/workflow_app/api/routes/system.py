@@ -11,7 +11,8 @@ router = APIRouter(prefix="/api", tags=["system"])
 
 
 @router.get(
-    "/system", summary="Every app's health, the host sidecar's metadata, placement, scheduler"
+    "/system",
+    summary="Every app and its sidecar, placement, scheduler, the state store, the extraction cap",
 )
 async def system(host: Host, settings: SettingsDep) -> SystemOverview:
-    return await gather(host.sidecar, settings.app_id)
+    return await gather(host.sidecar, settings.app_id, settings.dapr_http_port)
