@@ -58,3 +58,21 @@ def test_the_console_signs_in_with_the_key_and_shows_a_started_invoice(stack: Ru
         assert csrf
         browser.post("/signout", data={"csrf": csrf.group(1)})
         assert browser.get("/").status_code == 303
+
+
+def test_a_page_of_an_invoice_is_served_as_a_png_and_a_missing_page_is_a_404(
+    stack: RunningStack,
+):
+    truths: dict = {}
+    invoice_id = start_generated(stack, 1, truths, "PAGEIMG", pages=2)
+    stack.wait_for_end(invoice_id)
+    with stack.client() as client:
+        image = client.get(f"/api/workflows/{invoice_id}/pages/2/image", params={"width": 400})
+        assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+        assert image.content.startswith(b"\x89PNG")
+        # The PNG header's width field (bytes 16-19, big-endian).
+        assert int.from_bytes(image.content[16:20], "big") == 400
+        beyond = client.get(f"/api/workflows/{invoice_id}/pages/3/image")
+        assert beyond.status_code == 404 and "has 2 page(s), not 3" in beyond.json()["message"]
+        unknown = client.get("/api/workflows/NO-SUCH-INVOICE/pages/1/image")
+        assert unknown.status_code == 404

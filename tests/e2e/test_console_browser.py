@@ -5,6 +5,7 @@ main views go to .run/screenshots/ (the README shows copies from docs/screenshot
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,6 +104,13 @@ def test_an_uploaded_pdf_reaches_completed_with_its_fields(
     expect(page.get_by_role("heading", name=invoice_id)).to_be_visible()
     expect(page.locator("#live")).to_contain_text("completed", timeout=60_000)
     expect(page.locator(".fields")).to_contain_text("invoice number")
+    # Beside the fields, the page they were read from, rendered by the extract service.
+    picture = page.get_by_role("img", name=f"Page 1 of {invoice_id}")
+    expect(picture).to_be_visible()
+    picture.scroll_into_view_if_needed()
+    loaded = "img => img.complete && img.naturalWidth > 0"
+    page.wait_for_function(loaded, arg=picture.element_handle())
+    assert picture.evaluate("img => img.naturalWidth") == 800
     page.screenshot(path=str(SHOTS / "invoice.png"), full_page=True)
     _no_serious_violations(page, axe)
     page.goto("/")
@@ -120,6 +128,8 @@ def test_an_invoice_waiting_for_approval_is_approved_in_the_page(page: Page, sta
         assert client.post("/api/workflows/invoice", json=body).status_code == 202
     wait_for(stack, invoice_id, stage="awaiting_approval")
     page.get_by_role("link", name="Approvals").click()
+    queued = page.get_by_role("row").filter(has_text=invoice_id)
+    expect(queued).to_contain_text("warning")  # why it waits, and for how much
     page.screenshot(path=str(SHOTS / "approvals.png"))
     page.get_by_role("link", name=invoice_id).click()
     page.get_by_label("Your name").fill("Jane Operator")
@@ -192,3 +202,80 @@ def test_the_hosts_docs_work_offline_and_authorize(browser: Browser, stack: Runn
     expect(api_key.get_by_role("button", name="Remove authorization")).to_be_visible()
     page.screenshot(path=str(SHOTS / "docs.png"))
     context.close()
+
+
+def _weigh(page: Page, path: str) -> dict[str, object]:
+    """Load `path` afresh; what it fetched (bytes over the wire), from where, and how long."""
+    page.goto(path, wait_until="load")
+    return page.evaluate(
+        """() => {
+          const nav = performance.getEntriesByType("navigation")[0];
+          const parts = performance.getEntriesByType("resource");
+          // Body sizes, cached or not: the page's weight rather than this load's traffic.
+          return {
+            bytes: nav.encodedBodySize + parts.reduce((sum, r) => sum + r.encodedBodySize, 0),
+            requests: 1 + parts.length,
+            load_ms: Math.round(nav.loadEventEnd - nav.startTime),
+            origins: [...new Set(parts.map((r) => new URL(r.name).origin))],
+          };
+        }"""
+    )
+
+
+def test_every_main_view_loads_from_the_console_alone_and_fits_a_phone(
+    browser: Browser, stack: RunningStack
+):
+    """No asset comes from anywhere but the console; at 390 px nothing but the tables'
+    own scrollers is wider than the screen. The weights and times are printed and saved
+    (.run/screenshots/weights.json) for the README, not asserted."""
+    invoice_id, _ = _pdf(stack, "UIWEIGH", pages=2)
+    with stack.client() as client:
+        body = {"invoice_id": invoice_id, "pdf_path": f"e2e-tests/{invoice_id}.pdf"}
+        assert client.post("/api/workflows/invoice", json=body).status_code == 202
+    stack.wait_for_end(invoice_id)
+    weights = {}
+    for viewport in (WIDE, PHONE):
+        context = browser.new_context(viewport=viewport, base_url=stack.console_url)
+        page = context.new_page()
+        _sign_in(page, stack)
+        views = {"invoices": "/", "approvals": "/approvals", "system": "/system",
+                 "invoice": f"/invoices/{invoice_id}", "start": "/start"}  # fmt: skip
+        for name, path in views.items():
+            weighed = _weigh(page, path)
+            assert weighed["origins"] in ([], [stack.console_url]), weighed
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            assert overflow <= viewport["width"], f"{path} is {overflow} px wide"
+            weights[f"{name} at {viewport['width']} px"] = weighed
+        if viewport is PHONE:
+            page.goto(f"/invoices/{invoice_id}")
+            page.screenshot(path=str(SHOTS / "invoice-phone.png"), full_page=True)
+        context.close()
+    (SHOTS / "weights.json").write_text(json.dumps(weights, indent=2))
+    print(json.dumps(weights, indent=2))
+
+
+def test_the_main_views_work_from_the_keyboard(page: Page, stack: RunningStack):
+    """Tab reaches the skip link first, then the navigation; every stop shows a focus ring;
+    Enter follows a link and submits a form."""
+    _sign_in(page, stack)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert "Skip" in focused, focused
+    stops = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        stops.append(
+            page.evaluate(
+                """() => { const e = document.activeElement;
+                  return [e.textContent.trim() || e.id, getComputedStyle(e).outlineStyle]; }"""
+            )
+        )
+    assert all(style != "none" for _, style in stops), stops
+    assert any(name == "Approvals" for name, _ in stops), stops
+    page.get_by_label("Invoice id").focus()
+    page.keyboard.type("no-such-invoice")
+    page.keyboard.press("Enter")
+    expect(page.locator("#rows")).to_contain_text("No invoices match")
+    page.get_by_role("link", name="System").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="The system")).to_be_visible()

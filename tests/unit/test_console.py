@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI, Header, HTTPException
+from fastapi import FastAPI, Header, HTTPException, Response
 
 from console_app import views
 from console_app.config import Settings
@@ -18,6 +18,7 @@ from console_app.routes import COOKIE
 from console_app.sessions import Sessions
 
 KEY = "console-test-key-0123456789"
+PNG = b"\x89PNG\r\n\x1a\n"
 WHEN = "2026-11-29T01:00:00Z"
 
 
@@ -28,6 +29,7 @@ def _fake_host(calls: list[tuple[str, str, Any]], listed: list[bool]) -> FastAPI
                   "status": "COMPLETED", "stage": "completed", "pages_done": 3,
                   "pages_total": 3, "error": None,
                   "result": {"invoice_number": "N-7", "total": 12.5, "currency": "EUR",
+                             "page_count": 3,
                              "approval": {"status": "auto_approved", "reason": "fine"}}},
         "INV-2": {"instance_id": "INV-2", "workflow_name": "invoice_workflow", "status": "RUNNING",
                   "stage": "awaiting_approval", "pages_done": 1, "pages_total": 1, "error": None,
@@ -67,6 +69,14 @@ def _fake_host(calls: list[tuple[str, str, Any]], listed: list[bool]) -> FastAPI
     async def history(instance_id: str, x_api_key: str | None = Header(None)) -> list[Any]:
         check(x_api_key)
         return HISTORY
+
+    @host.get("/api/workflows/{instance_id}/pages/{n}/image")
+    async def image(instance_id: str, n: int, width: int,
+                    x_api_key: str | None = Header(None)) -> Response:  # fmt: skip
+        check(x_api_key)
+        if n > views_by_id[instance_id]["pages_total"]:
+            raise HTTPException(404, f"{instance_id} has no page {n}")
+        return Response(PNG + f"{instance_id}/{n}/{width}".encode(), media_type="image/png")
 
     @host.post("/api/workflows/{instance_id}/{action}")
     async def act(
@@ -196,6 +206,17 @@ def test_the_approval_queue_shows_why_and_how_much(browser: Browser):
     assert "/invoices/INV-1" not in queue
     detail = browser.request("GET", "/invoices/INV-2").text
     assert "exceeds the approval threshold: USD 9000.00" in detail
+
+
+def test_the_result_is_shown_beside_its_pages(browser: Browser):
+    browser.sign_in()
+    page = browser.request("GET", "/invoices/INV-1").text
+    for n in (1, 2, 3):
+        assert f'src="/invoices/INV-1/pages/{n}.png"' in page
+    image = browser.request("GET", "/invoices/INV-1/pages/2.png")
+    assert image.headers["content-type"] == "image/png"
+    assert image.content == PNG + b"INV-1/2/800"
+    assert browser.request("GET", "/invoices/INV-1/pages/9.png").status_code == 404
 
 
 def test_a_post_without_the_sessions_csrf_token_is_refused(browser: Browser):

@@ -10,7 +10,7 @@ import yaml
 
 from invoice_stack.render import BRUNO_DIR, dapr_run_file, generated_files
 from invoice_stack.topology import APP_IDS, APP_MODULES, HOST_APP_ID, sidecar
-from invoice_stack.topology.ports import DEFAULT_PORTS
+from invoice_stack.topology.ports import DEFAULT_PORTS, all_ports
 
 REPO = Path(__file__).resolve().parents[2]
 GENERATED = generated_files(REPO)
@@ -40,7 +40,13 @@ def test_the_run_file_states_the_topology():
     assert common["placementHostAddress"] == f"127.0.0.1:{DEFAULT_PORTS.placement}"
     assert common["schedulerHostAddress"] == f"127.0.0.1:{DEFAULT_PORTS.scheduler}"
     assert common["maxBodySize"] == sidecar.MAX_BODY_SIZE
-    assert [app["appID"] for app in run["apps"]] == list(APP_IDS)
+    # Every Dapr app, then the console (which the CLI gives a sidecar it does not use).
+    assert [app["appID"] for app in run["apps"]] == [*APP_IDS, "console"]
+    console = run["apps"].pop()
+    assert console["appPort"] == DEFAULT_PORTS.console
+    assert console["command"][-3:] == ["console_app.main:app", "--port", "9999"]
+    assert console["env"] == {"CONSOLE_HOST_API_URL": "http://127.0.0.1:8080"}
+    assert not {console["daprHTTPPort"], console["daprGRPCPort"]} & set(all_ports(DEFAULT_PORTS))
     for app in run["apps"]:
         ports = DEFAULT_PORTS.apps[app["appID"]]
         assert (app["appPort"], app["daprHTTPPort"], app["daprGRPCPort"], app["metricsPort"]) == (
@@ -54,5 +60,6 @@ def test_the_run_file_states_the_topology():
 
 def test_only_the_host_run_by_the_cli_leaves_a_wedged_sidecar_alone():
     apps = {app["appID"]: app for app in yaml.safe_load(dapr_run_file())["apps"]}
+    apps.pop("console")
     assert apps.pop(HOST_APP_ID)["env"] == {"HEAL_WEDGED_SIDECAR": "false"}
     assert all("env" not in app for app in apps.values())

@@ -51,6 +51,16 @@ class HostApi:
             return response.json() if response.content else None
         raise HostError(response.status_code, error_text(response.text, response.reason_phrase))
 
+    async def page_image(self, instance_id: str, page_number: int, width: int) -> bytes:
+        path = f"/api/workflows/{instance_id}/pages/{page_number}/image"
+        try:
+            response = await self._http.get(path, params={"width": width})
+        except httpx.HTTPError as exc:
+            raise HostError(503, f"the workflow host did not answer: {exc}") from exc
+        if not response.is_success:
+            raise HostError(response.status_code, error_text(response.text, "no image"))
+        return response.content
+
     async def key_is_valid(self) -> bool:
         try:
             await self._call("GET", "/api/workflows", params={"limit": 1})

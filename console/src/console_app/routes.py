@@ -21,6 +21,7 @@ from console_app.host_api import HostApi, HostError
 from console_app.sessions import Session, Sessions, same_token
 
 COOKIE = "console_session"
+PAGE_IMAGE_WIDTH = 800  # px: legible beside the fields, about 30 KB a text page
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["age"] = views.age
 templates.env.globals["display_status"] = views.display_status
@@ -223,6 +224,14 @@ async def history_download(instance_id: str, api: Api) -> Response:
         media_type="application/json",
         headers={"content-disposition": f'attachment; filename="{instance_id}-history.json"'},
     )
+
+
+@router.get("/invoices/{instance_id}/pages/{page_number}.png")
+async def page_image(instance_id: str, page_number: int, api: Api) -> Response:
+    """The page as the extractor saw it, shown beside the extracted fields."""
+    image = await api.page_image(instance_id, page_number, width=PAGE_IMAGE_WIDTH)
+    cache = {"Cache-Control": "private, max-age=3600"}  # pages never change
+    return Response(image, media_type="image/png", headers=cache)
 
 
 @router.post("/invoices/{instance_id}/actions/{action}")

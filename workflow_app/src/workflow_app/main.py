@@ -29,7 +29,7 @@ from invoice_shared.web import (
     lazy_app,
 )
 from workflow_app.api.deps import API_KEY_DOCUMENTED, UNAUTHORIZED
-from workflow_app.api.routes import health, invoices, lifecycle, system, workflows
+from workflow_app.api.routes import health, invoices, lifecycle, pages, system, workflows
 from workflow_app.body_rules import body_rules
 from workflow_app.config import Settings
 from workflow_app.engine_api import WorkflowEngine
@@ -85,7 +85,7 @@ def create_app(
     add_health_route(app)
     app.middleware("http")(body_rules(settings))
     app.include_router(health.router)
-    for module in (workflows, lifecycle, invoices, system):
+    for module in (workflows, lifecycle, invoices, pages, system):
         app.include_router(module.router, dependencies=API_KEY_DOCUMENTED, responses=UNAUTHORIZED)
     # Added last, so it runs first: nothing else sees a request without credentials.
     require_credentials(

@@ -78,6 +78,10 @@ class Sidecar:
             headers={"content-type": content_type},
         )
 
+    def get_bytes(self, app_id: str, method: str, params: dict[str, str]) -> httpx.Response:
+        """GET `method` of `app_id` through service invocation; the caller reads the answer."""
+        return self._http.get(f"/v1.0/invoke/{app_id}/method/{method}", params=params)
+
     def save_state(self, key: str, value: Any, ttl_seconds: int | None = None) -> None:
         item: dict[str, Any] = {"key": key, "value": value}
         if ttl_seconds:

@@ -61,9 +61,7 @@ def progress_of(raw: str | None) -> Progress | None:
 
 def with_details(summary: WorkflowSummary, view: WorkflowView) -> WorkflowSummary:
     """The list row with the view's stage, pages and (for an invoice) total."""
-    invoice = (
-        view.result if isinstance(view.result, AggregatedInvoice) else view.approval_request
-    )
+    invoice = view.result if isinstance(view.result, AggregatedInvoice) else view.approval_request
     return summary.model_copy(
         update={
             "stage": view.stage,

@@ -5,11 +5,14 @@
   const every = Number(document.body.dataset.refreshMs || 3000);
   for (const region of document.querySelectorAll("[data-refresh]")) {
     region.setAttribute("aria-live", "polite");
+    let last = null; // what the region shows: unchanged answers leave it (and its images) be
     setInterval(async () => {
       if (document.hidden || region.contains(document.activeElement)) return;
       const response = await fetch(region.dataset.refresh, { credentials: "same-origin" });
       if (response.status === 401) { window.location = "/signin"; return; }
-      if (response.ok) region.innerHTML = await response.text();
+      if (!response.ok) return;
+      const html = await response.text();
+      if (html !== last) { region.innerHTML = html; last = html; }
     }, every);
   }
   // Every state-changing action asks first (confirmations survive a refresh: delegated).

@@ -1,14 +1,16 @@
-"""POST /extract: the invoice fields one page shows."""
+"""POST /extract: the invoice fields one page shows; GET /pages/image: the page itself."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query, Response
 
 from extract_service.config import Settings
 from extract_service.extract import extract_page
 from extract_service.load import IN_FLIGHT
+from extract_service.raster import MAX_WIDTH_PX, page_png
+from invoice_shared.artifacts import ArtifactKeyError, ArtifactStore
 from invoice_shared.models import ErrorBody, PageExtraction, PageMetadata
-from invoice_shared.web import about, app_settings
+from invoice_shared.web import ServiceError, about, app_settings
 
 router = APIRouter()
 
@@ -34,3 +36,28 @@ def stats() -> dict[str, int]:
 def reset_stats() -> dict[str, int]:
     IN_FLIGHT.reset_peak()
     return {"in_flight": IN_FLIGHT.current, "peak_in_flight": IN_FLIGHT.peak}
+
+
+@router.get(
+    "/pages/image",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/png": {}}, "description": "The page as a PNG."},
+        **{code: {"model": ErrorBody} for code in (404, 422)},
+    },
+    summary="A stored page rendered as a PNG",
+)
+def page_image(
+    settings: Annotated[Settings, Depends(app_settings)],
+    blob_key: Annotated[
+        str, Query(pattern=r"^pages/", max_length=300, description="A page's artifact key.")
+    ],
+    width: Annotated[int, Query(ge=100, le=MAX_WIDTH_PX)] = 800,
+) -> Response:
+    try:
+        data = ArtifactStore(settings.artifact_dir).read_bytes(blob_key)
+    except ArtifactKeyError as exc:
+        raise ServiceError(422, "invalid_key", str(exc)) from exc
+    except FileNotFoundError as exc:
+        raise ServiceError(404, "page_not_found", f"no stored page at {blob_key}") from exc
+    return Response(page_png(data, width), media_type="image/png")

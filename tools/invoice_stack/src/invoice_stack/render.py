@@ -15,7 +15,9 @@ from invoice_stack.compose.spec import compose_file
 from invoice_stack.compose.spec import render as render_compose
 from invoice_stack.layout import RUN_DIR, SOURCE_DIR, find_repo
 from invoice_stack.topology import APP_IDS, APP_MODULES, HOST_APP_ID, sidecar
-from invoice_stack.topology.ports import DEFAULT_PORTS, LOOPBACK, StackPorts
+from invoice_stack.topology.apps import CONSOLE, CONSOLE_MODULE
+from invoice_stack.topology.ports import DEFAULT_PORTS, LOOPBACK, AppPorts, StackPorts
+from invoice_stack.topology.processes import api_url
 
 HTTP_FILE = "http/workflow.http"
 BRUNO_DIR = "http/bruno"
@@ -37,6 +39,12 @@ _CLI_RUN_HOST_ENV = """\
       # sidecar to exit: /readyz and the log say to restart it instead.
       HEAL_WEDGED_SIDECAR: "false"
 """
+
+
+# The CLI starts a sidecar for every app of a run file, the console's too; it does not
+# use it (it talks to the host's REST API), so its ports are the run file's alone.
+CLI_CONSOLE_SIDECAR = AppPorts(app=0, dapr_http=3599, dapr_grpc=30019,
+                               dapr_internal_grpc=30039, metrics=30119)  # fmt: skip
 
 
 def dapr_run_file(ports: StackPorts = DEFAULT_PORTS) -> str:
@@ -72,6 +80,18 @@ def dapr_run_file(ports: StackPorts = DEFAULT_PORTS) -> str:
         )
         if app_id == HOST_APP_ID:
             text += _CLI_RUN_HOST_ENV
+    console = [".venv/bin/python", "-m", "uvicorn", CONSOLE_MODULE, "--port", str(ports.console)]
+    text += (
+        f"  - appID: {CONSOLE}\n"
+        "    appDirPath: .\n"
+        f"    appPort: {ports.console}\n"
+        f"    daprHTTPPort: {CLI_CONSOLE_SIDECAR.dapr_http}\n"
+        f"    daprGRPCPort: {CLI_CONSOLE_SIDECAR.dapr_grpc}\n"
+        f"    metricsPort: {CLI_CONSOLE_SIDECAR.metrics}\n"
+        f"    command: {json.dumps(console)}\n"
+        "    env:\n"
+        f"      CONSOLE_HOST_API_URL: {api_url(ports)}\n"
+    )
     return text
 
 
