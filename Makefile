@@ -8,12 +8,12 @@ $(error could not install uv: run `bash scripts/ensure-uv.sh` to see why)
 endif
 RUN := $(UV) run --frozen
 
-.PHONY: help install install-dapr install-browser install-redis up down status demo compose-up compose-down compose-clean dapr-run test test-compose test-unit test-e2e soak bench generate lint format clean
+.PHONY: help install install-dapr install-browser install-redis install-ocr eval-extraction up down status demo compose-up compose-down compose-clean dapr-run test test-compose test-unit test-e2e soak bench generate lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-install: install-redis install-dapr ## install Python deps, Dapr binaries and Redis
+install: install-redis install-dapr install-ocr ## install Python deps, Dapr binaries, Redis and Tesseract
 	$(UV) sync --frozen --all-packages
 
 install-dapr: ## build (or reuse) daprd, placement, scheduler and the dapr CLI
@@ -24,6 +24,13 @@ install-browser: ## Debian's chromium and axe-core, for the console's browser te
 
 install-redis: ## install Debian's redis-server if missing
 	@bash scripts/install-redis.sh
+
+install-ocr: ## install Debian's tesseract-ocr and its language packs if missing (scanned pages)
+	@bash scripts/install-ocr.sh
+
+CORPUS ?= data
+eval-extraction: install ## field accuracy on CORPUS=dir (<name>.pdf + <name>.json truth each)
+	$(RUN) python -m invoice_eval $(CORPUS) $(EVAL_ARGS)
 
 up: install ## start the whole stack in the background (logs in .run/logs)
 	$(RUN) python -m invoice_stack up

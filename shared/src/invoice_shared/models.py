@@ -126,6 +126,11 @@ class PageMetadata(Contract):
     height_pt: float = Field(gt=0)
     rotation: int = Field(description="Page rotation in degrees: 0, 90, 180 or 270.")
     has_text_layer: bool = Field(description="Whether the page carries extractable text.")
+    embedded_invoice_key: str | None = Field(
+        default=None,
+        description="Artifact key of the structured e-invoice (Factur-X/ZUGFeRD/XRechnung "
+        "CII or UBL XML) the PDF carries, on page 1 only; null when it carries none.",
+    )
 
 
 class SplitResult(Contract):
@@ -156,7 +161,27 @@ class InvoiceFields(Contract):
     total: Money | None = None
 
 
-class PageExtraction(InvoiceFields):
+FieldSource = Literal["text", "ocr", "embedded_xml"]
+Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Evidence(Contract):
+    """How sure the extractor is of each field it found, and where it read it."""
+
+    confidence: dict[str, Confidence] = Field(
+        default_factory=dict,
+        description="Per field found (its name as key): 0 to 1, how sure the extractor is.",
+        examples=[{"total": 0.98, "invoice_number": 0.9}],
+    )
+    source: dict[str, FieldSource] = Field(
+        default_factory=dict,
+        description="Per field found: read from the text layer, from OCR of a scanned page, "
+        "or from the embedded e-invoice XML.",
+        examples=[{"total": "text"}],
+    )
+
+
+class PageExtraction(InvoiceFields, Evidence):
     """What one page says about the invoice."""
 
     invoice_id: InvoiceId
@@ -170,7 +195,7 @@ class AggregateRequest(Contract):
     pages: list[PageExtraction] = Field(min_length=1)
 
 
-class AggregatedInvoice(InvoiceFields):
+class AggregatedInvoice(InvoiceFields, Evidence):
     """The structured invoice: the result of one workflow run."""
 
     invoice_id: InvoiceId

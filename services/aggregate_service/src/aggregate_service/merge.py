@@ -42,6 +42,8 @@ FIELD_NAMES = {
 # One cent of slack for a printed sum; line sums allow a cent per line for invoices
 # that round each amount after adding.
 CENT = Decimal("0.01")
+# The most confidence an amount keeps when the invoice's arithmetic does not add up.
+DOUBTFUL = 0.5
 
 
 def total_mismatch_warning(subtotal: Decimal, tax: Decimal, total: Decimal) -> str:
@@ -81,14 +83,41 @@ def aggregate(invoice_id: str, pages: list[PageExtraction]) -> AggregatedInvoice
         for name in REQUIRED_FIELDS
         if values[name] is None
     ]
-    warnings += _arithmetic_warnings(values, line_items)
+    arithmetic = _arithmetic_warnings(values, line_items)
+    warnings += arithmetic
+    confidence, source = _evidence(values, ordered, doubtful_totals=bool(arithmetic))
     return AggregatedInvoice(
         invoice_id=invoice_id,
         line_items=line_items,
         page_count=len(ordered),
         warnings=warnings,
+        confidence=confidence,
+        source=source,
         **values,
     )
+
+
+def _evidence(
+    values: dict[str, Any], pages: Sequence[PageExtraction], doubtful_totals: bool
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """Each chosen value's confidence and source, from the pages that show it: the
+    surest of them; lowered when pages disagree or the totals do not add up."""
+    confidence: dict[str, float] = {}
+    source: dict[str, Any] = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        showing = [page for page in pages if getattr(page, name) is not None]
+        agreeing = [page for page in showing if getattr(page, name) == value]
+        best = max(agreeing, key=lambda page: page.confidence.get(name, 0.5))
+        sure = best.confidence.get(name, 0.5)
+        if len(agreeing) < len(showing):
+            sure *= len(agreeing) / len(showing)
+        if doubtful_totals and name in TOTAL_FIELDS:
+            sure = min(sure, DOUBTFUL)
+        confidence[name] = round(sure, 3)
+        source[name] = best.source.get(name, "text")
+    return confidence, source
 
 
 def _agreed_value(name: str, pages: Sequence[PageExtraction]) -> tuple[Any, str | None]:

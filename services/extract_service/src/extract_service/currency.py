@@ -57,7 +57,7 @@ def currency_in(text: str) -> str | None:
     """The ISO code a short value names, e.g. "EUR", "C$" or "£"; None if none."""
     if match := _CODE.search(text):
         return match.group()
-    return _symbols(text)
+    return _symbols(text) or _words(text)
 
 
 def _symbols(text: str) -> str | None:
@@ -66,6 +66,32 @@ def _symbols(text: str) -> str | None:
     return _most_common(found)
 
 
+# Currencies named in words, the weakest evidence: only when no code or symbol is printed.
+_WORDS = {
+    "EUR": r"euros?|euro's",
+    "USD": r"(?:us\s+)?dollars?|dolares|dollari",
+    "GBP": r"pounds?\s+sterling|sterling|pfund",
+    "CHF": r"swiss\s+francs?|francs?\s+suisses?|schweizer\s+franken|franken|sfr\.?|fr\.",
+    "PLN": r"zloty|zł|zl",
+    "CZK": r"kč|korun",
+    "SEK": r"svenska\s+kronor|swedish\s+kronor",
+    "DKK": r"danske\s+kroner|danish\s+kroner",
+    "NOK": r"norske\s+kroner|norwegian\s+kroner",
+}
+_WORD = re.compile(
+    r"(?<![\w])(?:"
+    + "|".join(f"(?P<{code}>{words})" for code, words in _WORDS.items())
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _words(text: str) -> str | None:
+    found = [match.lastgroup for match in _WORD.finditer(text) if match.lastgroup]
+    return _most_common(found)
+
+
 def detect_currency(text: str) -> str | None:
-    """The page's currency: the most frequent ISO code, else the most frequent symbol."""
-    return _most_common(_CODE.findall(text)) or _symbols(text)
+    """The page's currency: the most frequent ISO code, else the most frequent symbol,
+    else a currency named in words ("euros", "Swiss francs")."""
+    return _most_common(_CODE.findall(text)) or _symbols(text) or _words(text)

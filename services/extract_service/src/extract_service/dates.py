@@ -1,7 +1,9 @@
 """Dates in the shapes invoices use, with a stated rule for day/month ambiguity.
 
 Recognised: 2025-03-14, 14/03/2025, 03/14/2025, 14-03-2025, 14.03.2025,
-March 14, 2025, Mar 14 2025, 14 March 2025, 14 Mar 2025 (two-digit years too).
+March 14, 2025, Mar 14 2025, 14 March 2025, 14-Mar-2025, and month names in German,
+French, Dutch, Spanish, Italian and Portuguese (3. März 2025, 14 mars 2025,
+14 de marzo de 2025 ...); two-digit years too for numeric dates.
 
 A numeric date a/b/yyyy is resolved by, in order:
 1. the numbers themselves: a part above 12 can only be the day;
@@ -17,25 +19,47 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from extract_service.labels import fold
+
 DateOrder = Literal["dmy", "mdy"]
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+# Month names and abbreviations in English, German, French, Dutch, Spanish, Italian and
+# Portuguese, without accents (text is folded before matching: see labels.fold).
+_MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: ("january", "jan", "januar", "janvier", "janv", "januari", "enero", "ene", "gennaio",
+        "gen", "janeiro", "jaenner", "janner"),
+    2: ("february", "feb", "februar", "fevrier", "fevr", "fev", "februari", "febrero",
+        "febbraio", "fevereiro"),
+    3: ("march", "mar", "marz", "maerz", "mars", "maart", "mrt", "marzo", "marco"),
+    4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile"),
+    5: ("may", "mai", "mei", "mayo", "maggio", "mag", "maio"),
+    6: ("june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho"),
+    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho"),
+    8: ("august", "aug", "aout", "augustus", "agosto", "ago"),
+    9: ("september", "sep", "sept", "septembre", "septiembre", "setiembre", "set",
+        "settembre", "setembro"),
+    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott",
+         "outubro", "out"),
+    11: ("november", "nov", "novembre", "noviembre", "novembro"),
+    12: ("december", "dec", "dezember", "dez", "decembre", "diciembre", "dic", "dicembre",
+         "dezembro"),
 }  # fmt: skip
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
-    r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names}
+_MONTH = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|er|e|eme|o|º|°)?"
 _YEAR = r"(?P<year>\d{4})"
+# "14 March 2025", "3. März 2025", "12 de marzo de 2024", "12-Mar-2024", "1er avril 2024".
+_GLUE = r"(?:\s*[-/]\s*|\.?\s+(?:de\s+)?)"
+_YEAR_GLUE = r"(?:\s*[-/]\s*|,?\s+(?:de\s+|del\s+)?)"
 
 _ISO = re.compile(r"(?<!\d)(?P<year>\d{4})-(?P<a>\d{1,2})-(?P<b>\d{1,2})(?!\d)")
 _NUMERIC = re.compile(
     r"(?<![\d.,])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d])"
 )
-_DAY_MONTH = re.compile(rf"(?<!\w){_DAY}\.?\s+{_MONTH},?\s+{_YEAR}(?!\d)", re.IGNORECASE)
-_MONTH_DAY = re.compile(rf"(?<!\w){_MONTH}\s+{_DAY},?\s+{_YEAR}(?!\d)", re.IGNORECASE)
+_DAY_MONTH = re.compile(
+    rf"(?<!\w){_DAY}{_GLUE}{_MONTH}(?![a-z]){_YEAR_GLUE}{_YEAR}(?!\d)", re.IGNORECASE
+)
+_MONTH_DAY = re.compile(rf"(?<![a-z]){_MONTH}\s+{_DAY},?\s+{_YEAR}(?!\d)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,9 +113,10 @@ def find_date(text: str, hint: DateOrder | None = None) -> FoundDate | None:
             found.append((match.start(), FoundDate(value, match.group(), False)))
     if (match := _NUMERIC.search(text)) and (numeric := _numeric(match, hint)):
         found.append((match.start(), numeric))
+    folded = fold(text)
     for pattern in (_DAY_MONTH, _MONTH_DAY):
-        if match := pattern.search(text):
-            month = _MONTHS[match["month"][:3].lower()]
+        if match := pattern.search(folded):
+            month = _MONTHS[match["month"]]
             value = _make(int(match["year"]), month, int(match["day"]))
             if value:
                 found.append((match.start(), FoundDate(value, match.group(), False)))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from extract_service.currency import ISO_CODES, currency_in, detect_currency
@@ -26,7 +27,7 @@ from extract_service.labels import MONEY_FIELDS, NAME_FIELDS, LabelMatch, match_
 from extract_service.line_items import heading_roles, looks_like_item_row, parse_item_row
 from extract_service.numbers import detect_decimal_mark, parse_money
 from extract_service.segments import Segment, page_rows
-from invoice_shared.models import InvoiceFields, LineItem, PageExtraction
+from invoice_shared.models import FieldSource, InvoiceFields, LineItem, PageExtraction
 
 NO_TEXT_WARNING = "The page has no extractable text (it may be a scanned image)."
 
@@ -35,6 +36,10 @@ NO_TEXT_WARNING = "The page has no extractable text (it may be a scanned image).
 _NAME_REACH = 25
 _VALUE_REACH = 3
 _ROWS_BELOW = 3
+
+# Candidates per amount field considered when choosing totals that add up.
+_MAX_CANDIDATES = 6
+_CENT = Decimal("0.01")
 
 _INVOICE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/._]*")
 _TITLE = re.compile(
@@ -51,21 +56,50 @@ _COMPANY_SUFFIX = re.compile(
 
 @dataclass(frozen=True)
 class ParsedPage:
-    """What one page says: header and totals fields, its line items, and warnings."""
+    """What one page says: header and totals fields, its line items, and warnings,
+    with a confidence for each field found (see `_Confidence`)."""
 
     fields: InvoiceFields
     line_items: list[LineItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    confidence: dict[str, float] = field(default_factory=dict)
 
-    def to_extraction(self, invoice_id: str, page_number: int) -> PageExtraction:
-        """The contract form of this page, for the aggregation step."""
+    def to_extraction(
+        self, invoice_id: str, page_number: int, source: FieldSource = "text"
+    ) -> PageExtraction:
+        """The contract form of this page, for the aggregation step; `source` says how
+        the page's text was read (its text layer, or OCR)."""
+        found = {
+            name: value for name, value in self.fields.model_dump().items() if value is not None
+        }
         return PageExtraction(
             invoice_id=invoice_id,
             page_number=page_number,
             line_items=self.line_items,
             warnings=self.warnings,
+            confidence={name: self.confidence.get(name, 0.5) for name in found},
+            source=dict.fromkeys(found, source),
             **self.fields.model_dump(),
         )
+
+
+class _Confidence:
+    """How sure a value is, by how it was found: an ordinal scale, not a probability.
+
+    A value on its label's own segment is surer than one beside it, which is surer
+    than one below it; a vendor guessed from the top of the page is a guess; totals
+    that add up (subtotal + tax = total, lines = subtotal) are surest of all.
+    """
+
+    INLINE = 0.9
+    BESIDE = 0.85
+    BELOW = 0.8
+    GUESSED_VENDOR = 0.6
+    CURRENCY_CODE = 0.9
+    CURRENCY_SYMBOL = 0.75
+    AMBIGUOUS_DATE = 0.5
+    TOTALS_ADD_UP = 0.97
+    TOTALS_DISAGREE = 0.6
 
 
 def date_order_hint(text: str, currency: str | None, mark: str | None) -> DateOrder | None:
@@ -106,18 +140,68 @@ class _PageParser:
         self.labels: dict[tuple[int, int], LabelMatch] = {}
         self.used: set[tuple[int, int]] = set()
         self.customer_row: int | None = None
+        self.confidence: dict[str, float] = {}
+        self.ambiguous_dates: set[object] = set()  # dates read day-first for want of a clue
+        # Every labelled amount for subtotal, tax and total, in reading order, with the
+        # confidence of how it was found: the choice among them is made last (_choose_totals).
+        self.money: dict[str, list[tuple[Decimal, float]]] = {name: [] for name in MONEY_FIELDS}
 
     def parse(self) -> ParsedPage:
         self._read_table()
         self._read_labels()
+        self._choose_totals()
         if "vendor_name" not in self.values:
             self.values["vendor_name"] = self._vendor_from_top()
-        currency = self.values.pop("currency", None) or self.currency
+            self.confidence["vendor_name"] = _Confidence.GUESSED_VENDOR
+        currency = self.values.pop("currency", None)
+        if currency is None and self.currency is not None:
+            currency = self.currency
+            self.confidence["currency"] = (
+                _Confidence.CURRENCY_CODE
+                if self.currency in self.text
+                else _Confidence.CURRENCY_SYMBOL
+            )
         return ParsedPage(
             fields=InvoiceFields(currency=currency, **self.values),
             line_items=self.items,
             warnings=self.warnings,
+            confidence=self.confidence,
         )
+
+    # -- totals that add up ----------------------------------------------------------
+
+    def _choose_totals(self) -> None:
+        """Subtotal, tax and total from their candidates, preferring the combination
+        that adds up (subtotal + tax = total, line items = subtotal), then the one
+        found first. A value is never made up: each comes from a label on the page."""
+        options = {name: [*self.money[name][:_MAX_CANDIDATES], None] for name in MONEY_FIELDS}
+        lines = sum((item.amount for item in self.items), Decimal(0)) if self.items else None
+        slack = _CENT * max(1, len(self.items))
+        best: tuple[tuple[int, int, int], dict[str, tuple[Decimal, float] | None]] | None = None
+        for subtotal in options["subtotal"]:
+            for tax in options["tax"]:
+                for total in options["total"]:
+                    chosen = {"subtotal": subtotal, "tax": tax, "total": total}
+                    rank = _totals_rank(chosen, options, lines, slack)
+                    if best is None or rank > best[0]:
+                        best = (rank, chosen)
+        if best is None:
+            return
+        (checks, _, _), chosen = best
+        values = {name: c[0] for name, c in chosen.items() if c is not None}
+        adds_up = (
+            len(values) < 3 or abs(values["subtotal"] + values["tax"] - values["total"]) <= _CENT
+        )
+        for name, candidate in chosen.items():
+            if candidate is None:
+                continue
+            value, confidence = candidate
+            self.values[name] = value
+            if checks >= 2:
+                confidence = _Confidence.TOTALS_ADD_UP
+            elif not adds_up and name != "subtotal":
+                confidence = min(confidence, _Confidence.TOTALS_DISAGREE)
+            self.confidence[name] = confidence
 
     # -- line items ------------------------------------------------------------------
 
@@ -159,7 +243,7 @@ class _PageParser:
             if index in self.table_rows:
                 continue
             for segment in segments:
-                if (match := match_label(segment.text)) is not None:
+                if (match := match_label(segment.text)) is not None and self._is_label(match):
                     self.labels[(segment.row, segment.col)] = match
         for (row, col), match in self.labels.items():
             self.used.add((row, col))
@@ -167,12 +251,33 @@ class _PageParser:
                 self.customer_row = row
             if match.field in self.values or match.field in ("ship_to", "other"):
                 continue
-            found = self._labelled_value(self.rows[row][col], match)
-            if found is not None:
-                value, source = found
-                self.values[match.field] = value
-                if source is not None:
-                    self.used.add((source.row, source.col))
+            label = self.rows[row][col]
+            found = self._labelled_value(label, match)
+            if found is None:
+                continue
+            value, source = found
+            how = (
+                _Confidence.INLINE
+                if source is None
+                else _Confidence.BESIDE
+                if source.row == label.row
+                else _Confidence.BELOW
+            )
+            if source is not None:
+                self.used.add((source.row, source.col))
+            if match.field in MONEY_FIELDS:
+                self.money[match.field].append((value, how))
+                continue
+            self.values[match.field] = value
+            ambiguous = value in self.ambiguous_dates
+            self.confidence[match.field] = _Confidence.AMBIGUOUS_DATE if ambiguous else how
+
+    def _is_label(self, match: LabelMatch) -> bool:
+        """ "Data Systems GmbH" starts with a label word ("Data", Italian for date) but
+        is a name: text after a label, without a colon, must read as that field."""
+        if not match.rest or match.colon or match.field in (*NAME_FIELDS, "ship_to", "other"):
+            return True
+        return self._parser_for(match.field)(match.rest) is not None
 
     def _labelled_value(
         self, label: Segment, match: LabelMatch
@@ -232,6 +337,7 @@ class _PageParser:
         if found is None:
             return None
         if found.ambiguous:
+            self.ambiguous_dates.add(found.value)
             self.warnings.append(
                 f"The date {found.text!r} could be day-first or month-first and nothing "
                 f"on the page settles it; read it day-first as {found.value.isoformat()}."
@@ -260,6 +366,30 @@ class _PageParser:
         return next((text for text in candidates if not any(ch.isdigit() for ch in text)), None)
 
 
+def _totals_rank(
+    chosen: dict[str, tuple[Decimal, float] | None],
+    options: dict[str, list[tuple[Decimal, float] | None]],
+    lines: Decimal | None,
+    slack: Decimal,
+) -> tuple[int, int, int]:
+    """(checks passed, values kept, -how far down the candidate lists): higher is better."""
+    subtotal, tax, total = (c[0] if c else None for c in chosen.values())
+    checks = 0
+    if subtotal is not None and tax is not None and total is not None:
+        checks += 2 if abs(subtotal + tax - total) <= _CENT else 0
+    elif subtotal is not None and total is not None and tax is None:
+        checks += 2 if abs(subtotal - total) <= _CENT and not options["tax"][:-1] else 0
+    if lines is not None:
+        # The lines add up to the subtotal, or (no subtotal printed) with the tax to the total.
+        against, expected = (
+            (subtotal, lines) if subtotal is not None else (total, lines + (tax or 0))
+        )
+        checks += 1 if against is not None and abs(expected - against) <= slack else 0
+    kept = sum(c is not None for c in chosen.values())
+    depth = sum(options[name].index(c) for name, c in chosen.items() if c is not None)
+    return checks, kept, -depth
+
+
 def _invoice_number(text: str) -> str | None:
     token = text.split()[0].lstrip("#").rstrip(".,;:") if text.split() else ""
     if _INVOICE_NUMBER.fullmatch(token) and any(ch.isdigit() for ch in token):
@@ -274,7 +404,10 @@ def _currency(text: str) -> str | None:
 
 def _name(text: str) -> str | None:
     text = text.strip()
-    if sum(ch.isalpha() for ch in text) < 2 or match_label(text) is not None:
+    if sum(ch.isalpha() for ch in text) < 2:
+        return None
+    # A label alone or with a colon is not a name; "Data Systems GmbH" is.
+    if (label := match_label(text)) is not None and (not label.rest or label.colon):
         return None
     if parse_money(text) is not None or find_date(text) is not None:
         return None

@@ -1,73 +1,205 @@
 """Label synonyms: how invoices name their fields, independent of any one vendor.
 
-A label matches at the start of a text segment. What follows it on the segment (after
-an optional ':' '#' or '.') is the inline value, if any. Labels that are not fields
-we extract ("Ship To", "PO Number", "Page 2 of 7" ...) are recognised too, so they
-are never mistaken for a vendor name or a value.
+The lexicon covers English, German, French, Dutch, Spanish, Italian and Portuguese.
+Labels are matched at the start of a text segment, without case or accents ("Fällig",
+"faellig" and "FALLIG" alike), and the LONGEST label wins: "Total HT" is the
+subtotal, not a total followed by "HT"; "Totale IVA" the tax, not the total. What
+follows the label on the segment (after an optional ':' '#' or '.') is the inline
+value, if any. Labels of things we do not extract ("Ship To", "Kundennummer",
+"N° TVA", "Page 2 of 7" ...) are recognised too, so that they are never mistaken for a
+vendor name or a value.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # Not followed by a word meaning "identifier", as in "Customer No." or "VAT Reg.".
-_NOT_AN_ID = r"(?!\s*(?:no\b|no\.|nr\b|#|id\b|number|reg\b|reg\.|registration))"
+_NOT_AN_ID = (
+    r"(?!\s*[-.]?\s*(?:no\b|no\.|nr\b|nr\.|n°|nº|n\.|#|id\b|number|nummer|numero|numéro|"
+    r"reg\b|reg\.|registration|ident|code|ref\b))"
+)
+_NO = r"(?:no\.?|nr\.?|n\s?[°º]|n\.\s?[°º]?|num\.?|number|#)"  # "number" abbreviated
+_OF = r"(?:\s+(?:de|da|do|di|del|della|van|der|des|du))?"
+_AMOUNT = r"(?:\s+(?:amount|betrag|montant|bedrag|importe|importo|valor))?"
+_INCL = r"(?:incl\.?|inkl\.?|including|inclusief|incluido|incluso|incluida|c/|con|com)"
+_EXCL = r"(?:excl\.?|exkl\.?|excluding|exclusief|sin|senza|sem|hors|ohne|before|net\s+of)"
+_TAXWORD = r"(?:vat|tax|gst|mwst\.?|ust\.?|tva|btw|iva|igic)"
+_RATE = r"(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?"  # "19 % MwSt.", "21% BTW"
 
-# Most specific first: the first field whose pattern matches a segment wins.
-_LABELS: tuple[tuple[str, str], ...] = (
-    ("customer_name", rf"bill(?:ed)?\s+to|invoice\s+to|sold\s+to|(?:customer|client){_NOT_AN_ID}"),
-    ("ship_to", r"ship(?:ped)?\s+to|deliver(?:y|ed)?\s+to"),
-    ("vendor_name", rf"from|vendor{_NOT_AN_ID}|supplier{_NOT_AN_ID}|seller|sold\s+by|issued\s+by"),
-    ("invoice_date", r"invoice\s+date|date\s+of\s+issue|issue\s+date|date\s+issued|date"),
-    ("due_date", r"due\s+date|payment\s+due(?:\s+date)?|due\s+by|due"),
-    (
-        "invoice_number",
-        r"invoice\s*(?:no\.?|nr\.?|number|num\.?|#)|inv\.?\s*(?:no\.?|#|number)"
+# field -> phrases (regular expressions over folded text: lower case, no accents).
+LEXICON: dict[str, tuple[str, ...]] = {
+    "invoice_number": (
+        rf"(?:tax\s+|vat\s+)?invoice\s*{_NO}",
+        r"invoice\s+id",
+        rf"inv\.?\s*{_NO}",
+        rf"bill\s*{_NO}",
         # "Invoice INV-123 (continued)": the word alone, followed by a code with a digit.
-        r"|(?:continuation\s+of\s+)?invoice(?=\s+[\w\-/.]*\d)",
+        r"(?:continuation\s+of\s+)?invoice(?=\s+[\w\-/.]*\d)",
+        r"rechnungs?\s*-?\s*(?:nummer|nr\.?|no\.?)",
+        r"rechnung\s*(?:nr\.?|no\.?)",
+        r"re\.?\s*-?\s*nr\.?",
+        r"beleg\s*-?\s*(?:nummer|nr\.?)",
+        r"rechnung(?=\s+[\w\-/.]*\d)",
+        rf"(?:numero|{_NO}){_OF}\s+(?:la\s+)?factur[ae]",
+        rf"factur[ae]\s*{_NO}",
+        r"factur[ae](?=\s+[\w\-/.]*\d)",
+        r"factuur\s*-?\s*(?:nummer|nr\.?|no\.?)",
+        r"factuurnr\.?",
+        r"factuur(?=\s+[\w\-/.]*\d)",
+        rf"(?:numero|{_NO}){_OF}\s+fattura",
+        rf"fattura\s*(?:{_NO}|numero)",
+        r"fattura(?=\s+[\w\-/.]*\d)",
+        rf"(?:numero|{_NO}){_OF}\s+fatura",
+        rf"fatura\s*{_NO}",
+        r"fatura(?=\s+[\w\-/.]*\d)",
     ),
-    ("currency", r"currency"),
-    (
-        "subtotal",
-        r"sub-?\s?total|net\s+total|net\s+amount|total\s+(?:excl?\.?|excluding|before|net)"
-        r"(?:\s+(?:of\s+)?(?:vat|tax|gst))?",
+    "invoice_date": (
+        r"invoice\s+date|date\s+of\s+(?:issue|invoice)|issue\s+date|date\s+issued|"
+        r"invoice\s+dated|dated|date",
+        r"rechnungsdatum|rechnungs\s*-\s*datum|ausstellungsdatum|belegdatum|datum",
+        r"date\s+(?:de\s+(?:la\s+)?)?(?:facture|facturation)|date\s+d'?\s?emission",
+        r"factuurdatum|factuur\s*-\s*datum",
+        r"fecha(?:\s+(?:de\s+)?(?:la\s+)?(?:factura|emision|expedicion))?",
+        r"data(?:\s+(?:della\s+|di\s+)?(?:fattura|documento|emissione))?",
+        r"data\s+(?:da\s+)?(?:fatura|emissao)",
     ),
-    (
-        "tax",
-        rf"(?:sales\s+|consumption\s+|goods\s+and\s+services\s+)?(?:tax|vat|gst|hst|pst)"
-        rf"(?:\s+amount)?{_NOT_AN_ID}(?!\s+invoice)",
+    "due_date": (
+        r"due\s+date|payment\s+due(?:\s+date)?|due\s+by|due\s+on|pay(?:able)?\s+by|due",
+        r"falligkeit(?:sdatum)?|fallig\s+(?:am|bis|zum)|zahlbar\s+(?:bis|am)|zahlungsziel|fallig",
+        r"(?:date\s+d'?\s?)?echeance|a\s+payer\s+avant(?:\s+le)?|date\s+limite(?:\s+de\s+paiement)?",
+        r"vervaldatum|verval\s*datum|te\s+betalen\s+voor|uiterste\s+betaaldatum",
+        r"(?:fecha\s+de\s+)?vencimiento|fecha\s+limite(?:\s+de\s+pago)?",
+        r"(?:data\s+(?:di\s+)?)?scadenza",
+        r"(?:data\s+de\s+)?vencimento",
     ),
-    (
-        "total",
-        r"grand\s+total|total\s+due|total\s+amount|invoice\s+total|amount\s+due|balance\s+due"
-        r"|amount\s+payable|total\s+payable|total(?:\s+(?:incl?\.?|including)\s+(?:vat|tax|gst))?",
+    "vendor_name": (
+        rf"from|vendor{_NOT_AN_ID}|supplier{_NOT_AN_ID}|seller{_NOT_AN_ID}|sold\s+by|"
+        r"issued\s+by|bill\s+from|invoice\s+from",
+        rf"lieferant{_NOT_AN_ID}|verkaufer{_NOT_AN_ID}|rechnungssteller|absender",
+        rf"fournisseur{_NOT_AN_ID}|vendeur|emetteur",
+        rf"leverancier{_NOT_AN_ID}|verkoper",
+        rf"proveedor{_NOT_AN_ID}|vendedor|emisor",
+        rf"fornitore{_NOT_AN_ID}|venditore|cedente(?:\s+prestatore)?|mittente",
+        rf"fornecedor{_NOT_AN_ID}|emitente|prestador(?:\s+de\s+servicos)?",
     ),
-    (
-        "other",
-        r"p\.?\s?o\.?\s*(?:no\.?|number|#)|order\s+(?:no\.?|number|#)|reference|ref\.|"
-        r"account(?:\s+(?:no\.?|number))?|payment\s+terms|terms|page\s+\d+\s+(?:of|/)\s+\d+|"
+    "customer_name": (
+        # Short words that mean "to" are labels only with a colon: "Aan:", "An:", "Para:".
+        r"(?:to|an|aan|a|para|per)(?=\s*:)",
+        rf"bill(?:ed)?\s+to|invoice(?:d)?\s+to|sold\s+to|charge\s+to|(?:customer|client){_NOT_AN_ID}",
+        rf"rechnungsempfanger|rechnungsadresse|kunde{_NOT_AN_ID}|empfanger",
+        r"facture\s+a|facturer\s+a|adresse\s+de\s+facturation|destinataire",
+        rf"klant{_NOT_AN_ID}|factuuradres|afnemer|geadresseerde|gefactureerd\s+aan",
+        rf"cliente{_NOT_AN_ID}|facturar\s+a|facturado\s+a|destinatario",
+        r"spett(?:\.|abile)?(?:\s*le)?|intestatario|committente|cessionario(?:\s+committente)?",
+        r"destinatario|faturar\s+a|faturado\s+a|adquirente",
+    ),
+    "ship_to": (
+        r"ship(?:ped)?\s+to|deliver(?:y|ed)?\s+(?:to|address)",
+        r"lieferadresse|lieferanschrift|lieferung\s+an",
+        r"(?:adresse\s+de\s+)?livraison|livre\s+a",
+        r"afleveradres|leveringsadres|leveradres",
+        r"(?:direccion\s+de\s+)?(?:envio|entrega)",
+        r"(?:indirizzo\s+di\s+|luogo\s+di\s+)?(?:consegna|destinazione)",
+        r"(?:morada|local)\s+de\s+(?:entrega|descarga)",
+    ),
+    "currency": (r"currency|wahrung|devise|valuta|moneda|divisa|moeda",),
+    "subtotal": (
+        # Not "net" alone: "Net 30" is a payment term.
+        r"sub-?\s?total|net\s+total|net\s+amount|total\s+net|amount\s+before\s+tax",
+        rf"total\s+{_EXCL}\.?(?:\s+(?:of\s+)?{_TAXWORD})?",
+        rf"total{_AMOUNT}\s+{_EXCL}\.?\s+{_TAXWORD}",
+        r"nettobetrag|netto\s*-?\s*(?:betrag|summe)|zwischensumme|summe\s+netto|nettosumme|"
+        r"gesamt(?:betrag|summe)?\s+netto|rechnungsbetrag\s+netto|warenwert|netto",
+        r"sous-?\s?total|total\s+h\.?\s?t\.?|montant\s+h\.?\s?t\.?|total\s+hors\s+tax(?:e|es)|"
+        r"base\s+h\.?\s?t\.?",
+        rf"subtota(?:a|le)l?|totaal\s+{_EXCL}\.?(?:\s+btw)?|netto\s*bedrag|bedrag\s+{_EXCL}\.?\s+btw",
+        r"base\s+imponible|importe\s+neto|subtotal",
+        r"(?:totale\s+)?imponibile|subtotale|totale\s+netto",
+        r"total\s+(?:sem|s/)\s+iva|total\s+iliquido|base\s+tributavel|incidencia|valor\s+liquido",
+    ),
+    "tax": (
+        rf"{_RATE}(?:sales\s+|consumption\s+|goods\s+and\s+services\s+|total\s+)?"
+        rf"(?:tax|vat|gst|hst|pst){_AMOUNT}{_NOT_AN_ID}(?!\s+invoice)",
+        rf"(?:zzgl\.?\s+|plus\s+|enthaltene\s+|inkl\.?\s+)?{_RATE}(?:mwst\.?|ust\.?|umsatzsteuer|"
+        rf"mehrwertsteuer){_AMOUNT}{_NOT_AN_ID}(?!\s*-?\s*id)",
+        rf"{_RATE}(?:montant\s+|total\s+)?t\.?v\.?a\.?{_NOT_AN_ID}(?!\s+intra)",
+        rf"{_RATE}(?:totaal\s+)?btw(?:\s*-?\s*bedrag)?{_NOT_AN_ID}",
+        rf"{_RATE}(?:cuota\s+|total\s+|importe\s+)?(?:iva|igic){_NOT_AN_ID}",
+        rf"(?:totale\s+)?(?:iva|imposta){_NOT_AN_ID}",
+        rf"(?:valor\s+|total\s+(?:do\s+|de\s+)?)?iva{_NOT_AN_ID}",
+    ),
+    "total": (
+        r"grand\s+total|total\s+due|total\s+amount|invoice\s+total|amount\s+due|balance\s+due|"
+        r"amount\s+payable|total\s+payable|total\s+to\s+pay|total",
+        rf"total{_AMOUNT}\s+{_INCL}\.?\s+{_TAXWORD}",
+        r"gesamt\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|rechnungs\s*-?\s*(?:betrag|summe)|"
+        r"end\s*-?\s*(?:betrag|summe)|brutto\s*-?\s*(?:betrag|summe)?|summe(?:\s+brutto)?|"
+        r"zu\s+zahlen(?:der\s+betrag)?|zahlbetrag|gesamt",
+        r"total\s+t\.?t\.?c\.?|montant\s+t\.?t\.?c\.?|net\s+a\s+payer|total\s+a\s+payer|"
+        r"montant\s+total|montant\s+du",
+        rf"totaal(?:\s*-?\s*bedrag)?(?:\s+{_INCL}\.?\s+btw)?|te\s+betalen|totaal\s+te\s+betalen",
+        r"total\s+(?:de\s+(?:la\s+)?)?factura|importe\s+total|total\s+a\s+pagar",
+        r"totale(?:\s+(?:fattura|documento|da\s+pagare|complessivo))?|importo\s+totale|"
+        r"netto\s+a\s+pagare",
+        r"valor\s+total|total\s+(?:da\s+)?fatura|total\s+a\s+pagar",
+    ),
+    "other": (
+        r"p\.?\s?o\.?\s*(?:no\.?|number|#)|(?:purchase\s+)?order\s+(?:no\.?|number|#|date)|"
+        r"reference|ref\.|your\s+ref|our\s+ref|account(?:\s+(?:no\.?|number))?|"
+        r"payment\s+terms|terms|delivery\s+date|(?:customer|client)\s*(?:no\.?|number|id|#)",
+        r"page\s+\d+\s+(?:of|/)\s+\d+|seite\s+\d+\s+(?:von|/)\s+\d+|pagina\s+\d+\s+(?:van|di|de|/)"
+        r"\s+\d+|page\s+\d+\s+sur\s+\d+",
         r"(?:vat|tax|gst|business|registration|company)\s+(?:no\.?|number|id|reg\.?)|abn|"
         r"bank|iban|swift|bic|(?:balance\s+)?(?:brought|carried)\s+forward|"
         r"tel\.?|phone|fax|e-?mail|web(?:site)?",
+        r"kunden\s*-?\s*(?:nummer|nr\.?)|ust\s*-?\s*id(?:nr)?\.?|steuer\s*-?\s*(?:nummer|nr\.?)|"
+        r"bestell\s*-?\s*(?:nummer|nr\.?|datum)|auftrags\s*-?\s*(?:nummer|nr\.?)|"
+        r"liefer(?:datum|schein(?:\s*-?\s*nr\.?)?)|leistungs(?:datum|zeitraum)|zahlungsbedingungen|"
+        r"bankverbindung|telefon|handelsregister|geschaftsfuhrer|amtsgericht|ihr\s+zeichen",
+        r"(?:numero\s+de\s+|n\s?[°º]\s*)?(?:client|tva\s+intra\w*|siret|siren|commande)|"
+        r"conditions\s+de\s+(?:paiement|reglement)|mode\s+de\s+(?:paiement|reglement)|"
+        r"date\s+de\s+(?:livraison|commande)|capital",
+        r"klant\s*-?\s*(?:nummer|nr\.?)|btw\s*-?\s*(?:nummer|nr\.?|id)|kvk(?:\s*-?\s*nummer)?|"
+        r"betalingsvoorwaarden|ordernummer|leverdatum|uw\s+referentie",
+        r"(?:n\s?[°º]\s*|numero\s+de\s+)?(?:cliente|pedido)|cif|nif|n\.?i\.?f\.?|"
+        r"forma\s+de\s+pago|condiciones\s+de\s+pago|fecha\s+de\s+(?:pedido|entrega)",
+        r"p\.?\s?iva|partita\s+iva|codice\s+fiscale|c\.?f\.?|condizioni\s+di\s+pagamento|"
+        r"modalita\s+di\s+pagamento|ordine|ddt",
+        r"contribuinte|nipc|condicoes\s+de\s+pagamento|encomenda|requisicao",
     ),
-)
+}
 
-# Optional qualifiers after a label: "(20%)", "(EUR)", "20%", "@ 8.25%".
+# Optional qualifiers after a label: "(20%)", "(EUR)", "20%", "@ 8.25%", "19 %".
 _QUALIFIERS = r"(?:\s*\([^)]{0,24}\)|\s*@?\s*\d+(?:[.,]\d+)?\s*%)*"
+# Field order breaks ties between equally long matches.
+_FIELD_ORDER = tuple(LEXICON)
 _COMPILED = tuple(
     (
         field,
         re.compile(
-            rf"(?:{pattern})(?![A-Za-z]){_QUALIFIERS}\s*(?P<sep>[:#]?)\s*(?P<rest>.*)",
-            re.IGNORECASE,
+            rf"(?:{pattern})(?![a-z]){_QUALIFIERS}\s*(?P<sep>[:#]?)\s*(?P<rest>.*)",
+            re.DOTALL,
         ),
     )
-    for field, pattern in _LABELS
+    for field, patterns in LEXICON.items()
+    for pattern in patterns
 )
 
 MONEY_FIELDS = ("subtotal", "tax", "total")
 NAME_FIELDS = ("vendor_name", "customer_name")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character for one (so offsets carry over)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)[:1] if ch.isalpha() else ch
+        lowered = base.lower()
+        out.append(lowered if len(lowered) == 1 else base)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -80,8 +212,17 @@ class LabelMatch:
 
 
 def match_label(text: str) -> LabelMatch | None:
-    """The label `text` starts with, if any."""
+    """The longest label `text` starts with, if any."""
+    original = text.strip()
+    folded = fold(original)
+    best: tuple[int, int, LabelMatch] | None = None
     for field, pattern in _COMPILED:
-        if match := pattern.match(text.strip()):
-            return LabelMatch(field, match["rest"].strip(), match["sep"] == ":")
-    return None
+        match = pattern.match(folded)
+        if match is None:
+            continue
+        length = match.start("sep")
+        rank = (length, -_FIELD_ORDER.index(field))
+        if best is None or rank > best[:2]:
+            rest = original[match.start("rest") :].strip()
+            best = (*rank, LabelMatch(field, rest, match["sep"] == ":"))
+    return best[2] if best else None

@@ -1,0 +1,191 @@
+"""Invoices in German, French, Dutch, Spanish, Italian and Portuguese, written by hand in
+the shape of layout text: labels, month names and number conventions of each language;
+totals chosen so they add up; a confidence for every field found."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from extract_service.fields import parse_page
+from extract_service.labels import match_label
+
+GERMAN = """\
+Müller & Söhne GmbH                                   RECHNUNG
+Hauptstraße 5, 80331 München
+                                                      Rechnungs-Nr.:    RE-2024-0815
+Rechnungsempfänger                                    Rechnungsdatum:   3. März 2024
+Beispiel AG                                           Fällig am:        02.04.2024
+Musterweg 1                                           Kundennummer:     K-4711
+
+Pos.  Bezeichnung                 Menge      Einzelpreis        Gesamt
+1     Wartungsvertrag                 2         1.200,00      2.400,00
+2     Fahrtkosten                     1           150,50        150,50
+
+                                          Nettobetrag            2.550,50 €
+                                          zzgl. 19 % MwSt.         484,60 €
+                                          Gesamtbetrag           3.035,10 €
+"""
+
+FRENCH = """\
+Boulangerie Dupont SARL
+12 rue de la Paix, 75002 Paris                        FACTURE
+                                                      N° de facture : F-2024-117
+Client :                                              Date de facture : 12 mars 2024
+Café du Coin                                          Échéance : 11 avril 2024
+
+Désignation                       Qté        Prix unitaire HT        Montant HT
+Croissants (lot de 50)              4                  32,50            130,00
+Baguettes tradition                40                   1,20             48,00
+
+                                              Total HT                178,00 €
+                                              TVA 5,5 %                 9,79 €
+                                              Total TTC               187,79 €
+"""
+
+DUTCH = """\
+Van der Berg Installatie B.V.                          Factuur
+                                                       Factuurnummer   2024-0042
+Aan:                                                   Factuurdatum    14 mrt. 2024
+Bakkerij De Molen                                      Vervaldatum     13-04-2024
+
+Omschrijving                      Aantal      Prijs         Bedrag
+Cv-ketel onderhoud                     1     95,00          95,00
+
+                                    Subtotaal                 95,00
+                                    BTW 21%                   19,95
+                                    Totaal incl. BTW       € 114,95
+"""
+
+SPANISH = """\
+Distribuciones García S.L.                            FACTURA
+                                                      Número de factura: 2024/A/0031
+Cliente: Hostal Las Palmas                            Fecha de emisión: 5 de febrero de 2024
+                                                      Fecha de vencimiento: 06/03/2024
+
+Concepto                          Cantidad     Precio      Importe
+Aceite de oliva 5 l                     10      28,40       284,00
+
+                                     Base imponible          284,00 €
+                                     IVA 10%                  28,40 €
+                                     Total factura           312,40 €
+"""
+
+ITALIAN = """\
+Rossi Forniture S.r.l.                                 FATTURA
+                                                       Fattura n. 118/2024
+Spett.le                                               Data: 12 settembre 2024
+Trattoria da Mario                                     Scadenza: 12/10/2024
+
+Descrizione                        Quantità     Prezzo      Importo
+Tovaglie di lino                         6      24,00       144,00
+
+                                       Imponibile              144,00
+                                       IVA 22%                  31,68
+                                       Totale documento    EUR 175,68
+"""
+
+PORTUGUESE = """\
+Pereira & Filhos, Lda.                                 FATURA
+                                                       Fatura nº FT 2024/77
+Cliente: Café Lisboa                                   Data de emissão: 2 de maio de 2024
+                                                       Data de vencimento: 01/06/2024
+
+Descrição                          Qtd.       Preço       Total
+Café em grão 1 kg                    12       14,50      174,00
+
+                                      Total sem IVA            174,00
+                                      IVA 23%                   40,02
+                                      Total a pagar        174,00 + 40,02 = 214,02 €
+"""
+
+CASES = [
+    (GERMAN, "RE-2024-0815", dt.date(2024, 3, 3), dt.date(2024, 4, 2), "2550.50", "484.60",
+     "3035.10", "Beispiel AG"),
+    (FRENCH, "F-2024-117", dt.date(2024, 3, 12), dt.date(2024, 4, 11), "178.00", "9.79",
+     "187.79", "Café du Coin"),
+    (DUTCH, "2024-0042", dt.date(2024, 3, 14), dt.date(2024, 4, 13), "95.00", "19.95", "114.95",
+     "Bakkerij De Molen"),
+    (SPANISH, "2024/A/0031", dt.date(2024, 2, 5), dt.date(2024, 3, 6), "284.00", "28.40",
+     "312.40", "Hostal Las Palmas"),
+    (ITALIAN, "118/2024", dt.date(2024, 9, 12), dt.date(2024, 10, 12), "144.00", "31.68",
+     "175.68", "Trattoria da Mario"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "issued", "due", "subtotal", "tax", "total", "customer"), CASES
+)
+def test_each_language_gives_its_fields(
+    text: str, number: str, issued: dt.date, due: dt.date, subtotal: str, tax: str, total: str,
+    customer: str,
+) -> None:  # fmt: skip
+    parsed = parse_page(text)
+    fields = parsed.fields
+    assert fields.invoice_number == number
+    assert (fields.invoice_date, fields.due_date) == (issued, due)
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal(subtotal),
+        Decimal(tax),
+        Decimal(total),
+    )
+    assert fields.customer_name == customer
+    assert fields.currency == "EUR"
+    # Totals that add up are the surest values on the page.
+    assert parsed.confidence["total"] > parsed.confidence.get("vendor_name", 0)
+
+
+def test_the_vendor_is_the_company_at_the_top_in_any_language() -> None:
+    assert parse_page(GERMAN).fields.vendor_name == "Müller & Söhne GmbH"
+    assert parse_page(DUTCH).fields.vendor_name == "Van der Berg Installatie B.V."
+
+
+def test_among_several_amounts_the_ones_that_add_up_are_chosen() -> None:
+    # "Total a pagar" shows the sum and its parts: the value that adds up is taken.
+    fields = parse_page(PORTUGUESE).fields
+    assert (fields.subtotal, fields.tax) == (Decimal("174.00"), Decimal("40.02"))
+    assert fields.invoice_date == dt.date(2024, 5, 2)
+
+
+def test_a_total_that_does_not_add_up_is_kept_but_less_sure() -> None:
+    text = GERMAN.replace("3.035,10", "3.135,10")
+    parsed = parse_page(text)
+    assert parsed.fields.total == Decimal("3135.10")  # never replaced by a computed value
+    assert parsed.confidence["total"] <= 0.6
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("Total HT", "subtotal"),
+        ("Totale IVA", "tax"),
+        ("Totaal incl. BTW", "total"),
+        ("Totaal excl. BTW", "subtotal"),
+        ("zzgl. 19% MwSt.", "tax"),
+        ("USt-IdNr.", "other"),
+        ("N° TVA intracommunautaire", "other"),
+        ("Kundennummer", "other"),
+        ("Partita IVA", "other"),
+        ("Fecha de vencimiento", "due_date"),
+        ("Data di scadenza", "due_date"),
+        ("Gesamtbetrag netto", "subtotal"),
+    ],
+)
+def test_the_longest_label_wins(text: str, field: str) -> None:
+    match = match_label(text)
+    assert match is not None and match.field == field, match
+
+
+def test_a_name_that_starts_with_a_label_word_is_still_a_name() -> None:
+    text = """\
+Data Systems GmbH                                     Invoice No: 77-1
+                                                      Invoice Date: 2024-01-05
+Payment terms: Net 30
+                                                      Total: EUR 10.00
+"""
+    fields = parse_page(text).fields
+    assert fields.vendor_name == "Data Systems GmbH"
+    assert fields.invoice_date == dt.date(2024, 1, 5)
+    assert fields.subtotal is None  # "Net 30" is a payment term, not an amount

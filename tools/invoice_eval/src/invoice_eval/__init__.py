@@ -1,0 +1,1 @@
+"""Field accuracy of the extraction on invoices with ground truth."""

@@ -1,0 +1,3 @@
+from invoice_eval.cli import main
+
+main()
