@@ -27,6 +27,7 @@ COPY services/aggregate_service/pyproject.toml services/aggregate_service/
 COPY console/pyproject.toml console/
 COPY tools/invoice_gen/pyproject.toml tools/invoice_gen/
 COPY tools/invoice_stack/pyproject.toml tools/invoice_stack/
+COPY tools/invoice_eval/pyproject.toml tools/invoice_eval/
 RUN /opt/uv/bin/uv sync --frozen --no-dev --no-install-workspace --package "${PACKAGE}"
 # Then our code: the app and the shared contracts, installed as packages (editable, so
 # `docker compose watch` can sync a source file and restart the app).
@@ -39,6 +40,12 @@ RUN /opt/uv/bin/uv sync --frozen --no-dev --package "${PACKAGE}"
 FROM ${BASE_IMAGE}
 ARG APP_DIR
 ARG APP_UID=65534
+# Debian packages an app needs at run time (the extract service: Tesseract for scans).
+ARG APT_PACKAGES=""
+RUN if [ -n "${APT_PACKAGES}" ]; then \
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        --no-install-recommends ${APT_PACKAGES} >/dev/null && rm -rf /var/lib/apt/lists/*; \
+    fi
 WORKDIR /app
 COPY --from=build /app/.venv /app/.venv
 COPY --from=build /app/shared/src /app/shared/src

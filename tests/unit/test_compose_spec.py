@@ -3,7 +3,10 @@ checked for health and started in the order of `make up`, secrets only as refere
 
 from __future__ import annotations
 
+import glob
 import socket
+import tomllib
+from pathlib import Path
 
 from invoice_stack.compose.project import ports_in_use
 from invoice_stack.compose.spec import compose_file, env_file
@@ -52,3 +55,21 @@ def test_a_taken_port_is_named():
         holder.listen()
         port = holder.getsockname()[1]
         assert ports_in_use([port]) == [port]
+
+
+def test_the_app_image_copies_every_workspace_members_manifest():
+    """uv refuses to sync a workspace whose member manifests are missing from the build."""
+    repo = Path(__file__).resolve().parents[2]
+    members = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["uv"]["workspace"]
+    dockerfile = (repo / "docker" / "python-app.Dockerfile").read_text()
+    for pattern in members["members"]:
+        for member in glob.glob(pattern, root_dir=repo):
+            copied = f"COPY {member}/pyproject.toml" in dockerfile
+            copied = copied or f"COPY {Path(member).parent}/" in dockerfile  # a whole folder
+            assert copied, f"docker/python-app.Dockerfile does not copy {member}/pyproject.toml"
+
+
+def test_only_the_extract_service_image_installs_tesseract():
+    for name, service in SERVICES.items():
+        packages = service.get("build", {}).get("args", {}).get("APT_PACKAGES", "")
+        assert ("tesseract-ocr-deu" in packages) == (name == "extract-service"), name

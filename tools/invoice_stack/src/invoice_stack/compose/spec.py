@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from invoice_shared.dapr_names import EXTRACT_APP_ID
 from invoice_stack.tokens import StackTokens
 from invoice_stack.topology import APP_IDS, ProcessSpec, StackLayout, build_processes
 from invoice_stack.topology.apps import CONSOLE, HOST_APP_ID
@@ -37,6 +38,9 @@ APP_DIRS = {
 PACKAGES = {**{app_id: app_id for app_id in APP_DIRS}, CONSOLE: "invoice-console"}
 # Compose variables (from `.env`): the base image and the secrets.
 BASE_IMAGE_VAR = "INVOICE_BASE_IMAGE"
+# What scripts/install-ocr.sh installs on a host, for the extract service's image.
+OCR_PACKAGES = ("tesseract-ocr", *(f"tesseract-ocr-{lang}" for lang in
+                                   ("eng", "deu", "fra", "nld", "spa", "ita", "por")))  # fmt: skip
 DAPR_IMAGE = "invoice/dapr:${INVOICE_DAPR_VERSION}"
 DAPR_CONTEXT = ".run/docker/dapr"  # the Dapr binaries, staged by `make compose-up`
 STACK_CONFIG = ".run/compose/dapr-config.yaml"  # written by `make compose-up`
@@ -110,6 +114,7 @@ def _service(spec: ProcessSpec, depends: dict[str, str], config: str, data: str)
                 "BASE_IMAGE": "${" + BASE_IMAGE_VAR + "}",
                 "PACKAGE": PACKAGES[spec.name],
                 "APP_DIR": app_dir,
+                **({"APT_PACKAGES": " ".join(OCR_PACKAGES)} if spec.name == EXTRACT_APP_ID else {}),
             },
         }
         # The image's venv, not the interpreter that rendered this file.
