@@ -21,8 +21,7 @@ FAILING: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "empty": (lambda: b"", "is empty", UPLOAD_APP_ID),
     "not-a-pdf": (lambda: b"GIF89a not a pdf", "is not a PDF", UPLOAD_APP_ID),
     "truncated": (hostile.truncated, "cannot be parsed", SPLIT_APP_ID),
-    "encrypted-empty-password": (lambda: hostile.encrypted(""), "encrypted", SPLIT_APP_ID),
-    "encrypted-password": (lambda: hostile.encrypted("s3cret"), "encrypted", SPLIT_APP_ID),
+    "encrypted-password": (lambda: hostile.encrypted("s3cret"), "needs a password", SPLIT_APP_ID),
     "zero-pages": (hostile.zero_pages, "no pages", SPLIT_APP_ID),
     "thousands-of-pages": (lambda: hostile.many_pages(2500), "limit is 2000", SPLIT_APP_ID),
     "decompression-bomb": (hostile.decompression_bomb, "decompression bomb", EXTRACT_APP_ID),
@@ -52,6 +51,13 @@ def test_hostile_files_fail_clearly_and_are_not_retried(stack: RunningStack, nam
     # Refused once, by the service that knows: input errors skip the retry policy.
     refusals = stack.log_lines(service, invoice_id, "-> 4")
     assert len(refusals) == 1, refusals
+
+
+def test_a_pdf_encrypted_only_against_editing_is_processed(stack: RunningStack):
+    """Empty user password (permissions only), as many real invoices are sent."""
+    _, view = _run_file(stack, "PERMS", hostile.encrypted(""))
+    assert view["status"] == "COMPLETED", view["error"]
+    assert view["result"]["page_count"] >= 1
 
 
 def test_a_broken_cross_reference_table_is_recovered_or_refused_clearly(stack: RunningStack):

@@ -53,11 +53,19 @@ def test_broken_pdfs_are_a_422_naming_the_problem(data: bytes, error: str):
     assert (raised.value.status_code, raised.value.error) in {(422, error), (422, "no_pages")}
 
 
-@pytest.mark.parametrize("password", ["", "secret"])
-def test_encrypted_pdfs_are_refused(password: str):
+def test_a_pdf_that_needs_a_password_is_refused():
     with pytest.raises(ServiceError) as raised:
-        open_pdf(_encrypted(password), max_pages=10)
+        open_pdf(_encrypted("secret"), max_pages=10)
     assert raised.value.error == "encrypted_pdf"
+    assert "needs a password" in raised.value.message
+
+
+def test_a_pdf_encrypted_only_against_editing_is_split_into_plain_pages():
+    """Invoices are often encrypted with an empty user password to restrict printing or
+    editing: they open without a password, and their pages are written unencrypted."""
+    pages = list(split_pages(open_pdf(_encrypted(""), max_pages=10)))
+    assert pages and all(not PdfReader(io.BytesIO(p.pdf)).is_encrypted for p in pages)
+    assert "INVOICE" in PdfReader(io.BytesIO(pages[0].pdf)).pages[0].extract_text().upper()
 
 
 def test_more_pages_than_the_limit_are_refused():

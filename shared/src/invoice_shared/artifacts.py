@@ -28,6 +28,11 @@ def page_key(source_sha256: str, page_number: int) -> str:
     return f"pages/{source_sha256[:2]}/{source_sha256}/page-{page_number:05d}.pdf"
 
 
+def einvoice_key(source_sha256: str) -> str:
+    """Key of the e-invoice XML (Factur-X, ZUGFeRD, XRechnung) embedded in that PDF."""
+    return f"einvoices/{source_sha256[:2]}/{source_sha256}.xml"
+
+
 def has_pdf_header(data: bytes) -> bool:
     """The PDF header may sit anywhere in the first 1024 bytes (ISO 32000-1, 7.5.2)."""
     return b"%PDF-" in data[:1024]

@@ -7,6 +7,9 @@ Rules:
 * subtotal, tax and total come from the last page that shows each of them, since
   the totals block closes an invoice;
 * line items are concatenated in page order;
+* a value read from the PDF's embedded e-invoice (source "embedded_xml") is taken
+  over what the pages' text says, and so are its line items (the whole document's);
+  the extract service has already warned where the page disagrees with it;
 * warnings are added for arithmetic that does not add up, required fields that no
   page shows, and anything a page itself warned about (prefixed "Page N: ").
 """
@@ -70,14 +73,22 @@ def aggregate(invoice_id: str, pages: list[PageExtraction]) -> AggregatedInvoice
     values: dict[str, Any] = {}
     for name in HEADER_FIELDS:
         values[name], conflict = _agreed_value(name, ordered)
-        if conflict:
+        if conflict and _embedded(name, ordered) is None:
             warnings.append(conflict)
     for name in TOTAL_FIELDS:
         values[name] = next(
             (value for page in reversed(ordered) if (value := getattr(page, name)) is not None),
             None,
         )
-    line_items = [item for page in ordered for item in page.line_items]
+    for name in (*HEADER_FIELDS, *TOTAL_FIELDS):
+        if (page := _embedded(name, ordered)) is not None:
+            values[name] = getattr(page, name)
+    structured = _embedded("line_items", ordered)
+    line_items = (
+        list(structured.line_items)
+        if structured is not None
+        else [item for page in ordered for item in page.line_items]
+    )
     warnings += [
         f"No page shows the {FIELD_NAMES[name]}."
         for name in REQUIRED_FIELDS
@@ -109,6 +120,8 @@ def _evidence(
             continue
         showing = [page for page in pages if getattr(page, name) is not None]
         agreeing = [page for page in showing if getattr(page, name) == value]
+        if (structured := _embedded(name, pages)) is not None:
+            showing = agreeing = [structured]
         best = max(agreeing, key=lambda page: page.confidence.get(name, 0.5))
         sure = best.confidence.get(name, 0.5)
         if len(agreeing) < len(showing):
@@ -118,6 +131,11 @@ def _evidence(
         confidence[name] = round(sure, 3)
         source[name] = best.source.get(name, "text")
     return confidence, source
+
+
+def _embedded(name: str, pages: Sequence[PageExtraction]) -> PageExtraction | None:
+    """The page whose `name` comes from the embedded e-invoice, if any."""
+    return next((page for page in pages if page.source.get(name) == "embedded_xml"), None)
 
 
 def _agreed_value(name: str, pages: Sequence[PageExtraction]) -> tuple[Any, str | None]:

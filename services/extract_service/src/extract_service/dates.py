@@ -59,7 +59,7 @@ _NUMERIC = re.compile(
 _DAY_MONTH = re.compile(
     rf"(?<!\w){_DAY}{_GLUE}{_MONTH}(?![a-z]){_YEAR_GLUE}{_YEAR}(?!\d)", re.IGNORECASE
 )
-_MONTH_DAY = re.compile(rf"(?<![a-z]){_MONTH}\s+{_DAY},?\s+{_YEAR}(?!\d)", re.IGNORECASE)
+_MONTH_DAY = re.compile(rf"(?<![a-z]){_MONTH}\s+{_DAY}\s*,?\s+{_YEAR}(?!\d)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import Any
 
 from extract_service.currency import ISO_CODES, currency_in, detect_currency
 from extract_service.dates import DateOrder, FoundDate, find_date, numeric_order_on_page
-from extract_service.labels import MONEY_FIELDS, NAME_FIELDS, LabelMatch, match_label
+from extract_service.labels import MONEY_FIELDS, NAME_FIELDS, LabelMatch, fold, match_label
 from extract_service.line_items import heading_roles, looks_like_item_row, parse_item_row
 from extract_service.numbers import detect_decimal_mark, parse_money
 from extract_service.segments import Segment, page_rows
@@ -42,14 +42,36 @@ _MAX_CANDIDATES = 6
 _CENT = Decimal("0.01")
 
 _INVOICE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/._]*")
+# A document's title in the languages we read: never a vendor's name.
+_TITLE_WORDS = (
+    r"invoice|bill|receipt|rechnung|gutschrift|facture|factuur|factura|fattura|fatura|"
+    r"nota|avoir|credit\s+note|proforma"
+)
 _TITLE = re.compile(
-    r"(?:(?:tax|sales|commercial|proforma|pro-forma|vat)\s+)?(?:invoice|bill|receipt)",
+    r"(?:(?:tax|sales|commercial|proforma|pro-forma|vat)\s+)?(?:" + _TITLE_WORDS + r")"
+    r"(?:\s+(?:nr\.?|no\.?|n[°º]|#))?",
     re.IGNORECASE,
 )
-_COMPANY_SUFFIX = re.compile(
-    r"(?:^|\s)(?:ltd|limited|llc|llp|lp|inc|incorporated|corp|corporation|co|company|gmbh|ag|"
-    r"s\.?a|sarl|sas|b\.?v|n\.?v|ab|oy|as|a/s|plc|pty|k\.?k|s\.?r\.?l|s\.?p\.?a|group|"
-    r"holdings)\.?$",
+_LEGAL_FORMS = (
+    r"ltd|limited|llc|llp|lp|inc|incorporated|corp|corporation|co|company|gmbh|ag|kg|ohg|"
+    r"gbr|se|ug|e\.?\s?k|s\.?a|sarl|sas|sasu|eurl|b\.?v|n\.?v|v\.?o\.?f|ab|oy|as|a/s|plc|"
+    r"pty|k\.?k|s\.?r\.?l(?:\.?\s?s)?|s\.?p\.?a|s\.?n\.?c|s\.?a\.?s|s\.?l\.?l?|s\.?l\.?u|"
+    r"lda|group|holdings"
+)
+_COMPANY_SUFFIX = re.compile(rf"(?:^|\s)(?:{_LEGAL_FORMS})\.?$", re.IGNORECASE)
+# A company's name within a longer line: "Hetzner Online GmbH · Industriestr. 25 ...".
+_COMPANY_IN_LINE = re.compile(
+    rf"(?<![\w&])((?:[A-ZÀ-Þ0-9][\w&.'\-]*\s+){{0,5}}[\w&.'\-]*\s?,?\s(?:{_LEGAL_FORMS})"
+    rf"\.?(?:\s*&\s*co\.?\s*(?:kg|ohg))?)(?![\w])",
+    re.IGNORECASE,
+)
+# Rows that state who issues the invoice: registration, bank and legal details, which
+# invoices print in their footer (or a sender line above the address window).
+_LEGAL_ROW = re.compile(
+    r"iban|bic\b|swift|hrb|hra\b|amtsgericht|registergericht|handelsregister|geschaftsfuhr|"
+    r"gesch\.?\s?f|ust\.?\s?-?id|steuer\s?-?nr|vat\s+(?:reg|no|number)|rcs\b|siret|siren|"
+    r"capital|kvk|p\.?\s?iva|partita\s+iva|c\.?\s?f\.|cif\b|nif\b|nipc|registered\s+(?:office|in)|"
+    r"company\s+(?:no|number|reg)|sitz\b|siege|sede\s+legale|registro",
     re.IGNORECASE,
 )
 
@@ -95,6 +117,7 @@ class _Confidence:
     BESIDE = 0.85
     BELOW = 0.8
     GUESSED_VENDOR = 0.6
+    LEGAL_VENDOR = 0.75
     CURRENCY_CODE = 0.9
     CURRENCY_SYMBOL = 0.75
     AMBIGUOUS_DATE = 0.5
@@ -151,8 +174,7 @@ class _PageParser:
         self._read_labels()
         self._choose_totals()
         if "vendor_name" not in self.values:
-            self.values["vendor_name"] = self._vendor_from_top()
-            self.confidence["vendor_name"] = _Confidence.GUESSED_VENDOR
+            self._guess_vendor()
         currency = self.values.pop("currency", None)
         if currency is None and self.currency is not None:
             currency = self.currency
@@ -256,6 +278,9 @@ class _PageParser:
             if found is None:
                 continue
             value, source = found
+            if match.field in MONEY_FIELDS:
+                self._add_money(match.field, label, value, source)
+                continue
             how = (
                 _Confidence.INLINE
                 if source is None
@@ -265,18 +290,36 @@ class _PageParser:
             )
             if source is not None:
                 self.used.add((source.row, source.col))
-            if match.field in MONEY_FIELDS:
-                self.money[match.field].append((value, how))
-                continue
             self.values[match.field] = value
             ambiguous = value in self.ambiguous_dates
             self.confidence[match.field] = _Confidence.AMBIGUOUS_DATE if ambiguous else how
+
+    def _add_money(self, kind: str, label: Segment, value: Any, source: Segment | None) -> None:
+        """The amount found for a money label, and the row's other amounts after it: a
+        totals row of a table ("Total  24.99  5.00  29.99") holds net, tax and gross, and
+        which one is meant is settled by what adds up (_choose_totals). A total is most
+        often the rightmost of them, a subtotal the leftmost."""
+        how = _Confidence.INLINE if source is None else _Confidence.BESIDE
+        found = [(value, how)]
+        if source is not None:
+            self.used.add((source.row, source.col))
+            for segment in self.rows[label.row][source.col + 1 :]:
+                if (label.row, segment.col) in self.labels:
+                    break
+                amount = parse_money(_value_text(segment.text), self.mark)
+                if amount is not None:
+                    found.append((amount, _Confidence.BELOW))
+        if kind == "total" and len(found) > 1:
+            found = [found[-1], *found[:-1]]
+        self.money[kind] += found
 
     def _is_label(self, match: LabelMatch) -> bool:
         """ "Data Systems GmbH" starts with a label word ("Data", Italian for date) but
         is a name: text after a label, without a colon, must read as that field."""
         if not match.rest or match.colon or match.field in (*NAME_FIELDS, "ship_to", "other"):
             return True
+        if match.field in MONEY_FIELDS:
+            return True  # "Total for this invoice  $4.11": the amount is beside it
         return self._parser_for(match.field)(match.rest) is not None
 
     def _labelled_value(
@@ -298,7 +341,7 @@ class _PageParser:
             neighbours = [right, below]
         candidates += [(segment.text, segment) for segment in neighbours if segment is not None]
         for text, source in candidates:
-            value = parse(text)
+            value = parse(_value_text(text))
             if value is not None:
                 return value, source
         return None
@@ -346,6 +389,45 @@ class _PageParser:
 
     # -- vendor by position ----------------------------------------------------------
 
+    def _guess_vendor(self) -> None:
+        """No label names the vendor: the company the page's legal details (footer,
+        sender line) name, unless that is the customer; else the first company-like
+        text at the top. The customer, when no label names it either, is then the name
+        heading the address block at the top, if that is not the vendor."""
+        customer = self.values.get("customer_name")
+        top = self._vendor_from_top()
+        legal = [name for name in self._legal_names() if not _same_name(name, customer)]
+        if legal and not (top and _COMPANY_SUFFIX.search(top) and _same_name(top, legal[0])):
+            vendor, sure = legal[0], _Confidence.LEGAL_VENDOR
+        else:
+            vendor, sure = top, _Confidence.GUESSED_VENDOR
+        if vendor is not None:
+            self.values["vendor_name"] = vendor
+            self.confidence["vendor_name"] = sure
+        if (
+            customer is None
+            and top is not None
+            and vendor is not None
+            and not _same_name(top, vendor)
+        ):
+            self.values["customer_name"] = top
+            self.confidence["customer_name"] = _Confidence.GUESSED_VENDOR
+
+    def _legal_names(self) -> list[str]:
+        """Company names (with a legal form) on rows that carry registration or bank
+        details, most often named first."""
+        found: list[str] = []
+        for row in self.rows:
+            line = " ".join(segment.text for segment in row)
+            if not _LEGAL_ROW.search(line):
+                continue
+            for segment in row:
+                for match in _COMPANY_IN_LINE.finditer(segment.text):
+                    name = match.group(1).strip(" ,·|-")
+                    if _could_be_vendor(name) and not _LEGAL_ROW.search(name):
+                        found.append(name)
+        return sorted(set(found), key=lambda name: (-found.count(name), found.index(name)))
+
     def _vendor_from_top(self) -> str | None:
         """The first company-like text above the customer block and the table."""
         stops = [
@@ -364,6 +446,12 @@ class _PageParser:
             if _COMPANY_SUFFIX.search(text):
                 return text
         return next((text for text in candidates if not any(ch.isdigit() for ch in text)), None)
+
+
+def _value_text(text: str) -> str:
+    """A value as printed after its label, without the ':' or '#' some layouts put
+    in front of it (":02/11/2019")."""
+    return text.lstrip(":# \t")
 
 
 def _totals_rank(
@@ -402,8 +490,14 @@ def _currency(text: str) -> str | None:
     return code if code in ISO_CODES else None
 
 
+_ATTENTION = re.compile(
+    r"^(?:attn\.?|attention|z\.\s?hd\.?|zu\s+handen(?:\s+von)?|c/o|a\s+l'attention\s+de)\s*:?\s*",
+    re.IGNORECASE,
+)
+
+
 def _name(text: str) -> str | None:
-    text = text.strip()
+    text = _ATTENTION.sub("", text.strip())
     if sum(ch.isalpha() for ch in text) < 2:
         return None
     # A label alone or with a colon is not a name; "Data Systems GmbH" is.
@@ -415,7 +509,18 @@ def _name(text: str) -> str | None:
 
 
 def _could_be_vendor(text: str) -> bool:
-    if _name(text) is None or _TITLE.fullmatch(text):
+    if _name(text) is None or _TITLE.fullmatch(text.strip()):
         return False
-    lowered = text.lower()
-    return not ("@" in text or lowered.startswith(("www.", "http")) or "invoice" in lowered)
+    lowered = fold(text)
+    if "@" in text or lowered.startswith(("www.", "http")):
+        return False
+    return re.search(rf"\b(?:{_TITLE_WORDS})\b", lowered) is None
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    """Two printings of one name: case, spacing and punctuation aside, or one the
+    start of the other ("Usegroup" and "Usegroup Inh. J. Stärk")."""
+    if not a or not b:
+        return False
+    x, y = (re.sub(r"[\W_]+", "", fold(n)) for n in (a, b))
+    return bool(x and y) and (x.startswith(y) or y.startswith(x))

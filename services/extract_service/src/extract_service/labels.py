@@ -114,6 +114,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"nettobetrag|netto\s*-?\s*(?:betrag|summe)|zwischensumme|summe\s+netto|nettosumme|"
         r"gesamt(?:betrag|summe)?\s+netto|rechnungsbetrag\s+netto|warenwert|netto",
         r"sous-?\s?total|total\s+h\.?\s?t\.?|montant\s+h\.?\s?t\.?|total\s+hors\s+tax(?:e|es)|"
+        r"(?:montant|total)\s+hors\s+(?:tva|taxes?)|"
         r"base\s+h\.?\s?t\.?",
         rf"subtota(?:a|le)l?|totaal\s+{_EXCL}\.?(?:\s+btw)?|netto\s*bedrag|bedrag\s+{_EXCL}\.?\s+btw",
         r"base\s+imponible|importe\s+neto|subtotal",
@@ -132,14 +133,16 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"(?:valor\s+|total\s+(?:do\s+|de\s+)?)?iva{_NOT_AN_ID}",
     ),
     "total": (
-        r"grand\s+total|total\s+due|total\s+amount|invoice\s+total|amount\s+due|balance\s+due|"
-        r"amount\s+payable|total\s+payable|total\s+to\s+pay|total",
+        r"grand\s+total|total\s+due|total\s+amount(?:\s+due)?|invoice\s+total|amount\s+due|"
+        r"balance\s+due|amount\s+payable|total\s+payable|total\s+to\s+pay|total|"
+        r"total\s+(?:for|of)\s+(?:this\s+)?(?:invoice|bill|period)|invoice\s+amount",
         rf"total{_AMOUNT}\s+{_INCL}\.?\s+{_TAXWORD}",
         r"gesamt\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|rechnungs\s*-?\s*(?:betrag|summe)|"
         r"end\s*-?\s*(?:betrag|summe)|brutto\s*-?\s*(?:betrag|summe)?|summe(?:\s+brutto)?|"
         r"zu\s+zahlen(?:der\s+betrag)?|zahlbetrag|gesamt",
         r"total\s+t\.?t\.?c\.?|montant\s+t\.?t\.?c\.?|net\s+a\s+payer|total\s+a\s+payer|"
-        r"montant\s+total|montant\s+du",
+        r"montant\s+total|montant\s+du|(?:somme|montant)\s+a\s+payer|total\s+facture|"
+        r"montant\s+(?:de\s+la\s+)?facture",
         rf"totaal(?:\s*-?\s*bedrag)?(?:\s+{_INCL}\.?\s+btw)?|te\s+betalen|totaal\s+te\s+betalen",
         r"total\s+(?:de\s+(?:la\s+)?)?factura|importe\s+total|total\s+a\s+pagar",
         r"totale(?:\s+(?:fattura|documento|da\s+pagare|complessivo))?|importo\s+totale|"
@@ -173,7 +176,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
 }
 
 # Optional qualifiers after a label: "(20%)", "(EUR)", "20%", "@ 8.25%", "19 %".
-_QUALIFIERS = r"(?:\s*\([^)]{0,24}\)|\s*@?\s*\d+(?:[.,]\d+)?\s*%)*"
+_QUALIFIERS = r"(?:\s*\([^)]{0,24}\)|\s*@?\s*\d+(?:[.,]\d+)?\s*%|\s*\*+)*"
 # Field order breaks ties between equally long matches.
 _FIELD_ORDER = tuple(LEXICON)
 _COMPILED = tuple(

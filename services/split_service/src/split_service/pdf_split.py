@@ -6,8 +6,8 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
+from pypdf import PageObject, PasswordType, PdfReader, PdfWriter
+from pypdf.errors import DependencyError, PdfReadError
 
 from invoice_shared.web import ServiceError
 
@@ -26,8 +26,12 @@ def open_pdf(data: bytes, max_pages: int) -> PdfReader:
     """Parse `data`, turning every way a PDF can be unusable into a 422."""
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise ServiceError(422, "encrypted_pdf", "the PDF is encrypted; send it unencrypted")
+        # Many invoices are encrypted only to restrict printing or editing: they open
+        # with the empty password, and their pages are written out unencrypted.
+        if reader.is_encrypted and not _opens_without_password(reader):
+            raise ServiceError(
+                422, "encrypted_pdf", "the PDF needs a password to open; send it unencrypted"
+            )
         count = len(reader.pages)
     except ServiceError:
         raise
@@ -65,3 +69,10 @@ def split_pages(reader: PdfReader) -> Iterator[SplitPage]:
             rotation=int(page.rotation) % 360,
             has_text_layer=_has_fonts(page),
         )
+
+
+def _opens_without_password(reader: PdfReader) -> bool:
+    try:
+        return reader.decrypt("") != PasswordType.NOT_DECRYPTED
+    except (DependencyError, PdfReadError, NotImplementedError):
+        return False  # an algorithm this build cannot decrypt (AES needs `cryptography`)
