@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from pypdf import PageObject, PasswordType, PdfReader, PdfWriter
 from pypdf.errors import DependencyError, PdfReadError
+from pypdf.generic import DictionaryObject
 
 from invoice_shared.web import ServiceError
 
@@ -47,10 +49,30 @@ def open_pdf(data: bytes, max_pages: int) -> PdfReader:
 
 
 def _has_fonts(page: PageObject) -> bool:
-    # A page that references no font cannot carry a text layer (a scan, say).
-    resources = page.get("/Resources")
+    # A page that references no font cannot carry a text layer (a scan, say). Fonts
+    # may sit in the page's resources or in those of a form it draws (invoices made
+    # from templates often put all their text in one).
+    return _resources_have_fonts(page.get("/Resources"), depth=3)
+
+
+def _resources_have_fonts(resources: Any, depth: int) -> bool:
     resources = resources.get_object() if resources is not None else None
-    return bool(resources and resources.get("/Font"))
+    if not isinstance(resources, DictionaryObject):
+        return False
+    if resources.get("/Font"):
+        return True
+    if depth == 0:
+        return False
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    if not isinstance(xobjects, DictionaryObject):
+        return False
+    for reference in list(xobjects.values())[:64]:  # bounded: a hostile page may list many
+        form = reference.get_object()
+        is_form = isinstance(form, DictionaryObject) and form.get("/Subtype") == "/Form"
+        if is_form and _resources_have_fonts(form.get("/Resources"), depth - 1):
+            return True
+    return False
 
 
 def split_pages(reader: PdfReader) -> Iterator[SplitPage]:
