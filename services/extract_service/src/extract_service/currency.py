@@ -71,8 +71,9 @@ _WORDS = {
     "EUR": r"euros?|euro's",
     "USD": r"(?:us\s+)?dollars?|dolares|dollari",
     "GBP": r"pounds?\s+sterling|sterling|pfund",
-    "CHF": r"swiss\s+francs?|francs?\s+suisses?|schweizer\s+franken|franken|sfr\.?|fr\.",
+    "CHF": r"swiss\s+francs?|francs?\s+suisses?|schweizer\s+franken|franken|francs?|sfr\.?|fr\.",
     "PLN": r"zloty|zł|zl",
+    "INR": r"rupees?|rs\.?",
     "CZK": r"kč|korun",
     "SEK": r"svenska\s+kronor|swedish\s+kronor",
     "DKK": r"danske\s+kroner|danish\s+kroner",
@@ -84,6 +85,10 @@ _WORD = re.compile(
     + r")(?!\w)",
     re.IGNORECASE,
 )
+
+
+# Any currency word, for stripping from an amount ("4.510,76 euros").
+WORD_PATTERN = r"(?<![\w])(?:" + "|".join(_WORDS.values()) + r")(?!\w)"
 
 
 def _words(text: str) -> str | None:

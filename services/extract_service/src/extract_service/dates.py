@@ -1,6 +1,6 @@
 """Dates in the shapes invoices use, with a stated rule for day/month ambiguity.
 
-Recognised: 2025-03-14, 14/03/2025, 03/14/2025, 14-03-2025, 14.03.2025,
+Recognised: 2025-03-14 (and 2025/03/14, 2025.03.14), 14/03/2025, 03/14/2025, 14-03-2025, 14.03.2025,
 March 14, 2025, Mar 14 2025, 14 March 2025, 14-Mar-2025, and month names in German,
 French, Dutch, Spanish, Italian and Portuguese (3. März 2025, 14 mars 2025,
 14 de marzo de 2025 ...); two-digit years too for numeric dates.
@@ -52,7 +52,10 @@ _YEAR = r"(?P<year>\d{4})"
 _GLUE = r"(?:\s*[-/]\s*|\.?\s+(?:de\s+)?)"
 _YEAR_GLUE = r"(?:\s*[-/]\s*|,?\s+(?:de\s+|del\s+)?)"
 
-_ISO = re.compile(r"(?<!\d)(?P<year>\d{4})-(?P<a>\d{1,2})-(?P<b>\d{1,2})(?!\d)")
+# Year first: 2025-03-14, and as some countries print it, 2025/03/14 or 2025.03.14.
+_ISO = re.compile(
+    r"(?<![\d.,/])(?P<year>\d{4})(?P<sep>[-/.])(?P<a>\d{1,2})(?P=sep)(?P<b>\d{1,2})(?![\d.,/])"
+)
 _NUMERIC = re.compile(
     r"(?<![\d.,])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d])"
 )

@@ -41,6 +41,7 @@ _ROWS_BELOW = 3
 _MAX_CANDIDATES = 6
 _CENT = Decimal("0.01")
 
+_SERIES = re.compile(r"[A-Z]{1,4}")
 _INVOICE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/._]*")
 # A document's title in the languages we read: never a vendor's name.
 _TITLE_WORDS = (
@@ -58,12 +59,15 @@ _LEGAL_FORMS = (
     r"pty|k\.?k|s\.?r\.?l(?:\.?\s?s)?|s\.?p\.?a|s\.?n\.?c|s\.?a\.?s|s\.?l\.?l?|s\.?l\.?u|"
     r"lda|group|holdings"
 )
-_COMPANY_SUFFIX = re.compile(rf"(?:^|\s)(?:{_LEGAL_FORMS})\.?$", re.IGNORECASE)
+_COMPANY_SUFFIX = re.compile(rf"(?:^|[\s-])(?:{_LEGAL_FORMS})\.?$", re.IGNORECASE)
 # A company's name within a longer line: "Hetzner Online GmbH · Industriestr. 25 ...".
 _COMPANY_IN_LINE = re.compile(
     rf"(?<![\w&])((?:[A-ZÀ-Þ0-9][\w&.'\-]*\s+){{0,5}}[\w&.'\-]*\s?,?\s(?:{_LEGAL_FORMS})"
     rf"\.?(?:\s*&\s*co\.?\s*(?:kg|ohg))?)(?![\w])",
     re.IGNORECASE,
+)
+_BANK = re.compile(
+    r"bank|banque|banco|banca|sparkasse|kasse|caixa|credit|kredit|bankverbindung", re.IGNORECASE
 )
 # Rows that state who issues the invoice: registration, bank and legal details, which
 # invoices print in their footer (or a sender line above the address window).
@@ -397,13 +401,14 @@ class _PageParser:
         customer = self.values.get("customer_name")
         top = self._vendor_from_top()
         legal = [name for name in self._legal_names() if not _same_name(name, customer)]
+        vendor: str | None = top
+        sure = _Confidence.GUESSED_VENDOR
         if legal and not (top and _COMPANY_SUFFIX.search(top) and _same_name(top, legal[0])):
             vendor, sure = legal[0], _Confidence.LEGAL_VENDOR
-        else:
-            vendor, sure = top, _Confidence.GUESSED_VENDOR
         if vendor is not None:
             self.values["vendor_name"] = vendor
             self.confidence["vendor_name"] = sure
+        top = self._customer_from_top(vendor) if customer is None else None
         if (
             customer is None
             and top is not None
@@ -412,6 +417,19 @@ class _PageParser:
         ):
             self.values["customer_name"] = top
             self.confidence["customer_name"] = _Confidence.GUESSED_VENDOR
+
+    def _customer_from_top(self, vendor: str | None) -> str | None:
+        """The first company above the table that is not the vendor: in a letter layout,
+        the addressee's block under the sender line."""
+        end = min(self.table_rows, default=len(self.rows))
+        for row in self.rows[:end]:
+            for segment in row:
+                text = segment.text
+                if (segment.row, segment.col) in self.used or not _could_be_vendor(text):
+                    continue
+                if _COMPANY_SUFFIX.search(text) and not _same_name(text, vendor):
+                    return text
+        return None
 
     def _legal_names(self) -> list[str]:
         """Company names (with a legal form) on rows that carry registration or bank
@@ -424,6 +442,9 @@ class _PageParser:
             for segment in row:
                 for match in _COMPANY_IN_LINE.finditer(segment.text):
                     name = match.group(1).strip(" ,·|-")
+                    # The vendor's bank is named beside the IBAN: not the vendor.
+                    if _BANK.search(name) or _BANK.search(segment.text[: match.start()]):
+                        continue
                     if _could_be_vendor(name) and not _LEGAL_ROW.search(name):
                         found.append(name)
         return sorted(set(found), key=lambda name: (-found.count(name), found.index(name)))
@@ -479,7 +500,12 @@ def _totals_rank(
 
 
 def _invoice_number(text: str) -> str | None:
-    token = text.split()[0].lstrip("#").rstrip(".,;:") if text.split() else ""
+    words = text.split()
+    token = words[0].lstrip("#").rstrip(".,;:") if words else ""
+    # A series prefix printed apart from the number: "FT 2024/3769", "FT A/16925".
+    if _SERIES.fullmatch(token) and len(words) > 1 and any(ch.isdigit() for ch in words[1]):
+        token = f"{token} {words[1].rstrip('.,;:')}"
+        return token if _INVOICE_NUMBER.fullmatch(token.replace(" ", "")) else None
     if _INVOICE_NUMBER.fullmatch(token) and any(ch.isdigit() for ch in token):
         return token
     return None

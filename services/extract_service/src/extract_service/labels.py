@@ -33,12 +33,15 @@ _RATE = r"(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?"  # "19 % MwSt.", "21% BTW"
 LEXICON: dict[str, tuple[str, ...]] = {
     "invoice_number": (
         rf"(?:tax\s+|vat\s+)?invoice\s*{_NO}",
-        r"invoice\s+id",
+        r"invoice\s+id|invoice\s+ref(?:erence)?\.?",
+        r"ref(?:erence)?\.?\s*(?:de\s+(?:la\s+)?)?(?:facture|factura|fattura|factuur|fatura)",
+        r"(?:nr\.?|numero|num\.?)\s+(?:del\s+)?documento|documento\s+n[°º.]?",
         rf"inv\.?\s*{_NO}",
         rf"bill\s*{_NO}",
         # "Invoice INV-123 (continued)": the word alone, followed by a code with a digit.
         r"(?:continuation\s+of\s+)?invoice(?=\s+[\w\-/.]*\d)",
         r"rechnungs?\s*-?\s*(?:nummer|nr\.?|no\.?)",
+        r"numero|nummer",  # alone, as header tables print it above the value
         r"rechnung\s*(?:nr\.?|no\.?)",
         r"re\.?\s*-?\s*nr\.?",
         r"beleg\s*-?\s*(?:nummer|nr\.?)",
@@ -60,27 +63,31 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"invoice\s+date|date\s+of\s+(?:issue|invoice)|issue\s+date|date\s+issued|"
         r"invoice\s+dated|dated|date",
         r"rechnungsdatum|rechnungs\s*-\s*datum|ausstellungsdatum|belegdatum|datum",
-        r"date\s+(?:de\s+(?:la\s+)?)?(?:facture|facturation)|date\s+d'?\s?emission",
-        r"factuurdatum|factuur\s*-\s*datum",
+        r"date\s+(?:de\s+(?:la\s+)?)?(?:facture|facturation)|date\s+d'?\s?emission|emise?\s+le",
+        r"factuurdatum|factuur\s*-\s*datum|datum\s+(?:van\s+(?:de\s+)?)?factuur",
+        r"issued\s+on|ausgestellt\s+am",
         r"fecha(?:\s+(?:de\s+)?(?:la\s+)?(?:factura|emision|expedicion))?",
         r"data(?:\s+(?:della\s+|di\s+)?(?:fattura|documento|emissione))?",
-        r"data\s+(?:da\s+)?(?:fatura|emissao)",
+        r"data\s+(?:da\s+)?(?:fatura|emissao)|data\s+d[oa]\s+documento",
     ),
     "due_date": (
-        r"due\s+date|payment\s+due(?:\s+date)?|due\s+by|due\s+on|pay(?:able)?\s+by|due",
+        r"due\s+date|payment\s+due(?:\s+date)?|due\s+by|due\s+on|due",
+        r"pay(?:able)?\s+(?:by|before|until|no\s+later\s+than)|please\s+pay\s+by",
         r"falligkeit(?:sdatum)?|fallig\s+(?:am|bis|zum)|zahlbar\s+(?:bis|am)|zahlungsziel|fallig",
-        r"(?:date\s+d'?\s?)?echeance|a\s+payer\s+avant(?:\s+le)?|date\s+limite(?:\s+de\s+paiement)?",
-        r"vervaldatum|verval\s*datum|te\s+betalen\s+voor|uiterste\s+betaaldatum",
-        r"(?:fecha\s+de\s+)?vencimiento|fecha\s+limite(?:\s+de\s+pago)?",
-        r"(?:data\s+(?:di\s+)?)?scadenza",
-        r"(?:data\s+de\s+)?vencimento",
+        r"(?:date\s+d'?\s?)?echeance|a\s+payer\s+avant(?:\s+le)?|date\s+limite(?:\s+de\s+paiement)?|"
+        r"a\s+regler\s+avant(?:\s+le)?|payable\s+(?:avant\s+)?le",
+        r"vervaldatum|verval\s*datum|vervaldag|te\s+betalen\s+(?:voor|op)|uiterste\s+betaaldatum",
+        r"(?:fecha\s+de\s+)?vencimiento|fecha\s+limite(?:\s+de\s+pago)?|fecha\s+de\s+pago|vence|"
+        r"pagar\s+antes\s+de(?:l)?",
+        r"(?:data\s+(?:di\s+)?)?scadenza(?:\s+(?:del\s+)?pagamento)?|(?:da\s+)?pagare\s+entro(?:\s+il)?",
+        r"(?:data\s+de\s+)?vencimento|data\s+limite(?:\s+de\s+pagamento)?|(?:a\s+)?pagar\s+ate",
     ),
     "vendor_name": (
         rf"from|vendor{_NOT_AN_ID}|supplier{_NOT_AN_ID}|seller{_NOT_AN_ID}|sold\s+by|"
         r"issued\s+by|bill\s+from|invoice\s+from",
         rf"lieferant{_NOT_AN_ID}|verkaufer{_NOT_AN_ID}|rechnungssteller|absender",
         rf"fournisseur{_NOT_AN_ID}|vendeur|emetteur",
-        rf"leverancier{_NOT_AN_ID}|verkoper",
+        rf"leverancier{_NOT_AN_ID}|verkoper|afzender",
         rf"proveedor{_NOT_AN_ID}|vendedor|emisor",
         rf"fornitore{_NOT_AN_ID}|venditore|cedente(?:\s+prestatore)?|mittente",
         rf"fornecedor{_NOT_AN_ID}|emitente|prestador(?:\s+de\s+servicos)?",
@@ -89,6 +96,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         # Short words that mean "to" are labels only with a colon: "Aan:", "An:", "Para:".
         r"(?:to|an|aan|a|para|per)(?=\s*:)",
         rf"bill(?:ed)?\s+to|invoice(?:d)?\s+to|sold\s+to|charge\s+to|(?:customer|client){_NOT_AN_ID}",
+        r"billing\s+address|invoice\s+address|rechnungsanschrift|"
+        r"direccion\s+de\s+facturacion|indirizzo\s+di\s+fatturazione|morada\s+de\s+faturacao",
         rf"rechnungsempfanger|rechnungsadresse|kunde{_NOT_AN_ID}|empfanger",
         r"facture\s+a|facturer\s+a|adresse\s+de\s+facturation|destinataire",
         rf"klant{_NOT_AN_ID}|factuuradres|afnemer|geadresseerde|gefactureerd\s+aan",
@@ -112,23 +121,25 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"total\s+{_EXCL}\.?(?:\s+(?:of\s+)?{_TAXWORD})?",
         rf"total{_AMOUNT}\s+{_EXCL}\.?\s+{_TAXWORD}",
         r"nettobetrag|netto\s*-?\s*(?:betrag|summe)|zwischensumme|summe\s+netto|nettosumme|"
-        r"gesamt(?:betrag|summe)?\s+netto|rechnungsbetrag\s+netto|warenwert|netto",
+        r"gesamt(?:betrag|summe)?\s+netto|rechnungs\s*-?\s*(?:betrag|summe)\s+netto|warenwert|netto",
         r"sous-?\s?total|total\s+h\.?\s?t\.?|montant\s+h\.?\s?t\.?|total\s+hors\s+tax(?:e|es)|"
         r"(?:montant|total)\s+hors\s+(?:tva|taxes?)|"
         r"base\s+h\.?\s?t\.?",
         rf"subtota(?:a|le)l?|totaal\s+{_EXCL}\.?(?:\s+btw)?|netto\s*bedrag|bedrag\s+{_EXCL}\.?\s+btw",
-        r"base\s+imponible|importe\s+neto|subtotal",
+        r"(?:total\s+)?base\s+imponible|importe\s+neto|subtotal|base(?=\s*:)",
         r"(?:totale\s+)?imponibile|subtotale|totale\s+netto",
-        r"total\s+(?:sem|s/)\s+iva|total\s+iliquido|base\s+tributavel|incidencia|valor\s+liquido",
+        r"(?:total|valor)\s+(?:sem|s/)\s+iva|total\s+iliquido|base\s+tributavel|incidencia|"
+        r"valor\s+liquido",
     ),
     "tax": (
         rf"{_RATE}(?:sales\s+|consumption\s+|goods\s+and\s+services\s+|total\s+)?"
         rf"(?:tax|vat|gst|hst|pst){_AMOUNT}{_NOT_AN_ID}(?!\s+invoice)",
-        rf"(?:zzgl\.?\s+|plus\s+|enthaltene\s+|inkl\.?\s+)?{_RATE}(?:mwst\.?|ust\.?|umsatzsteuer|"
+        rf"(?:zzgl\.?\s+|zuzuglich\s+|plus\s+|enthaltene\s+|inkl\.?\s+)?{_RATE}(?:mwst\.?|ust\.?|umsatzsteuer|"
         rf"mehrwertsteuer){_AMOUNT}{_NOT_AN_ID}(?!\s*-?\s*id)",
         rf"{_RATE}(?:montant\s+|total\s+)?t\.?v\.?a\.?{_NOT_AN_ID}(?!\s+intra)",
         rf"{_RATE}(?:totaal\s+)?btw(?:\s*-?\s*bedrag)?{_NOT_AN_ID}",
         rf"{_RATE}(?:cuota\s+|total\s+|importe\s+)?(?:iva|igic){_NOT_AN_ID}",
+        r"(?:total\s+)?impuestos",
         rf"(?:totale\s+)?(?:iva|imposta){_NOT_AN_ID}",
         rf"(?:valor\s+|total\s+(?:do\s+|de\s+)?)?iva{_NOT_AN_ID}",
     ),
@@ -137,7 +148,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"balance\s+due|amount\s+payable|total\s+payable|total\s+to\s+pay|total|"
         r"total\s+(?:for|of)\s+(?:this\s+)?(?:invoice|bill|period)|invoice\s+amount",
         rf"total{_AMOUNT}\s+{_INCL}\.?\s+{_TAXWORD}",
-        r"gesamt\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|rechnungs\s*-?\s*(?:betrag|summe)|"
+        r"gesamt\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|rechnungs\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|"
         r"end\s*-?\s*(?:betrag|summe)|brutto\s*-?\s*(?:betrag|summe)?|summe(?:\s+brutto)?|"
         r"zu\s+zahlen(?:der\s+betrag)?|zahlbetrag|gesamt",
         r"total\s+t\.?t\.?c\.?|montant\s+t\.?t\.?c\.?|net\s+a\s+payer|total\s+a\s+payer|"
@@ -176,7 +187,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
 }
 
 # Optional qualifiers after a label: "(20%)", "(EUR)", "20%", "@ 8.25%", "19 %".
-_QUALIFIERS = r"(?:\s*\([^)]{0,24}\)|\s*@?\s*\d+(?:[.,]\d+)?\s*%|\s*\*+)*"
+# ... and dot leaders ("Total ........ 293,15").
+_QUALIFIERS = r"(?:\s*\([^)]{0,24}\)|\s*@?\s*\d+(?:[.,]\d+)?\s*%|\s*\*+|\s*\.{2,})*"
 # Field order breaks ties between equally long matches.
 _FIELD_ORDER = tuple(LEXICON)
 _COMPILED = tuple(
@@ -199,7 +211,8 @@ def fold(text: str) -> str:
     """Lower case without accents, one character for one (so offsets carry over)."""
     out = []
     for ch in text:
-        base = unicodedata.normalize("NFKD", ch)[:1] if ch.isalpha() else ch
+        # º and ª are letters to Unicode, but in "N.º" they mark a number: keep them.
+        base = unicodedata.normalize("NFKD", ch)[:1] if ch.isalpha() and ch not in "ºª" else ch
         lowered = base.lower()
         out.append(lowered if len(lowered) == 1 else base)
     return "".join(out)
@@ -215,8 +228,21 @@ class LabelMatch:
 
 
 def match_label(text: str) -> LabelMatch | None:
-    """The longest label `text` starts with, if any."""
-    original = text.strip()
+    """The longest label `text` starts with; failing that, a label that ends just before
+    the segment's first colon ("Liefer- und Rechnungsdatum: 11. Juli 2014")."""
+    found = _label_at_start(text.strip())
+    if found is not None or ":" not in text:
+        return found
+    before, after = text.strip().split(":", 1)
+    words = before.split()
+    for count in range(min(4, len(words) - 1), 0, -1):
+        tail = _label_at_start(" ".join(words[-count:]) + ":" + after)
+        if tail is not None and tail.colon:
+            return tail
+    return None
+
+
+def _label_at_start(original: str) -> LabelMatch | None:
     folded = fold(original)
     best: tuple[int, int, LabelMatch] | None = None
     for field, pattern in _COMPILED:

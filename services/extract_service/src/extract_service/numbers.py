@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
-from extract_service.currency import CODE_PATTERN, SYMBOL_PATTERN
+from extract_service.currency import CODE_PATTERN, SYMBOL_PATTERN, WORD_PATTERN
 
 # No-break, narrow no-break, thin and figure spaces all serve as digit grouping, as
 # do typographic apostrophes (U+2019) in Swiss numbers.
@@ -24,7 +24,9 @@ _TYPOGRAPHIC = str.maketrans(
 # A run of digits and separators that is not glued to a word, e.g. 1.234,56 or 8.25.
 _NUMBER_TOKEN = re.compile(r"(?<![\w.,'])\d[\d.,']*(?<=\d)(?![\w])")
 _CURRENCY_PREFIX = re.compile(rf"^(?:{CODE_PATTERN}\s*|{SYMBOL_PATTERN}\s*)")
-_CURRENCY_SUFFIX = re.compile(rf"(?:\s*{CODE_PATTERN}|\s*{SYMBOL_PATTERN})$")
+_CURRENCY_SUFFIX = re.compile(
+    rf"(?:\s*{CODE_PATTERN}|\s*{SYMBOL_PATTERN}|\s+{WORD_PATTERN})$", re.IGNORECASE
+)
 _PLAIN_NUMBER = re.compile(r"\d[\d ',.]*")
 
 

@@ -1,23 +1,144 @@
-"""The text layer of a single-page PDF, as positioned text."""
+"""The text layer of a single-page PDF, as layout text built from word positions.
+
+PDFium (pypdfium2) gives every character with its box; characters are joined into
+words by their spacing, and the words are laid out as rows of text that keep their
+horizontal position (`ocr_layout.layout_text`, shared with the OCR path), so one
+parser reads both. Measured against pypdf's layout mode on our development set of
+real invoices: as accurate or better (it reads text inside form XObjects, which
+pypdf's layout mode drops), and about four times faster on real pages.
+
+Before PDFium reads anything, the page's content streams are decoded once through
+pypdf, whose limits (set by the caller, see `bounded`) stop a decompression bomb
+before it costs memory.
+"""
 
 from __future__ import annotations
 
 import io
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from extract_service.ocr_layout import Word, layout_text
+
+# PDF points are scaled to integer units of a tenth of a point for the layout.
+_UNITS_PER_POINT = 10
+# Two characters belong to one word unless the gap between them is wider than this
+# share of the character height (an ordinary space is about a quarter to a third).
+_WORD_GAP = 0.25
+_LINE_SHIFT = 0.5  # a baseline moved by more than this share of the height: a new line
+_UPRIGHT = 0.1  # radians: characters turned further than this are not read
+
+
+@dataclass(frozen=True)
+class Char:
+    """A character and its box in PDF points: left, bottom, right, top."""
+
+    text: str
+    box: tuple[float, float, float, float]
+
+
+def words_from_chars(chars: Sequence[Char], page_height: float) -> list[Word]:
+    """Characters joined into words by their spacing (pure)."""
+    words: list[Word] = []
+    current: list[Char] = []
+
+    def flush() -> None:
+        if current:
+            left = min(c.box[0] for c in current)
+            bottom = min(c.box[1] for c in current)
+            right = max(c.box[2] for c in current)
+            top = max(c.box[3] for c in current)
+            words.append(
+                Word(
+                    text="".join(c.text for c in current),
+                    left=round(left * _UNITS_PER_POINT),
+                    top=round((page_height - top) * _UNITS_PER_POINT),
+                    width=max(1, round((right - left) * _UNITS_PER_POINT)),
+                    height=max(1, round((top - bottom) * _UNITS_PER_POINT)),
+                )
+            )
+            current.clear()
+
+    for char in chars:
+        if not char.text.strip():
+            flush()
+            continue
+        if current:
+            previous = current[-1].box
+            height = max(previous[3] - previous[1], 1.0)
+            apart = char.box[0] - previous[2] > _WORD_GAP * height
+            if apart or abs(char.box[1] - previous[1]) > _LINE_SHIFT * height:
+                flush()
+        current.append(char)
+    flush()
+    return words
+
+
+def _chars(page: pdfium.PdfPage) -> Iterator[Char]:
+    """The page's upright characters: text set at an angle (a reference number running
+    up the margin, a stamp) would otherwise break into the rows of the page."""
+    text_page = page.get_textpage()
+    try:
+        count = text_page.count_chars()
+        text = text_page.get_text_range(0, count) if count else ""
+        # get_text_range yields one character per index, except that PDFium may add
+        # line breaks it generated itself; those have no box and break words anyway.
+        for index in range(min(count, len(text))):
+            angle = pdfium_c.FPDFText_GetCharAngle(text_page.raw, index)
+            if min(angle, 2 * math.pi - angle) > _UPRIGHT:
+                yield Char(" ", (0.0, 0.0, 0.0, 0.0))  # ends the word it would join
+                continue
+            yield Char(text[index], text_page.get_charbox(index, loose=True))
+    finally:
+        text_page.close()
+
+
+def check_streams(pdf: bytes) -> None:
+    """Decode the page's content and form streams with pypdf, which enforces the
+    caller's decompression limits (raising LimitReachedError past them)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    if not reader.pages:
+        return
+    page = reader.pages[0]
+    contents = page.get_contents()
+    if contents is not None:
+        contents.get_data()
+    pending = [page.get("/Resources")]
+    seen = 0
+    while pending and seen < 64:  # forms inside forms, bounded
+        resources = pending.pop()
+        resources = resources.get_object() if resources is not None else None
+        if not isinstance(resources, DictionaryObject):
+            continue
+        xobjects = resources.get("/XObject")
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        if not isinstance(xobjects, DictionaryObject):
+            continue
+        for reference in xobjects.values():
+            form = reference.get_object()
+            if isinstance(form, DictionaryObject) and form.get("/Subtype") == "/Form":
+                seen += 1
+                form.get_data()  # type: ignore[attr-defined]  # a StreamObject
+                pending.append(form.get("/Resources"))
 
 
 def page_text(pdf: bytes) -> str:
-    """Text of the first (only) page of `pdf`; "" when the page has no text layer.
-
-    Layout mode rather than plain mode: plain mode joins a table row's cells and
-    side-by-side blocks with single spaces, losing where one cell ends and the next
-    begins. Layout mode keeps each piece of text at its horizontal position, so
-    cells are separated by runs of spaces, a value printed under its label shares
-    its columns, and a row of a table stays one line. The field parser relies on all
-    three.
-    """
-    reader = PdfReader(io.BytesIO(pdf))
-    if not reader.pages:
-        return ""
-    return reader.pages[0].extract_text(extraction_mode="layout")
+    """Layout text of the first (only) page of `pdf`; "" when it has no text layer."""
+    check_streams(pdf)
+    document = pdfium.PdfDocument(pdf)
+    try:
+        if len(document) == 0:
+            return ""
+        page = document[0]
+        # Boxes come in the page's content coordinates, so a page turned by /Rotate
+        # reads the way its text runs; only the origin of `top` depends on the height.
+        height = max(page.get_width(), page.get_height())
+        return layout_text(words_from_chars(list(_chars(page)), height))
+    finally:
+        document.close()
