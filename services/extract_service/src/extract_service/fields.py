@@ -42,6 +42,9 @@ _MAX_CANDIDATES = 6
 _CENT = Decimal("0.01")
 
 _SERIES = re.compile(r"[A-Z]{1,4}")
+_NUMBER_WORD = re.compile(r"(?:n\s?[°º]|no\.|nr\.|#)", re.IGNORECASE)
+# A company's name is a few words, not a sentence that happens to end in "b.v.".
+_MAX_NAME_WORDS = 8
 _INVOICE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/._]*")
 # A document's title in the languages we read: never a vendor's name.
 _TITLE_WORDS = (
@@ -427,7 +430,7 @@ class _PageParser:
                 text = segment.text
                 if (segment.row, segment.col) in self.used or not _could_be_vendor(text):
                     continue
-                if _COMPANY_SUFFIX.search(text) and not _same_name(text, vendor):
+                if _is_company(text) and not _same_name(text, vendor):
                     return text
         return None
 
@@ -529,6 +532,8 @@ def _name(text: str) -> str | None:
     # A label alone or with a colon is not a name; "Data Systems GmbH" is.
     if (label := match_label(text)) is not None and (not label.rest or label.colon):
         return None
+    if _NUMBER_WORD.match(text) or text.endswith(":"):
+        return None  # "N° de ligne", "Kunden-Nr.", "Remarks:": labels we do not know
     if parse_money(text) is not None or find_date(text) is not None:
         return None
     return text
@@ -541,6 +546,12 @@ def _could_be_vendor(text: str) -> bool:
     if "@" in text or lowered.startswith(("www.", "http")):
         return False
     return re.search(rf"\b(?:{_TITLE_WORDS})\b", lowered) is None
+
+
+def _is_company(text: str) -> bool:
+    """A name with a legal form after at least one word ("Kraxi GmbH", not "KG")."""
+    words = text.split()
+    return 2 <= len(words) <= _MAX_NAME_WORDS and _COMPANY_SUFFIX.search(text) is not None
 
 
 def _same_name(a: str | None, b: str | None) -> bool:

@@ -94,7 +94,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "customer_name": (
         # Short words that mean "to" are labels only with a colon: "Aan:", "An:", "Para:".
-        r"(?:to|an|aan|a|para|per)(?=\s*:)",
+        r"(?:(?:rechnung|invoice|factuur|fattura|factura|fatura|facture)\s+)?"
+        r"(?:to|an|aan|a|para|per)(?=\s*:)|datos\s+del\s+cliente",
         rf"bill(?:ed)?\s+to|invoice(?:d)?\s+to|sold\s+to|charge\s+to|(?:customer|client){_NOT_AN_ID}",
         r"billing\s+address|invoice\s+address|rechnungsanschrift|"
         r"direccion\s+de\s+facturacion|indirizzo\s+di\s+fatturazione|morada\s+de\s+faturacao",
@@ -237,9 +238,14 @@ def match_label(text: str) -> LabelMatch | None:
     words = before.split()
     for count in range(min(4, len(words) - 1), 0, -1):
         tail = _label_at_start(" ".join(words[-count:]) + ":" + after)
-        if tail is not None and tail.colon:
+        # Only labels whose last word says what they are: "... Rechnungsdatum:" is a
+        # date, but "N° de compte client :" is an account number, not a customer.
+        if tail is not None and tail.colon and tail.field in _TAIL_FIELDS:
             return tail
     return None
+
+
+_TAIL_FIELDS = ("invoice_date", "due_date", "invoice_number")
 
 
 def _label_at_start(original: str) -> LabelMatch | None:

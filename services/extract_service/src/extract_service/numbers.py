@@ -23,7 +23,9 @@ _TYPOGRAPHIC = str.maketrans(
 
 # A run of digits and separators that is not glued to a word, e.g. 1.234,56 or 8.25.
 _NUMBER_TOKEN = re.compile(r"(?<![\w.,'])\d[\d.,']*(?<=\d)(?![\w])")
-_CURRENCY_PREFIX = re.compile(rf"^(?:{CODE_PATTERN}\s*|{SYMBOL_PATTERN}\s*)")
+_CURRENCY_PREFIX = re.compile(
+    rf"^(?:{CODE_PATTERN}\s*|{SYMBOL_PATTERN}\s*|{WORD_PATTERN}\s*)", re.IGNORECASE
+)
 _CURRENCY_SUFFIX = re.compile(
     rf"(?:\s*{CODE_PATTERN}|\s*{SYMBOL_PATTERN}|\s+{WORD_PATTERN})$", re.IGNORECASE
 )
