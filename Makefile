@@ -25,7 +25,7 @@ install-browser: ## Debian's chromium and axe-core, for the console's browser te
 install-redis: ## install Debian's redis-server if missing
 	@bash scripts/install-redis.sh
 
-install-ocr: ## install Debian's tesseract-ocr and its language packs if missing (scanned pages)
+install-ocr: ## Debian's tesseract-ocr, its language packs and DejaVu fonts, if missing
 	@bash scripts/install-ocr.sh
 
 CORPUS ?= data

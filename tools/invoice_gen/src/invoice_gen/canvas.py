@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fpdf import FPDF
-from fpdf.fonts import CoreFont
+from fpdf.fonts import CoreFont, TTFFont
+
+from invoice_gen.fonts import UnicodeFont
 
 PAGE_SIZES = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 BODY_SIZE = 9.0
@@ -13,26 +17,58 @@ INK = (25, 25, 25)
 MUTED = (105, 105, 105)
 
 
-class Canvas:
-    """One PDF document drawn with the built-in Helvetica (latin-1 only)."""
+class _TrueTypeWidths(dict[str, float]):
+    """Character widths of a TrueType font, looked up on first use."""
 
-    def __init__(self, page_format: str, margin: float) -> None:
+    def __init__(self, font: TTFFont) -> None:
+        super().__init__()
+        self._font = font
+
+    def __missing__(self, char: str) -> float:
+        width = float(self._font.cw[ord(char)])
+        self[char] = width
+        return width
+
+
+class Canvas:
+    """One PDF document drawn with the built-in Helvetica, or with a Unicode font.
+
+    Helvetica is written as Windows-1252 (fpdf2 declares WinAnsiEncoding), which
+    adds characters such as the euro sign to latin-1 without changing any latin-1
+    text.
+    """
+
+    def __init__(self, page_format: str, margin: float, font: UnicodeFont | None = None) -> None:
         self.width, self.height = PAGE_SIZES[page_format]
         self.pdf = FPDF(unit="mm", format=page_format)
+        self.pdf.core_fonts_encoding = "windows-1252"
         # Pages are broken by hand so the page count is exactly what was asked for.
         self.pdf.set_auto_page_break(False)
         self.pdf.set_margins(margin, margin)
+        self.family = "helvetica"
+        if font is not None:
+            self.pdf.add_font(font.family, "", str(font.regular))
+            self.pdf.add_font(font.family, "B", str(font.bold))
+            self.family = font.family
         self._metrics = {style: self._font_metrics(style) for style in ("", "B")}
 
-    def _font_metrics(self, style: str) -> dict[str, int]:
-        self.pdf.set_font("helvetica", style, BODY_SIZE)
+    def _font_metrics(self, style: str) -> Mapping[str, float]:
+        self.pdf.set_font(self.family, style, BODY_SIZE)
         font = self.pdf.current_font
-        # A core font (set just above) measures by character; fpdf2 types the union.
+        if isinstance(font, TTFFont):
+            return _TrueTypeWidths(font)
+        # A core font measures by latin-1 character; add the Windows-1252 extras.
         assert isinstance(font, CoreFont), font
-        return dict(font.cw)
+        metrics = dict(font.cw)
+        for code in range(0x80, 0xA0):
+            try:
+                metrics[bytes([code]).decode("windows-1252")] = font.cw[chr(code)]
+            except UnicodeDecodeError:
+                continue
+        return metrics
 
     def string_width(self, text: str, *, bold: bool = False, size: float = BODY_SIZE) -> float:
-        """Width in mm from the core font's metrics (1/1000 em per character)."""
+        """Width in mm from the font's metrics (1/1000 em per character)."""
         metrics = self._metrics["B" if bold else ""]
         return sum(metrics[ch] for ch in text) * size * 0.001 * PT_TO_MM
 
@@ -53,7 +89,7 @@ class Canvas:
         `FPDF.text` with our own alignment is ten times faster than `FPDF.cell`,
         which matters for invoices of hundreds of pages.
         """
-        self.pdf.set_font("helvetica", "B" if bold else "", size)
+        self.pdf.set_font(self.family, "B" if bold else "", size)
         self.pdf.set_text_color(*(MUTED if muted else INK))
         width = self.string_width(text, bold=bold, size=size)
         if align == "R":
@@ -74,3 +110,8 @@ class Canvas:
         """A horizontal line."""
         self.pdf.set_draw_color(grey, grey, grey)
         self.pdf.line(x1, y, x2, y)
+
+    def frame(self, x: float, y: float, w: float, h: float, grey: int) -> None:
+        """A rectangle outline, for boxed totals."""
+        self.pdf.set_draw_color(grey, grey, grey)
+        self.pdf.rect(x, y, w, h, style="D")

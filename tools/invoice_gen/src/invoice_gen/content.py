@@ -146,7 +146,8 @@ def invoice_number(rng: random.Random, year: int) -> str:
     return rng.choice(shapes)
 
 
-def _unit_price(rng: random.Random, entry: CatalogItem, currency: CurrencyInfo) -> Decimal:
+def unit_price(rng: random.Random, entry: CatalogItem, currency: CurrencyInfo) -> Decimal:
+    """A catalogue price in `currency`, with the endings real price lists use."""
     usd = Decimal(rng.randint(entry.low * 100, entry.high * 100)) / 100
     local = usd * _USD_RATE[currency.code]
     if currency.decimals == 0:
@@ -164,7 +165,8 @@ def _unit_price(rng: random.Random, entry: CatalogItem, currency: CurrencyInfo) 
     return max(price, Decimal("0.50"))
 
 
-def _quantity(rng: random.Random, entry: CatalogItem) -> Decimal:
+def quantity_for(rng: random.Random, entry: CatalogItem) -> Decimal:
+    """How many of `entry` one line bills: hours, months or units."""
     if entry.kind == "hour":
         return Decimal(rng.choice(HOURS))
     if entry.kind == "month":
@@ -185,11 +187,22 @@ def make_item(
         description += f" - {MONTHS[issue.month - 1]} {issue.year}"
     elif entry.kind == "hour" and rng.random() < 0.25:
         description += rng.choice((" (senior)", " (remote)", " - phase 2"))
-    quantity = _quantity(rng, entry)
-    price = _unit_price(rng, entry, currency)
+    quantity = quantity_for(rng, entry)
+    price = unit_price(rng, entry, currency)
     code = f"{entry.code_prefix}-{rng.randint(100, 9999)}"
     amount = round_money(quantity * price, currency.decimals)
     return Item(code, description, quantity, price, amount)
+
+
+def slipped_total(slip_rng: random.Random, total: Decimal, decimals: int) -> Decimal:
+    """A plausible slip: the printed total off by a small, non-zero amount."""
+    cents = 0 if decimals == 0 else slip_rng.randint(1, 99)
+    delta = Decimal(slip_rng.randint(1, 90)) + Decimal(cents) / 100
+    if decimals == 0:
+        delta *= 100
+    # Only undercharge when the total stays comfortably positive.
+    undercharge = slip_rng.random() < 0.5 and total > 2 * delta
+    return total - delta if undercharge else total + delta
 
 
 def build_content(
@@ -227,14 +240,7 @@ def build_content(
     tax = round_money(subtotal * Decimal(tax_rate) / 100, currency.decimals)
     total = subtotal + tax
     if slip_rng is not None:
-        # A plausible slip: the printed total is off by a small, non-zero amount.
-        cents = 0 if currency.decimals == 0 else slip_rng.randint(1, 99)
-        delta = Decimal(slip_rng.randint(1, 90)) + Decimal(cents) / 100
-        if currency.decimals == 0:
-            delta *= 100
-        # Only undercharge when the total stays comfortably positive.
-        undercharge = slip_rng.random() < 0.5 and total > 2 * delta
-        total += -delta if undercharge else delta
+        total = slipped_total(slip_rng, total, currency.decimals)
     return InvoiceContent(
         number=number,
         issue_date=issue,

@@ -26,6 +26,12 @@ DATE_FORMATS_USD = ("iso", "mdy_slash", "mdy_long", "mdy_abbr")
 DATE_FORMATS_OTHER = ("iso", "dmy_slash", "dmy_dot", "dmy_long", "dmy_abbr", "mdy_long")
 SLASHED_FORMATS = frozenset({"mdy_slash", "dmy_slash"})
 
+# All-numeric dates by part order and separator; "iso" is ymd with dashes.
+NUMERIC_DATE_FORMATS = (
+    "dmy_slash", "dmy_dot", "dmy_dash", "mdy_slash", "mdy_dot", "mdy_dash",
+    "iso", "ymd_slash", "ymd_dot",
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class NumberStyle:
@@ -41,6 +47,10 @@ NUMBER_STYLES: dict[str, NumberStyle] = {
     # A no-break space, as French and Swedish typography use, so a layout engine never
     # breaks or widens the gap inside one number.
     "space_comma": NumberStyle("\u00a0", ","),  # 1 234,56
+    # French typography's narrow no-break space; outside Windows-1252 (see fonts.py).
+    "narrow_space_comma": NumberStyle("\u202f", ","),  # 1 234,56
+    # A plain space, as typed on many small-business invoices.
+    "ascii_space_comma": NumberStyle(" ", ","),  # 1 234,56
     "apos_dot": NumberStyle("'", "."),  # 1'234.56 (Swiss)
     "plain_dot": NumberStyle("", "."),  # 1234.56
     "plain_comma": NumberStyle("", ","),  # 1234,56
@@ -120,9 +130,20 @@ def format_rate(rate: str, style: NumberStyle) -> str:
 
 
 def format_date(value: dt.date, fmt: str) -> str:
-    """Write a date in one of the formats named in DATE_FORMATS_*."""
+    """Write a date in one of the formats named in DATE_FORMATS_* or NUMERIC_DATE_FORMATS."""
     month = MONTHS[value.month - 1]
+    day, month_number = f"{value.day:02d}", f"{value.month:02d}"
     match fmt:
+        case "dmy_dash":
+            return f"{day}-{month_number}-{value.year}"
+        case "mdy_dot":
+            return f"{month_number}.{day}.{value.year}"
+        case "mdy_dash":
+            return f"{month_number}-{day}-{value.year}"
+        case "ymd_slash":
+            return f"{value.year}/{month_number}/{day}"
+        case "ymd_dot":
+            return f"{value.year}.{month_number}.{day}"
         case "iso":
             return value.isoformat()
         case "mdy_slash":

@@ -23,6 +23,8 @@ from invoice_gen.content import InvoiceContent, build_content
 from invoice_gen.formatting import format_number
 from invoice_gen.layout import HOURLY_COLUMNS, Layout, choose_columns, choose_layout
 from invoice_gen.render import InvoiceRenderer
+from invoice_gen.variant_generator import render_variant
+from invoice_gen.variants import Variant
 from invoice_gen.vocab import PAYMENT_NOTES
 from invoice_shared.models import INVOICE_ID_PATTERN, AggregatedInvoice, LineItem
 
@@ -37,6 +39,17 @@ class GeneratedInvoice:
     truth: AggregatedInvoice
     # One line naming the layout choices, handy in test failure messages.
     summary: str
+    # A localised invoice's variant with every choice filled in; None for the
+    # classic look. Passing it back to generate_invoice gives the same invoice.
+    variant: Variant | None = None
+    # Each line item's description as printed, one entry per printed line (a
+    # wrapped description has several); empty for the classic look, which never wraps.
+    description_lines: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def language(self) -> str:
+        """ISO 639-1 code of the language the invoice is written in."""
+        return self.variant.language if self.variant is not None else "en"
 
 
 def total_mismatch_warning(subtotal: Decimal, tax: Decimal, total: Decimal) -> str:
@@ -101,18 +114,34 @@ def _summary(content: InvoiceContent, layout: Layout) -> str:
 
 
 def generate_invoice(
-    seed: int, pages: int, *, invoice_id: str | None = None, inconsistent: bool = False
+    seed: int,
+    pages: int,
+    *,
+    invoice_id: str | None = None,
+    inconsistent: bool = False,
+    variant: Variant | None = None,
 ) -> GeneratedInvoice:
     """Render a `pages`-page invoice drawn from `seed`, with its ground truth.
 
     `invoice_id` defaults to "gen-<seed>-<pages>p" and must match the contract's id
     pattern. With `inconsistent=True` the printed total disagrees with subtotal + tax.
+    With a `variant` the invoice is localised (language, country formats, layout;
+    see invoice_gen.variants); without one it has the classic look, unchanged.
     """
     if not 1 <= pages <= MAX_PAGES:
         raise ValueError(f"pages must be between 1 and {MAX_PAGES}, got {pages}")
     invoice_id = invoice_id or f"gen-{seed}-{pages}p"
     if not re.fullmatch(INVOICE_ID_PATTERN, invoice_id):
         raise ValueError(f"invoice id {invoice_id!r} does not match {INVOICE_ID_PATTERN}")
+    if variant is not None:
+        rendered = render_variant(seed, pages, variant, inconsistent=inconsistent)
+        return GeneratedInvoice(
+            pdf=rendered.pdf,
+            truth=_truth(rendered.content, invoice_id, inconsistent=inconsistent),
+            summary=rendered.summary,
+            variant=rendered.variant,
+            description_lines=rendered.description_lines,
+        )
     # String seeds hash with SHA-512 inside `random`, so they are stable across runs.
     style_rng = random.Random(f"invoice-gen/{seed}/style")
     items_rng = random.Random(f"invoice-gen/{seed}/{pages}/items")

@@ -19,6 +19,7 @@ from invoice_gen.formatting import (
     NumberStyle,
     format_rate,
 )
+from invoice_gen.wording import CLASSIC_WORDING, Wording
 
 NUMBER_LABELS = ("Invoice No.", "Invoice #", "Invoice Number", "Inv. No.")
 DATE_LABELS = ("Invoice Date", "Date", "Issue Date", "Date of issue")
@@ -86,6 +87,7 @@ class Layout:
     carried_forward: bool
     zebra: bool
     page_footer: bool
+    wording: Wording = CLASSIC_WORDING
 
 
 def _tax_label(rng: random.Random, name: str, rate: str, style: NumberStyle) -> str:

@@ -27,11 +27,19 @@ MIN_WIDTHS = {"code": 22.0, "qty": 16.0, "price": 26.0, "amount": 28.0}
 class InvoiceRenderer:
     """Turns one InvoiceContent plus Layout into PDF bytes."""
 
-    def __init__(self, content: InvoiceContent, layout: Layout, notes: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        content: InvoiceContent,
+        layout: Layout,
+        notes: tuple[str, ...],
+        *,
+        canvas: Canvas | None = None,
+    ) -> None:
         self.content = content
         self.layout = layout
+        self.words = layout.wording
         self.notes = notes
-        self.canvas = Canvas(layout.page_format, MARGIN)
+        self.canvas = canvas or Canvas(layout.page_format, MARGIN)
         self.width, self.height = self.canvas.width, self.canvas.height
         self.usable = self.width - 2 * MARGIN
         self.widths = self._column_widths()
@@ -61,7 +69,7 @@ class InvoiceRenderer:
         return format_date(value, self.layout.date_format)
 
     def _label(self, label: str) -> str:
-        return f"{label}:" if self.layout.label_colon else label
+        return f"{label}{self.words.colon}" if self.layout.label_colon else label
 
     # -- line-item table ---------------------------------------------------------
 
@@ -141,9 +149,9 @@ class InvoiceRenderer:
         if content.due_date is not None:
             fields.append((layout.due_label, self._date(content.due_date)))
         if layout.header_currency:
-            fields.append(("Currency", content.currency.code))
+            fields.append((self.words.currency, content.currency.code))
         if content.po_number:
-            fields.append(("PO Number", content.po_number))
+            fields.append((self.words.po_number, content.po_number))
         return fields
 
     def _vendor_block(self, x: float, align: str) -> float:
@@ -171,14 +179,15 @@ class InvoiceRenderer:
                 y += 5.2
         elif self.layout.header_style == "inline":
             for label, value in self._header_fields():
-                self.canvas.text(x, y, BLOCK_WIDTH, f"{label}: {value}", align=align)
+                text = f"{label}{self.words.colon} {value}"
+                self.canvas.text(x, y, BLOCK_WIDTH, text, align=align)
                 y += 5.2
         return y
 
     def _party_block(self, x: float, y: float, label: str, name: str, lines: tuple[str, ...],
                      *, inline: bool) -> float:  # fmt: skip
         if inline:
-            self.canvas.text(x, y, BLOCK_WIDTH, f"{label}: {name}", size=10)
+            self.canvas.text(x, y, BLOCK_WIDTH, f"{label}{self.words.colon} {name}", size=10)
             y += 5.5
         else:
             self.canvas.text(x, y, BLOCK_WIDTH, self._label(label), bold=True, muted=True)
@@ -216,7 +225,9 @@ class InvoiceRenderer:
                                 inline=layout.customer_inline)  # fmt: skip
         if layout.ship_to:
             ship = content.ship_to
-            ship_end = self._party_block(right_x, y, "Ship To", ship.name, ship.lines, inline=False)
+            ship_end = self._party_block(
+                right_x, y, self.words.ship_to, ship.name, ship.lines, inline=False
+            )
             end = max(end, ship_end)
         y = end + 6
         if layout.header_style == "table":
@@ -229,15 +240,13 @@ class InvoiceRenderer:
         if layout.continuation_vendor:
             self.canvas.text(MARGIN, y, 120, self.content.vendor.name, size=11, bold=True)
             y += 7
-        headline = (
-            f"Invoice {number} (continued)",
-            f"{layout.number_label} {number} - continued",
-            f"Continuation of invoice {number}",
-        )[layout.continuation]
+        template = self.words.continued[layout.continuation]
+        headline = template.format(label=layout.number_label, number=number)
         self.canvas.text(MARGIN, y, 120, headline, size=10, bold=layout.continuation == 0)
         if layout.continuation != 2 and not layout.page_footer:
             right_x = self.width - MARGIN - 50
-            self.canvas.text(right_x, y, 50, f"Page {page} of {pages}", align="R", muted=True)
+            page_of = self.words.page_of.format(page=page, pages=pages)
+            self.canvas.text(right_x, y, 50, page_of, align="R", muted=True)
         return y + 11
 
     def _totals(self, y: float) -> float:
@@ -258,7 +267,8 @@ class InvoiceRenderer:
 
     def _footer(self, page: int, pages: int) -> None:
         if self.layout.page_footer:
-            self.canvas.text(MARGIN, self.height - 12, self.usable, f"Page {page} of {pages}",
+            page_of = self.words.page_of.format(page=page, pages=pages)
+            self.canvas.text(MARGIN, self.height - 12, self.usable, page_of,
                        align="C", size=8, muted=True)  # fmt: skip
 
     # -- the document ------------------------------------------------------------
@@ -281,19 +291,31 @@ class InvoiceRenderer:
             y = self._first_page_header() if first else self._continuation_header(page, pages)
             y = self._table_header(y)
             if page > 1 and layout.carried_forward:
-                y = self._forward_row(y, "Brought forward", running)
+                y = self._forward_row(y, self.words.brought_forward, running)
             y = self._items(y, items)
             running += sum((item.amount for item in items), Decimal(0))
             if page < pages:
                 if layout.carried_forward:
-                    y = self._forward_row(y, "Carried forward", running)
+                    y = self._forward_row(y, self.words.carried_forward, running)
                 if layout.continuation != 2:
-                    note = "Continued on next page"
+                    note = self.words.continued_note
                     self.canvas.text(MARGIN, y + 4, 80, note, size=8, muted=True)
+                    y += 4 + ROW_HEIGHT
             else:
-                y = self._totals(y + 5)
-                for note in self.notes:
-                    self.canvas.text(MARGIN, y + 6, self.usable, note, size=8.5)
-                    y += 4.8
-            self._footer(page, pages)
+                y = self._closing(y)
+            self._finish_page(y, page, pages)
         return bytes(pdf.output())
+
+    def _closing(self, y: float) -> float:
+        """The last page's end: totals, then the payment notes."""
+        return self._notes(self._totals(y + 5))
+
+    def _notes(self, y: float) -> float:
+        for note in self.notes:
+            self.canvas.text(MARGIN, y + 6, self.usable, note, size=8.5)
+            y += 4.8
+        return y + 6
+
+    def _finish_page(self, y: float, page: int, pages: int) -> None:
+        """Called once a page's content ends at `y`."""
+        self._footer(page, pages)
