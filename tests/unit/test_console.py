@@ -29,7 +29,8 @@ def _fake_host(calls: list[tuple[str, str, Any]], listed: list[bool]) -> FastAPI
                   "status": "COMPLETED", "stage": "completed", "pages_done": 3,
                   "pages_total": 3, "error": None,
                   "result": {"invoice_number": "N-7", "total": 12.5, "currency": "EUR",
-                             "page_count": 3,
+                             "page_count": 3, "confidence": {"total": 0.97, "invoice_number": 0.6},
+                             "source": {"total": "embedded_xml", "invoice_number": "text"},
                              "approval": {"status": "auto_approved", "reason": "fine"}}},
         "INV-2": {"instance_id": "INV-2", "workflow_name": "invoice_workflow", "status": "RUNNING",
                   "stage": "awaiting_approval", "pages_done": 1, "pages_total": 1, "error": None,
@@ -213,6 +214,11 @@ def test_the_result_is_shown_beside_its_pages(browser: Browser):
     page = browser.request("GET", "/invoices/INV-1").text
     for n in (1, 2, 3):
         assert f'src="/invoices/INV-1/pages/{n}.png"' in page
+    # Each field with how sure the extractor is and where it read it; doubts stand out.
+    assert (
+        "97% · embedded xml" in page
+        and 'doubtful" title="confidence and where it was read">60% · text' in page
+    )
     image = browser.request("GET", "/invoices/INV-1/pages/2.png")
     assert image.headers["content-type"] == "image/png"
     assert image.content == PNG + b"INV-1/2/800"
