@@ -65,8 +65,16 @@ _LEGAL_FORMS = (
 _COMPANY_SUFFIX = re.compile(rf"(?:^|[\s-])(?:{_LEGAL_FORMS})\.?$", re.IGNORECASE)
 # A company's name within a longer line: "Hetzner Online GmbH · Industriestr. 25 ...".
 _COMPANY_IN_LINE = re.compile(
-    rf"(?<![\w&])((?:[A-ZÀ-Þ0-9][\w&.'\-]*\s+){{0,5}}[\w&.'\-]*\s?,?\s(?:{_LEGAL_FORMS})"
+    rf"(?<![\w&])((?:(?:[A-ZÀ-Þ0-9][\w&.'\-]*|&|and|und|et|e|y)\s+){{0,5}}[\w&.'\-]*\s?,?\s"
+    rf"(?:{_LEGAL_FORMS})"
     rf"\.?(?:\s*&\s*co\.?\s*(?:kg|ohg))?)(?![\w])",
+    re.IGNORECASE,
+)
+# A sender line over the address window: name, street, town separated by dots or bars.
+_SENDER_LINE = re.compile(r"\S\s*[•·|]\s*\S.*\d.*[•·|]")
+_SOLD_BY = re.compile(
+    r"(?:(?:sold|issued)\s+by|vendu\s+par|verkauft\s+(?:von|durch)|venduto\s+da|vendido\s+por)"
+    rf"\s+((?:[\w&.,'\-]+\s+){{0,5}}?(?:{_LEGAL_FORMS})\.?)(?!\w)",
     re.IGNORECASE,
 )
 _BANK = re.compile(
@@ -411,7 +419,8 @@ class _PageParser:
         if vendor is not None:
             self.values["vendor_name"] = vendor
             self.confidence["vendor_name"] = sure
-        top = self._customer_from_top(vendor) if customer is None else None
+        if customer is None:
+            top = self._customer_from_top(vendor) or top
         if (
             customer is None
             and top is not None
@@ -436,11 +445,22 @@ class _PageParser:
 
     def _legal_names(self) -> list[str]:
         """Company names (with a legal form) on rows that carry registration or bank
-        details, most often named first."""
+        details, on a sender line ("Hetzner Online GmbH • Industriestr. 25 • ..."), after
+        "sold by"; or a name standing alone right above a footer of legal details. Most
+        often named first."""
         found: list[str] = []
-        for row in self.rows:
+        for index, row in enumerate(self.rows):
             line = " ".join(segment.text for segment in row)
-            if not _LEGAL_ROW.search(line):
+            for match in _SOLD_BY.finditer(line):
+                if _could_be_vendor(name := match.group(1).strip(" .,")):
+                    found.append(name)
+            legal = _LEGAL_ROW.search(line) is not None
+            if legal and index > len(self.rows) // 2 and index > 0:
+                above = self.rows[index - 1]
+                heading = above[0].text if len(above) == 1 else ""
+                if _footer_heading(heading):
+                    found.append(heading)
+            if not legal and not _SENDER_LINE.search(line):
                 continue
             for segment in row:
                 for match in _COMPANY_IN_LINE.finditer(segment.text):
@@ -525,8 +545,16 @@ _ATTENTION = re.compile(
 )
 
 
+# Salutations and titles before a person's name: "Herr", "Dott. Arch.", "Ing. Dr.".
+_HONORIFIC = re.compile(
+    r"^(?:(?:herrn?|frau|mr|mrs|ms|dr|prof|ing|dott(?:\.?\s?ssa)?|arch|avv|geom|rag|sig(?:\.?\s?ra)?|"
+    r"spett\.?\s?le|m|mme|mlle|dhr|mevr|sr|sra|srta|d|dna|eng)\.?\s+)+",
+    re.IGNORECASE,
+)
+
+
 def _name(text: str) -> str | None:
-    text = _ATTENTION.sub("", text.strip())
+    text = _HONORIFIC.sub("", _ATTENTION.sub("", text.strip()))
     if sum(ch.isalpha() for ch in text) < 2:
         return None
     # A label alone or with a colon is not a name; "Data Systems GmbH" is.
@@ -546,6 +574,15 @@ def _could_be_vendor(text: str) -> bool:
     if "@" in text or lowered.startswith(("www.", "http")):
         return False
     return re.search(rf"\b(?:{_TITLE_WORDS})\b", lowered) is None
+
+
+def _footer_heading(text: str) -> bool:
+    """A short name alone on the line above a footer's legal details ("NETPRESSE")."""
+    if not text or len(text.split()) > 4 or any(ch.isdigit() for ch in text):
+        return False
+    if ":" in text or text.endswith((".", "!")):
+        return False  # a sentence ("Pagamento: rimessa diretta a vista."), not a name
+    return _could_be_vendor(text) and not _LEGAL_ROW.search(text)
 
 
 def _is_company(text: str) -> bool:
