@@ -207,3 +207,23 @@ def test_an_invoice_needs_at_least_one_page() -> None:
 def test_generator_and_aggregation_word_a_wrong_total_the_same_way() -> None:
     args = (Decimal("1271.94"), Decimal("254.39"), Decimal("1530.00"))
     assert generator_total_mismatch_warning(*args) == total_mismatch_warning(*args)
+
+
+def test_the_embedded_e_invoice_wins_and_its_contradictions_are_reported() -> None:
+    first, last = _consistent_invoice()
+    xml_items = [*first.line_items, *last.line_items]
+    structured = first.model_copy(
+        update={
+            "total": Decimal("1626.33"),
+            "line_items": xml_items,
+            "source": {"total": "embedded_xml", "line_items": "embedded_xml"},
+            "confidence": {"total": 0.99},
+        }
+    )
+    invoice = aggregate(ID, [structured, last])
+    assert invoice.total == Decimal("1626.33")  # the XML's, not the last page's text
+    assert invoice.line_items == xml_items  # the XML's whole list, not pages' again
+    assert invoice.source["total"] == "embedded_xml"
+    assert any(
+        'e-invoice says total "1626.33" but page 2 shows "1526.33"' in w for w in invoice.warnings
+    ), invoice.warnings

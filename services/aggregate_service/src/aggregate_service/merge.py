@@ -83,6 +83,7 @@ def aggregate(invoice_id: str, pages: list[PageExtraction]) -> AggregatedInvoice
     for name in (*HEADER_FIELDS, *TOTAL_FIELDS):
         if (page := _embedded(name, ordered)) is not None:
             values[name] = getattr(page, name)
+            warnings += _contradictions(name, values[name], page, ordered)
     structured = _embedded("line_items", ordered)
     line_items = (
         list(structured.line_items)
@@ -131,6 +132,21 @@ def _evidence(
         confidence[name] = round(sure, 3)
         source[name] = best.source.get(name, "text")
     return confidence, source
+
+
+def _contradictions(
+    name: str, value: Any, structured: PageExtraction, pages: Sequence[PageExtraction]
+) -> list[str]:
+    """Where another page's text contradicts the e-invoice's value (the page that carries
+    it has compared itself already): the totals of a long invoice are on its last page."""
+    return [
+        f"The embedded e-invoice says {name.replace('_', ' ')} {_show(value)} "
+        f"but page {page.page_number} shows {_show(shown)}."
+        for page in pages
+        if page is not structured
+        and (shown := getattr(page, name)) is not None
+        and shown != value
+    ]
 
 
 def _embedded(name: str, pages: Sequence[PageExtraction]) -> PageExtraction | None:

@@ -17,3 +17,8 @@ class Settings(BaseSettings):
     page_timeout_seconds: float = Field(
         default=20.0, gt=0, description="Longest a page's text extraction may take."
     )
+    ocr_timeout_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="Longest reading a scanned page (OCR) may take; a page takes a few seconds.",
+    )

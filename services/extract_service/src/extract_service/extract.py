@@ -3,15 +3,18 @@ parsed; on page 1, the embedded e-invoice XML when the PDF carries one."""
 
 import logging
 
-from extract_service.bounded import bounded_page_text
+from extract_service.bounded import bounded_ocr_text, bounded_page_text
 from extract_service.config import Settings
 from extract_service.einvoice import EInvoiceError, apply_embedded, parse_einvoice
 from extract_service.fields import parse_page
 from invoice_shared.artifacts import ArtifactKeyError, ArtifactStore
-from invoice_shared.models import PageExtraction, PageMetadata
+from invoice_shared.models import FieldSource, PageExtraction, PageMetadata
 from invoice_shared.web import ServiceError
 
 log = logging.getLogger(__name__)
+
+# A text layer with fewer letters and digits than this carries no invoice: OCR the page.
+MIN_TEXT_LAYER_CHARS = 40
 
 
 def extract_page(page: PageMetadata, settings: Settings) -> PageExtraction:
@@ -23,9 +26,8 @@ def extract_page(page: PageMetadata, settings: Settings) -> PageExtraction:
         raise ServiceError(422, "invalid_key", str(exc)) from exc
     except FileNotFoundError as exc:
         raise ServiceError(404, "page_not_found", f"no stored page at {page.blob_key}") from exc
-    # A page without fonts has no text to find (a scan: OCR is not configured); the
-    # parser reports an empty page with a warning.
     text = ""
+    source: FieldSource = "text"
     if page.has_text_layer:
         text = bounded_page_text(
             data,
@@ -33,7 +35,17 @@ def extract_page(page: PageMetadata, settings: Settings) -> PageExtraction:
             settings.page_timeout_seconds,
             settings.extraction_workers,
         )
-    extraction = parse_page(text).to_extraction(page.invoice_id, page.page_number)
+    # A scan has no text layer; some PDFs have fonts but draw their text as paths or
+    # with glyphs that map to nothing. Either way: read what the page shows.
+    if sum(ch.isalnum() for ch in text) < MIN_TEXT_LAYER_CHARS:
+        source = "ocr"
+        text = bounded_ocr_text(
+            data,
+            settings.max_stream_bytes,
+            settings.ocr_timeout_seconds,
+            settings.extraction_workers,
+        )
+    extraction = parse_page(text).to_extraction(page.invoice_id, page.page_number, source)
     if page.embedded_invoice_key:
         extraction = _with_embedded(extraction, page, store)
     return extraction

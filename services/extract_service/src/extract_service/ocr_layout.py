@@ -6,7 +6,7 @@ set apart by runs of spaces (see `segments`). An OCR engine gives words with pix
 boxes instead, grouped into lines per text block, so blocks that sit side by side
 come out as separate lines. Here they are merged back into visual rows, words are
 joined into phrases by the width of the gaps between them, and each phrase is
-placed at the column its left edge falls in on a grid of the page's average
+placed at the column its left edge falls in on a grid of the page's typical
 character width.
 """
 
@@ -40,10 +40,6 @@ class Word:
     @property
     def right(self) -> int:
         return self.left + self.width
-
-    @property
-    def middle(self) -> float:
-        return self.top + self.height / 2
 
 
 @dataclass
@@ -94,7 +90,12 @@ def layout_text(words: Sequence[Word]) -> str:
 
 
 def _char_width(words: Sequence[Word]) -> float:
-    """The page's typical character advance in pixels, from the words' own boxes."""
+    """The page's typical character advance in pixels, from the words' own boxes.
+
+    Ink boxes lack the side bearings, so this comes out slightly small: text then
+    takes fewer columns than its place on the grid allows, and never pushes the next
+    phrase out of its column.
+    """
     widths = [word.width / len(word.text) for word in words if len(word.text.strip()) >= 2]
     return statistics.median(widths or [word.width / len(word.text) for word in words])
 
