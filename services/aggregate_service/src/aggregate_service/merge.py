@@ -143,9 +143,7 @@ def _contradictions(
         f"The embedded e-invoice says {name.replace('_', ' ')} {_show(value)} "
         f"but page {page.page_number} shows {_show(shown)}."
         for page in pages
-        if page is not structured
-        and (shown := getattr(page, name)) is not None
-        and shown != value
+        if page is not structured and (shown := getattr(page, name)) is not None and shown != value
     ]
 
 
