@@ -11,12 +11,13 @@ import re
 from collections import Counter
 
 # Common ISO 4217 codes. Deliberately not all of them: codes such as ALL, TOP or CUP
-# are ordinary English words in capitals and would be found in headings.
+# are ordinary English words in capitals and would be found in headings (and RON is
+# Spanish for rum: "PASAS AL RON").
 ISO_CODES = frozenset(
     {
         "USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK",
         "PLN", "CZK", "HUF", "NZD", "SGD", "HKD", "CNY", "INR", "BRL", "MXN",
-        "ZAR", "KRW", "TRY", "ILS", "AED", "SAR", "THB", "RON", "BGN", "ISK",
+        "ZAR", "KRW", "TRY", "ILS", "AED", "SAR", "THB", "BGN", "ISK",
     }
 )  # fmt: skip
 CODE_PATTERN = r"(?<![A-Za-z])(?:" + "|".join(sorted(ISO_CODES)) + r")(?![A-Za-z])"

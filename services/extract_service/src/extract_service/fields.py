@@ -451,10 +451,11 @@ class _PageParser:
         found: list[str] = []
         for index, row in enumerate(self.rows):
             line = " ".join(segment.text for segment in row)
+            folded = fold(line)  # "Siège social", "Geschäftsführer"
             for match in _SOLD_BY.finditer(line):
                 if _could_be_vendor(name := match.group(1).strip(" .,")):
                     found.append(name)
-            legal = _LEGAL_ROW.search(line) is not None
+            legal = _LEGAL_ROW.search(folded) is not None
             if legal and index > len(self.rows) // 2 and index > 0:
                 above = self.rows[index - 1]
                 heading = above[0].text if len(above) == 1 else ""
