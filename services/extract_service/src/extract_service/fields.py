@@ -351,7 +351,9 @@ class _PageParser:
                 right = None
             neighbours = [below, right]
         elif kind in MONEY_FIELDS:
-            neighbours = [right]
+            # Beside its label; in a totals table (a row of labels over a row of
+            # amounts: "Base imponible | % IVA | Total EUR") under it.
+            neighbours = [right, below] if right is None else [right]
         else:
             neighbours = [right, below]
         candidates += [(segment.text, segment) for segment in neighbours if segment is not None]
