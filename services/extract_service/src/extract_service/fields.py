@@ -353,7 +353,7 @@ class _PageParser:
         elif kind in MONEY_FIELDS:
             # Beside its label; in a totals table (a row of labels over a row of
             # amounts: "Base imponible | % IVA | Total EUR") under it.
-            neighbours = [right, below] if right is None else [right]
+            neighbours = [right, below]
         else:
             neighbours = [right, below]
         candidates += [(segment.text, segment) for segment in neighbours if segment is not None]
@@ -455,7 +455,7 @@ class _PageParser:
             line = " ".join(segment.text for segment in row)
             folded = fold(line)  # "Siège social", "Geschäftsführer"
             for match in _SOLD_BY.finditer(line):
-                if _could_be_vendor(name := match.group(1).strip(" .,")):
+                if _could_be_vendor(name := match.group(1).strip(" ,")):
                     found.append(name)
             legal = _LEGAL_ROW.search(folded) is not None
             if legal and index > len(self.rows) // 2 and index > 0:
