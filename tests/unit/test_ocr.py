@@ -20,22 +20,12 @@ from extract_service.fields import parse_page
 from extract_service.pdf_text import page_text
 from invoice_gen import generate_invoice, hostile
 from invoice_gen.scan import rasterize_pdf
-from invoice_shared.models import AggregatedInvoice
+from invoice_shared.models import AggregatedInvoice, InvoiceFields
 from invoice_shared.web import ServiceError
 
 MAX_STREAM_BYTES = 20 * 1024 * 1024
 SEEDS = range(8)
-FIELDS = (
-    "invoice_number",
-    "invoice_date",
-    "due_date",
-    "vendor_name",
-    "customer_name",
-    "currency",
-    "subtotal",
-    "tax",
-    "total",
-)
+FIELDS = tuple(InvoiceFields.model_fields)
 
 
 def scanned(pdf: bytes) -> bytes:

@@ -15,17 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-SCORED_FIELDS = (
-    "invoice_number",
-    "invoice_date",
-    "due_date",
-    "vendor_name",
-    "customer_name",
-    "currency",
-    "subtotal",
-    "tax",
-    "total",
-)
+from invoice_shared.models import InvoiceFields
+
+SCORED_FIELDS = tuple(InvoiceFields.model_fields)
 _MONEY = {"subtotal", "tax", "total"}
 _NAMES = {"vendor_name", "customer_name"}
 
