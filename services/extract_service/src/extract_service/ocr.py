@@ -18,11 +18,10 @@ import subprocess
 import time
 
 import pypdfium2 as pdfium
-from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
 
 from extract_service.ocr_language import ENGLISH, guess_language
 from extract_service.ocr_layout import Word, layout_text
+from extract_service.pdf_text import page_xobjects
 
 DPI = 300
 # The rendered bitmap is capped (an A4 page at 300 dpi is 8.7 megapixels): a page
@@ -49,25 +48,11 @@ class OcrUnavailable(OcrError):
 def check_images(pdf: bytes) -> None:
     """Refuse a page whose images (inside forms too) add up to more than
     MAX_IMAGE_PIXELS, before PDFium would decode them."""
-    reader = PdfReader(io.BytesIO(pdf))
-    pending = [reader.pages[0].get("/Resources")] if reader.pages else []
-    pixels, forms = 0, 0
-    while pending and forms < 64:  # forms inside forms, bounded
-        resources = pending.pop()
-        resources = resources.get_object() if resources is not None else None
-        xobjects = resources.get("/XObject") if isinstance(resources, DictionaryObject) else None
-        xobjects = xobjects.get_object() if xobjects is not None else None
-        if not isinstance(xobjects, DictionaryObject):
-            continue
-        for reference in xobjects.values():
-            xobject = reference.get_object()
-            if not isinstance(xobject, DictionaryObject):
-                continue
-            if xobject.get("/Subtype") == "/Image":
-                pixels += int(xobject.get("/Width", 0)) * int(xobject.get("/Height", 0))
-            elif xobject.get("/Subtype") == "/Form":
-                forms += 1
-                pending.append(xobject.get("/Resources"))
+    pixels = sum(
+        int(xobject.get("/Width", 0)) * int(xobject.get("/Height", 0))
+        for xobject in page_xobjects(pdf)
+        if xobject.get("/Subtype") == "/Image"
+    )
     if pixels > MAX_IMAGE_PIXELS:
         raise OcrError(
             f"the page's images are declared as {pixels / 1e6:.0f} megapixels, "

@@ -99,33 +99,43 @@ def _chars(page: pdfium.PdfPage) -> Iterator[Char]:
         text_page.close()
 
 
-def check_streams(pdf: bytes) -> None:
-    """Decode the page's content and form streams with pypdf, which enforces the
-    caller's decompression limits (raising LimitReachedError past them)."""
+# Forms inside forms are followed this far: a hostile page may nest or list many.
+MAX_FORMS = 64
+
+
+def page_xobjects(pdf: bytes) -> Iterator[DictionaryObject]:
+    """Every image and form XObject the first page draws, forms inside forms included
+    (up to MAX_FORMS forms), as pypdf reads them: nothing is decoded yet."""
     reader = PdfReader(io.BytesIO(pdf))
-    if not reader.pages:
-        return
-    page = reader.pages[0]
-    contents = page.get_contents()
-    if contents is not None:
-        contents.get_data()
-    pending = [page.get("/Resources")]
-    seen = 0
-    while pending and seen < 64:  # forms inside forms, bounded
+    pending = [reader.pages[0].get("/Resources")] if reader.pages else []
+    forms = 0
+    while pending and forms < MAX_FORMS:
         resources = pending.pop()
         resources = resources.get_object() if resources is not None else None
-        if not isinstance(resources, DictionaryObject):
-            continue
-        xobjects = resources.get("/XObject")
+        xobjects = resources.get("/XObject") if isinstance(resources, DictionaryObject) else None
         xobjects = xobjects.get_object() if xobjects is not None else None
         if not isinstance(xobjects, DictionaryObject):
             continue
         for reference in xobjects.values():
-            form = reference.get_object()
-            if isinstance(form, DictionaryObject) and form.get("/Subtype") == "/Form":
-                seen += 1
-                form.get_data()  # type: ignore[attr-defined]  # a StreamObject
-                pending.append(form.get("/Resources"))
+            xobject = reference.get_object()
+            if not isinstance(xobject, DictionaryObject):
+                continue
+            if xobject.get("/Subtype") == "/Form":
+                forms += 1
+                pending.append(xobject.get("/Resources"))
+            yield xobject
+
+
+def check_streams(pdf: bytes) -> None:
+    """Decode the page's content and form streams with pypdf, which enforces the
+    caller's decompression limits (raising LimitReachedError past them)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    contents = reader.pages[0].get_contents() if reader.pages else None
+    if contents is not None:
+        contents.get_data()
+    for xobject in page_xobjects(pdf):
+        if xobject.get("/Subtype") == "/Form":
+            xobject.get_data()  # type: ignore[attr-defined]  # a StreamObject
 
 
 def page_text(pdf: bytes) -> str:
