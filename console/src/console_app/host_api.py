@@ -42,24 +42,23 @@ class HostApi:
     async def __aexit__(self, *_: object) -> None:
         await self._http.aclose()
 
-    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The host's successful answer; its refusal or silence as a HostError."""
         try:
             response = await self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise HostError(503, f"the workflow host did not answer: {exc}") from exc
         if response.is_success:
-            return response.json() if response.content else None
+            return response
         raise HostError(response.status_code, error_text(response.text, response.reason_phrase))
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self._send(method, path, **kwargs)
+        return response.json() if response.content else None
 
     async def page_image(self, instance_id: str, page_number: int, width: int) -> bytes:
         path = f"/api/workflows/{instance_id}/pages/{page_number}/image"
-        try:
-            response = await self._http.get(path, params={"width": width})
-        except httpx.HTTPError as exc:
-            raise HostError(503, f"the workflow host did not answer: {exc}") from exc
-        if not response.is_success:
-            raise HostError(response.status_code, error_text(response.text, "no image"))
-        return response.content
+        return (await self._send("GET", path, params={"width": width})).content
 
     async def key_is_valid(self) -> bool:
         try:
