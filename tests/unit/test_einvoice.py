@@ -293,6 +293,88 @@ def test_malformed_values_are_left_out_not_fatal():
     assert embedded.fields.invoice_number == truth["invoice_number"]
 
 
+ZUGFERD_1 = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryDocument xmlns:rsm="urn:ferd:CrossIndustryDocument:invoice:1p0"
+ xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12"
+ xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15">
+ <rsm:HeaderExchangedDocument>
+  <ram:ID>RE-2014-7</ram:ID><ram:TypeCode>380</ram:TypeCode>
+  <ram:IssueDateTime>
+   <udt:DateTimeString format="102">20140312</udt:DateTimeString>
+  </ram:IssueDateTime>
+ </rsm:HeaderExchangedDocument>
+ <rsm:SpecifiedSupplyChainTradeTransaction>
+  <ram:ApplicableSupplyChainTradeAgreement>
+   <ram:SellerTradeParty><ram:Name>Werkzeug Nord GmbH</ram:Name></ram:SellerTradeParty>
+   <ram:BuyerTradeParty><ram:Name>Baustoffe Sued KG</ram:Name></ram:BuyerTradeParty>
+  </ram:ApplicableSupplyChainTradeAgreement>
+  <ram:ApplicableSupplyChainTradeSettlement>
+   <ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+   <ram:SpecifiedTradePaymentTerms><ram:DueDateDateTime>
+    <udt:DateTimeString format="102">20140411</udt:DateTimeString>
+   </ram:DueDateDateTime></ram:SpecifiedTradePaymentTerms>
+   <ram:SpecifiedTradeSettlementMonetarySummation>
+    <ram:LineTotalAmount currencyID="EUR">30.00</ram:LineTotalAmount>
+    <ram:TaxBasisTotalAmount currencyID="EUR">30.00</ram:TaxBasisTotalAmount>
+    <ram:TaxTotalAmount currencyID="EUR">5.70</ram:TaxTotalAmount>
+    <ram:GrandTotalAmount currencyID="EUR">35.70</ram:GrandTotalAmount>
+   </ram:SpecifiedTradeSettlementMonetarySummation>
+  </ram:ApplicableSupplyChainTradeSettlement>
+  <ram:IncludedSupplyChainTradeLineItem>
+   <ram:AssociatedDocumentLineDocument><ram:IncludedNote>
+    <ram:Content>Delivery before Christmas guaranteed.</ram:Content>
+   </ram:IncludedNote></ram:AssociatedDocumentLineDocument>
+  </ram:IncludedSupplyChainTradeLineItem>
+  <ram:IncludedSupplyChainTradeLineItem>
+   <ram:SpecifiedSupplyChainTradeAgreement><ram:NetPriceProductTradePrice>
+    <ram:ChargeAmount currencyID="EUR">1.5000</ram:ChargeAmount>
+   </ram:NetPriceProductTradePrice></ram:SpecifiedSupplyChainTradeAgreement>
+   <ram:SpecifiedSupplyChainTradeDelivery>
+    <ram:BilledQuantity unitCode="C62">20.0000</ram:BilledQuantity>
+   </ram:SpecifiedSupplyChainTradeDelivery>
+   <ram:SpecifiedSupplyChainTradeSettlement><ram:SpecifiedTradeSettlementMonetarySummation>
+    <ram:LineTotalAmount currencyID="EUR">30.00</ram:LineTotalAmount>
+   </ram:SpecifiedTradeSettlementMonetarySummation></ram:SpecifiedSupplyChainTradeSettlement>
+   <ram:SpecifiedTradeProduct><ram:Name>Screws 4x40, box</ram:Name></ram:SpecifiedTradeProduct>
+  </ram:IncludedSupplyChainTradeLineItem>
+ </rsm:SpecifiedSupplyChainTradeTransaction>
+</rsm:CrossIndustryDocument>"""
+
+
+def test_the_reader_reads_zugferd_1():
+    embedded = parse_einvoice(ZUGFERD_1)
+    assert (embedded.syntax, embedded.type_code) == ("CII", "380")
+    assert embedded.fields.model_dump(mode="json") == {
+        "invoice_number": "RE-2014-7",
+        "invoice_date": "2014-03-12",
+        "due_date": "2014-04-11",
+        "vendor_name": "Werkzeug Nord GmbH",
+        "customer_name": "Baustoffe Sued KG",
+        "currency": "EUR",
+        "subtotal": 30.0,
+        "tax": 5.7,
+        "total": 35.7,
+    }
+    # The note-only line is no line item and not an unreadable one either.
+    assert [i.model_dump(mode="json") for i in embedded.line_items] == [
+        {
+            "description": "Screws 4x40, box",
+            "quantity": 20.0,
+            "unit_price": 1.5,
+            "amount": 30.0,
+        }
+    ]
+    assert embedded.skipped_lines == 0
+
+
+def test_the_split_finds_a_zugferd_1_attachment(tmp_path: Path):
+    pdf, _ = _invoice(9, 1)
+    result, store = _split(_with_attachment(pdf, "ZUGFeRD-invoice.xml", ZUGFERD_1), tmp_path)
+    key = result.pages[0].embedded_invoice_key
+    assert key is not None
+    assert store.read_bytes(key) == ZUGFERD_1
+
+
 LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
@@ -414,6 +496,27 @@ def test_apply_embedded_takes_the_xml_values_and_keeps_the_rest():
         f"The embedded e-invoice says total 1.00 but the page shows {truth['total']:.2f}.",
     ]
     assert apply_embedded(page, embedded, take_line_items=False).line_items == []
+
+
+def test_an_einvoice_of_another_invoice_is_not_applied():
+    _, truth = _invoice(4, 1)
+    page = PageExtraction.model_validate(
+        {"invoice_id": "einv-1", "page_number": 1}
+        | _fields(truth).model_dump()
+        | {"source": dict.fromkeys(InvoiceFields.model_fields, "text")}
+    )
+    other = parse_einvoice(cii_xml(truth, disagree={"invoice_number": "X-1", "total": "1.00"}))
+    kept = apply_embedded(page, other)
+    assert kept.model_dump(exclude={"warnings"}) == page.model_dump(exclude={"warnings"})
+    assert kept.warnings == [
+        'The embedded e-invoice describes another invoice (number "X-1"); '
+        "it was ignored and the page was read instead."
+    ]
+    # One contradicted fact is a disagreement to report, not another document.
+    typo = parse_einvoice(cii_xml(truth, disagree={"invoice_number": "X-1"}))
+    applied = apply_embedded(page, typo)
+    assert applied.invoice_number == "X-1"
+    assert applied.source["invoice_number"] == "embedded_xml"
 
 
 def test_the_whole_path_from_pdf_to_warning(tmp_path: Path):

@@ -7,7 +7,8 @@ through fixed element paths. Each value is checked before it becomes a field; a 
 that is missing or malformed is left out rather than failing the whole document.
 
 Two syntaxes carry the same EN 16931 invoice: UN/CEFACT CII (Factur-X, ZUGFeRD 2,
-XRechnung-CII) and OASIS UBL 2.1 Invoice or CreditNote (XRechnung-UBL, Peppol).
+XRechnung-CII) and OASIS UBL 2.1 Invoice or CreditNote (XRechnung-UBL, Peppol). The
+CII reader also takes ZUGFeRD 1.0, the older CII draft that predates EN 16931.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ MAX_TEXT = 300
 EMBEDDED_CONFIDENCE = 0.99
 
 CII = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+ZUGFERD_1_NS = "urn:ferd:CrossIndustryDocument:invoice:1p0"
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 NS = {
@@ -94,7 +96,9 @@ def parse_einvoice(xml: bytes, max_bytes: int = MAX_XML_BYTES) -> EmbeddedInvoic
         raise EInvoiceError(f"not well-formed XML: {str(exc)[:200]}") from exc
     try:
         if root.tag == f"{{{CII}}}CrossIndustryInvoice":
-            return _read_cii(root)
+            return _read_cii(root, CII_D16B)
+        if root.tag == f"{{{ZUGFERD_1_NS}}}CrossIndustryDocument":
+            return _read_cii(root, ZUGFERD_1)
         if root.tag in (f"{{{UBL_INVOICE}}}Invoice", f"{{{UBL_CREDIT_NOTE}}}CreditNote"):
             return _read_ubl(root)
     except ValidationError as exc:
@@ -198,18 +202,63 @@ def _invoice(
 # --- CII ------------------------------------------------------------------------------
 
 
-def _read_cii(root: ET.Element) -> EmbeddedInvoice:
-    doc = root.find("rsm:ExchangedDocument", NS)
-    deal = root.find("rsm:SupplyChainTradeTransaction", NS)
-    agreement = deal.find("ram:ApplicableHeaderTradeAgreement", NS) if deal is not None else None
-    settlement = deal.find("ram:ApplicableHeaderTradeSettlement", NS) if deal is not None else None
-    sums = None
-    if settlement is not None:
-        sums = settlement.find("ram:SpecifiedTradeSettlementHeaderMonetarySummation", NS)
+@dataclass(frozen=True)
+class _CiiDialect:
+    """Where one version of CII keeps each value; the values themselves mean the same."""
+
+    namespaces: dict[str, str]
+    document: str
+    transaction: str
+    agreement: str
+    settlement: str
+    sums: str
+    line_agreement: str
+    line_delivery: str
+    line_sums: str
+
+
+# CII D16B, as in Factur-X, ZUGFeRD 2 and XRechnung.
+CII_D16B = _CiiDialect(
+    namespaces=NS,
+    document="rsm:ExchangedDocument",
+    transaction="rsm:SupplyChainTradeTransaction",
+    agreement="ram:ApplicableHeaderTradeAgreement",
+    settlement="ram:ApplicableHeaderTradeSettlement",
+    sums="ram:SpecifiedTradeSettlementHeaderMonetarySummation",
+    line_agreement="ram:SpecifiedLineTradeAgreement",
+    line_delivery="ram:SpecifiedLineTradeDelivery",
+    line_sums="ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation",
+)
+# ZUGFeRD 1.0 (2014), still sent by German ERP systems: an older CII draft with its
+# own namespaces and element names.
+ZUGFERD_1 = _CiiDialect(
+    namespaces={
+        "rsm": ZUGFERD_1_NS,
+        "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12",
+        "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15",
+    },
+    document="rsm:HeaderExchangedDocument",
+    transaction="rsm:SpecifiedSupplyChainTradeTransaction",
+    agreement="ram:ApplicableSupplyChainTradeAgreement",
+    settlement="ram:ApplicableSupplyChainTradeSettlement",
+    sums="ram:SpecifiedTradeSettlementMonetarySummation",
+    line_agreement="ram:SpecifiedSupplyChainTradeAgreement",
+    line_delivery="ram:SpecifiedSupplyChainTradeDelivery",
+    line_sums="ram:SpecifiedSupplyChainTradeSettlement/ram:SpecifiedTradeSettlementMonetarySummation",
+)
+
+
+def _read_cii(root: ET.Element, dialect: _CiiDialect) -> EmbeddedInvoice:
+    ns = dialect.namespaces
 
     def at(parent: ET.Element | None, path: str) -> ET.Element | None:
-        return parent.find(path, NS) if parent is not None else None
+        return parent.find(path, ns) if parent is not None else None
 
+    doc = root.find(dialect.document, ns)
+    deal = root.find(dialect.transaction, ns)
+    agreement = at(deal, dialect.agreement)
+    settlement = at(deal, dialect.settlement)
+    sums = at(settlement, dialect.sums)
     currency = _currency(at(settlement, "ram:InvoiceCurrencyCode"))
 
     fields = InvoiceFields(
@@ -227,38 +276,38 @@ def _read_cii(root: ET.Element) -> EmbeddedInvoice:
         ),
         tax=_decimal(
             _in_currency(
-                sums.findall("ram:TaxTotalAmount", NS) if sums is not None else [], currency
+                sums.findall("ram:TaxTotalAmount", ns) if sums is not None else [], currency
             )
         ),
         total=_decimal(
             _first([at(sums, "ram:GrandTotalAmount"), at(sums, "ram:DuePayableAmount")])
         ),
     )
-    lines = (
-        deal.iterfind("ram:IncludedSupplyChainTradeLineItem", NS) if deal is not None else iter(())
+    lines = [] if deal is None else deal.findall("ram:IncludedSupplyChainTradeLineItem", ns)
+    # ZUGFeRD 1.0 allows a line that only carries a note (no product, no amounts).
+    lines = [line for line in lines if line.find("ram:SpecifiedTradeProduct", ns) is not None]
+    return _invoice(
+        "CII",
+        _text(at(doc, "ram:TypeCode")),
+        fields,
+        (_cii_line(line, dialect) for line in lines),
     )
-    return _invoice("CII", _text(at(doc, "ram:TypeCode")), fields, map(_cii_line, lines))
 
 
-def _cii_line(line: ET.Element) -> LineItem | None:
-    product = line.find("ram:SpecifiedTradeProduct", NS)
-    price = line.find("ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice", NS)
+def _cii_line(line: ET.Element, dialect: _CiiDialect) -> LineItem | None:
+    ns = dialect.namespaces
+    product = line.find("ram:SpecifiedTradeProduct", ns)
+    price = line.find(f"{dialect.line_agreement}/ram:NetPriceProductTradePrice", ns)
     return _line(
-        _text(_first(product.findall("ram:Name", NS) + product.findall("ram:Description", NS)))
+        _text(_first(product.findall("ram:Name", ns) + product.findall("ram:Description", ns)))
         if product is not None
         else None,
-        _decimal(line.find("ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", NS)),
+        _decimal(line.find(f"{dialect.line_delivery}/ram:BilledQuantity", ns)),
         _unit_price(
-            price.find("ram:ChargeAmount", NS) if price is not None else None,
-            price.find("ram:BasisQuantity", NS) if price is not None else None,
+            price.find("ram:ChargeAmount", ns) if price is not None else None,
+            price.find("ram:BasisQuantity", ns) if price is not None else None,
         ),
-        _decimal(
-            line.find(
-                "ram:SpecifiedLineTradeSettlement/"
-                "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
-                NS,
-            )
-        ),
+        _decimal(line.find(f"{dialect.line_sums}/ram:LineTotalAmount", ns)),
     )
 
 
@@ -368,6 +417,30 @@ def cross_check(embedded: EmbeddedInvoice, page_fields: InvoiceFields) -> list[s
     return warnings
 
 
+# Facts that name one document: two of them contradicted means another document.
+IDENTITY_FIELDS = ("invoice_number", "vendor_name", "total")
+
+
+def describes_another_invoice(embedded: EmbeddedInvoice, page_fields: InvoiceFields) -> bool:
+    """Whether the XML is plainly not this page's invoice.
+
+    Badly made hybrids exist (a sample XML left in a template, the XML of the previous
+    invoice): when the page shows its own number and at least one more identifying
+    fact, and both contradict the XML, the XML is about some other invoice.
+    """
+    shown = [
+        name
+        for name in IDENTITY_FIELDS
+        if getattr(page_fields, name) is not None and getattr(embedded.fields, name) is not None
+    ]
+    contradicted = [
+        name
+        for name in shown
+        if not _agree(name, getattr(embedded.fields, name), getattr(page_fields, name))
+    ]
+    return "invoice_number" in contradicted and len(contradicted) >= 2
+
+
 def apply_embedded(
     page: PageExtraction, embedded: EmbeddedInvoice, *, take_line_items: bool = True
 ) -> PageExtraction:
@@ -377,7 +450,15 @@ def apply_embedded(
     lacks keep the page's value and evidence. The page's disagreements with the XML are
     added as warnings. With `take_line_items`, the XML's line items (the whole
     document's) replace the page's, marked by source["line_items"] = "embedded_xml".
+    An XML that describes another invoice is not applied; a warning says so.
     """
+    if describes_another_invoice(embedded, page):
+        warning = (
+            f"The embedded e-invoice describes another invoice (number "
+            f"{_show('invoice_number', embedded.fields.invoice_number)}); "
+            "it was ignored and the page was read instead."
+        )
+        return page.model_copy(update={"warnings": [*page.warnings, warning]})
     found = embedded.found()
     source: dict[str, FieldSource] = page.source | dict.fromkeys(found, "embedded_xml")
     update: dict[str, object] = {

@@ -3,7 +3,8 @@
 Hybrid invoices attach the structured invoice as a file: listed in the catalog's
 EmbeddedFiles name tree and, in PDF/A-3, in its /AF (associated files) array. Known
 file names are tried first, then any other .xml attachment; a file counts only if
-its root element is a CII CrossIndustryInvoice or a UBL Invoice/CreditNote. The
+its root element is a CII CrossIndustryInvoice (or ZUGFeRD 1.0's CrossIndustryDocument)
+or a UBL Invoice/CreditNote. The
 bytes are only located here; the extract service parses them (with defusedxml).
 
 Everything is bounded: the number of attachments looked at, the decompressed size
@@ -28,6 +29,7 @@ KNOWN_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.
 INVOICE_ROOTS = frozenset(
     {
         "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100 CrossIndustryInvoice",
+        "urn:ferd:CrossIndustryDocument:invoice:1p0 CrossIndustryDocument",
         "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2 Invoice",
         "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2 CreditNote",
     }
