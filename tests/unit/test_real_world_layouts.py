@@ -84,3 +84,78 @@ def test_sold_by_names_the_vendor_and_total_may_be_followed_by_words() -> None:
 def test_titles_and_salutations_are_not_part_of_a_name() -> None:
     text = "Bill To:\nDott. Arch. Silvia Guzzini\nInvoice No: 7\nTotal: EUR 10.00\n"
     assert parse_page(text).fields.customer_name == "Silvia Guzzini"
+
+
+BREAKDOWN = """\
+Ferreteria Norte S.L.                                     FACTURA
+Número 2500377            Fecha 08/07/2025
+
+Base Imponible      %       IVA                 TOTAL
+        210,12     10     21,01
+         15,65     21      3,29               250,07 Euros
+"""
+
+BREAKDOWN_WITH_SUM_ROW = """\
+Fattura n. 73 del 14/11/2022
+Aliquota      Imponibile    Imposta        Totale              Imponibile     15.500,00 €
+10%          10.800,00 €  1.080,00 €   11.880,00 €                Imposta      2.114,00 €
+22%           4.700,00 €  1.034,00 €   5.734,00 €                  Totale     17.614,00 €
+              15.500,00 €  2.114,00 €   17.614,00 €
+"""
+
+
+def test_a_tax_breakdown_by_rate_adds_up_to_the_subtotal_and_tax() -> None:
+    fields = parse_page(BREAKDOWN).fields
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("225.77"),
+        Decimal("24.30"),
+        Decimal("250.07"),
+    )
+
+
+def test_of_two_sums_that_add_up_the_whole_invoice_wins_over_one_rate() -> None:
+    parsed = parse_page(BREAKDOWN_WITH_SUM_ROW)
+    fields = parsed.fields
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("15500.00"),
+        Decimal("2114.00"),
+        Decimal("17614.00"),
+    )
+    assert fields.invoice_number == "73" and fields.invoice_date == dt.date(2022, 11, 14)
+    assert parsed.confidence["total"] > 0.9
+
+
+def test_the_issue_date_after_the_number_it_belongs_to() -> None:
+    cases = {
+        "Fattura nr.   1521      del   31/12/2024": ("1521", dt.date(2024, 12, 31)),
+        "Rechnung Nr. 2024-117 vom 03.02.2024": ("2024-117", dt.date(2024, 2, 3)),
+        "Facture n° F-88 du 12 mars 2024": ("F-88", dt.date(2024, 3, 12)),
+        "Fattura N. 11\ndel 10/04/2022": ("11", dt.date(2022, 4, 10)),
+    }
+    for text, (number, date) in cases.items():
+        fields = parse_page(f"Example Trading S.r.l.\n{text}\nTotale   € 10,00\n").fields
+        assert (fields.invoice_number, fields.invoice_date) == (number, date), text
+    # A date elsewhere on the number's line, without "of", is not the issue date.
+    unrelated = parse_page("Invoice No. 42     Printed 03/04/2024\nTotal  10.00\n").fields
+    assert unrelated.invoice_number == "42" and unrelated.invoice_date is None
+
+
+def test_italian_abbreviated_totals_and_a_salutation_alone() -> None:
+    text = """\
+Gold Pack S.r.l.
+Spett.le                                       Fattura nr. 97/25 del 30/01/2025
+Herr
+Karl Weber
+                                          Tot. imponibile     € 66,69
+                                          Tot. Iva            € 14,67
+Scadenze:    28/02/2025
+                                          Tot. documento      € 81,36
+"""
+    fields = parse_page(text).fields
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("66.69"),
+        Decimal("14.67"),
+        Decimal("81.36"),
+    )
+    assert fields.due_date == dt.date(2025, 2, 28)
+    assert fields.customer_name == "Karl Weber"

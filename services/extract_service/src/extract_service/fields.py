@@ -36,12 +36,17 @@ NO_TEXT_WARNING = "The page has no extractable text (it may be a scanned image).
 _NAME_REACH = 25
 _VALUE_REACH = 3
 _ROWS_BELOW = 3
+_BREAKDOWN_ROWS = 8  # rates in one tax breakdown, with room for a sum row
 
 # Candidates per amount field considered when choosing totals that add up.
 _MAX_CANDIDATES = 6
 _CENT = Decimal("0.01")
 
 _SERIES = re.compile(r"[A-Z]{1,4}")
+# "of" / "dated" between an invoice number and its date, in the languages we read.
+_CONNECTOR = r"(?:of|dated|del|vom|du|de|van|d\.d\.|dd\.?)"
+_DATED = re.compile(rf"^\S+\s+(?:[A-Z]{{1,4}}\s+)?{_CONNECTOR}\s+(.+)$", re.IGNORECASE)
+_DATED_BELOW = re.compile(rf"^{_CONNECTOR}\s+(.+)$", re.IGNORECASE)
 _NUMBER_WORD = re.compile(r"(?:n\s?[°º]|no\.|nr\.|#)", re.IGNORECASE)
 # A company's name is a few words, not a sentence that happens to end in "b.v.".
 _MAX_NAME_WORDS = 8
@@ -187,6 +192,9 @@ class _PageParser:
     def parse(self) -> ParsedPage:
         self._read_table()
         self._read_labels()
+        if "invoice_date" not in self.values:
+            self._date_after_number()
+        self._read_breakdown_columns()
         self._choose_totals()
         if "vendor_name" not in self.values:
             self._guess_vendor()
@@ -214,7 +222,8 @@ class _PageParser:
         options = {name: [*self.money[name][:_MAX_CANDIDATES], None] for name in MONEY_FIELDS}
         lines = sum((item.amount for item in self.items), Decimal(0)) if self.items else None
         slack = _CENT * max(1, len(self.items))
-        best: tuple[tuple[int, int, int], dict[str, tuple[Decimal, float] | None]] | None = None
+        best: tuple[tuple[int, int, Decimal, int], dict[str, tuple[Decimal, float] | None]] | None
+        best = None
         for subtotal in options["subtotal"]:
             for tax in options["tax"]:
                 for total in options["total"]:
@@ -224,7 +233,7 @@ class _PageParser:
                         best = (rank, chosen)
         if best is None:
             return
-        (checks, _, _), chosen = best
+        (checks, _, _, _), chosen = best
         values = {name: c[0] for name, c in chosen.items() if c is not None}
         adds_up = (
             len(values) < 3 or abs(values["subtotal"] + values["tax"] - values["total"]) <= _CENT
@@ -309,6 +318,45 @@ class _PageParser:
             ambiguous = value in self.ambiguous_dates
             self.confidence[match.field] = _Confidence.AMBIGUOUS_DATE if ambiguous else how
 
+    def _date_after_number(self) -> None:
+        """ "Fattura nr. 1521 del 31/12/2024", "Rechnung Nr. 42 vom 3.2.2024", "Facture
+        n° 7 du 12 mars 2024": the issue date printed after the number it belongs to."""
+        for (row, col), match in self.labels.items():
+            if match.field != "invoice_number":
+                continue
+            after = " ".join([match.rest, *(s.text for s in self.rows[row][col + 1 :])]).strip()
+            found = _DATED.search(after)
+            if found is None and row + 1 < len(self.rows):  # "Fattura N. 11" over "del 10/04/2022"
+                found = _DATED_BELOW.search(self.rows[row + 1][0].text)
+            if found and (value := self._date(found.group(1))):
+                self.values["invoice_date"] = value
+                ambiguous = value in self.ambiguous_dates
+                self.confidence["invoice_date"] = (
+                    _Confidence.AMBIGUOUS_DATE if ambiguous else _Confidence.BESIDE
+                )
+                return
+
+    def _read_breakdown_columns(self) -> None:
+        """A tax breakdown prints one row per rate under "Base | % | VAT" headings; the
+        invoice's subtotal and tax are then the sums of those columns (offered as
+        candidates: _choose_totals keeps them only if they fit). A last row that is
+        the sum of the rows above it is the breakdown's own total, not one more rate."""
+        for (row, col), match in self.labels.items():
+            if match.field not in ("subtotal", "tax") or match.rest:
+                continue
+            label = self.rows[row][col]
+            column: list[Decimal] = []
+            for index in range(row + 1, min(row + 1 + _BREAKDOWN_ROWS, len(self.rows))):
+                under = [s for s in self.rows[index] if label.gap_to(s) <= _VALUE_REACH]
+                amount = parse_money(under[0].text, self.mark) if len(under) == 1 else None
+                if amount is None:
+                    break
+                column.append(amount)
+            if len(column) >= 3 and column[-1] == sum(column[:-1]):
+                column.pop()
+            if len(column) >= 2:
+                self.money[match.field].append((sum(column, Decimal(0)), _Confidence.BELOW))
+
     def _add_money(self, kind: str, label: Segment, value: Any, source: Segment | None) -> None:
         """The amount found for a money label, and the row's other amounts after it: a
         totals row of a table ("Total  24.99  5.00  29.99") holds net, tax and gross, and
@@ -377,6 +425,8 @@ class _PageParser:
             if index in self.table_rows:
                 return None
             nearest = min(self.rows[index], key=label.gap_to)
+            if label.gap_to(nearest) <= reach and _HONORIFIC.fullmatch(nearest.text + " "):
+                continue  # "Herr" alone, the name on the next row
             if label.gap_to(nearest) <= reach:
                 return None if (nearest.row, nearest.col) in self.labels else nearest
         return None
@@ -506,8 +556,10 @@ def _totals_rank(
     options: dict[str, list[tuple[Decimal, float] | None]],
     lines: Decimal | None,
     slack: Decimal,
-) -> tuple[int, int, int]:
-    """(checks passed, values kept, -how far down the candidate lists): higher is better."""
+) -> tuple[int, int, Decimal, int]:
+    """(checks passed, values kept, the total when it adds up, -how far down the
+    candidate lists): higher is better. Of two sums that both add up, the larger is the
+    invoice's: the other is one tax rate's row of a breakdown."""
     subtotal, tax, total = (c[0] if c else None for c in chosen.values())
     checks = 0
     if subtotal is not None and tax is not None and total is not None:
@@ -522,7 +574,8 @@ def _totals_rank(
         checks += 1 if against is not None and abs(expected - against) <= slack else 0
     kept = sum(c is not None for c in chosen.values())
     depth = sum(options[name].index(c) for name, c in chosen.items() if c is not None)
-    return checks, kept, -depth
+    whole = total if checks >= 2 and total is not None else Decimal(0)
+    return checks, kept, whole, -depth
 
 
 def _invoice_number(text: str) -> str | None:
@@ -557,6 +610,8 @@ _HONORIFIC = re.compile(
 
 
 def _name(text: str) -> str | None:
+    if _HONORIFIC.fullmatch(text.strip() + " "):
+        return None  # "Herr" on its own line, the name below it
     text = _HONORIFIC.sub("", _ATTENTION.sub("", text.strip()))
     if sum(ch.isalpha() for ch in text) < 2:
         return None

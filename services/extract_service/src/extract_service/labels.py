@@ -79,7 +79,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"vervaldatum|verval\s*datum|vervaldag|te\s+betalen\s+(?:voor|op)|uiterste\s+betaaldatum",
         r"(?:fecha\s+de\s+)?vencimiento|fecha\s+limite(?:\s+de\s+pago)?|fecha\s+de\s+pago|vence|"
         r"pagar\s+antes\s+de(?:l)?",
-        r"(?:data\s+(?:di\s+)?)?scadenza(?:\s+(?:del\s+)?pagamento)?|(?:da\s+)?pagare\s+entro(?:\s+il)?",
+        r"(?:data\s+(?:di\s+)?)?scadenz[ae](?:\s+(?:del\s+)?pagamento)?|(?:da\s+)?pagare\s+entro(?:\s+il)?",
         r"(?:data\s+de\s+)?vencimento|data\s+limite(?:\s+de\s+pagamento)?|(?:a\s+)?pagar\s+ate",
     ),
     "vendor_name": (
@@ -127,8 +127,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:montant|total)\s+hors\s+(?:tva|taxes?)|"
         r"base\s+h\.?\s?t\.?",
         rf"subtota(?:a|le)l?|totaal\s+{_EXCL}\.?(?:\s+btw)?|netto\s*bedrag|bedrag\s+{_EXCL}\.?\s+btw",
-        r"(?:total\s+)?base\s+imponible|importe\s+neto|subtotal|base(?=\s*:)",
-        r"(?:totale\s+)?imponibile|subtotale|totale\s+netto",
+        r"(?:total\s+)?base\s+imponible|base\s+imp\.|importe\s+neto|subtotal|base(?=\s*:)",
+        r"(?:tot(?:ale|\.)?\s+)?imponibile|subtotale|totale\s+netto",
         r"(?:total|valor)\s+(?:sem|s/)\s+iva|total\s+iliquido|base\s+tributavel|incidencia|"
         r"valor\s+liquido",
     ),
@@ -141,7 +141,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"{_RATE}(?:totaal\s+)?btw(?:\s*-?\s*bedrag)?{_NOT_AN_ID}",
         rf"{_RATE}(?:cuota\s+|total\s+|importe\s+)?(?:iva|igic){_NOT_AN_ID}",
         r"(?:total\s+)?impuestos",
-        rf"(?:totale\s+)?(?:iva|imposta){_NOT_AN_ID}",
+        rf"(?:tot(?:ale|\.)?\s+)?(?:iva|imposta){_NOT_AN_ID}",
         rf"(?:valor\s+|total\s+(?:do\s+|de\s+)?)?iva{_NOT_AN_ID}",
     ),
     "total": (
@@ -158,6 +158,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"totaal(?:\s*-?\s*bedrag)?(?:\s+{_INCL}\.?\s+btw)?|te\s+betalen|totaal\s+te\s+betalen",
         r"total\s+(?:de\s+(?:la\s+)?)?factura|importe\s+total|total\s+a\s+pagar",
         r"totale(?:\s+(?:fattura|documento|da\s+pagare|complessivo))?|importo\s+totale|"
+        r"tot\.?\s+(?:fattura|documento)|"
         r"netto\s+a\s+pagare",
         r"valor\s+total|total\s+(?:da\s+)?fatura|total\s+a\s+pagar",
     ),
