@@ -85,16 +85,18 @@ def _chars(page: pdfium.PdfPage) -> Iterator[Char]:
     up the margin, a stamp) would otherwise break into the rows of the page."""
     text_page = page.get_textpage()
     try:
-        count = text_page.count_chars()
-        text = text_page.get_text_range(0, count) if count else ""
-        # get_text_range yields one character per index, except that PDFium may add
-        # line breaks it generated itself; those have no box and break words anyway.
-        for index in range(min(count, len(text))):
+        # Read by index, not as a text range: PDFium gives a character outside Unicode's
+        # basic plane (a pictogram such as U+1F4DE) two indexes, its UTF-16 halves, but a
+        # text range one character, which shifted every later character onto the box of
+        # its neighbour. The halves are read as spaces: a pictogram is no text we read.
+        for index in range(text_page.count_chars()):
             angle = pdfium_c.FPDFText_GetCharAngle(text_page.raw, index)
             if min(angle, 2 * math.pi - angle) > _UPRIGHT:
                 yield Char(" ", (0.0, 0.0, 0.0, 0.0))  # ends the word it would join
                 continue
-            yield Char(text[index], text_page.get_charbox(index, loose=True))
+            code = pdfium_c.FPDFText_GetUnicode(text_page.raw, index)
+            text = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else " "
+            yield Char(text, text_page.get_charbox(index, loose=True))
     finally:
         text_page.close()
 

@@ -1,0 +1,45 @@
+"""The text layer read from character boxes: each character stays on its own box."""
+
+from __future__ import annotations
+
+from extract_service.pdf_text import page_text
+
+# "A" is drawn as a telephone pictogram, U+1F4DE, outside Unicode's basic plane: PDFium
+# gives it two indexes (a UTF-16 surrogate pair) but a text range one character.
+_TO_UNICODE = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+/CMapName /Ligature def 1 begincodespacerange <00> <FF> endcodespacerange
+1 beginbfchar <41> <D83DDCDE> endbfchar endcmap
+CMapName currentdict /CMap defineresource pop end end"""
+_CONTENT = b"BT /F1 12 Tf 72 720 Td (Aled) Tj 0 -40 Td (Total   12.00) Tj ET"
+
+
+def _pdf(content: bytes, to_unicode: bytes) -> bytes:
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(to_unicode), to_unicode),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def test_a_character_outside_the_basic_plane_does_not_shift_the_rest_of_the_page():
+    rows = [line.split() for line in page_text(_pdf(_CONTENT, _TO_UNICODE)).splitlines()]
+    rows = [row for row in rows if row]
+    assert rows[1] == ["Total", "12.00"]
+    assert rows[0][-1].endswith("led")
