@@ -1,11 +1,13 @@
 """Line items: table rows whose numbers multiply out.
 
 A row is a line item when three of its numeric cells satisfy
-quantity x unit price = amount (to the amount's printed precision). The amount is
-the last numeric cell; quantity and unit price are the two before it, or the first
-cell of the row and the one before the amount (tables that put Qty first). Which of
-the two is the quantity comes from the table heading when there is one, otherwise
-from how they are printed (prices carry two decimals, quantities rarely do).
+quantity x unit price = amount (to the amount's printed precision), possibly less a
+discount percentage printed between them. The amount is the last numeric cell or one
+of the two before it (VAT rate and VAT amount columns); quantity and unit price are
+the two before it, or the first cell of the row and the one before the amount (tables
+that put Qty first). Which of the two is the quantity comes from the table heading
+when there is one, otherwise from how they are printed (prices carry two decimals,
+quantities rarely do). Quantities may carry their unit ("8 Unit(s)", "1 PCS").
 """
 
 from __future__ import annotations
@@ -105,53 +107,129 @@ def _quantity_first(
     return not (first_money and not second_money)
 
 
-def _description(cells: Sequence[str], used: set[int]) -> str:
-    parts = [cell for index, cell in enumerate(cells) if index not in used]
+def _description(cells: Sequence[str], used: set[int], mark: str | None) -> str:
+    # Numbers the row's arithmetic did not use (a VAT rate, a discount, a numeric item
+    # code) are columns of their own, not part of the description.
+    parts = [
+        cell
+        for index, cell in enumerate(cells)
+        if index not in used and _number_cell(cell, mark) is None
+    ]
     # A leading code cell is only dropped when a description cell follows it.
     if len(parts) >= 2 and _ITEM_CODE.fullmatch(parts[0]):
         parts = parts[1:]
     return " ".join(parts).strip()
 
 
+# Units a quantity is printed with, in the languages we read (folded: no case, accents).
+_UNITS = (
+    r"pcs?|pieces?|pz|pzs|pezzi|st|stk|stuck|units?|unit\(s\)|u|ud|uds|un|unid|unidades|"
+    r"h|hr|hrs|hours?|std|stunden|m|m2|m3|meters?|metres?|meter\(s\)|kg|g|l|lt|liters?|"
+    r"litres?|liter\(s\)|box|boxes|conf|confezion[ei]|cartone|cartoni|ct|pack|pk|sets?|ea|"
+    r"each|tage?|days?|jours?|dias?|giorni|months?|monate?|mois|meses?|mesi|stuks?|x|"
+    r"paquets?|cajas?|bottles?|flaschen?|fl|pauschal|forfait|lot"
+)
+# A quantity printed with its unit: "8 Unit(s)", "1 PCS", "2,5 Std.", "120confezione".
+_QUANTITY_WITH_UNIT = re.compile(rf"(\d[\d.,]*)\s?(?:{_UNITS})\.?", re.IGNORECASE)
+# ... and glued to the unit price in one cell: "120confezione€ 2,500".
+_QUANTITY_AND_PRICE = re.compile(
+    rf"(\d[\d.,]*\s?(?:{_UNITS})\.?)\s?(\S?\s?\d[\d.,]*\s?\S?)", re.IGNORECASE
+)
+_PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
+
+
+def _number_cell(cell: str, mark: str | None) -> Decimal | None:
+    """An amount, a quantity with its unit, or a percentage; None for anything else."""
+    if (value := parse_money(cell, mark)) is not None:
+        return value
+    text = cell.strip()
+    if (unit := _QUANTITY_WITH_UNIT.fullmatch(fold(text))) is not None:
+        return parse_money(unit.group(1), mark)
+    if (rate := _PERCENT.fullmatch(text)) is not None:
+        return parse_money(rate.group(1), mark)
+    return None
+
+
+def _split_cells(cells: Sequence[str], mark: str | None) -> list[str]:
+    """Cells as columns: a quantity glued to the price after it becomes two cells."""
+    out: list[str] = []
+    for cell in cells:
+        glued = _QUANTITY_AND_PRICE.fullmatch(fold(cell.strip()))
+        if glued and parse_money(cell, mark) is None:
+            quantity, price = glued.groups()
+            if _number_cell(quantity, mark) is not None and parse_money(price, mark) is not None:
+                out += [quantity, price]
+                continue
+        out.append(cell)
+    return out
+
+
+def _pairs(before: Sequence[int]) -> list[tuple[int, int]]:
+    """Quantity/price positions to try before an amount: the two nearest it, else the
+    first cell with the nearest (Qty first), else any two, nearest first."""
+    if len(before) < 2:
+        return []
+    pairs = [(before[-2], before[-1])]
+    if before[0] == 0 and len(before) > 2:
+        pairs.append((0, before[-1]))
+    recent = before[-5:]
+    pairs += [
+        (recent[i], recent[j])
+        for i in range(len(recent) - 1, -1, -1)
+        for j in range(len(recent) - 1, i, -1)
+        if (recent[i], recent[j]) not in pairs
+    ]
+    return pairs
+
+
 def parse_item_row(
     cells: Sequence[str], roles: tuple[str, ...] | None, mark: str | None
 ) -> LineItem | None:
-    """A line item from one row's cells, or None when no three numbers multiply out."""
-    values = [parse_money(cell, mark) for cell in cells]
+    """A line item from one row's cells, or None when no three numbers multiply out.
+
+    The amount is the last number, or one of the two before it (a VAT rate and a VAT
+    amount may follow it); quantity x price must give it, either outright or after a
+    discount percentage printed between the price and the amount.
+    """
+    if roles is None or len(cells) != len(roles):
+        cells = _split_cells(cells, mark)
+    values = [_number_cell(cell, mark) for cell in cells]
     numeric = [index for index, value in enumerate(values) if value is not None]
     if len(numeric) < 3:
         return None
-    # The amount is the last number; quantity and price the two before it, else the
-    # first cell and the one before the amount (Qty first), else any two before it
-    # (tables with discount or VAT-rate columns between them), nearest first.
-    last = numeric[-1]
-    candidates = [tuple(numeric[-3:])]
-    if numeric[0] == 0 and len(numeric) > 3:
-        candidates.append((0, numeric[-2], last))
-    earlier = numeric[:-1][-5:]
-    candidates += [
-        (earlier[i], earlier[j], last)
-        for i in range(len(earlier) - 1, -1, -1)
-        for j in range(len(earlier) - 1, i, -1)
-        if (earlier[i], earlier[j], last) not in candidates
+    amounts = numeric[::-1][:3]
+    tries = [
+        (last, pair, None) for last in amounts for pair in _pairs(numeric[: numeric.index(last)])
     ]
-    for first, second, last in candidates:
+    tries += [
+        (last, (first, second), discount)
+        for last, (first, second), _ in tries
+        for discount in numeric
+        if second < discount < last
+    ]
+    for last, (first, second), discount in tries:
         a, b, amount = values[first], values[second], values[last]
         if a is None or b is None or amount is None or min(a, b, amount) <= 0:
             continue
+        if discount is not None:
+            rate = values[discount]
+            if rate is None or not 0 < rate < 100:
+                continue
+            a = a * (100 - rate) / 100
         if not _multiplies_out(a, b, amount, fraction_digits(cells[last], mark)):
             continue
-        description = _description(cells, {first, second, last})
+        used = {first, second, last} | ({discount} if discount is not None else set())
+        description = _description(cells, used, mark)
         if not any(ch.isalpha() for ch in description):
             continue
-        if _quantity_first(roles, cells[first], cells[second], mark):
-            quantity, price = a, b
-        else:
-            quantity, price = b, a
+        quantity, price = values[first], values[second]
+        assert quantity is not None and price is not None
+        if not _quantity_first(roles, cells[first], cells[second], mark):
+            quantity, price = price, quantity
         return LineItem(description=description, quantity=quantity, unit_price=price, amount=amount)
     return None
 
 
 def looks_like_item_row(cells: Sequence[str], mark: str | None) -> bool:
     """Whether a row has enough numbers to be a line item at all."""
-    return sum(parse_money(cell, mark) is not None for cell in cells) >= 3
+    return sum(_number_cell(cell, mark) is not None for cell in cells) >= 3

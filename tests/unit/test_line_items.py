@@ -1,0 +1,65 @@
+"""Line-item rows as real tables print them: units, discounts, VAT columns after the amount."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from extract_service.line_items import parse_item_row
+
+
+def _item(cells: list[str], mark: str | None = ",") -> tuple[str, Decimal, Decimal, Decimal]:
+    item = parse_item_row(cells, None, mark)
+    assert item is not None, cells
+    return item.description, item.quantity, item.unit_price, item.amount
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        # A VAT rate and the VAT amount printed after the line's amount.
+        (
+            ["BenQ RL2455HM Monitor", "1", "€ 156,20", "€ 156,20", "21%", "€ 32,80"],
+            ("BenQ RL2455HM Monitor", "1", "156.20", "156.20"),
+        ),
+        # A discount percentage between price and amount: 2 x 108,80 less 50%.
+        (
+            ["001124", "MH CLASICA BARRIL 30L", "2", "108,8", "50", "21", "108,80"],
+            ("MH CLASICA BARRIL 30L", "2", "108.8", "108.80"),
+        ),
+        # Quantities with their units, the VAT rate between price and quantity.
+        (
+            ["E103184", "Onderhoudsset CA6707/10", "49,99", "21 %", "1 PCS", "49,99"],
+            ("Onderhoudsset CA6707/10", "1", "49.99", "49.99"),
+        ),
+        # The quantity glued to its unit and to the price in one cell.
+        (
+            ["82228600", "TOVAGLIOLO 24X24 DRINK", "120confezione€ 2,500", "€ 300,00", "22"],
+            ("TOVAGLIOLO 24X24 DRINK", "120", "2.500", "300.00"),
+        ),
+    ],
+)
+def test_real_table_rows(cells: list[str], expected: tuple[str, str, str, str]) -> None:
+    description, quantity, price, amount = _item(cells)
+    assert (description, quantity, price, amount) == (
+        expected[0],
+        Decimal(expected[1]),
+        Decimal(expected[2]),
+        Decimal(expected[3]),
+    )
+
+
+def test_a_position_number_before_a_word_is_not_a_quantity_with_a_unit() -> None:
+    assert _item(["1 Superdrachen", "2", "20,00", "40,00"]) == (
+        "1 Superdrachen",
+        Decimal(2),
+        Decimal("20.00"),
+        Decimal("40.00"),
+    )
+
+
+def test_rows_that_do_not_multiply_out_are_not_items() -> None:
+    assert parse_item_row(["Leds", "5", "0,90", "45,00"], None, ",") is None
+    # A tax summary row: rate, base, tax, total.
+    assert parse_item_row(["21 %", "41,31", "8,68", "49,99"], None, ",") is None
