@@ -8,7 +8,6 @@ import logging
 import os
 import signal
 import sys
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,7 +124,10 @@ def _supervise(stack: Stack, report_fd: int) -> NoReturn:
     log_file = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     for fd in (1, 2):
         os.dup2(log_file, fd)
-    stopping = threading.Event()
+    # SIGTERM wakes the daemon through a pipe: a handler that set a threading.Event
+    # could run while the main thread held that Event's lock inside wait(), and hang
+    # forever (seen when `make down` followed `make up` at once).
+    wake_read, wake_write = os.pipe()
     stack.supervisor_pid = os.getpid()
     code = 0
     with os.fdopen(report_fd, "w") as report:
@@ -136,10 +138,10 @@ def _supervise(stack: Stack, report_fd: int) -> NoReturn:
             report.flush()
             os._exit(1)
         # Armed before `up` hears of the start, so `make down` right after it is obeyed.
-        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        signal.signal(signal.SIGTERM, lambda *_: os.write(wake_write, b"."))
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
         report.write(STARTED)
-    stopping.wait()
+    os.read(wake_read, 1)  # until SIGTERM
     try:
         stack.stop()
     except Exception:
