@@ -159,3 +159,78 @@ Scadenze:    28/02/2025
     )
     assert fields.due_date == dt.date(2025, 2, 28)
     assert fields.customer_name == "Karl Weber"
+
+
+ADDRESS_BLOCKS = """\
+Akretion France
+27 rue Henri Rolland
+69100 Villeurbanne
+France
+                                                              Cabinet CACtus
+                                                              42 rue de l'audit
+                                                              69100 Villeurbanne
+Invoice VT/2022/0001
+Description                                       Quantity      Unit Price          Amount
+Whiteboard Pen                                    15.00         100.00            1,500.00
+"""
+
+
+def test_the_other_postal_address_at_the_top_is_the_customer() -> None:
+    fields = parse_page(ADDRESS_BLOCKS).fields
+    assert fields.vendor_name == "Akretion France"
+    assert fields.customer_name == "Cabinet CACtus"
+
+
+def test_address_blocks_name_a_customer_only_when_one_other_is_left() -> None:
+    third = """\
+                                  Lieferung an
+                                  Lager Nord
+                                  12 rue du Port
+                                  69100 Villeurbanne
+"""
+    lines = ADDRESS_BLOCKS.splitlines(keepends=True)
+    text = "".join(lines[:8]) + third + "".join(lines[8:])
+    fields = parse_page(text).fields
+    assert fields.vendor_name == "Akretion France"
+    assert fields.customer_name is None  # two candidates: unknown stays unknown
+    assert parse_page("27 rue Henri Rolland\n").fields.vendor_name is None
+
+
+def test_names_lose_tax_numbers_and_titles_and_addresses_are_no_names() -> None:
+    fields = parse_page("Cliente: Excel Consulting, Lda. NIF: 500084580\nTotal: 10,00 EUR\n").fields
+    assert fields.customer_name == "Excel Consulting, Lda."
+    text = """\
+                                        Spett.le Sig. Mattia Iacazio
+                                            Via delle Fiocine, n.°45,
+Fattura N. 11 del 10/04/2022
+"""
+    assert parse_page(text).fields.customer_name == "Mattia Iacazio"
+    street = parse_page("Spett.le\nVia delle Fiocine, n.°45,\n00054 Fiumicino\n").fields
+    assert street.customer_name is None
+
+
+def test_a_header_table_with_the_invoice_column_and_a_foreign_number_label() -> None:
+    text = """\
+ Klant                 Order                   Factuur datum        Factuur       Vervaldatum
+ SCONL0303006280999    SCONL000000444               8-9-2022   VF1005193039         22-9-2022
+ Exclusief BTW      € 41,31
+ BTW 21%            € 8,68
+ Inclusief BTW      € 49,99
+Uw BTW nummer: NL00333599698
+"""
+    fields = parse_page(text).fields
+    assert fields.invoice_number == "VF1005193039"
+    assert (fields.invoice_date, fields.due_date) == (dt.date(2022, 9, 8), dt.date(2022, 9, 22))
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("41.31"),
+        Decimal("8.68"),
+        Decimal("49.99"),
+    )
+
+
+def test_the_title_over_the_number_names_it_only_when_nothing_else_does() -> None:
+    assert parse_page("FACTURA\nINV/2024/00005\nTotal 10.00\n").fields.invoice_number == (
+        "INV/2024/00005"
+    )
+    labelled = parse_page("INVOICE\n12 Main Street\nInvoice No: A-77\n").fields
+    assert labelled.invoice_number == "A-77"

@@ -61,6 +61,7 @@ _TITLE = re.compile(
     r"(?:\s+(?:nr\.?|no\.?|n[°º]|#))?",
     re.IGNORECASE,
 )
+_TITLE_ALONE = re.compile(r"(?:invoice|rechnung|facture|factuur|factura|fattura|fatura)\.?")
 _LEGAL_FORMS = (
     r"ltd|limited|llc|llp|lp|inc|incorporated|corp|corporation|co|company|gmbh|ag|kg|ohg|"
     r"gbr|se|ug|e\.?\s?k|s\.?a|sarl|sas|sasu|eurl|b\.?v|n\.?v|v\.?o\.?f|ab|oy|as|a/s|plc|"
@@ -82,6 +83,29 @@ _SOLD_BY = re.compile(
     rf"\s+((?:[\w&.,'\-]+\s+){{0,5}}?(?:{_LEGAL_FORMS})\.?)(?!\w)",
     re.IGNORECASE,
 )
+# A postcode and town: "69100 Villeurbanne", "1216 JD HILVERSUM", "00054 Isola Sacra (RM)",
+# "D-91710 Gunzenhausen", "SW1A 1AA London", "Springfield, IL 62704".
+_POSTCODE_TOWN = re.compile(
+    r"^(?:[A-Z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2})?\s+[A-ZÀ-Þ][\w'.()\- ]+$|"
+    r"^[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b|"
+    r"^[A-Z][\w.' ]+,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?$"
+)
+_TAX_ID_AFTER = re.compile(
+    r"\s+(?:nif|nipc|cif|vat(?:\s+(?:no|id|reg))?|p\.?\s?iva|ust\.?\s?-?id\w*|tva|btw|siret|"
+    r"c\.?\s?f\.?)\s*[.:#]",
+    re.IGNORECASE,
+)
+# A street's name: "Via delle Fiocine, n.°45", "Rue de Rivoli 12", "Huswertstr. 14".
+_STREET_NAME = re.compile(
+    r"^(?:via|viale|piazza|corso|rue|avenue|boulevard|calle|avda|avenida|rua|travessa|plaza|"
+    r"paseo)\b.*\d|\w(?:strasse|straße|str\.|weg|laan|straat|street|gasse|platz|plein|kade)"
+    r"\s*\d|^\d+[a-z]?,?\s+(?:rue|avenue|av\.|bd|boulevard|chemin|allee|impasse|place|route|"
+    r"via|calle|rua)\b|^\d+\s+(?:\w+\s+)+(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|"
+    r"way|blvd|court|ct)\.?$",
+    re.IGNORECASE,
+)
+# A street line: a house number before or after the street's name.
+_STREET = re.compile(r"^\d+[a-z]?,?\s+\w|\w\.?,?\s+(?:n\.?\s?[°º]?\s*)?\d+[a-z]?\b", re.IGNORECASE)
 _BANK = re.compile(
     r"bank|banque|banco|banca|sparkasse|kasse|caixa|credit|kredit|bankverbindung", re.IGNORECASE
 )
@@ -192,12 +216,16 @@ class _PageParser:
     def parse(self) -> ParsedPage:
         self._read_table()
         self._read_labels()
+        if "invoice_number" not in self.values:
+            self._number_under_title()
         if "invoice_date" not in self.values:
             self._date_after_number()
         self._read_breakdown_columns()
         self._choose_totals()
         if "vendor_name" not in self.values:
             self._guess_vendor()
+        if "customer_name" not in self.values:
+            self._customer_from_address_blocks()
         currency = self.values.pop("currency", None)
         if currency is None and self.currency is not None:
             currency = self.currency
@@ -318,6 +346,28 @@ class _PageParser:
             ambiguous = value in self.ambiguous_dates
             self.confidence[match.field] = _Confidence.AMBIGUOUS_DATE if ambiguous else how
 
+    def _number_under_title(self) -> None:
+        """The word "Invoice" itself as the number's label, when nothing better names it:
+        a column of a header table ("Klant | Order | Factuur | Vervaldatum") or the
+        title alone on its row with the number under or beside it ("FACTURA" over
+        "INV/2024/00005")."""
+        for index, row in enumerate(self.rows):
+            if index in self.table_rows:
+                continue
+            labelled = sum((index, segment.col) in self.labels for segment in row)
+            for segment in row:
+                if not _TITLE_ALONE.fullmatch(fold(segment.text)):
+                    continue
+                if labelled < 2 and len(row) > 1:
+                    continue
+                match = LabelMatch("invoice_number", "", False)
+                self.labels[(segment.row, segment.col)] = match
+                found = self._labelled_value(segment, match)
+                if found is not None:
+                    self.values["invoice_number"] = found[0]
+                    self.confidence["invoice_number"] = _Confidence.BELOW
+                    return
+
     def _date_after_number(self) -> None:
         """ "Fattura nr. 1521 del 31/12/2024", "Rechnung Nr. 42 vom 3.2.2024", "Facture
         n° 7 du 12 mars 2024": the issue date printed after the number it belongs to."""
@@ -391,7 +441,10 @@ class _PageParser:
         kind = match.field
         parse = self._parser_for(kind)
         candidates: list[tuple[str, Segment | None]] = []
-        if match.rest and (match.colon or kind not in NAME_FIELDS):
+        # A name right after its label needs a colon ("Bill To: Acme") or a title
+        # ("Spett.le Sig. Mattia Iacazio"): "Client Services" is no client's name.
+        titled = kind in NAME_FIELDS and _HONORIFIC.match(match.rest + " ") is not None
+        if match.rest and (match.colon or titled or kind not in NAME_FIELDS):
             candidates.append((match.rest, None))
         right, below = self._right_of(label), self._below(label)
         if kind in NAME_FIELDS:
@@ -481,6 +534,45 @@ class _PageParser:
         ):
             self.values["customer_name"] = top
             self.confidence["customer_name"] = _Confidence.GUESSED_VENDOR
+
+    def _customer_from_address_blocks(self) -> None:
+        """No label names the customer: the other postal address at the top of the page.
+        A letter-style invoice prints two, the sender's and the addressee's, each a
+        name over a street over a postcode and town. Only when the vendor is known and
+        exactly one block names someone else: otherwise unknown stays unknown."""
+        vendor = self.values.get("vendor_name")
+        names = self._address_block_names()
+        others = [name for name in names if not _same_name(name, vendor)]
+        if vendor is None or len(others) != 1 or len(names) > 2:
+            return
+        self.values["customer_name"] = others[0]
+        self.confidence["customer_name"] = _Confidence.GUESSED_VENDOR
+
+    def _address_block_names(self) -> list[str]:
+        """The name heading each postal address above the table: the line over the
+        street over the postcode line (or straight over the postcode), same column."""
+        end = min(self.table_rows, default=len(self.rows))
+        names: list[str] = []
+        for index in range(1, end):
+            for town in self.rows[index]:
+                if not _POSTCODE_TOWN.search(town.text):
+                    continue
+                above = [self._aligned(index - step, town) for step in (1, 2)]
+                street, name = above
+                if street is not None and _STREET.search(street.text) is None:
+                    street, name = None, street  # no street line: the name is right above
+                if name is None or (name.row, name.col) in self.labels:
+                    continue
+                found = _name(name.text)
+                if found is not None and _could_be_vendor(found) and found not in names:
+                    names.append(found)
+        return names
+
+    def _aligned(self, row: int, under: Segment) -> Segment | None:
+        """The segment on `row` that starts in the same column as `under` (±2)."""
+        if row < 0 or row in self.table_rows:
+            return None
+        return next((s for s in self.rows[row] if abs(s.start - under.start) <= 2), None)
 
     def _customer_from_top(self, vendor: str | None) -> str | None:
         """The first company above the table that is not the vendor: in a letter layout,
@@ -601,10 +693,11 @@ _ATTENTION = re.compile(
 )
 
 
-# Salutations and titles before a person's name: "Herr", "Dott. Arch.", "Ing. Dr.".
+# Salutations and titles before a person's name: "Herr", "Dott. Arch.", "Ing. Dr.";
+# a one-letter title only with its dot ("M. Dupont"), as "M el Mathari" has an initial.
 _HONORIFIC = re.compile(
     r"^(?:(?:herrn?|frau|mr|mrs|ms|dr|prof|ing|dott(?:\.?\s?ssa)?|arch|avv|geom|rag|sig(?:\.?\s?ra)?|"
-    r"spett\.?\s?le|m|mme|mlle|dhr|mevr|sr|sra|srta|d|dna|eng)\.?\s+)+",
+    r"spett\.?\s?le|m(?=\.)|mme|mlle|dhr|mevr|sr|sra|srta|d(?=\.)|dna|eng)\.?\s+)+",
     re.IGNORECASE,
 )
 
@@ -613,8 +706,13 @@ def _name(text: str) -> str | None:
     if _HONORIFIC.fullmatch(text.strip() + " "):
         return None  # "Herr" on its own line, the name below it
     text = _HONORIFIC.sub("", _ATTENTION.sub("", text.strip()))
-    if sum(ch.isalpha() for ch in text) < 2:
-        return None
+    # "Excel Consulting, Lda. NIF: 500084580": the tax number is not part of the name.
+    if (tax_id := _TAX_ID_AFTER.search(text)) is not None:
+        text = text[: tax_id.start()].rstrip(" ,-")
+    if sum(ch.isalpha() for ch in text) < 2 or len(text.split()) > _MAX_NAME_WORDS + 2:
+        return None  # a sentence, not a name
+    if _STREET_NAME.search(text):
+        return None  # "Via delle Fiocine, n.°45": an address line
     # A label alone or with a colon is not a name; "Data Systems GmbH" is.
     if (label := match_label(text)) is not None and (not label.rest or label.colon):
         return None

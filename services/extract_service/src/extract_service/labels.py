@@ -64,7 +64,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"invoice\s+dated|dated|date",
         r"rechnungsdatum|rechnungs\s*-\s*datum|ausstellungsdatum|belegdatum|datum",
         r"date\s+(?:de\s+(?:la\s+)?)?(?:facture|facturation)|date\s+d'?\s?emission|emise?\s+le",
-        r"factuurdatum|factuur\s*-\s*datum|datum\s+(?:van\s+(?:de\s+)?)?factuur",
+        r"factuurdatum|factuur\s*-?\s*datum|datum\s+(?:van\s+(?:de\s+)?)?factuur",
         r"issued\s+on|ausgestellt\s+am",
         r"fecha(?:\s+(?:de\s+)?(?:la\s+)?(?:factura|emision|expedicion))?",
         r"data(?:\s+(?:della\s+|di\s+)?(?:fattura|documento|emissione))?",
@@ -120,7 +120,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         # Not "net" alone: "Net 30" is a payment term.
         r"sub-?\s?total|net\s+total|net\s+amount|total\s+net|amount\s+before\s+tax",
         rf"total\s+{_EXCL}\.?(?:\s+(?:of\s+)?{_TAXWORD})?",
-        rf"total{_AMOUNT}\s+{_EXCL}\.?\s+{_TAXWORD}",
+        rf"total{_AMOUNT}\s+{_EXCL}\.?\s+{_TAXWORD}|{_EXCL}\.?\s+{_TAXWORD}",
         r"nettobetrag|netto\s*-?\s*(?:betrag|summe)|zwischensumme|summe\s+netto|nettosumme|"
         r"gesamt(?:betrag|summe)?\s+netto|rechnungs\s*-?\s*(?:betrag|summe)\s+netto|warenwert|netto",
         r"sous-?\s?total|total\s+h\.?\s?t\.?|montant\s+h\.?\s?t\.?|total\s+hors\s+tax(?:e|es)|"
@@ -148,7 +148,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"grand\s+total|total\s+due|total\s+amount(?:\s+due)?|invoice\s+total|amount\s+due|"
         r"balance\s+due|amount\s+payable|total\s+payable|total\s+to\s+pay|total|"
         r"total\s+(?:for|of)\s+(?:this\s+)?(?:invoice|bill|period)|invoice\s+amount",
-        rf"total{_AMOUNT}\s+{_INCL}\.?\s+{_TAXWORD}",
+        rf"total{_AMOUNT}\s+{_INCL}\.?\s+{_TAXWORD}|(?:bedrag\s+)?{_INCL}\.?\s+{_TAXWORD}",
         r"gesamt\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|rechnungs\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|"
         r"end\s*-?\s*(?:betrag|summe)|brutto\s*-?\s*(?:betrag|summe)?|summe(?:\s+brutto)?|"
         r"zu\s+zahlen(?:der\s+betrag)?|zahlbetrag|gesamt",
@@ -240,13 +240,19 @@ def match_label(text: str) -> LabelMatch | None:
     for count in range(min(4, len(words) - 1), 0, -1):
         tail = _label_at_start(" ".join(words[-count:]) + ":" + after)
         # Only labels whose last word says what they are: "... Rechnungsdatum:" is a
-        # date, but "N° de compte client :" is an account number, not a customer.
+        # date, but "N° de compte client :" is an account number, not a customer, and
+        # "Uw BTW nummer:" a VAT number: a bare "number" or "date" is some other one's.
+        if count == 1 and fold(words[-1]).rstrip(".") in _GENERIC_WORDS:
+            continue
         if tail is not None and tail.colon and tail.field in _TAIL_FIELDS:
             return tail
     return None
 
 
 _TAIL_FIELDS = ("invoice_date", "due_date", "invoice_number")
+_GENERIC_WORDS = frozenset(
+    {"nummer", "numero", "number", "no", "nr", "date", "datum", "data", "fecha", "dated"}
+)
 
 
 def _label_at_start(original: str) -> LabelMatch | None:
