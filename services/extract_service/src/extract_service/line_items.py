@@ -198,7 +198,7 @@ def parse_item_row(
     if len(numeric) < 3:
         return None
     amounts = numeric[::-1][:3]
-    tries = [
+    tries: list[tuple[int, tuple[int, int], int | None]] = [
         (last, pair, None) for last in amounts for pair in _pairs(numeric[: numeric.index(last)])
     ]
     tries += [
