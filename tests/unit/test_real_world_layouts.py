@@ -234,3 +234,28 @@ def test_the_title_over_the_number_names_it_only_when_nothing_else_does() -> Non
     )
     labelled = parse_page("INVOICE\n12 Main Street\nInvoice No: A-77\n").fields
     assert labelled.invoice_number == "A-77"
+
+
+def test_the_third_amount_is_taken_only_when_the_page_prints_it() -> None:
+    text = """\
+Fattura nr. 18/2022 del 21/07/2022
+                                               Imponibile   € 13.636,36
+                                               Totale IVA    € 1.363,64
+
+                                         € 15.000,00
+"""
+    parsed = parse_page(text)
+    assert parsed.fields.total == Decimal("15000.00")
+    assert parsed.confidence["total"] < parsed.confidence["subtotal"]
+    # The sum is not printed: the total stays unknown rather than computed.
+    unprinted = parse_page(text.replace("€ 15.000,00", "Grazie!"))
+    assert unprinted.fields.total is None
+    # Total and tax give the subtotal when it is printed under another name.
+    aws = parse_page(
+        "AWS Service Charges      $4.11\nTax *      $0.00\nTotal for this invoice      $4.11\n"
+    )
+    assert (aws.fields.subtotal, aws.fields.tax, aws.fields.total) == (
+        Decimal("4.11"),
+        Decimal("0.00"),
+        Decimal("4.11"),
+    )

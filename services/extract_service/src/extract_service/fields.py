@@ -25,7 +25,7 @@ from extract_service.currency import ISO_CODES, currency_in, detect_currency
 from extract_service.dates import DateOrder, FoundDate, find_date, numeric_order_on_page
 from extract_service.labels import MONEY_FIELDS, NAME_FIELDS, LabelMatch, fold, match_label
 from extract_service.line_items import heading_roles, looks_like_item_row, parse_item_row
-from extract_service.numbers import detect_decimal_mark, parse_money
+from extract_service.numbers import amounts_in, detect_decimal_mark, parse_money
 from extract_service.segments import Segment, page_rows
 from invoice_shared.models import FieldSource, InvoiceFields, LineItem, PageExtraction
 
@@ -167,6 +167,7 @@ class _Confidence:
     AMBIGUOUS_DATE = 0.5
     TOTALS_ADD_UP = 0.97
     TOTALS_DISAGREE = 0.6
+    DERIVED = 0.7  # the one amount the other two give, found printed without its label
 
 
 def date_order_hint(text: str, currency: str | None, mark: str | None) -> DateOrder | None:
@@ -222,6 +223,7 @@ class _PageParser:
             self._date_after_number()
         self._read_breakdown_columns()
         self._choose_totals()
+        self._complete_totals()
         if "vendor_name" not in self.values:
             self._guess_vendor()
         if "customer_name" not in self.values:
@@ -276,6 +278,25 @@ class _PageParser:
             elif not adds_up and name != "subtotal":
                 confidence = min(confidence, _Confidence.TOTALS_DISAGREE)
             self.confidence[name] = confidence
+
+    def _complete_totals(self) -> None:
+        """The one amount of subtotal, tax and total no label gave, when the other two
+        give it and the page prints it: "Imponibile 13.636,36 / IVA 1.363,64" over an
+        unlabelled "€ 15.000,00"; "Total $4.11" and "Tax $0.00" with "Charges $4.11"."""
+        given: dict[str, Decimal] = {
+            name: self.values[name] for name in MONEY_FIELDS if self.values.get(name) is not None
+        }
+        missing = next((name for name in MONEY_FIELDS if name not in given), None)
+        if missing is None or len(given) != 2:
+            return
+        if missing == "total":
+            derived = given["subtotal"] + given["tax"]
+        else:
+            derived = given["total"] - given["tax" if missing == "subtotal" else "subtotal"]
+        if derived < 0 or derived not in amounts_in(self.text, self.mark):
+            return
+        self.values[missing] = derived
+        self.confidence[missing] = _Confidence.DERIVED
 
     # -- line items ------------------------------------------------------------------
 

@@ -137,6 +137,16 @@ def parse_money(text: str, page_mark: str | None = None) -> Decimal | None:
     return parse_number(sign + amount, page_mark)
 
 
+def amounts_in(text: str, page_mark: str | None = None) -> set[Decimal]:
+    """Every number printed in `text` with two decimals: the amounts a page shows."""
+    found = set()
+    for token in _NUMBER_TOKEN.findall(normalize_text(text)):
+        value = parse_number(token, page_mark)
+        if value is not None and fraction_digits(token, page_mark) == 2:
+            found.add(value)
+    return found
+
+
 def fraction_digits(text: str, page_mark: str | None = None) -> int:
     """How many digits follow the decimal mark of an amount as printed."""
     token = strip_currency(text).lstrip("-")
