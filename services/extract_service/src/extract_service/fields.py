@@ -213,6 +213,7 @@ class _PageParser:
         # Every labelled amount for subtotal, tax and total, in reading order, with the
         # confidence of how it was found: the choice among them is made last (_choose_totals).
         self.money: dict[str, list[tuple[Decimal, float]]] = {name: [] for name in MONEY_FIELDS}
+        self.partial_totals: list[tuple[Decimal, float]] = []
 
     def parse(self) -> ParsedPage:
         self._read_table()
@@ -249,7 +250,12 @@ class _PageParser:
         """Subtotal, tax and total from their candidates, preferring the combination
         that adds up (subtotal + tax = total, line items = subtotal), then the one
         found first. A value is never made up: each comes from a label on the page."""
-        options = {name: [*self.money[name][:_MAX_CANDIDATES], None] for name in MONEY_FIELDS}
+        money = dict(self.money)
+        money["total"] = money["total"] + self.partial_totals
+        if any(value > 0 for value, _ in money["total"]):
+            # "Less discount 0.00" read as a subtotal: no invoice with a total has none.
+            money["subtotal"] = [c for c in money["subtotal"] if c[0] != 0]
+        options = {name: [*money[name][:_MAX_CANDIDATES], None] for name in MONEY_FIELDS}
         lines = sum((item.amount for item in self.items), Decimal(0)) if self.items else None
         slack = _CENT * max(1, len(self.items))
         best: tuple[tuple[int, int, Decimal, int], dict[str, tuple[Decimal, float] | None]] | None
@@ -352,7 +358,7 @@ class _PageParser:
                 continue
             value, source = found
             if match.field in MONEY_FIELDS:
-                self._add_money(match.field, label, value, source)
+                self._add_money(match.field, label, value, source, _qualified(match))
                 continue
             how = (
                 _Confidence.INLINE
@@ -428,11 +434,14 @@ class _PageParser:
             if len(column) >= 2:
                 self.money[match.field].append((sum(column, Decimal(0)), _Confidence.BELOW))
 
-    def _add_money(self, kind: str, label: Segment, value: Any, source: Segment | None) -> None:
+    def _add_money(
+        self, kind: str, label: Segment, value: Any, source: Segment | None, qualified: bool
+    ) -> None:
         """The amount found for a money label, and the row's other amounts after it: a
         totals row of a table ("Total  24.99  5.00  29.99") holds net, tax and gross, and
         which one is meant is settled by what adds up (_choose_totals). A total is most
-        often the rightmost of them, a subtotal the leftmost."""
+        often the rightmost of them, a subtotal the leftmost. A total the label narrows
+        down ("Totale non soggetto IVA (N2)") is one part: a candidate of last resort."""
         how = _Confidence.INLINE if source is None else _Confidence.BESIDE
         found = [(value, how)]
         if source is not None:
@@ -445,7 +454,7 @@ class _PageParser:
                     found.append((amount, _Confidence.BELOW))
         if kind == "total" and len(found) > 1:
             found = [found[-1], *found[:-1]]
-        self.money[kind] += found
+        (self.partial_totals if kind == "total" and qualified else self.money[kind]).extend(found)
 
     def _is_label(self, match: LabelMatch) -> bool:
         """ "Data Systems GmbH" starts with a label word ("Data", Italian for date) but
@@ -658,6 +667,14 @@ class _PageParser:
         return next((text for text in candidates if not any(ch.isdigit() for ch in text)), None)
 
 
+def _qualified(match: LabelMatch) -> bool:
+    """Whether words follow a label that are neither its value nor a currency: "Total
+    non soggetto IVA" names part of the invoice; "Total EUR" and "Total 12.00" do not."""
+    rest = re.sub(r"\([^)]*\)", "", match.rest)
+    words = [w for w in rest.split() if any(ch.isalpha() for ch in w)]
+    return any(currency_in(word) is None for word in words)
+
+
 def _value_text(text: str) -> str:
     """A value as printed after its label, without the ':' or '#' some layouts put
     in front of it (":02/11/2019")."""
@@ -680,11 +697,15 @@ def _totals_rank(
     elif subtotal is not None and total is not None and tax is None:
         checks += 2 if abs(subtotal - total) <= _CENT and not options["tax"][:-1] else 0
     if lines is not None:
-        # The lines add up to the subtotal, or (no subtotal printed) with the tax to the total.
+        # The lines add up to the subtotal, or (no subtotal printed) with the tax to the
+        # total; or, priced with tax included ("Prijzen zijn inclusief BTW"), to the total.
         against, expected = (
             (subtotal, lines) if subtotal is not None else (total, lines + (tax or 0))
         )
-        checks += 1 if against is not None and abs(expected - against) <= slack else 0
+        inclusive = total is not None and abs(lines - total) <= slack
+        checks += (
+            1 if inclusive or (against is not None and abs(expected - against) <= slack) else 0
+        )
     kept = sum(c is not None for c in chosen.values())
     depth = sum(options[name].index(c) for name, c in chosen.items() if c is not None)
     whole = total if checks >= 2 and total is not None else Decimal(0)

@@ -25,7 +25,9 @@ _NO = r"(?:no\.?|nr\.?|n\s?[°º]|n\.\s?[°º]?|num\.?|number|#)"  # "number" ab
 _OF = r"(?:\s+(?:de|da|do|di|del|della|van|der|des|du))?"
 _AMOUNT = r"(?:\s+(?:amount|betrag|montant|bedrag|importe|importo|valor))?"
 _INCL = r"(?:incl\.?|inkl\.?|including|inclusief|incluido|incluso|incluida|c/|con|com)"
-_EXCL = r"(?:excl\.?|exkl\.?|excluding|exclusief|sin|senza|sem|hors|ohne|before|net\s+of)"
+_EXCL = (
+    r"(?:excl\.?|exkl\.?|excluding|exclusief|sin|senza|esclus[ao]|sem|hors|ohne|before|net\s+of)"
+)
 _TAXWORD = r"(?:vat|tax|gst|mwst\.?|ust\.?|tva|btw|iva|igic)"
 _RATE = r"(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?"  # "19 % MwSt.", "21% BTW"
 
@@ -72,7 +74,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "due_date": (
         r"due\s+date|payment\s+due(?:\s+date)?|due\s+by|due\s+on|due",
-        r"pay(?:able)?\s+(?:by|before|until|no\s+later\s+than)|please\s+pay\s+by",
+        r"pay(?:able)?\s+(?:by|before|until|no\s+later\s+than)|please\s+pay\s+by|"
+        r"(?:total\s+)?(?:amount|balance)\s+due\s+(?:on|by)",
         r"falligkeit(?:sdatum)?|fallig\s+(?:am|bis|zum)|zahlbar\s+(?:bis|am)|zahlungsziel|fallig",
         r"(?:date\s+d'?\s?)?echeance|a\s+payer\s+avant(?:\s+le)?|date\s+limite(?:\s+de\s+paiement)?|"
         r"a\s+regler\s+avant(?:\s+le)?|payable\s+(?:avant\s+)?le",
@@ -118,7 +121,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "currency": (r"currency|wahrung|devise|valuta|moneda|divisa|moeda",),
     "subtotal": (
         # Not "net" alone: "Net 30" is a payment term.
-        r"sub-?\s?total|net\s+total|net\s+amount|total\s+net|amount\s+before\s+tax",
+        r"sub-?\s?total|net\s+total|net\s+amount|total\s+net|amount\s+before\s+tax|"
+        r"(?:sub-?\s?total\s+)?less\s+discount|total\s+after\s+discount|"
+        r"net\s+invoice(?:\s+(?:amount|total))?",
         rf"total\s+{_EXCL}\.?(?:\s+(?:of\s+)?{_TAXWORD})?",
         rf"total{_AMOUNT}\s+{_EXCL}\.?\s+{_TAXWORD}|{_EXCL}\.?\s+{_TAXWORD}",
         r"nettobetrag|netto\s*-?\s*(?:betrag|summe)|zwischensumme|summe\s+netto|nettosumme|"
@@ -126,8 +131,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"sous-?\s?total|total\s+h\.?\s?t\.?|montant\s+h\.?\s?t\.?|total\s+hors\s+tax(?:e|es)|"
         r"(?:montant|total)\s+hors\s+(?:tva|taxes?)|"
         r"base\s+h\.?\s?t\.?",
-        rf"subtota(?:a|le)l?|totaal\s+{_EXCL}\.?(?:\s+btw)?|netto\s*bedrag|bedrag\s+{_EXCL}\.?\s+btw",
-        r"(?:total\s+)?base\s+imponible|base\s+imp\.|importe\s+neto|subtotal|base(?=\s*:)",
+        rf"grondslag|subtota(?:a|le)l?|totaal\s+{_EXCL}\.?(?:\s+btw)?|netto\s*bedrag|bedrag\s+{_EXCL}\.?\s+btw",
+        r"(?:total\s+)?base\s+imponible|base\s+imp\.|importe\s+neto|subtotal|base(?=\s*:)|"
+        r"total\s+parcial",
         r"(?:tot(?:ale|\.)?\s+)?imponibile|subtotale|totale\s+netto",
         r"(?:total|valor)\s+(?:sem|s/)\s+iva|total\s+iliquido|base\s+tributavel|incidencia|"
         r"valor\s+liquido",
@@ -156,7 +162,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"montant\s+total|montant\s+du|(?:somme|montant)\s+a\s+payer|total\s+facture|"
         r"montant\s+(?:de\s+la\s+)?facture",
         rf"totaal(?:\s*-?\s*bedrag)?(?:\s+{_INCL}\.?\s+btw)?|te\s+betalen|totaal\s+te\s+betalen",
-        r"total\s+(?:de\s+(?:la\s+)?)?factura|importe\s+total|total\s+a\s+pagar",
+        r"total\s+(?:de\s+(?:la\s+)?)?factura|importe\s+total|total\s+a\s+pagar|"
+        r"(?:saldo|importe)\s+(?:adeudado|pendiente)",
         r"totale(?:\s+(?:fattura|documento|da\s+pagare|complessivo))?|importo\s+totale|"
         r"tot\.?\s+(?:fattura|documento)|"
         r"netto\s+a\s+pagare",
