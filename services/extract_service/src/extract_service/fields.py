@@ -208,6 +208,7 @@ class _PageParser:
         self.labels: dict[tuple[int, int], LabelMatch] = {}
         self.used: set[tuple[int, int]] = set()
         self.customer_row: int | None = None
+        self.customer_col = 0  # where on its row the customer block's label starts
         self.confidence: dict[str, float] = {}
         self.ambiguous_dates: set[object] = set()  # dates read day-first for want of a clue
         # Every labelled amount for subtotal, tax and total, in reading order, with the
@@ -349,7 +350,7 @@ class _PageParser:
         for (row, col), match in self.labels.items():
             self.used.add((row, col))
             if match.field in ("customer_name", "ship_to") and self.customer_row is None:
-                self.customer_row = row
+                self.customer_row, self.customer_col = row, col
             if match.field in self.values or match.field in ("ship_to", "other"):
                 continue
             label = self.rows[row][col]
@@ -648,17 +649,14 @@ class _PageParser:
         return sorted(set(found), key=lambda name: (-found.count(name), found.index(name)))
 
     def _vendor_from_top(self) -> str | None:
-        """The first company-like text above the customer block and the table."""
-        stops = [
-            row
-            for row in (self.customer_row, min(self.table_rows, default=None))
-            if row is not None
-        ]
-        end = min(stops, default=len(self.rows))
+        """The first company-like text above the customer block and the table, or left
+        of the customer block's label on its row (the sender's block beside it)."""
+        table = min(self.table_rows, default=len(self.rows))
+        end = min(table, self.customer_row) if self.customer_row is not None else table
+        beside = self.rows[end][: self.customer_col] if end < table else []
         candidates = [
             segment.text
-            for row in self.rows[:end]
-            for segment in row
+            for segment in [*(s for row in self.rows[:end] for s in row), *beside]
             if (segment.row, segment.col) not in self.used and _could_be_vendor(segment.text)
         ]
         for text in candidates:
