@@ -509,7 +509,7 @@ class _PageParser:
             if index in self.table_rows:
                 return None
             nearest = min(self.rows[index], key=label.gap_to)
-            if label.gap_to(nearest) <= reach and _HONORIFIC.fullmatch(nearest.text + " "):
+            if label.gap_to(nearest) <= reach and _salutation_alone(nearest.text):
                 continue  # "Herr" alone, the name on the next row
             if label.gap_to(nearest) <= reach:
                 return None if (nearest.row, nearest.col) in self.labels else nearest
@@ -742,8 +742,13 @@ _HONORIFIC = re.compile(
 )
 
 
+def _salutation_alone(text: str) -> bool:
+    """ "Herr", "Spett.le", "Dott. Arch.": titles with no name after them."""
+    return _HONORIFIC.fullmatch(text.strip() + " ") is not None
+
+
 def _name(text: str) -> str | None:
-    if _HONORIFIC.fullmatch(text.strip() + " "):
+    if _salutation_alone(text):
         return None  # "Herr" on its own line, the name below it
     text = _HONORIFIC.sub("", _ATTENTION.sub("", text.strip()))
     # "Excel Consulting, Lda. NIF: 500084580": the tax number is not part of the name.
