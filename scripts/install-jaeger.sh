@@ -16,6 +16,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
 source "$here/versions.env"
+# shellcheck source=go-proxy-build.sh
+source "$here/go-proxy-build.sh"
 
 version="$JAEGER_VERSION"
 module=github.com/jaegertracing/jaeger
@@ -51,35 +53,13 @@ export CGO_ENABLED=0 GOFLAGS=-mod=mod
 start=$(date +%s)
 log "building Jaeger $version (v$v2_version) from the Go module proxy (cold: several minutes on 2 cores)"
 
-# `go install …/cmd/jaeger@v1.76.0` is refused (upstream's go.mod has a replace line), so
-# we build inside a throwaway module that requires the pinned version, repeats upstream's
-# replaces and starts from upstream's go.sum, as scripts/install-dapr.sh does.
-work="$cache_root/build-jaeger-$version"
-mkdir -p "$work" "$bin_dir" && cd "$work"
-[[ -f go.mod ]] || go mod init invoice-build/jaeger >/dev/null 2>&1
-info="$(go mod download -json "$module@v$version")" || true
-field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2]) or "")' "$info" "$1"; }
-mod="$(field GoMod)"; dir="$(field Dir)"
-if [[ -z "$mod" || -z "$dir" ]]; then
-  log "the proxy did not serve $module@v$version: $(field Error)"; exit 1
-fi
+# `go install …/cmd/jaeger@v1.76.0` is refused: upstream's go.mod has a replace line.
+mkdir -p "$bin_dir"
+proxy_module "$module" "$version" "$cache_root/build-jaeger-$version"
 grep -q "^v$version / v$v2_version " "$dir/CHANGELOG.md" || {
   log "CHANGELOG.md of $version does not pair it with v$v2_version: $(grep -m1 "^v$version " "$dir/CHANGELOG.md" || echo 'no entry')"
   exit 1
 }
-replaces="$(go mod edit -json "$mod" | python3 -c '
-import json, sys
-for r in json.load(sys.stdin).get("Replace") or []:
-    old, new = r["Old"], r["New"]
-    if not new.get("Version"):
-        sys.exit(old["Path"] + " is replaced by the local path " + new["Path"])
-    lhs = old["Path"] + ("@" + old["Version"] if old.get("Version") else "")
-    print("-replace=" + lhs + "=" + new["Path"] + "@" + new["Version"])
-')" || { log "$module@v$version cannot be built from the proxy (see above)"; exit 1; }
-[[ -z "$replaces" ]] || xargs go mod edit <<<"$replaces"
-cat "$dir/go.sum" >> go.sum && sort -u -o go.sum go.sum
-go mod edit -go="$(go mod edit -json "$mod" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Go"])')"
-go mod edit -require="$module@v$version"
 
 # Upstream's flags (scripts/makefiles/BuildInfo.mk, `make build-jaeger`): CGO off, the v2
 # tag, commit and commit date injected; plus -s -w. No UI assets: the Jaeger UI is a
@@ -89,15 +69,7 @@ commit="$(python3 -c 'import json,sys; print((json.loads(sys.argv[1]).get("Origi
 date="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("Time",""))' "$(field Info)")"
 vpkg="$module/internal/version"
 ldflags="-s -w -X $vpkg.latestVersion=v$v2_version -X $vpkg.commitSHA=$commit -X $vpkg.date=$date"
-# nice: the build takes both cores for minutes; whatever else runs keeps priority.
-log "go build jaeger ..."
-if ! nice -n 19 go build -v -trimpath -ldflags "$ldflags" -o "$bin_dir/jaeger.tmp" "$module/cmd/jaeger" 2>&1 \
-  | awk '/^go: downloading/ {next} /: |^#/ {print > "/dev/stderr"; next}
-         {c++; if (c % 100 == 0) printf "[install-jaeger] %d packages compiled\n", c > "/dev/stderr"}'
-then
-  log "go build failed"; exit 1
-fi
-mv "$bin_dir/jaeger.tmp" "$bin_dir/jaeger"
+proxy_build jaeger "$bin_dir/jaeger" "$module/cmd/jaeger" "$ldflags"
 good "$bin_dir/jaeger" || { log "$bin_dir/jaeger does not report v$v2_version"; exit 1; }
 log "Jaeger $version (v$v2_version) built in $(( $(date +%s) - start )) s: $bin_dir"
 echo "$bin_dir"

@@ -13,6 +13,9 @@
 # Override with TEMPORAL_CLI_VERSION=x.y.z (without the "v").
 set -euo pipefail
 
+# shellcheck source=go-proxy-build.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/go-proxy-build.sh"
+
 version="${TEMPORAL_CLI_VERSION:-1.5.1}"
 module=github.com/temporalio/cli
 cache_root="${INVOICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/invoice-dapr}"
@@ -32,46 +35,14 @@ export CGO_ENABLED=0 GOFLAGS=-mod=mod
 start=$(date +%s)
 log "building temporal CLI $version from the Go module proxy (cold: several minutes on 2 cores)"
 
-# Build inside a throwaway module that requires the pinned version and starts from
-# upstream's go.sum (as scripts/install-dapr.sh does): this works whether or not
-# `go install pkg@version` would, and checks every module against upstream's checksums.
-work="$cache_root/build-temporal-cli-$version"
-mkdir -p "$work" "$(dirname "$bin")" && cd "$work"
-[[ -f go.mod ]] || go mod init invoice-build/temporal-cli >/dev/null 2>&1
-info="$(go mod download -json "$module@v$version")" || true
-field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2]) or "")' "$info" "$1"; }
-mod="$(field GoMod)"; dir="$(field Dir)"
-if [[ -z "$mod" || -z "$dir" ]]; then
-  log "the proxy did not serve $module@v$version: $(field Error)"; exit 1
-fi
-# Upstream's replace directives must be repeated here; a local-path one (v1.9's ./cliext)
-# points at a nested module the proxy does not serve, so such a version cannot be built.
-replaces="$(go mod edit -json "$mod" | python3 -c '
-import json, sys
-for r in json.load(sys.stdin).get("Replace") or []:
-    old, new = r["Old"], r["New"]
-    if not new.get("Version"):
-        sys.exit(old["Path"] + " is replaced by the local path " + new["Path"])
-    lhs = old["Path"] + ("@" + old["Version"] if old.get("Version") else "")
-    print("-replace=" + lhs + "=" + new["Path"] + "@" + new["Version"])
-')" || { log "$module@v$version cannot be built from the proxy (see above)"; exit 1; }
-[[ -z "$replaces" ]] || xargs go mod edit <<<"$replaces"
-cat "$dir/go.sum" >> go.sum && sort -u -o go.sum go.sum
-go mod edit -go="$(go mod edit -json "$mod" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Go"])')"
-go mod edit -require="$module@v$version"
+# A version whose go.mod replaces a module by a local path (v1.9's ./cliext) stops here:
+# the proxy does not serve that nested module.
+mkdir -p "$(dirname "$bin")"
+proxy_module "$module" "$version" "$cache_root/build-temporal-cli-$version"
 
 # The release's flags (upstream .goreleaser.yml): CGO off, -s -w, the version injected.
-# nice: the build takes both cores for minutes; whatever else runs keeps priority.
-log "go build temporal ..."
-if ! nice -n 19 go build -v -trimpath \
-    -ldflags "-s -w -X $module/temporalcli.Version=$version" \
-    -o "$bin.tmp" "$module/cmd/temporal" 2>&1 \
-  | awk '/^go: downloading/ {next} /: |^#/ {print > "/dev/stderr"; next}
-         {c++; if (c % 100 == 0) printf "[install-temporal] %d packages compiled\n", c > "/dev/stderr"}'
-then
-  log "go build failed"; exit 1
-fi
-mv "$bin.tmp" "$bin"
+proxy_build temporal "$bin" "$module/cmd/temporal" \
+  "-s -w -X $module/temporalcli.Version=$version"
 have || { log "$bin does not report version $version"; exit 1; }
 log "temporal CLI $version built in $(( $(date +%s) - start )) s: $bin"
 echo "$bin"
