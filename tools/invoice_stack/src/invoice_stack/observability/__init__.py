@@ -1,0 +1,1 @@
+"""Monitoring assets of the stack: the Prometheus configuration that scrapes it."""
