@@ -5,7 +5,7 @@ Two credentials, checked in constant time:
   call it forwards (service invocation, /dapr/config). A service accepts nothing else.
 - `INVOICE_API_KEY` (host only): people and programs using the public REST API send it
   as `X-API-Key` or `Authorization: Bearer`.
-Health probes stay open so orchestrators can check liveness without a secret.
+Health probes and /metrics stay open, so orchestrators and Prometheus need no secret.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ APP_TOKEN_HEADER = "dapr-api-token"
 API_KEY_HEADER = "X-API-Key"
 MIN_SECRET_LENGTH = 16
 HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
+METRICS_PATH = "/metrics"
+# What probes and the metrics scraper fetch: counts and states, no invoice data.
+OPEN_PATHS = HEALTH_PATHS | {METRICS_PATH}
 DAPR_CALLBACKS = "/dapr/"
 
 
@@ -77,7 +80,7 @@ def refusal(
     headers: Mapping[str, str],
     app_token: str,
     api_key: str | None = None,
-    open_paths: Collection[str] = HEALTH_PATHS,
+    open_paths: Collection[str] = OPEN_PATHS,
 ) -> str | None:
     """Why this request may not pass, or None if it may (pure; headers lower-cased).
 
@@ -106,7 +109,7 @@ def require_credentials(
     app: FastAPI,
     app_token: SecretStr,
     api_key: SecretStr | None = None,
-    open_paths: Collection[str] = HEALTH_PATHS,
+    open_paths: Collection[str] = OPEN_PATHS,
 ) -> None:
     """Refuse with 401 every request `refusal` does not let through."""
     token = app_token.get_secret_value()

@@ -1,15 +1,15 @@
-"""What every FastAPI app in the system shares: one error shape, health, logging."""
+"""What every FastAPI app in the system shares: one error shape, health, logging,
+metrics and tracing."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import logging
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import SecretStr
@@ -17,8 +17,15 @@ from pydantic_settings import BaseSettings
 
 from invoice_shared.auth import AppTokenSettings, load_secret, require_credentials
 from invoice_shared.docs import serve_docs
+from invoice_shared.logs import configure_logging as _configure_logging
+from invoice_shared.metrics import add_metrics_route, add_request_metrics
 from invoice_shared.models import ErrorBody
+from invoice_shared.request_logs import RequestLogScope, bind_request_ids
 from invoice_shared.sidecar_status import status_router
+from invoice_shared.telemetry import setup_tracing, tracing_lifespan
+
+# Routers whose requests may concern an invoice take this: their log lines name it.
+LOG_REQUEST_IDS: list[params.Depends] = [Depends(bind_request_ids)]
 
 
 class ServiceError(Exception):
@@ -93,13 +100,20 @@ def add_health_route(app: FastAPI) -> None:
 
 
 def configure_logging() -> None:
-    """Plain, greppable logs on stderr; level from LOG_LEVEL."""
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO").upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-    # One INFO line per HTTP call made is noise at our call rates.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    """JSON lines on stderr (LOG_FORMAT=text: plain ones); level from LOG_LEVEL."""
+    _configure_logging()
+
+
+def add_observability(app: FastAPI, app_id: str) -> None:
+    """/metrics, request metrics, a log context per request and tracing.
+
+    Call it after adding every other middleware: the last added runs first, so the
+    request metrics also count the requests the credential check refuses.
+    """
+    add_metrics_route(app)
+    app.add_middleware(RequestLogScope)
+    add_request_metrics(app, app_id)
+    setup_tracing(app, app_id)
 
 
 def create_service_app(
@@ -111,16 +125,20 @@ def create_service_app(
 ) -> FastAPI:
     """A service app: our error shape, /healthz, /status (its sidecar and `gauges`),
     calls only from its own sidecar (`app_token`, else APP_API_TOKEN, required), and the
-    service's own routes, which read `settings` through `app_settings`."""
+    service's own routes, which read `settings` through `app_settings`; /metrics and
+    tracing (see add_observability)."""
     configure_logging()
-    app = FastAPI(title=title, version="0.1.0", docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title=title, version="0.1.0", docs_url=None, redoc_url=None, lifespan=tracing_lifespan
+    )
     serve_docs(app)
     app.state.settings = settings
     install_error_handlers(app)
     add_health_route(app)
     app.include_router(status_router(title, gauges))
     require_credentials(app, app_token or load_secret(AppTokenSettings, "APP_API_TOKEN"))
-    app.include_router(router)
+    app.include_router(router, dependencies=LOG_REQUEST_IDS)
+    add_observability(app, title)
     return app
 
 

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from invoice_shared.auth import (
-    HEALTH_PATHS,
+    OPEN_PATHS,
     ApiKeySettings,
     AppTokenSettings,
     load_secret,
@@ -22,8 +22,11 @@ from invoice_shared.auth import (
 )
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from invoice_shared.docs import DOC_PATHS, serve_docs
+from invoice_shared.telemetry import shutdown_tracing
 from invoice_shared.web import (
+    LOG_REQUEST_IDS,
     add_health_route,
+    add_observability,
     configure_logging,
     install_error_handlers,
     lazy_app,
@@ -59,6 +62,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # the process.
         await app.state.engine.close()
         await asyncio.to_thread(host.stop)
+        await asyncio.to_thread(shutdown_tracing)
 
 
 def create_app(
@@ -86,14 +90,20 @@ def create_app(
     app.middleware("http")(body_rules(settings))
     app.include_router(health.router)
     for module in (workflows, lifecycle, invoices, pages, system):
-        app.include_router(module.router, dependencies=API_KEY_DOCUMENTED, responses=UNAUTHORIZED)
-    # Added last, so it runs first: nothing else sees a request without credentials.
+        app.include_router(
+            module.router,
+            dependencies=[*API_KEY_DOCUMENTED, *LOG_REQUEST_IDS],
+            responses=UNAUTHORIZED,
+        )
+    # Added after the others, so it runs before them: nothing else sees a request
+    # without credentials, but the observers added next (metrics, tracing, log context).
     require_credentials(
         app,
         app_token=app_token or load_secret(AppTokenSettings, "APP_API_TOKEN"),
         api_key=api_key or load_secret(ApiKeySettings, "INVOICE_API_KEY"),
-        open_paths=HEALTH_PATHS | DOC_PATHS,
+        open_paths=OPEN_PATHS | DOC_PATHS,
     )
+    add_observability(app, WORKFLOW_APP_ID)
     return app
 
 

@@ -2,13 +2,16 @@
 parsed; on page 1, the embedded e-invoice XML when the PDF carries one."""
 
 import logging
+import time
+from typing import Literal
 
 from extract_service.bounded import bounded_ocr_text, bounded_page_text
 from extract_service.config import Settings
 from extract_service.einvoice import EInvoiceError, apply_embedded, parse_einvoice
+from extract_service.extraction_metrics import page_source, record_page
 from extract_service.fields import parse_page
 from invoice_shared.artifacts import ArtifactKeyError, ArtifactStore
-from invoice_shared.models import FieldSource, PageExtraction, PageMetadata
+from invoice_shared.models import PageExtraction, PageMetadata
 from invoice_shared.web import ServiceError
 
 log = logging.getLogger(__name__)
@@ -19,6 +22,7 @@ MIN_TEXT_LAYER_CHARS = 40
 
 def extract_page(page: PageMetadata, settings: Settings) -> PageExtraction:
     """Read the stored page, get its text within the configured bounds, and parse it."""
+    started = time.perf_counter()
     store = ArtifactStore(settings.artifact_dir)
     try:
         data = store.read_bytes(page.blob_key)
@@ -27,7 +31,7 @@ def extract_page(page: PageMetadata, settings: Settings) -> PageExtraction:
     except FileNotFoundError as exc:
         raise ServiceError(404, "page_not_found", f"no stored page at {page.blob_key}") from exc
     text = ""
-    source: FieldSource = "text"
+    source: Literal["text", "ocr"] = "text"
     if page.has_text_layer:
         text = bounded_page_text(
             data,
@@ -48,6 +52,7 @@ def extract_page(page: PageMetadata, settings: Settings) -> PageExtraction:
     extraction = parse_page(text).to_extraction(page.invoice_id, page.page_number, source)
     if page.embedded_invoice_key:
         extraction = _with_embedded(extraction, page, store)
+    record_page(extraction, page_source(extraction, source), time.perf_counter() - started)
     return extraction
 
 
