@@ -8,12 +8,12 @@ $(error could not install uv: run `bash scripts/ensure-uv.sh` to see why)
 endif
 RUN := $(UV) run --frozen
 
-.PHONY: help install install-dapr install-browser install-redis install-ocr eval-extraction up down status demo compose-up compose-down compose-clean dapr-run test test-compose test-unit test-e2e soak bench generate lint format clean
+.PHONY: help install install-observability install-dapr install-browser install-redis install-ocr eval-extraction up down status demo compose-up compose-down compose-clean dapr-run test test-compose test-unit test-e2e soak bench generate lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-install: install-redis install-dapr install-ocr ## install Python deps, Dapr binaries, Redis and Tesseract
+install: install-redis install-dapr install-ocr install-observability ## install Python deps, Dapr binaries, Redis, Tesseract, Jaeger and Prometheus
 	$(UV) sync --frozen --all-packages
 
 install-dapr: ## build (or reuse) daprd, placement, scheduler and the dapr CLI
@@ -21,6 +21,10 @@ install-dapr: ## build (or reuse) daprd, placement, scheduler and the dapr CLI
 
 install-browser: ## Debian's chromium and axe-core, for the console's browser tests
 	@bash scripts/install-browser.sh >/dev/null
+
+install-observability: ## build (or reuse) Jaeger; Debian's prometheus and promtool if missing
+	@bash scripts/install-jaeger.sh >/dev/null
+	@bash scripts/install-prometheus.sh
 
 install-redis: ## install Debian's redis-server if missing
 	@bash scripts/install-redis.sh

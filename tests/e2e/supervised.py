@@ -38,7 +38,10 @@ class SupervisedProcesses:
         os.killpg(self._stack.procs[name].pid, signal.SIGCONT)
 
     def failures(self) -> list[tuple[str, int]]:
-        return [*self._stack.exited().items(), *self._stack.crashes]
+        # A clean exit is a sidecar the host asked to restart (a heal): the keeper
+        # starts it again within a second, so only non-zero codes are failures.
+        down = [(name, code) for name, code in self._stack.exited().items() if code != 0]
+        return [*down, *self._stack.crashes]
 
     def log_text(self, name: str) -> str:
         return _read(self._stack.log_path(name))

@@ -59,6 +59,16 @@ class Settings(BaseSettings):
         description="A workflow with no step finished for this long issues its pending "
         "steps again (see invoice_shared.policy.STALL_SECONDS); empty: never.",
     )
+    fanout_repair_seconds: float | None = Field(
+        default=90.0,
+        gt=0,
+        description="A running parent that saved nothing for this long while children "
+        "exist that its history never created is freed (workflow_app.fanout_repair); "
+        "empty: never.",
+    )
+    sweep_interval_seconds: float = Field(
+        default=15.0, gt=0, description="How often the host looks for stuck parents."
+    )
     max_upload_bytes: int = Field(
         default=policy.MAX_PDF_BYTES, description="Largest PDF POST /api/invoices accepts."
     )
@@ -86,7 +96,7 @@ class Settings(BaseSettings):
         "deployment from before v2 existed (used by the versioning test).",
     )
 
-    @field_validator("approval_threshold", "stall_seconds", mode="before")
+    @field_validator("approval_threshold", "stall_seconds", "fanout_repair_seconds", mode="before")
     @classmethod
     def _empty_means_none(cls, value: object) -> object:
         return None if value == "" else value

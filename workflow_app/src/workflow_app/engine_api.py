@@ -1,5 +1,6 @@
 """Workflow calls the SDK's DaprWorkflowClient (1.18.3) does not wrap: listing
-instances, reading an instance's history and rerunning from an event (dapr/dapr#9729).
+instances, reading an instance's history, rerunning from an event (dapr/dapr#9729) and
+purging by force.
 
 The sidecar serves them on its workflow gRPC API, the same one `dapr workflow` uses;
 we call it with the protobuf stubs vendored in dapr-ext-workflow.
@@ -72,6 +73,15 @@ class WorkflowEngine:
                 }
             )
         return events
+
+    async def force_purge(self, instance_id: str) -> None:
+        """Delete the instance's state and reminders without going through its actor,
+        which may be stuck (see fanout_deadlock); the SDK's purge has no force flag."""
+        await self._sidecar().PurgeInstances(
+            pb.PurgeInstancesRequest(instanceId=instance_id, force=True),
+            metadata=self._metadata,
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
 
     async def rerun(self, source_id: str, event_id: int, new_id: str, new_input: str | None) -> str:
         """Start `new_id` from `source_id`'s history up to `event_id`; returns its id."""

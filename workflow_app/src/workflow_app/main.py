@@ -36,6 +36,7 @@ from workflow_app.api.routes import health, invoices, lifecycle, pages, system, 
 from workflow_app.body_rules import body_rules
 from workflow_app.config import Settings
 from workflow_app.engine_api import WorkflowEngine
+from workflow_app.fanout_repair import FanoutRepair
 from workflow_app.runtime import WorkflowHost, sdk_logger_options
 from workflow_app.starting import StartLocks
 
@@ -55,14 +56,32 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine = WorkflowEngine(
         settings.dapr_host, settings.dapr_grpc_port, settings.dapr_api_token
     )
+    sweeps = _start_fanout_repair(settings, app.state.workflow_client, app.state.engine, host)
     try:
         yield
     finally:
+        if sweeps is not None:
+            sweeps.cancel()
         # The aio DaprWorkflowClient of SDK 1.18.3 has no close(); its channel ends with
         # the process.
         await app.state.engine.close()
         await asyncio.to_thread(host.stop)
         await asyncio.to_thread(shutdown_tracing)
+
+
+def _start_fanout_repair(
+    settings: Settings, client: DaprWorkflowClient, engine: WorkflowEngine, host: WorkflowHost
+) -> asyncio.Task[None] | None:
+    if settings.fanout_repair_seconds is None:
+        return None
+    repair = FanoutRepair(
+        client,
+        engine,
+        host.sidecar,
+        settings.fanout_repair_seconds,
+        restart_sidecar=settings.heal_wedged_sidecar,
+    )
+    return asyncio.create_task(repair.run(settings.sweep_interval_seconds), name="fanout-repair")
 
 
 def create_app(

@@ -7,14 +7,23 @@ from typing import Any
 # The batching rule lives in the shared policy, where the bench peers use it too.
 from invoice_shared.policy import plan_batches
 
-__all__ = ["child_instance_id", "extraction_state_key", "one_ref_per_page", "plan_batches"]
+__all__ = [
+    "CHILD_SEPARATOR",
+    "child_instance_id",
+    "extraction_state_key",
+    "one_ref_per_page",
+    "plan_batches",
+]
 
 Json = dict[str, Any]
+
+# Between a parent's id and its batch number in a child's id.
+CHILD_SEPARATOR = ":batch-"
 
 
 def child_instance_id(parent_id: str, batch_number: int) -> str:
     """Children derive their ids from the parent's so reruns address the same children."""
-    return f"{parent_id}:batch-{batch_number:04d}"
+    return f"{parent_id}{CHILD_SEPARATOR}{batch_number:04d}"
 
 
 def extraction_state_key(invoice_id: str, source_sha256: str, page_number: int) -> str:

@@ -1,0 +1,95 @@
+"""The sweep that frees stuck parents, against fakes of the sidecar's APIs."""
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from dapr.ext.workflow import WorkflowStatus
+
+from workflow_app.fanout_repair import FanoutRepair
+
+
+@dataclass
+class _State:
+    runtime_status: WorkflowStatus
+    last_updated_at: datetime
+
+
+class _Fakes:
+    """Client, engine and sidecar in one: what the sweep reads and does."""
+
+    def __init__(self, states: dict[str, _State], histories: dict[str, list[dict]]) -> None:
+        self.states = states
+        self.histories = histories
+        self.purged: list[str] = []
+        self.shutdowns = 0
+
+    async def list_instance_ids(self) -> list[str]:
+        return [*self.states, *(c for h in self.histories.values() for c in _ids(h))]
+
+    async def get_workflow_state(self, instance_id: str, fetch_payloads: bool = True) -> Any:
+        return self.states.get(instance_id)
+
+    async def history(self, instance_id: str) -> list[dict]:
+        return [e for e in self.histories[instance_id] if e["kind"] != "exists-only"]
+
+    async def force_purge(self, instance_id: str) -> None:
+        self.purged.append(instance_id)
+
+    def request_shutdown(self) -> None:
+        self.shutdowns += 1
+
+
+def _ids(history: list[dict]) -> list[str]:
+    return [e["details"]["instanceId"] for e in history]
+
+
+def _child(instance_id: str, recorded: bool) -> dict:
+    kind = "childWorkflowInstanceCreated" if recorded else "exists-only"
+    return {"kind": kind, "details": {"instanceId": instance_id}}
+
+
+def _ago(seconds: float) -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=seconds)
+
+
+def _sweep(fakes: _Fakes, restart: bool = True) -> list[str]:
+    repair = FanoutRepair(fakes, fakes, fakes, 90.0, restart_sidecar=restart)  # type: ignore[arg-type]
+    return asyncio.run(repair.sweep())
+
+
+def test_a_quiet_parent_with_children_it_never_recorded_is_freed_once():
+    fakes = _Fakes(
+        {"STUCK": _State(WorkflowStatus.RUNNING, _ago(300))},
+        {"STUCK": [_child("STUCK:batch-0001", True), _child("STUCK:batch-0002", False)]},
+    )
+    assert _sweep(fakes) == ["STUCK"]
+    assert fakes.purged == ["STUCK:batch-0002"]
+    assert fakes.shutdowns == 1
+
+
+def test_busy_finished_or_consistent_parents_are_left_alone():
+    fakes = _Fakes(
+        {
+            "RECENT": _State(WorkflowStatus.RUNNING, _ago(10)),
+            "DONE": _State(WorkflowStatus.COMPLETED, _ago(300)),
+            "WAITING": _State(WorkflowStatus.RUNNING, _ago(300)),
+        },
+        {
+            "RECENT": [_child("RECENT:batch-0001", False)],
+            "DONE": [_child("DONE:batch-0001", False)],
+            "WAITING": [_child("WAITING:batch-0001", True)],
+        },
+    )
+    assert _sweep(fakes) == []
+    assert fakes.purged == [] and fakes.shutdowns == 0
+
+
+def test_with_healing_off_the_sidecar_is_not_asked_to_restart():
+    fakes = _Fakes(
+        {"STUCK": _State(WorkflowStatus.RUNNING, _ago(300))},
+        {"STUCK": [_child("STUCK:batch-0001", False)]},
+    )
+    assert _sweep(fakes, restart=False) == ["STUCK"]
+    assert fakes.purged == ["STUCK:batch-0001"] and fakes.shutdowns == 0

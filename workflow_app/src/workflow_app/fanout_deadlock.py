@@ -1,0 +1,53 @@
+"""Recognising a parent caught in Dapr 1.18.2's parent/child lock cycle (pure).
+
+How it happens: a parent's run creates its page-batch children, and then fails before
+saving its own history (the host restarted mid-dispatch, so some creations found no
+workflow actor type). The children it did create run and finish. The parent's next run
+creates them again while they are reporting back: the parent holds its own actor lock
+while it waits for a child's, and the child holds its lock while it waits for the
+parent's. Nothing in the runtime times out, so the parent stays RUNNING, forever
+re-running the same step and never saving it (seen in tests/e2e/test_host_restarts.py:
+one parent's history stopped at its split, while its children completed 13 times).
+
+The sign is unambiguous: children exist that the parent's saved history never
+recorded creating, and the parent has not saved anything for a long while. A parent
+that merely waits on slow children has recorded them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from workflow_app.planning import CHILD_SEPARATOR
+
+
+def children_by_parent(instance_ids: Iterable[str]) -> dict[str, list[str]]:
+    """Child instance ids grouped under their parent's id ("<parent>:batch-NNNN")."""
+    grouped: dict[str, list[str]] = {}
+    for instance_id in instance_ids:
+        parent, separator, _ = instance_id.partition(CHILD_SEPARATOR)
+        if separator:
+            grouped.setdefault(parent, []).append(instance_id)
+    return grouped
+
+
+def recorded_children(history: Iterable[dict[str, Any]]) -> set[str]:
+    """Ids of the children a parent's saved history says it created."""
+    return {
+        str(event["details"].get("instanceId", ""))
+        for event in history
+        if event["kind"] == "childWorkflowInstanceCreated"
+    }
+
+
+def unrecorded_children(existing: Iterable[str], history: Iterable[dict[str, Any]]) -> list[str]:
+    """Children that exist although the parent's saved history never created them."""
+    recorded = recorded_children(history)
+    return sorted(child for child in existing if child not in recorded)
+
+
+def quiet_for_long(last_saved: datetime, now: datetime, threshold_seconds: float) -> bool:
+    """Has the parent saved nothing for `threshold_seconds`? (Both times in UTC.)"""
+    return now - last_saved > timedelta(seconds=threshold_seconds)

@@ -1,0 +1,113 @@
+"""Freeing parents caught in the runtime's parent/child lock cycle (see fanout_deadlock).
+
+Every `interval` seconds the host looks at the running parents that have children. One
+that saved nothing for `threshold` seconds while children exist that its history never
+created is stuck: those children are purged by force (state and reminders, without
+their actors, which are the ones holding the locks), and the sidecar is asked to
+restart, which is the only way to drop the locks. The fresh sidecar runs the parent's
+pending step again; it creates the children anew, and with no child left to report
+back meanwhile, the step completes and is saved. The parent keeps its id and history;
+children and activities are idempotent, so its result is the same, and recorded once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime
+
+from dapr.ext.workflow import WorkflowStatus
+from dapr.ext.workflow.aio import DaprWorkflowClient
+
+from workflow_app.engine_api import WorkflowEngine
+from workflow_app.fanout_deadlock import children_by_parent, quiet_for_long, unrecorded_children
+from workflow_app.sidecar import Sidecar
+from workflow_app.state_reads import read_history, read_state
+
+log = logging.getLogger(__name__)
+
+
+class FanoutRepair:
+    def __init__(
+        self,
+        client: DaprWorkflowClient,
+        engine: WorkflowEngine,
+        sidecar: Sidecar,
+        threshold_seconds: float,
+        restart_sidecar: bool,
+    ) -> None:
+        self._client = client
+        self._engine = engine
+        self._sidecar = sidecar
+        self._threshold = threshold_seconds
+        self._restart_sidecar = restart_sidecar
+        # A repaired parent gets time to save its step before it is looked at again.
+        self._repaired_at: dict[str, float] = {}
+
+    async def run(self, interval_seconds: float) -> None:
+        """Sweep every `interval_seconds` until cancelled (the host's lifespan ends)."""
+        while True:
+            await asyncio.sleep(interval_seconds)
+            try:
+                await self.sweep()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the next sweep may find the sidecar back; keep going
+                log.exception("looking for stuck parents failed")
+
+    async def sweep(self) -> list[str]:
+        """Repair every stuck parent found now; their ids."""
+        now_mono = time.monotonic()
+        self._repaired_at = {
+            parent: at
+            for parent, at in self._repaired_at.items()
+            if now_mono - at < 3 * self._threshold
+        }
+        repaired: list[str] = []
+        grouped = children_by_parent(await self._engine.list_instance_ids())
+        for parent, children in grouped.items():
+            if parent in self._repaired_at:
+                continue
+            stray = await self._stray_children(parent, children)
+            if not stray:
+                continue
+            for child in stray:
+                await self._engine.force_purge(child)
+            self._repaired_at[parent] = now_mono
+            repaired.append(parent)
+            log.error(
+                "parent %s saved nothing for over %.0f s while %d of its children exist "
+                "that its history never created (the runtime's parent/child lock cycle); "
+                "purged them so that it creates them again: %s",
+                parent,
+                self._threshold,
+                len(stray),
+                ", ".join(stray),
+            )
+        if repaired:
+            await self._drop_locks(repaired)
+        return repaired
+
+    async def _stray_children(self, parent: str, children: list[str]) -> list[str]:
+        state = await read_state(self._client, parent, fetch_payloads=False)
+        if state is None or state.runtime_status != WorkflowStatus.RUNNING:
+            return []
+        # The SDK hands out naive datetimes in UTC.
+        now = datetime.now(UTC).replace(tzinfo=None)
+        if not quiet_for_long(state.last_updated_at, now, self._threshold):
+            return []
+        return unrecorded_children(children, await read_history(self._engine, parent))
+
+    async def _drop_locks(self, parents: list[str]) -> None:
+        if not self._restart_sidecar:
+            log.error(
+                "restart this host's sidecar so that %s can go on (healing is off)",
+                ", ".join(parents),
+            )
+            return
+        log.error("asking the sidecar to restart, to drop the locks held for %s", parents)
+        try:
+            await asyncio.to_thread(self._sidecar.request_shutdown)
+        except Exception:  # it may be going down already; the next sweep looks again
+            log.exception("the sidecar did not accept the shutdown request")
