@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
-from invoice_stack.layout import dapr_bin_dir, find_repo
+from invoice_stack.layout import dapr_bin_dir, find_repo, jaeger_binary, prometheus_binary
 from invoice_stack.supervisor import Stack
 from invoice_stack.topology import StackLayout
 from invoice_stack.topology.ports import free_ports
@@ -68,7 +68,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
                 composed.stop()
         return
     layout = StackLayout(
-        repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=run_dir, source_dir=run_dir / "source"
+        repo=repo,
+        bin_dir=dapr_bin_dir(repo),
+        run_dir=run_dir,
+        source_dir=run_dir / "source",
+        jaeger=jaeger_binary(repo),
+        prometheus=prometheus_binary(repo),
     )
     running = Stack(
         layout,

@@ -64,6 +64,8 @@ class RunningStack:
     artifact_dir: Path
     dapr_cli: Path  # the stock `dapr` CLI
     redis_url: str  # for `dapr workflow list -c`
+    jaeger_url: str | None  # Jaeger's query API, when the stack runs Jaeger
+    prometheus_url: str | None
     read_log: Callable[[str], str]
     processes: StackProcesses | None  # None: a stack started elsewhere, not ours to break
 

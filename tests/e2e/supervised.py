@@ -68,6 +68,8 @@ def reused_stack(run_dir: Path) -> RunningStack:
         bin_dir=Path(raw["bin_dir"]),
         run_dir=Path(raw["run_dir"]),
         source_dir=Path(raw["source_dir"]),
+        jaeger=Path(raw["jaeger"]) if raw.get("jaeger") else None,
+        prometheus=Path(raw["prometheus"]) if raw.get("prometheus") else None,
     )
     logs = layout.log_dir
     return _running(
@@ -94,6 +96,8 @@ def _running(
         artifact_dir=layout.artifact_dir,
         dapr_cli=layout.bin_dir / "dapr",
         redis_url=f"redis://127.0.0.1:{ports.redis}",
+        jaeger_url=f"{local}:{ports.jaeger_query}" if layout.jaeger else None,
+        prometheus_url=f"{local}:{ports.prometheus}" if layout.prometheus else None,
         read_log=read_log,
         processes=processes,
     )

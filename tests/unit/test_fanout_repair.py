@@ -56,7 +56,7 @@ def _ago(seconds: float) -> datetime:
 
 def _sweep(fakes: _Fakes, restart: bool = True) -> list[str]:
     repair = FanoutRepair(fakes, fakes, fakes, 90.0, restart_sidecar=restart)  # type: ignore[arg-type]
-    return asyncio.run(repair.sweep())
+    return asyncio.run(repair.sweep(asyncio.run(fakes.list_instance_ids())))
 
 
 def test_a_quiet_parent_with_children_it_never_recorded_is_freed_once():

@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from invoice_stack.observability.prometheus_config import RULES_FILE, render_prometheus_config
+from invoice_stack.observability.prometheus_config import render_prometheus_config
+from invoice_stack.topology.telemetry import ALERT_RULES
 
 REPO = Path(__file__).resolve().parents[2]
 ALERTS = REPO / "observability" / "prometheus" / "alerts.yml"
@@ -258,25 +259,25 @@ JOBS = {
 }
 
 
-def test_the_rules_file_constant_points_at_the_alert_rules() -> None:
-    assert RULES_FILE == ALERTS
+def test_the_stack_loads_the_alert_rules_of_this_repo() -> None:
+    assert REPO / ALERT_RULES == ALERTS
 
 
 def test_the_rendered_config_passes_promtool_check_config(tmp_path: Path) -> None:
     config = tmp_path / "prometheus.yml"
-    config.write_text(render_prometheus_config(JOBS, [RULES_FILE]))
+    config.write_text(render_prometheus_config(JOBS, [ALERTS]))
     output = promtool("check", "config", config)
     assert "SUCCESS: 1 rule files found" in output
 
 
 def test_the_rendered_config_scrapes_each_job_at_the_chosen_interval() -> None:
-    config = yaml.safe_load(render_prometheus_config(JOBS, [RULES_FILE], 15))
+    config = yaml.safe_load(render_prometheus_config(JOBS, [ALERTS], 15))
     assert config["global"] == {
         "scrape_interval": "15s",
         "scrape_timeout": "15s",
         "evaluation_interval": "15s",
     }
-    assert config["rule_files"] == [str(RULES_FILE)]
+    assert config["rule_files"] == [str(ALERTS)]
     scraped = {
         job["job_name"]: [t for static in job["static_configs"] for t in static["targets"]]
         for job in config["scrape_configs"]
@@ -289,9 +290,9 @@ def test_the_rendered_config_scrapes_each_job_at_the_chosen_interval() -> None:
     ("jobs", "rule_files", "interval"),
     [
         (JOBS, [Path("alerts.yml")], 5),
-        ({"workflow-app": ["127.0.0.1"]}, [RULES_FILE], 5),
-        ({"workflow-app": []}, [RULES_FILE], 5),
-        (JOBS, [RULES_FILE], 0),
+        ({"workflow-app": ["127.0.0.1"]}, [ALERTS], 5),
+        ({"workflow-app": []}, [ALERTS], 5),
+        (JOBS, [ALERTS], 0),
     ],
     ids=["relative rule file", "target without port", "job without targets", "zero interval"],
 )

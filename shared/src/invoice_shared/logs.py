@@ -140,9 +140,11 @@ def configure_logging(settings: LogSettings | None = None) -> None:
     if settings.log_format == "json":
         # Uvicorn gives its loggers handlers of its own, in its text format: send their
         # lines through ours instead, so the whole stream is JSON.
+        # `--no-access-log` leaves the access logger without handlers: keep it silent.
         for name in ("uvicorn", "uvicorn.access"):
             logger = logging.getLogger(name)
-            logger.handlers.clear()
-            logger.propagate = True
+            if logger.handlers:
+                logger.handlers.clear()
+                logger.propagate = True
     # One INFO line per HTTP call made is noise at our call rates.
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -67,7 +67,10 @@ class Settings(BaseSettings):
         "empty: never.",
     )
     sweep_interval_seconds: float = Field(
-        default=15.0, gt=0, description="How often the host looks for stuck parents."
+        default=15.0,
+        gt=0,
+        description="How often the host counts the instances (for /metrics) and looks "
+        "for stuck parents.",
     )
     max_upload_bytes: int = Field(
         default=policy.MAX_PDF_BYTES, description="Largest PDF POST /api/invoices accepts."

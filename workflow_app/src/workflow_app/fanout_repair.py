@@ -45,19 +45,8 @@ class FanoutRepair:
         # A repaired parent gets time to save its step before it is looked at again.
         self._repaired_at: dict[str, float] = {}
 
-    async def run(self, interval_seconds: float) -> None:
-        """Sweep every `interval_seconds` until cancelled (the host's lifespan ends)."""
-        while True:
-            await asyncio.sleep(interval_seconds)
-            try:
-                await self.sweep()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the next sweep may find the sidecar back; keep going
-                log.exception("looking for stuck parents failed")
-
-    async def sweep(self) -> list[str]:
-        """Repair every stuck parent found now; their ids."""
+    async def sweep(self, instance_ids: list[str]) -> list[str]:
+        """Repair every stuck parent among `instance_ids`; their ids."""
         now_mono = time.monotonic()
         self._repaired_at = {
             parent: at
@@ -65,7 +54,7 @@ class FanoutRepair:
             if now_mono - at < 3 * self._threshold
         }
         repaired: list[str] = []
-        grouped = children_by_parent(await self._engine.list_instance_ids())
+        grouped = children_by_parent(instance_ids)
         for parent, children in grouped.items():
             if parent in self._repaired_at:
                 continue

@@ -39,6 +39,7 @@ from workflow_app.engine_api import WorkflowEngine
 from workflow_app.fanout_repair import FanoutRepair
 from workflow_app.runtime import WorkflowHost, sdk_logger_options
 from workflow_app.starting import StartLocks
+from workflow_app.sweeps import sweep_forever
 
 
 @asynccontextmanager
@@ -56,12 +57,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine = WorkflowEngine(
         settings.dapr_host, settings.dapr_grpc_port, settings.dapr_api_token
     )
-    sweeps = _start_fanout_repair(settings, app.state.workflow_client, app.state.engine, host)
+    sweeps = _start_sweeps(settings, app.state.workflow_client, app.state.engine, host)
     try:
         yield
     finally:
-        if sweeps is not None:
-            sweeps.cancel()
+        sweeps.cancel()
         # The aio DaprWorkflowClient of SDK 1.18.3 has no close(); its channel ends with
         # the process.
         await app.state.engine.close()
@@ -69,19 +69,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(shutdown_tracing)
 
 
-def _start_fanout_repair(
+def _start_sweeps(
     settings: Settings, client: DaprWorkflowClient, engine: WorkflowEngine, host: WorkflowHost
-) -> asyncio.Task[None] | None:
-    if settings.fanout_repair_seconds is None:
-        return None
-    repair = FanoutRepair(
-        client,
-        engine,
-        host.sidecar,
-        settings.fanout_repair_seconds,
-        restart_sidecar=settings.heal_wedged_sidecar,
-    )
-    return asyncio.create_task(repair.run(settings.sweep_interval_seconds), name="fanout-repair")
+) -> asyncio.Task[None]:
+    repair = None
+    if settings.fanout_repair_seconds is not None:
+        repair = FanoutRepair(
+            client,
+            engine,
+            host.sidecar,
+            settings.fanout_repair_seconds,
+            restart_sidecar=settings.heal_wedged_sidecar,
+        )
+    sweeps = sweep_forever(settings.sweep_interval_seconds, client, engine, repair)
+    return asyncio.create_task(sweeps, name="sweeps")
 
 
 def create_app(

@@ -12,6 +12,7 @@ import grpc
 from dapr.ext.workflow.aio import DaprWorkflowClient
 
 from invoice_shared.dapr_names import INVOICE_WORKFLOW
+from invoice_shared.metrics import WORKFLOWS_STARTED
 from invoice_shared.models import InvoiceRequest
 from invoice_shared.web import ServiceError
 from workflow_app.config import Settings
@@ -74,6 +75,7 @@ async def start_invoice_workflow(
         if await read_state(client, instance_id, fetch_payloads=False) is not None:
             raise already_exists(instance_id)
         await _schedule(client, instance_id, payload.model_dump(mode="json"))
+    WORKFLOWS_STARTED.inc()
     return StartAccepted(instance_id=instance_id, status_url=status_url(instance_id))
 
 

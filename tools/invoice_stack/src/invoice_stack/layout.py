@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -36,6 +37,30 @@ def dapr_bin_dir(repo: Path) -> Path:
     return Path(out.strip().splitlines()[-1])
 
 
+def jaeger_binary(repo: Path) -> Path:
+    """JAEGER_BIN if set, else what scripts/install-jaeger.sh builds (cached)."""
+    if os.environ.get("JAEGER_BIN"):
+        return Path(os.environ["JAEGER_BIN"])
+    out = subprocess.run(
+        ["bash", str(repo / "scripts" / "install-jaeger.sh")],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    return Path(out.strip().splitlines()[-1]) / "jaeger"
+
+
+def prometheus_binary(repo: Path) -> Path:
+    """Debian's prometheus, installed by scripts/install-prometheus.sh if missing."""
+    found = shutil.which("prometheus")
+    if found is None:
+        subprocess.run(["bash", str(repo / "scripts" / "install-prometheus.sh")], check=True)
+        found = shutil.which("prometheus")
+    if found is None:
+        raise SystemExit("prometheus is missing: run `bash scripts/install-prometheus.sh`")
+    return Path(found)
+
+
 def default_run_dir(repo: Path) -> Path:
     return Path(os.environ.get("INVOICE_RUN_DIR", repo / RUN_DIR))
 
@@ -44,5 +69,10 @@ def default_layout(repo: Path) -> StackLayout:
     """The layout `make up` starts; resolving it may build the Dapr binaries."""
     source = Path(os.environ.get("SOURCE_BASE_DIR", repo / SOURCE_DIR))
     return StackLayout(
-        repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=default_run_dir(repo), source_dir=source
+        repo=repo,
+        bin_dir=dapr_bin_dir(repo),
+        run_dir=default_run_dir(repo),
+        source_dir=source,
+        jaeger=jaeger_binary(repo),
+        prometheus=prometheus_binary(repo),
     )

@@ -11,12 +11,6 @@ from pathlib import Path
 
 import yaml
 
-from invoice_stack.layout import find_repo
-
-# Searched from this file rather than the working directory: the package is a workspace
-# member installed in place, so the repository is always above it.
-RULES_FILE = find_repo(Path(__file__).parent) / "observability" / "prometheus" / "alerts.yml"
-
 HEADER = "# Rendered by invoice_stack.observability.prometheus_config.\n"
 
 

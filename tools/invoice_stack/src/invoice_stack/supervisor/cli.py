@@ -23,6 +23,7 @@ from invoice_stack.tokens import CLI_ENV_FILE, StackTokens, read_tokens, write_c
 from invoice_stack.topology import APP_IDS, api_url
 from invoice_stack.topology.credentials import API_KEY_VAR
 from invoice_stack.topology.ports import DEFAULT_PORTS
+from invoice_stack.topology.processes import DEFAULT_TRACE_SAMPLING
 
 
 def _api_url_from_state(state: dict[str, Any]) -> str:
@@ -73,6 +74,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         infra_only=args.infra_only,
         extract_limit=int(limit) if limit else None,
         api_key=os.environ.get(API_KEY_VAR) or None,
+        trace_sampling=float(os.environ.get("TRACE_SAMPLING_RATE") or DEFAULT_TRACE_SAMPLING),
     )
     started = time.monotonic()
     # The stack is kept by a daemon of its own (it restarts what exits, as a restart
@@ -106,6 +108,10 @@ def cmd_up(args: argparse.Namespace) -> int:
         f"{'Redis, placement and scheduler' if args.infra_only else 'API ' + stack.api_url()}; "
         f"logs in {layout.log_dir}"
     )
+    if layout.jaeger is not None:
+        print(f"traces: Jaeger's query API on http://127.0.0.1:{DEFAULT_PORTS.jaeger_query}/api/")
+    if layout.prometheus is not None:
+        print(f"metrics: Prometheus on http://127.0.0.1:{DEFAULT_PORTS.prometheus}")
     if not args.infra_only:
         write_collection_env(repo, stack.tokens)
         print(

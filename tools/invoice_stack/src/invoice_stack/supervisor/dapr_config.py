@@ -27,8 +27,10 @@ def write_stack_config(
     sqlite_resolver: bool,
     extract_limit: int | None = None,
     target: Path | None = None,
+    tracing: dict[str, object] | None = None,
 ) -> Path:
-    """Our configuration, plus this stack's name resolution and extraction cap.
+    """Our configuration, plus this stack's name resolution, extraction cap and (when
+    it runs a trace backend) `tracing` section.
 
     Written to `target` (default: `run_dir/dapr-config.yaml`); `run_dir` is where the
     sidecars see the run directory (a container's path for the compose stack).
@@ -38,6 +40,8 @@ def write_stack_config(
         config["spec"].setdefault("workflow", {})["activityConcurrencyLimits"] = [
             {"name": EXTRACT_ACTIVITY, "maxConcurrent": extract_limit}
         ]
+    if tracing is not None:
+        config["spec"]["tracing"] = tracing
     if sqlite_resolver:
         config.setdefault("spec", {})["nameResolution"] = {
             "component": "sqlite",

@@ -30,9 +30,17 @@ from invoice_stack.supervisor.process_groups import (
     stop_process_groups,
 )
 from invoice_stack.tokens import StackTokens
-from invoice_stack.topology import APP_IDS, ProcessSpec, StackLayout, build_processes, sidecar
+from invoice_stack.topology import (
+    APP_IDS,
+    ProcessSpec,
+    StackLayout,
+    build_processes,
+    sidecar,
+    telemetry,
+)
 from invoice_stack.topology import api_url as host_api_url
 from invoice_stack.topology.ports import AppPorts, StackPorts
+from invoice_stack.topology.processes import DEFAULT_TRACE_SAMPLING
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +71,7 @@ class Stack:
         die_with_parent: bool = False,
         extract_limit: int | None = None,
         api_key: str | None = None,
+        trace_sampling: float = DEFAULT_TRACE_SAMPLING,
     ) -> None:
         """`die_with_parent` ties every process to this one (test stacks): if the test
         run is killed, the kernel stops the stack too."""
@@ -72,7 +81,10 @@ class Stack:
         self.ports = ports
         self.infra_only = infra_only
         self.tokens = StackTokens.load_or_create(layout.run_dir, APP_IDS, api_key)
-        self.specs = build_processes(layout, ports, self.tokens, app_env, infra_only)
+        self.trace_sampling = trace_sampling
+        self.specs = build_processes(
+            layout, ports, self.tokens, app_env, infra_only, trace_sampling
+        )
         self.start_timeout = start_timeout
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self._launched: dict[str, ProcessSpec] = {}  # as last started, env included
@@ -106,11 +118,20 @@ class Stack:
             self.layout.run_dir / "redis",
         ):
             directory.mkdir(parents=True, exist_ok=True)
+        tracing = None
+        if self.layout.jaeger is not None:
+            self.layout.jaeger_config.write_text(telemetry.jaeger_config(self.ports))
+            tracing = telemetry.sidecar_tracing(self.ports, self.trace_sampling)
+        if self.layout.prometheus is not None:
+            self.layout.prometheus_config.write_text(
+                telemetry.prometheus_config(self.ports, self.layout.repo)
+            )
         write_stack_config(
             self.layout.repo / sidecar.CONFIG_FILE,
             self.layout.run_dir,
             supports_sqlite_resolver(self.layout.bin_dir),
             self.extract_limit,
+            tracing=tracing,
         )
         try:
             with httpx.Client() as client:
@@ -265,7 +286,7 @@ class Stack:
             else None,
             "infra_only": self.infra_only,
             "ports": asdict(self.ports),
-            "layout": {k: str(v) for k, v in asdict(self.layout).items()},
+            "layout": {k: None if v is None else str(v) for k, v in asdict(self.layout).items()},
         }
         # Atomically: `status`, `down` and the soak read it while the keeper rewrites it.
         path = self.state_path(self.layout.run_dir)

@@ -47,6 +47,11 @@ class StackPorts:
     scheduler_etcd_client: int
     scheduler_etcd_peer: int
     console: int  # the operator's console (a web app, no sidecar)
+    jaeger_query: int  # Jaeger's query API (HTTP)
+    jaeger_query_grpc: int
+    otlp_grpc: int  # where the sidecars send spans
+    otlp_http: int  # where the apps send spans
+    prometheus: int
     apps: dict[str, AppPorts]
 
 
@@ -66,6 +71,12 @@ DEFAULT_PORTS = StackPorts(
     scheduler_etcd_client=2379,
     scheduler_etcd_peer=2380,
     console=9999,
+    # The tools' own defaults, so their docs and habits apply as they are.
+    jaeger_query=16686,
+    jaeger_query_grpc=16685,
+    otlp_grpc=4317,
+    otlp_http=4318,
+    prometheus=9090,
     apps={
         WORKFLOW_APP_ID: AppPorts(8080, 3500, 30001, 30021, 30101),
         UPLOAD_APP_ID: AppPorts(7101, 3511, 30011, 30031, 30111),

@@ -7,13 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from invoice_stack.topology import sidecar
+from invoice_stack.topology import sidecar, telemetry
 from invoice_stack.topology.apps import APP_IDS, APP_MODULES, CONSOLE, CONSOLE_MODULE, HOST_APP_ID
 from invoice_stack.topology.credentials import API_KEY_VAR, APP_TOKEN_VAR, DAPR_TOKEN_VAR
 from invoice_stack.topology.ports import LOOPBACK, StackPorts
 
 if TYPE_CHECKING:  # tokens.py reads the credential names from this package
     from invoice_stack.tokens import StackTokens
+
+
+# Every request is traced on the local stacks; TRACE_SAMPLING_RATE lowers it.
+DEFAULT_TRACE_SAMPLING = 1.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class StackLayout:
     bin_dir: Path
     run_dir: Path
     source_dir: Path
+    # Traces and metrics: left out of the stack when not given.
+    jaeger: Path | None = None
+    prometheus: Path | None = None
 
     @property
     def artifact_dir(self) -> Path:
@@ -48,6 +55,14 @@ class StackLayout:
     @property
     def log_dir(self) -> Path:
         return self.run_dir / "logs"
+
+    @property
+    def jaeger_config(self) -> Path:
+        return self.run_dir / "jaeger.yaml"
+
+    @property
+    def prometheus_config(self) -> Path:
+        return self.run_dir / "prometheus.yml"
 
     @property
     def dapr_config(self) -> Path:
@@ -61,16 +76,21 @@ def build_processes(
     tokens: StackTokens,
     app_env: dict[str, str] | None = None,
     infra_only: bool = False,
+    trace_sampling: float = DEFAULT_TRACE_SAMPLING,
 ) -> list[ProcessSpec]:
-    """Redis, placement, scheduler, then (unless `infra_only`) each app and its sidecar,
-    and the console."""
+    """Redis, placement, scheduler, Jaeger and Prometheus (those two when the layout has
+    them), then (unless `infra_only`) each app and its sidecar, and the console."""
     procs = [_redis(layout, ports), _placement(layout, ports), _scheduler(layout, ports)]
+    if layout.jaeger is not None:
+        procs.append(_jaeger(layout, ports))
+    if layout.prometheus is not None:
+        procs.append(_prometheus(layout, ports))
     if infra_only:
         return procs
+    tracing = telemetry.app_tracing_env(ports, trace_sampling) if layout.jaeger is not None else {}
     for app_id in APP_IDS:
-        procs.append(
-            _app(layout, ports, app_id, {**_app_secrets(tokens, app_id), **(app_env or {})})
-        )
+        env = {**_app_secrets(tokens, app_id), **tracing, **(app_env or {})}
+        procs.append(_app(layout, ports, app_id, env))
         procs.append(_sidecar(layout, ports, app_id, tokens))
     procs.append(_console(ports))
     return procs
@@ -159,6 +179,31 @@ def _scheduler(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
         health=Health(url=f"http://{LOOPBACK}:{ports.scheduler_health}/healthz"),
         env={"DAPR_HOST_IP": LOOPBACK},
     )  # fmt: skip
+
+
+def _jaeger(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
+    assert layout.jaeger is not None
+    return ProcessSpec(
+        name=telemetry.JAEGER,
+        argv=[str(layout.jaeger), f"--config=file:{layout.jaeger_config}"],
+        # The query API answers once storage and receivers are up.
+        health=Health(url=f"http://{LOOPBACK}:{ports.jaeger_query}/api/services"),
+    )
+
+
+def _prometheus(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
+    assert layout.prometheus is not None
+    return ProcessSpec(
+        name=telemetry.PROMETHEUS,
+        argv=[
+            str(layout.prometheus),
+            f"--config.file={layout.prometheus_config}",
+            f"--storage.tsdb.path={layout.run_dir / 'prometheus'}",
+            "--storage.tsdb.retention.time=7d",
+            f"--web.listen-address={LOOPBACK}:{ports.prometheus}",
+        ],
+        health=Health(url=f"http://{LOOPBACK}:{ports.prometheus}/-/ready"),
+    )
 
 
 def _app(

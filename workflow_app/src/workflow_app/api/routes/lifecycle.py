@@ -15,6 +15,7 @@ from fastapi import APIRouter, Body, Query, Response, status
 
 from invoice_shared.dapr_names import APPROVAL_EVENT
 from invoice_shared.dapr_names import TERMINAL_STATUSES as TERMINAL
+from invoice_shared.metrics import APPROVAL_DECISIONS
 from invoice_shared.models import ApprovalDecision, ErrorBody
 from invoice_shared.web import ServiceError
 from workflow_app.api.deps import Client, Engine, Host, InstanceId
@@ -78,6 +79,8 @@ async def raise_event(
     if current in TERMINAL:
         raise _conflict(instance_id, current, f"send {event_name!r} to", "events need a live one")
     await client.raise_workflow_event(instance_id, event_name, data=body)
+    if event_name == APPROVAL_EVENT:
+        APPROVAL_DECISIONS.labels(decision="approve" if body["approved"] else "reject").inc()
     return {"instance_id": instance_id, "event": event_name}
 
 
