@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from fastapi import FastAPI
-from opentelemetry import propagate, trace
+from opentelemetry import context, propagate, trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
@@ -142,3 +143,22 @@ async def tracing_lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         await asyncio.to_thread(shutdown_tracing)
+
+
+@contextmanager
+def untraced() -> Iterator[None]:
+    """Calls made inside (probes, periodic sweeps) carry a `traceparent` that says "not
+    sampled": neither our spans nor the sidecar's are recorded for them. Without it, a
+    sidecar sampling every request would record a trace per readiness probe, every
+    second."""
+    unsampled = trace.SpanContext(
+        trace_id=random.getrandbits(128) or 1,
+        span_id=random.getrandbits(64) or 1,
+        is_remote=False,
+        trace_flags=trace.TraceFlags(trace.TraceFlags.DEFAULT),
+    )
+    token = context.attach(trace.set_span_in_context(trace.NonRecordingSpan(unsampled)))
+    try:
+        yield
+    finally:
+        context.detach(token)

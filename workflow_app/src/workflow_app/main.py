@@ -40,6 +40,7 @@ from workflow_app.fanout_repair import FanoutRepair
 from workflow_app.runtime import WorkflowHost, sdk_logger_options
 from workflow_app.starting import StartLocks
 from workflow_app.sweeps import sweep_forever
+from workflow_app.tracing import trace_workflow_client_calls
 
 
 @asynccontextmanager
@@ -124,6 +125,7 @@ def create_app(
         open_paths=OPEN_PATHS | DOC_PATHS,
     )
     add_observability(app, WORKFLOW_APP_ID)
+    trace_workflow_client_calls()
     return app
 
 

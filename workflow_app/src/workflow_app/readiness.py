@@ -8,6 +8,7 @@ import time
 
 import httpx
 
+from invoice_shared.telemetry import untraced
 from workflow_app.actor_health import WedgeClock, missing_actor_types
 from workflow_app.sidecar import Sidecar
 
@@ -37,6 +38,10 @@ class SidecarReadiness:
     def check(self) -> tuple[bool, str]:
         """(ready, reason). Ready once the worker's stream is open, the actor runtime is
         placed and the sidecar has registered the workflow actor types."""
+        with untraced():  # asked every second: not worth a trace each time
+            return self._check()
+
+    def _check(self) -> tuple[bool, str]:
         if self.start_error:
             return False, self.start_error
         if not self.connected.is_set():
