@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from invoice_stack.compose.project import ComposeProject, prepare
-from invoice_stack.compose.spec import compose_file, render
+from invoice_stack.compose.spec import CONTAINER_LAYOUT, compose_file, render
 from invoice_stack.layout import dapr_bin_dir
 from invoice_stack.tokens import StackTokens
 from invoice_stack.topology import APP_IDS, StackLayout
@@ -70,6 +70,7 @@ class ComposeStack:
             self.tokens,
             self.run_dir / "dapr-config.yaml",
             self.extract_limit,
+            self.ports,
         )
         self.write_file()
         self.project.down(volumes=True)  # leftovers of an interrupted session
@@ -208,6 +209,9 @@ def compose_running(stack: ComposeStack) -> RunningStack:
         bin_dir=dapr_bin_dir(stack.repo),
         run_dir=stack.run_dir,
         source_dir=stack.source_dir,
+        # In containers; said here so the tests know to look for them.
+        jaeger=CONTAINER_LAYOUT.jaeger,
+        prometheus=CONTAINER_LAYOUT.prometheus,
     )
     running = _running(layout, stack.ports, stack.tokens, processes.log_text, processes)
     return dataclasses.replace(running, artifact_dir=stack.artifact_dir())

@@ -9,14 +9,11 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from invoice_gen import generate_invoice
 
 from .helpers import start_generated, unique_id, wait_for
 from .stack import RunningStack
-
-pytestmark = pytest.mark.self_hosted
 
 DASHBOARD = Path(__file__).parents[2] / "observability" / "grafana" / "invoice-processing.json"
 APPROVE = {"approved": True, "approver": "dashboards@example.com", "comment": "seen"}

@@ -10,17 +10,12 @@ from collections import Counter
 from typing import Any
 
 import httpx
-import pytest
 
 from invoice_gen import generate_invoice
 from invoice_shared.dapr_names import EXTRACT_ACTIVITY, SERVICE_APP_IDS, WORKFLOW_APP_ID
 
 from .helpers import unique_id
 from .stack import RunningStack
-
-# Jaeger and Prometheus run beside the self-hosted stack; the compose stack has no
-# containers for them yet.
-pytestmark = pytest.mark.self_hosted
 
 PAGES = 4  # more than two: the pages go through child workflows
 APP_IDS = (WORKFLOW_APP_ID, *SERVICE_APP_IDS)

@@ -28,7 +28,8 @@ from invoice_stack.topology.ports import DEFAULT_PORTS, StackPorts
 
 
 def _all_ports(ports: StackPorts) -> list[int]:
-    infra = [ports.redis, ports.placement, ports.scheduler, ports.scheduler_etcd_client]
+    infra = [ports.redis, ports.placement, ports.scheduler, ports.scheduler_etcd_client,
+             ports.jaeger_query, ports.otlp_grpc, ports.otlp_http, ports.prometheus]  # fmt: skip
     return infra + [p for app in ports.apps.values() for p in (app.app, app.dapr_http)]
 
 
@@ -67,6 +68,10 @@ def up() -> int:
     project.up()
     print(f"compose stack healthy in {time.monotonic() - started:.0f} s")
     print(f"API: {api_url(DEFAULT_PORTS)}/docs   key and dapr CLI token: source .run/cli.env")
+    print(
+        f"traces: http://127.0.0.1:{DEFAULT_PORTS.jaeger_query}/api/ (Jaeger), "
+        f"metrics: http://127.0.0.1:{DEFAULT_PORTS.prometheus} (Prometheus)"
+    )
     return 0
 
 

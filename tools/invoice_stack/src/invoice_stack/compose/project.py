@@ -12,10 +12,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from invoice_stack.compose.spec import DAPR_CONTEXT, env_file
+from invoice_stack.compose.spec import (
+    CONTAINER_LAYOUT,
+    DAPR_CONTEXT,
+    JAEGER_CONTEXT,
+    TELEMETRY_CONFIGS,
+    env_file,
+)
 from invoice_stack.supervisor.dapr_config import supports_sqlite_resolver, write_stack_config
 from invoice_stack.tokens import StackTokens, write_private
 from invoice_stack.topology import sidecar as sidecar_flags
+from invoice_stack.topology import telemetry
+from invoice_stack.topology.ports import DEFAULT_PORTS, StackPorts
+from invoice_stack.topology.processes import DEFAULT_TRACE_SAMPLING
 
 DAPR_BINARIES = ("daprd", "placement", "scheduler")
 
@@ -37,10 +46,15 @@ def run_script(repo: Path, name: str, *args: str) -> str:
 
 def stage_dapr(repo: Path, bin_dir: Path) -> None:
     """Put the Dapr binaries where the dapr image's build context expects them."""
-    target = repo / DAPR_CONTEXT
+    binaries = [bin_dir / name for name in DAPR_BINARIES]
+    _stage(repo / DAPR_CONTEXT, binaries, repo / "docker" / "dapr.Dockerfile")
+
+
+def _stage(target: Path, binaries: list[Path], dockerfile: Path) -> None:
+    """A build context of `binaries` (hard links where possible) and `dockerfile`."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in DAPR_BINARIES:
-        source, dest = (bin_dir / name).resolve(), target / name
+    for binary in binaries:
+        source, dest = binary.resolve(), target / binary.name
         if dest.exists() and dest.stat().st_mtime >= source.stat().st_mtime:
             continue
         dest.unlink(missing_ok=True)
@@ -48,7 +62,7 @@ def stage_dapr(repo: Path, bin_dir: Path) -> None:
             os.link(source, dest)
         except OSError:  # another filesystem
             shutil.copy2(source, dest)
-    shutil.copy2(repo / "docker" / "dapr.Dockerfile", target / "Dockerfile")
+    shutil.copy2(dockerfile, target / "Dockerfile")
 
 
 @dataclass
@@ -149,6 +163,7 @@ def prepare(
     tokens: StackTokens,
     config_target: Path,
     extract_limit: int | None = None,
+    ports: StackPorts = DEFAULT_PORTS,
 ) -> None:
     """Everything the compose file needs besides the repo: a running engine, Compose v2,
     the Dapr binaries staged, the base image, the sidecars' configuration, and `.env`
@@ -157,14 +172,23 @@ def prepare(
     run_script(repo, "docker-engine.sh", "start")
     run_script(repo, "install-compose.sh")
     bin_dir = Path(run_script(repo, "install-dapr.sh"))
+    jaeger_dir = Path(run_script(repo, "install-jaeger.sh"))
     base_image = run_script(repo, "base-image.sh")
     stage_dapr(repo, bin_dir)
+    _stage(repo / JAEGER_CONTEXT, [jaeger_dir / "jaeger"], repo / "docker" / "jaeger.Dockerfile")
     write_stack_config(
         repo / sidecar_flags.CONFIG_FILE,
         Path("/stack/run"),
         supports_sqlite_resolver(bin_dir),
         extract_limit,
         target=config_target,
+        tracing=telemetry.sidecar_tracing(ports, DEFAULT_TRACE_SAMPLING),
+    )
+    # Beside the sidecars' configuration, where the compose file mounts them from.
+    beside = config_target.parent
+    beside.joinpath(TELEMETRY_CONFIGS["jaeger"]).write_text(telemetry.jaeger_config(ports))
+    beside.joinpath(TELEMETRY_CONFIGS["prometheus"]).write_text(
+        telemetry.prometheus_config(ports, CONTAINER_LAYOUT.repo)
     )
     project.write_env(tokens, base_image, pinned_versions(repo)["DAPR_RUNTIME_VERSION"])
     (run_dir / "artifacts").mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,8 @@ CONTAINER_LAYOUT = StackLayout(
     bin_dir=Path("/usr/local/bin"),
     run_dir=Path("/stack/run"),
     source_dir=Path("/stack/data"),
+    jaeger=Path("/usr/local/bin/jaeger"),
+    prometheus=Path("/usr/bin/prometheus"),
 )
 # The directory of each Python app in the workspace (and in its image, under /app).
 APP_DIRS = {
@@ -44,11 +46,18 @@ OCR_PACKAGES = ("tesseract-ocr", *(f"tesseract-ocr-{lang}" for lang in
 DAPR_IMAGE = "invoice/dapr:${INVOICE_DAPR_VERSION}"
 DAPR_CONTEXT = ".run/docker/dapr"  # the Dapr binaries, staged by `make compose-up`
 STACK_CONFIG = ".run/compose/dapr-config.yaml"  # written by `make compose-up`
+JAEGER_CONTEXT = ".run/docker/jaeger"  # the Jaeger binary, staged by `make compose-up`
+# Written beside the sidecars' configuration, from the topology (topology/telemetry.py).
+TELEMETRY_CONFIGS = {
+    "jaeger": CONTAINER_LAYOUT.jaeger_config.name,
+    "prometheus": CONTAINER_LAYOUT.prometheus_config.name,
+}
 VOLUMES = {  # named volume -> mount point under the container run directory
     "redis-data": "redis",
     "placement-data": "placement",
     "scheduler-data": "scheduler",
     "artifacts": "artifacts",
+    "prometheus-data": "prometheus",
 }
 _PROBE_HTTP = "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=3)"
 _PROBE_REDIS = (
@@ -145,6 +154,22 @@ def _service(spec: ProcessSpec, depends: dict[str, str], config: str, data: str)
                 "network": "host",
                 "args": {"BASE_IMAGE": "${" + BASE_IMAGE_VAR + "}"},
             }
+        elif kind == "jaeger":
+            service["image"] = "invoice/jaeger:latest"
+            service["build"] = {
+                "context": JAEGER_CONTEXT,
+                "dockerfile": "Dockerfile",  # docker/jaeger.Dockerfile, staged with it
+                "network": "host",
+                "args": {"BASE_IMAGE": "${" + BASE_IMAGE_VAR + "}"},
+            }
+        elif kind == "prometheus":
+            service["image"] = "invoice/prometheus:latest"
+            service["build"] = {
+                "context": "docker",
+                "dockerfile": "prometheus.Dockerfile",
+                "network": "host",
+                "args": {"BASE_IMAGE": "${" + BASE_IMAGE_VAR + "}"},
+            }
         elif kind == "placement":
             service["image"] = DAPR_IMAGE
             service["build"] = {
@@ -159,6 +184,12 @@ def _service(spec: ProcessSpec, depends: dict[str, str], config: str, data: str)
         # The binaries by name: the image puts them on PATH.
         command = [Path(spec.argv[0]).name, *spec.argv[1:]]
         volumes = [f"{vol}:{run}/{sub}" for vol, sub in VOLUMES.items() if sub == spec.name]
+        if kind in TELEMETRY_CONFIGS:
+            # A string, not a Path: Compose reads a relative path without "./" as a volume.
+            beside = f"{config.rsplit('/', 1)[0]}/{TELEMETRY_CONFIGS[kind]}"
+            volumes.append(f"{beside}:{run}/{TELEMETRY_CONFIGS[kind]}:ro")
+        if kind == "prometheus":  # the alert rules its configuration names
+            volumes.append(f"./observability:{CONTAINER_LAYOUT.repo}/observability:ro")
         if kind == "sidecar":
             volumes = [
                 "./components:/stack/components:ro",
