@@ -8,7 +8,7 @@ $(error could not install uv: run `bash scripts/ensure-uv.sh` to see why)
 endif
 RUN := $(UV) run --frozen
 
-.PHONY: help install install-observability install-dapr install-browser install-redis install-ocr eval-extraction up down status demo compose-up compose-down compose-clean dapr-run test test-compose test-unit test-e2e soak bench generate lint format clean
+.PHONY: help install install-observability install-dapr install-browser install-redis install-ocr eval-extraction up down logs status demo compose-up compose-down compose-clean dapr-run test test-compose test-unit test-e2e soak bench generate lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -41,6 +41,10 @@ up: install ## start the whole stack in the background (logs in .run/logs)
 
 down: ## stop everything `make up` started
 	@$(RUN) python -m invoice_stack down
+
+logs: ## follow every log of the `make up` stack (the apps write JSON lines; `docker compose logs -f` for compose)
+	@ls .run/logs/*.log >/dev/null 2>&1 || { echo "no logs yet: make up"; exit 1; }
+	@tail -n 20 -F .run/logs/*.log
 
 status: ## is the stack up?
 	@$(RUN) python -m invoice_stack status

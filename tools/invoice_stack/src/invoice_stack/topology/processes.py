@@ -92,7 +92,7 @@ def build_processes(
         env = {**_app_secrets(tokens, app_id), **tracing, **(app_env or {})}
         procs.append(_app(layout, ports, app_id, env))
         procs.append(_sidecar(layout, ports, app_id, tokens))
-    procs.append(_console(ports))
+    procs.append(_console(layout, ports))
     return procs
 
 
@@ -267,8 +267,14 @@ def _sidecar(
     )  # fmt: skip
 
 
-def _console(ports: StackPorts) -> ProcessSpec:
-    """The operator's console: a plain web app over the host's REST API (no sidecar)."""
+def _console(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
+    """The operator's console: a plain web app over the host's REST API (no sidecar),
+    and over Jaeger's and Prometheus's APIs when the stack runs them."""
+    env = {"CONSOLE_HOST_API_URL": api_url(ports)}
+    if layout.jaeger is not None:
+        env["CONSOLE_JAEGER_URL"] = f"http://{LOOPBACK}:{ports.jaeger_query}"
+    if layout.prometheus is not None:
+        env["CONSOLE_PROMETHEUS_URL"] = f"http://{LOOPBACK}:{ports.prometheus}"
     return ProcessSpec(
         name=CONSOLE,
         argv=[
@@ -278,7 +284,7 @@ def _console(ports: StackPorts) -> ProcessSpec:
             "--no-access-log",
         ],
         health=Health(url=f"http://{LOOPBACK}:{ports.console}/healthz"),
-        env={"CONSOLE_HOST_API_URL": api_url(ports)},
+        env=env,
     )  # fmt: skip
 
 
