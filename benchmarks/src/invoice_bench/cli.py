@@ -41,7 +41,9 @@ def _run(args: argparse.Namespace) -> int:
     peer = importlib.import_module(f"invoice_bench.impl_{args.peer}")
     sampler = Sampler()
     try:
-        extra = {"database": args.prefect_db} if args.peer == "prefect" else {}
+        extra: dict[str, object] = {"database": args.prefect_db} if args.peer == "prefect" else {}
+        if args.peer == "dapr":
+            extra["tracing"] = args.tracing
         run = peer.run(
             corpus, args.concurrency, workdir=args.workdir, on_ready=sampler.start, **extra
         )
@@ -90,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=("postgres", "sqlite"),
         default="postgres",
         help="the Prefect server's database (prefect only)",
+    )
+    run.add_argument(
+        "--tracing",
+        action="store_true",
+        help="dapr only: run Jaeger beside the stack and trace every request",
     )
     run.set_defaults(func=_run)
     bench.add_parser(commands)

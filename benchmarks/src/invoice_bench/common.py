@@ -289,6 +289,8 @@ class Job:
     batch_size: int = PAGE_BATCH_SIZE
     max_direct_pages: int = MAX_DIRECT_PAGES
     extract_concurrency: int | None = EXTRACT_CONCURRENCY_LIMIT
+    # Dapr only: Jaeger beside the stack and every request traced (sampling rate 1).
+    tracing: bool = False
 
     @classmethod
     def of(cls, corpus: Sequence[Any], concurrency: int, **options: Any) -> Job:

@@ -25,7 +25,7 @@ from invoice_shared.auth import api_key_headers
 from invoice_shared.dapr_names import TERMINAL_STATUSES
 from invoice_stack.api_calls import call_api
 from invoice_stack.bench.job import app_env, finished_record
-from invoice_stack.layout import dapr_bin_dir, find_repo
+from invoice_stack.layout import dapr_bin_dir, find_repo, jaeger_binary
 from invoice_stack.supervisor.stack import Stack
 from invoice_stack.topology import StackLayout
 from invoice_stack.topology.ports import free_ports
@@ -82,7 +82,12 @@ def main(argv: list[str]) -> int:
     repo = find_repo()
     run_dir = Path(tempfile.mkdtemp(prefix="dapr-", dir=job_dir))
     layout = StackLayout(
-        repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=run_dir, source_dir=source_dir
+        repo=repo,
+        bin_dir=dapr_bin_dir(repo),
+        run_dir=run_dir,
+        source_dir=source_dir,
+        # Traced at sampling rate 1 when asked: what tracing costs is then measured.
+        jaeger=jaeger_binary(repo) if job.get("tracing") else None,
     )
     stack = Stack(
         layout,
