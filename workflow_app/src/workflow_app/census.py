@@ -57,7 +57,12 @@ async def take_census(client: DaprWorkflowClient, instance_ids: list[str]) -> Ce
 
     async def read(instance_id: str) -> WorkflowState | None:
         async with gate:
-            return await read_state(client, instance_id, fetch_payloads=True)
+            state = await read_state(client, instance_id, fetch_payloads=False)
+            # Progress (the stage) is a payload: read it for running invoices only, the
+            # few among many finished ones whose results would be read for nothing.
+            if state is not None and state.runtime_status.name == "RUNNING":
+                state = await read_state(client, instance_id, fetch_payloads=True)
+            return state
 
     parents = [i for i in instance_ids if CHILD_SEPARATOR not in i]
     states = await asyncio.gather(*(read(i) for i in parents))
