@@ -28,26 +28,22 @@ def dapr_bin_dir(repo: Path) -> Path:
     """DAPR_BIN_DIR if set, else whatever scripts/install-dapr.sh provides (cached)."""
     if os.environ.get("DAPR_BIN_DIR"):
         return Path(os.environ["DAPR_BIN_DIR"])
-    out = subprocess.run(
-        ["bash", str(repo / "scripts" / "install-dapr.sh")],
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    ).stdout
-    return Path(out.strip().splitlines()[-1])
+    return _installed_dir(repo, "install-dapr.sh")
 
 
 def jaeger_binary(repo: Path) -> Path:
     """JAEGER_BIN if set, else what scripts/install-jaeger.sh builds (cached)."""
     if os.environ.get("JAEGER_BIN"):
         return Path(os.environ["JAEGER_BIN"])
+    return _installed_dir(repo, "install-jaeger.sh") / "jaeger"
+
+
+def _installed_dir(repo: Path, script: str) -> Path:
+    """The directory an install script prints last (building or reusing its cache)."""
     out = subprocess.run(
-        ["bash", str(repo / "scripts" / "install-jaeger.sh")],
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
+        ["bash", str(repo / "scripts" / script)], check=True, stdout=subprocess.PIPE, text=True
     ).stdout
-    return Path(out.strip().splitlines()[-1]) / "jaeger"
+    return Path(out.strip().splitlines()[-1])
 
 
 def prometheus_binary(repo: Path) -> Path:

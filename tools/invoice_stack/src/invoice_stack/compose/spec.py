@@ -146,35 +146,20 @@ def _service(spec: ProcessSpec, depends: dict[str, str], config: str, data: str)
             ]
         }
     else:
-        if kind == "redis":
-            service["image"] = "invoice/redis:latest"
+        # Images built here from our base image: (image, build context, Dockerfile).
+        built = {
+            "redis": ("invoice/redis:latest", "docker", "redis.Dockerfile"),
+            "prometheus": ("invoice/prometheus:latest", "docker", "prometheus.Dockerfile"),
+            # Staged contexts (binaries + docker/<name>.Dockerfile as "Dockerfile").
+            "jaeger": ("invoice/jaeger:latest", JAEGER_CONTEXT, "Dockerfile"),
+            "placement": (DAPR_IMAGE, DAPR_CONTEXT, "Dockerfile"),
+        }
+        if kind in built:
+            image, context, dockerfile = built[kind]
+            service["image"] = image
             service["build"] = {
-                "context": "docker",
-                "dockerfile": "redis.Dockerfile",
-                "network": "host",
-                "args": {"BASE_IMAGE": "${" + BASE_IMAGE_VAR + "}"},
-            }
-        elif kind == "jaeger":
-            service["image"] = "invoice/jaeger:latest"
-            service["build"] = {
-                "context": JAEGER_CONTEXT,
-                "dockerfile": "Dockerfile",  # docker/jaeger.Dockerfile, staged with it
-                "network": "host",
-                "args": {"BASE_IMAGE": "${" + BASE_IMAGE_VAR + "}"},
-            }
-        elif kind == "prometheus":
-            service["image"] = "invoice/prometheus:latest"
-            service["build"] = {
-                "context": "docker",
-                "dockerfile": "prometheus.Dockerfile",
-                "network": "host",
-                "args": {"BASE_IMAGE": "${" + BASE_IMAGE_VAR + "}"},
-            }
-        elif kind == "placement":
-            service["image"] = DAPR_IMAGE
-            service["build"] = {
-                "context": DAPR_CONTEXT,
-                "dockerfile": "Dockerfile",  # docker/dapr.Dockerfile, staged with them
+                "context": context,
+                "dockerfile": dockerfile,
                 "network": "host",
                 "args": {"BASE_IMAGE": "${" + BASE_IMAGE_VAR + "}"},
             }
