@@ -119,10 +119,12 @@ HISTORY = [
 class Browser:
     """Requests with cookies, against the console in process."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
         self.calls: list[tuple[str, str, Any]] = []
         self.listed: list[bool] = []  # `details` of each list call
-        self.app = create_app(Settings(host_api_url="http://host"))
+        # Without Jaeger and Prometheus unless a test gives them (whatever the environment says).
+        unobserved = Settings(host_api_url="http://host", jaeger_url=None, prometheus_url=None)
+        self.app = create_app(settings or unobserved)
         self.app.state.host_transport = httpx.ASGITransport(app=_fake_host(self.calls, self.listed))
         self.cookies = httpx.Cookies()
 

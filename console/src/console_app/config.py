@@ -1,6 +1,6 @@
 """Settings of the console, from the environment (CONSOLE_*)."""
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,3 +19,24 @@ class Settings(BaseSettings):
     )
     page_size: int = Field(default=20, ge=1, le=200, description="Invoices per page.")
     host_timeout_seconds: float = Field(default=15.0, gt=0, description="Bound on one API call.")
+    jaeger_url: str | None = Field(
+        default=None,
+        description="Jaeger's query API (e.g. http://127.0.0.1:16686); unset: no traces shown.",
+    )
+    prometheus_url: str | None = Field(
+        default=None,
+        description="Prometheus's HTTP API (e.g. http://127.0.0.1:9090); unset: no charts.",
+    )
+    telemetry_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="Bound on one call to Jaeger or Prometheus: a page waits at most this.",
+    )
+
+    @field_validator("jaeger_url", "prometheus_url")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        # A launcher may export the variable empty to mean "not running here".
+        if value is None or not value.strip():
+            return None
+        return value.strip().rstrip("/")

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from console_app.config import Settings
 from console_app.host_api import HostError
+from console_app.observability_routes import router as observability_router
 from console_app.routes import SignInRequired, router, templates
 from console_app.sessions import Sessions
 from invoice_shared.web import add_health_route, configure_logging, lazy_app
@@ -24,10 +25,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="invoice-console", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.sessions = Sessions(settings.session_hours * 3600)
+    # None: the network; tests put fakes here.
     app.state.host_transport = None
+    app.state.jaeger_transport = None
+    app.state.prometheus_transport = None
     add_health_route(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(router)
+    app.include_router(observability_router)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, _: SignInRequired) -> Response:

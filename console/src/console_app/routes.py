@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from console_app import views
 from console_app.config import Settings
 from console_app.host_api import HostApi, HostError
+from console_app.observability import search_traces
 from console_app.sessions import Session, Sessions, same_token
 
 COOKIE = "console_session"
@@ -202,11 +203,14 @@ async def _detail_context(api: HostApi, instance_id: str) -> dict[str, Any]:
 async def invoice(
     request: Request, instance_id: str, api: Api, session: SessionDep, notice: str | None = None
 ) -> HTMLResponse:
+    # The trace is looked up once per page view, not on every refresh of the live part.
     try:
-        context = await _detail_context(api, instance_id)
+        detail, traces = await asyncio.gather(
+            _detail_context(api, instance_id), search_traces(request, instance_id)
+        )
     except HostError as error:
         return _page(request, "error.html", session, error=error, back="/")
-    return _page(request, "invoice.html", session, notice=notice, **context)
+    return _page(request, "invoice.html", session, notice=notice, traces=traces, **detail)
 
 
 @router.get("/fragments/invoices/{instance_id}", response_class=HTMLResponse)
