@@ -50,6 +50,19 @@ def test_an_invoice_started_with_a_traceparent_is_one_trace_through_every_app(
     extracts = [s for s in spans if s["name"] == f"activity: {EXTRACT_ACTIVITY}"]
     assert len(extracts) >= PAGES, [s["name"] for s in spans]
     print(f"\n{len(spans)} spans in the trace of a {PAGES}-page invoice: {dict(services)}")
+    _console_shows_the_trace(stack, invoice_id, trace_id)
+
+
+def _console_shows_the_trace(stack: RunningStack, invoice_id: str, trace_id: str) -> None:
+    """The console finds the same trace by the invoice's id and draws its waterfall."""
+    with httpx.Client(base_url=stack.console_url, timeout=30) as browser:
+        assert browser.post("/signin", data={"api_key": stack.tokens.api_key}).status_code == 303
+        summary = browser.get(f"/invoices/{invoice_id}").text
+        assert trace_id in summary
+        waterfall = browser.get(f"/invoices/{invoice_id}/trace").text
+    assert trace_id in waterfall
+    assert f"activity: {EXTRACT_ACTIVITY}" in waterfall
+    assert "orchestration||invoice_workflow" in waterfall
 
 
 def _trace_once_complete(jaeger_url: str, trace_id: str, timeout: float = 60) -> list[dict]:
