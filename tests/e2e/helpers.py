@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from datetime import datetime
 from typing import Any
 
 from invoice_gen import generate_invoice
@@ -16,6 +17,14 @@ from .stack import RunningStack
 
 def unique_id(prefix: str) -> str:
     return f"{prefix}-{time.time_ns()}"
+
+
+def moment(text: str) -> datetime:
+    """A time from an answer, which states its offset (RFC 3339): compared as a time,
+    since "...:56Z" sorts after "...:56.5Z" as text."""
+    parsed = datetime.fromisoformat(text)
+    assert parsed.utcoffset() is not None, f"{text!r} has no offset"
+    return parsed
 
 
 def start_generated(

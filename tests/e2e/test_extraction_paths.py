@@ -42,7 +42,7 @@ def test_an_embedded_e_invoice_is_read_and_checked_against_its_page(stack: Runni
     assert not any("embedded e-invoice" in w for w in agreeing["warnings"])
 
     wrong = round(truth["total"] + 100, 2)
-    contradicted = attach_einvoice(generated.pdf, truth, disagree={"total": f"{wrong:.2f}"})
+    contradicted = attach_einvoice(generated.pdf, truth, disagree={"total": wrong})
     _, disagreeing = _process(stack, "FACTURXBAD", contradicted)
     assert disagreeing["total"] == wrong  # the structured data wins...
     assert any(  # ...and the page's disagreement is reported

@@ -9,7 +9,7 @@ import pytest
 from invoice_gen import generate_invoice
 from invoice_shared.models import AggregatedInvoice, ProcessedInvoice
 
-from .helpers import EVIDENCE, unique_id
+from .helpers import EVIDENCE, moment, unique_id
 from .stack import RunningStack
 
 PAGE_COUNTS = [1, 2, 3, 7, 15]
@@ -66,7 +66,7 @@ def test_progress_reports_every_page_done(processed, pages: int):
     _, _, view = processed[pages]
     assert (view["stage"], view["pages_done"], view["pages_total"]) == ("completed", pages, pages)
     assert view["started_at"] is not None
-    assert view["started_at"] <= view["updated_at"]  # ISO 8601 UTC strings sort as times
+    assert moment(view["started_at"]) <= moment(view["updated_at"])
 
 
 @pytest.mark.parametrize("pages", PAGE_COUNTS)

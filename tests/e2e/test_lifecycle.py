@@ -10,7 +10,7 @@ import pytest
 from invoice_gen import generate_invoice
 from workflow_app.extraction_keys import extraction_keys
 
-from .helpers import unique_id, wait_for
+from .helpers import moment, unique_id, wait_for
 from .stack import RunningStack
 from .stack_config import APPROVAL_TIMEOUT_SECONDS
 
@@ -62,7 +62,7 @@ def test_an_invoice_with_warnings_waits_and_an_approval_completes_it(stack: Runn
         "checked",
     )
     assert "warning" in approval["reason"]
-    assert approval["decided_at"] >= view["started_at"]
+    assert moment(approval["decided_at"]) >= moment(view["started_at"])
 
 
 def test_a_rejection_is_recorded_with_who_rejected(stack: RunningStack):
@@ -142,7 +142,7 @@ def test_the_list_shows_recent_instances_newest_first_and_filters_by_status(stac
         ids = [item["instance_id"] for item in listed]
         assert ids.index(second) < ids.index(first)
         assert all(":" not in i for i in ids)  # children only on request
-        created = [item["created_at"] for item in listed]
+        created = [moment(item["created_at"]) for item in listed]
         assert created == sorted(created, reverse=True)
         running = client.get("/api/workflows", params={"status": "RUNNING"}).json()
         assert second in [item["instance_id"] for item in running]

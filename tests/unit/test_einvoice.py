@@ -443,7 +443,9 @@ def test_deep_nesting_is_survived():
 
 def test_an_einvoice_that_disagrees_with_its_page_is_reported():
     pdf, truth = _invoice(4, 1)
-    hybrid = attach_einvoice(pdf, truth, disagree={"total": "999.99", "invoice_number": "X-1"})
+    hybrid = attach_einvoice(
+        pdf, truth, disagree={"total": Decimal("999.99"), "invoice_number": "X-1"}
+    )
     xml = PdfReader(io.BytesIO(hybrid)).attachments["factur-x.xml"][0]
     page = _fields(truth)
     assert cross_check(parse_einvoice(xml), page) == [
@@ -472,7 +474,7 @@ def test_an_einvoice_that_matches_its_page_gives_no_warning():
 
 def test_apply_embedded_takes_the_xml_values_and_keeps_the_rest():
     _, truth = _invoice(4, 1)
-    embedded = parse_einvoice(cii_xml(truth, disagree={"due_date": None, "total": "1.00"}))
+    embedded = parse_einvoice(cii_xml(truth, disagree={"due_date": None, "total": Decimal("1.00")}))
     page = PageExtraction(
         invoice_id="einv-1",
         page_number=1,
@@ -505,7 +507,9 @@ def test_an_einvoice_of_another_invoice_is_not_applied():
         | _fields(truth).model_dump()
         | {"source": dict.fromkeys(InvoiceFields.model_fields, "text")}
     )
-    other = parse_einvoice(cii_xml(truth, disagree={"invoice_number": "X-1", "total": "1.00"}))
+    other = parse_einvoice(
+        cii_xml(truth, disagree={"invoice_number": "X-1", "total": Decimal("1.00")})
+    )
     kept = apply_embedded(page, other)
     assert kept.model_dump(exclude={"warnings"}) == page.model_dump(exclude={"warnings"})
     assert kept.warnings == [
@@ -522,7 +526,7 @@ def test_an_einvoice_of_another_invoice_is_not_applied():
 def test_the_whole_path_from_pdf_to_warning(tmp_path: Path):
     """Split a hybrid PDF whose XML disagrees, parse page 1's text, check it against the XML."""
     pdf, truth = _invoice(4, 1)
-    hybrid = attach_einvoice(pdf, truth, disagree={"total": "999.99"})
+    hybrid = attach_einvoice(pdf, truth, disagree={"total": Decimal("999.99")})
     result, store = _split(hybrid, tmp_path)
     page = result.pages[0]
     assert page.embedded_invoice_key is not None

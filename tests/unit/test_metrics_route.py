@@ -4,6 +4,7 @@ template, refusals included; the extract service counts the pages it reads."""
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -166,7 +167,7 @@ def test_extracting_a_text_page_counts_the_page_its_time_and_its_fields(tmp_path
 
 def test_a_page_read_from_its_e_invoice_counts_as_such():
     read = PageExtraction(
-        invoice_id="INV-1", page_number=1, total="10.00", source={"total": "text"}
+        invoice_id="INV-1", page_number=1, total=Decimal("10.00"), source={"total": "text"}
     )
     embedded = read.model_copy(update={"source": {"total": "embedded_xml"}})
     assert page_source(read, "text") == "text"
@@ -175,7 +176,9 @@ def test_a_page_read_from_its_e_invoice_counts_as_such():
 
 
 def test_fields_found_says_which_fields_a_page_gave():
-    page = PageExtraction(invoice_id="INV-1", page_number=1, invoice_number="A-1", total="5.00")
+    page = PageExtraction(
+        invoice_id="INV-1", page_number=1, invoice_number="A-1", total=Decimal("5.00")
+    )
     found = fields_found(page)
     assert set(found) == {*HEADER_FIELDS, "line_items"}
     assert {name for name, given in found.items() if given} == {"invoice_number", "total"}

@@ -18,6 +18,14 @@ class ArtifactKeyError(ValueError):
     """A key that would resolve outside the artifact root."""
 
 
+# The keys below, as the contracts state them (JSON Schema patterns): a caller can only
+# name artifacts the services wrote, never a path of its own making.
+_SHA = "[0-9a-f]{2}/[0-9a-f]{64}"
+BLOB_KEY_PATTERN = rf"^blobs/{_SHA}\.pdf$"
+PAGE_KEY_PATTERN = rf"^pages/{_SHA}/page-[0-9]{{5,6}}\.pdf$"
+EINVOICE_KEY_PATTERN = rf"^einvoices/{_SHA}\.xml$"
+
+
 def blob_key(sha256: str) -> str:
     """Key of an uploaded PDF."""
     return f"blobs/{sha256[:2]}/{sha256}.pdf"

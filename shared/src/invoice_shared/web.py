@@ -9,23 +9,51 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request, params
+from fastapi import APIRouter, Depends, FastAPI, Request, Security, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings
+from starlette.exceptions import HTTPException
 
-from invoice_shared.auth import AppTokenSettings, load_secret, require_credentials
+from invoice_shared.auth import (
+    APP_TOKEN_HEADER,
+    AppTokenSettings,
+    load_secret,
+    require_credentials,
+)
 from invoice_shared.docs import serve_docs
+from invoice_shared.http_errors import (
+    UNREADABLE_BODY,
+    allowed_methods,
+    error_kind,
+    error_message,
+)
 from invoice_shared.logs import configure_logging as _configure_logging
 from invoice_shared.metrics import add_metrics_route, add_request_metrics
 from invoice_shared.models import ErrorBody
+from invoice_shared.openapi_errors import BODY_ERRORS, document_errors
 from invoice_shared.request_logs import RequestLogScope, bind_request_ids
 from invoice_shared.sidecar_status import status_router
 from invoice_shared.telemetry import setup_tracing, tracing_lifespan
 
 # Routers whose requests may concern an invoice take this: their log lines name it.
 LOG_REQUEST_IDS: list[params.Depends] = [Depends(bind_request_ids)]
+# A service's routes state the sidecar's token in OpenAPI (require_credentials enforces
+# it) and the 401 that answers a call without it.
+SIDECAR_TOKEN: list[params.Depends] = [
+    Security(
+        APIKeyHeader(
+            name=APP_TOKEN_HEADER,
+            auto_error=False,
+            description="APP_API_TOKEN: the service's own Dapr sidecar sends it",
+        )
+    )
+]
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "Not called through the service's own sidecar"}
+}
 
 
 class ServiceError(Exception):
@@ -67,8 +95,23 @@ def _describe_validation(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request body"
 
 
+def _decode_error(exc: RequestValidationError) -> str | None:
+    """Why the body is not JSON, if that is what `exc` reports.
+
+    FastAPI reports JSON it cannot decode as a validation error; here it is a 400 like a
+    body that is not UTF-8 (which FastAPI answers itself), so that 422 always means
+    "read, but not what the schema says".
+    """
+    for err in exc.errors():
+        if err.get("type") == "json_invalid":
+            return str(err.get("ctx", {}).get("error") or "invalid JSON")
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Map our errors and FastAPI's validation errors onto `ErrorBody`."""
+    """Map our errors, FastAPI's validation errors and the framework's own (404, 405,
+    400) onto `ErrorBody`, and state them in the app's OpenAPI document."""
+    document_errors(app, BODY_ERRORS)
 
     @app.exception_handler(ServiceError)
     async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
@@ -90,7 +133,22 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        reason = _decode_error(exc)
+        if reason is not None:
+            return error_response(400, error_kind(400), f"{UNREADABLE_BODY} ({reason})")
         return error_response(422, "invalid_request", _describe_validation(exc))
+
+    @app.exception_handler(HTTPException)
+    async def _framework_error(request: Request, exc: HTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        allowed: list[str] = []
+        if exc.status_code == 405:
+            allowed = allowed_methods(request.app.router.routes, request.scope)
+            headers["Allow"] = ", ".join(allowed)
+        message = error_message(exc.status_code, str(exc.detail), request.scope, allowed)
+        response = error_response(exc.status_code, error_kind(exc.status_code), message)
+        response.headers.update(headers)
+        return response
 
 
 def add_health_route(app: FastAPI) -> None:
@@ -135,9 +193,13 @@ def create_service_app(
     app.state.settings = settings
     install_error_handlers(app)
     add_health_route(app)
-    app.include_router(status_router(title, gauges))
+    app.include_router(
+        status_router(title, gauges), dependencies=SIDECAR_TOKEN, responses=UNAUTHORIZED
+    )
     require_credentials(app, app_token or load_secret(AppTokenSettings, "APP_API_TOKEN"))
-    app.include_router(router, dependencies=LOG_REQUEST_IDS)
+    app.include_router(
+        router, dependencies=[*SIDECAR_TOKEN, *LOG_REQUEST_IDS], responses=UNAUTHORIZED
+    )
     add_observability(app, title)
     return app
 

@@ -12,6 +12,13 @@ from workflow_app.config import Settings
 Middleware = Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]
 
 UPLOAD_PATH = "/api/invoices"
+# What `check` answers, for every operation with a body (see openapi_errors).
+BODY_RULE_ERRORS = {
+    413: "The body is larger than the host takes (MAX_JSON_BYTES; for a PDF upload, "
+    "MAX_UPLOAD_BYTES).",
+    415: "The body is not of the media type the operation takes: application/json, or "
+    "multipart/form-data for a PDF upload.",
+}
 # Multipart framing around the file: boundaries, headers, the invoice_id field.
 _MULTIPART_SLACK = 64 * 1024
 

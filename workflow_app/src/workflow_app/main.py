@@ -22,6 +22,7 @@ from invoice_shared.auth import (
 )
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from invoice_shared.docs import DOC_PATHS, serve_docs
+from invoice_shared.openapi_errors import document_errors
 from invoice_shared.telemetry import shutdown_tracing
 from invoice_shared.web import (
     LOG_REQUEST_IDS,
@@ -33,7 +34,7 @@ from invoice_shared.web import (
 )
 from workflow_app.api.deps import API_KEY_DOCUMENTED, UNAUTHORIZED
 from workflow_app.api.routes import health, invoices, lifecycle, pages, system, workflows
-from workflow_app.body_rules import body_rules
+from workflow_app.body_rules import BODY_RULE_ERRORS, body_rules
 from workflow_app.config import Settings
 from workflow_app.engine_api import WorkflowEngine
 from workflow_app.fanout_repair import FanoutRepair
@@ -109,6 +110,7 @@ def create_app(
     install_error_handlers(app)
     add_health_route(app)
     app.middleware("http")(body_rules(settings))
+    document_errors(app, BODY_RULE_ERRORS)
     app.include_router(health.router)
     for module in (workflows, lifecycle, invoices, pages, system):
         app.include_router(

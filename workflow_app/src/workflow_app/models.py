@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from invoice_shared import policy
 from invoice_shared.models import (
@@ -17,6 +16,8 @@ from invoice_shared.models import (
     InvoiceRequest,
     Money,
     ProcessedInvoice,
+    UtcDateTime,
+    json_number,
 )
 
 # Bounds shared by the host's settings and the workflow input they fill.
@@ -114,8 +115,8 @@ class Progress(Contract):
     stage: Stage
     pages_done: int = 0
     pages_total: int | None = None
-    started_at: datetime | None = None
-    updated_at: datetime | None = None
+    started_at: UtcDateTime | None = None
+    updated_at: UtcDateTime | None = None
     waiting_for: ApprovalRequest | None = Field(
         default=None, description="While awaiting approval: why, and for what amount."
     )
@@ -144,12 +145,19 @@ class WorkflowView(BaseModel):
     approval_request: ApprovalRequest | None = Field(
         default=None, description="While the invoice awaits a decision: why, and the amount."
     )
-    started_at: datetime | None = Field(description="When the workflow started (its clock).")
-    updated_at: datetime | None = Field(description="When it last reported progress.")
+    started_at: UtcDateTime | None = Field(description="When the workflow started (its clock).")
+    updated_at: UtcDateTime | None = Field(description="When it last reported progress.")
 
 
+# Any event but `approval`, which has an operation of its own; Dapr compares event names
+# case-insensitively, so no spelling of it (the route refuses those too).
 EventName = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,100}$"), Path(examples=["approval"])
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,100}$"),
+    Path(
+        examples=["reminder"],
+        json_schema_extra={"not": {"pattern": "^[Aa][Pp][Pp][Rr][Oo][Vv][Aa][Ll]$"}},
+    ),
 ]
 
 
@@ -157,8 +165,8 @@ class WorkflowSummary(BaseModel):
     instance_id: str
     workflow_name: str
     status: RuntimeStatus
-    created_at: datetime
-    last_updated_at: datetime
+    created_at: UtcDateTime
+    last_updated_at: UtcDateTime
     # Filled only with ?details=true, which reads each instance's payloads too.
     stage: Stage | None = None
     pages_done: int | None = None
@@ -170,18 +178,22 @@ class WorkflowSummary(BaseModel):
 
 class HistoryEvent(BaseModel):
     event_id: int
-    timestamp: str
+    timestamp: UtcDateTime
     kind: str = Field(examples=["taskCompleted", "eventRaised", "timerFired"])
     details: dict[str, Any]
+
+
+# The sidecar's rerun request carries the event id as an uint32. (Bounds before the
+# validator, see invoice_shared.models.PageNumber.)
+EventId = Annotated[int, Field(ge=0, le=2**32 - 1), BeforeValidator(json_number)]
 
 
 class RerunRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     new_instance_id: InvoiceId = Field(description="Id of the new instance.")
-    from_event_id: int | None = Field(
+    from_event_id: EventId | None = Field(
         default=None,
-        ge=0,
         description="event_id of a taskScheduled, timerCreated or childWorkflowInstanceCreated "
         "event in /history: the new instance keeps the history before it and runs again from "
         "there. Omitted: from the first activity, i.e. the whole workflow again.",

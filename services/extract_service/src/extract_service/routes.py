@@ -8,7 +8,7 @@ from extract_service.config import Settings
 from extract_service.extract import extract_page
 from extract_service.load import IN_FLIGHT
 from extract_service.raster import MAX_WIDTH_PX, page_png
-from invoice_shared.artifacts import ArtifactKeyError, ArtifactStore
+from invoice_shared.artifacts import PAGE_KEY_PATTERN, ArtifactKeyError, ArtifactStore
 from invoice_shared.models import ErrorBody, PageExtraction, PageMetadata
 from invoice_shared.web import ServiceError, about, app_settings
 
@@ -49,9 +49,7 @@ def reset_stats() -> dict[str, int]:
 )
 def page_image(
     settings: Annotated[Settings, Depends(app_settings)],
-    blob_key: Annotated[
-        str, Query(pattern=r"^pages/", max_length=300, description="A page's artifact key.")
-    ],
+    blob_key: Annotated[str, Query(pattern=PAGE_KEY_PATTERN, description="A page's artifact key.")],
     width: Annotated[int, Query(ge=100, le=MAX_WIDTH_PX)] = 800,
 ) -> Response:
     try:

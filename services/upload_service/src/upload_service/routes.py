@@ -15,10 +15,17 @@ router = APIRouter()
 _errors: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (404, 413, 422, 502)
 }
+_FORBIDDEN: dict[int | str, dict[str, Any]] = {
+    403: {
+        "model": ErrorBody,
+        "description": "pdf_url resolves into a network the service does not fetch from, "
+        "or pdf_path leads outside SOURCE_BASE_DIR (through a symlink).",
+    }
+}
 AppSettings = Annotated[Settings, Depends(app_settings)]
 
 
-@router.post("/upload", responses=_errors, summary="Store an invoice PDF")
+@router.post("/upload", responses=_errors | _FORBIDDEN, summary="Store an invoice PDF")
 def upload(request: InvoiceRequest, settings: AppSettings) -> UploadResult:
     with about(request.invoice_id):
         return upload_pdf(request, settings)
@@ -27,6 +34,13 @@ def upload(request: InvoiceRequest, settings: AppSettings) -> UploadResult:
 @router.post(
     "/upload/file",
     responses={code: {"model": ErrorBody} for code in (413, 415, 422)},
+    # The route reads the raw body itself, so FastAPI cannot state it.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
     summary="Store PDF bytes sent as the request body (application/pdf)",
 )
 async def upload_file(

@@ -28,8 +28,10 @@ def resolve_source_path(base_dir: Path, pdf_path: str) -> Path:
     base = base_dir.resolve()
     resolved = (base / Path(*candidate.parts)).resolve()
     if not resolved.is_relative_to(base):
+        # Where it leads (through a symlink, say), not how it is written: 403, like a URL
+        # into our own network.
         raise ServiceError(
-            422, "invalid_path", f"pdf_path {pdf_path!r} resolves outside the source directory"
+            403, "forbidden_path", f"pdf_path {pdf_path!r} resolves outside the source directory"
         )
     if not resolved.is_file():
         raise ServiceError(404, "source_not_found", f"no file at pdf_path {pdf_path!r}")
@@ -46,29 +48,37 @@ def read_path(path: Path, max_bytes: int) -> bytes:
 def check_url_target(url: str, allow_loopback: bool, allow_private: bool) -> None:
     """Refuse URLs that would make us fetch from inside our own network (SSRF):
     loopback, link-local (cloud metadata at 169.254.169.254), private and other
-    non-public addresses, whatever name resolves to them."""
-    parts = urlsplit(url)
+    non-public addresses, whatever name resolves to them.
+
+    A well-formed URL is refused for where it leads, not for its form: 404 when its host
+    does not resolve, 403 when it resolves into a network we do not fetch from.
+    """
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port  # parsing the netloc may fail here
+    except ValueError as exc:
+        raise ServiceError(404, "source_not_found", f"pdf_url names no usable host: {exc}") from exc
     if parts.scheme.lower() not in ("http", "https"):
         raise ServiceError(
             422, "invalid_url", f"pdf_url must be http or https, got {parts.scheme!r}"
         )
-    if not parts.hostname:
+    if not host:
         raise ServiceError(422, "invalid_url", "pdf_url has no host")
     try:
-        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+        default_port = 443 if parts.scheme.lower() == "https" else 80
+        infos = socket.getaddrinfo(host, port or default_port, proto=socket.IPPROTO_TCP)
     except (OSError, ValueError) as exc:
-        raise ServiceError(422, "invalid_url", f"cannot resolve {parts.hostname!r}: {exc}") from exc
+        raise ServiceError(404, "source_not_found", f"cannot resolve {host!r}: {exc}") from exc
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
         if address.is_loopback:
             if not allow_loopback:
                 raise ServiceError(
-                    422, "forbidden_url", f"pdf_url points to a loopback address ({address})"
+                    403, "forbidden_url", f"pdf_url points to a loopback address ({address})"
                 )
         elif not address.is_global and not (allow_private and address.is_private):
             raise ServiceError(
-                422, "forbidden_url", f"pdf_url points to a non-public address ({address})"
+                403, "forbidden_url", f"pdf_url points to a non-public address ({address})"
             )
 
 

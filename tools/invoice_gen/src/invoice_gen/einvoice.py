@@ -249,7 +249,7 @@ def attach_einvoice(
 
     `truth` is a ground-truth dict (`GeneratedInvoice.truth.model_dump(mode="json")`
     or data/*.json). `disagree` overrides header fields in the XML only, e.g.
-    {"total": "999.99"}, for an e-invoice that contradicts its page.
+    {"total": 999.99}, for an e-invoice that contradicts its page.
     """
     if flavor == "xrechnung":
         return _attach(pdf, ATTACHMENT_NAMES[flavor], ubl_xml(truth, disagree))

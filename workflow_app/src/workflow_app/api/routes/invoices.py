@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Response, UploadFile, status
 
 from invoice_shared.artifacts import has_pdf_header
 from invoice_shared.dapr_names import UPLOAD_APP_ID
@@ -19,19 +19,40 @@ from workflow_app.starting import start_invoice_workflow
 router = APIRouter(prefix="/api", tags=["invoices"])
 
 _PDF_TYPES = {"application/pdf", "application/x-pdf"}
+# How a PDF begins: the file's example in the docs (a client sends the whole file).
+_PDF_EXAMPLE = "%PDF-1.7\n"
 
 
 @router.post(
     "/invoices",
     status_code=status.HTTP_202_ACCEPTED,
-    responses={code: {"model": ErrorBody} for code in (409, 413, 415, 422, 503)},
+    responses={
+        **{code: {"model": ErrorBody} for code in (409, 413, 422, 503)},
+        415: {
+            "model": ErrorBody,
+            "description": "The body is not multipart/form-data, or the file is not a PDF: "
+            "its part is not application/pdf or has no %PDF- header.",
+        },
+    },
+    # FastAPI states the form's fields (the file as binary data); the file part's own
+    # media type is the encoding's to state (OpenAPI 3.1).
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {"encoding": {"file": {"contentType": "application/pdf"}}}
+            }
+        }
+    },
     summary="Upload a PDF (multipart field `file`) and start processing it",
     description="Without `invoice_id`, the id is derived from the file's content "
     "(`INV-<first 16 hex digits of its SHA-256>`), so uploading the same file twice is "
     "refused with 409 instead of being processed twice.",
 )
 async def upload_invoice(
-    file: UploadFile,
+    file: Annotated[
+        UploadFile,
+        File(description="The invoice, a PDF.", examples=[_PDF_EXAMPLE]),
+    ],
     client: Client,
     locks: Locks,
     settings: SettingsDep,

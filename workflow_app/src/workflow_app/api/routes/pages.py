@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from invoice_shared.dapr_names import EXTRACT_APP_ID
-from invoice_shared.models import ErrorBody
+from invoice_shared.models import MAX_PAGE_NUMBER, ErrorBody
 from invoice_shared.web import ServiceError, error_text
 from workflow_app.api.deps import Client, Engine, Host, InstanceId
 from workflow_app.history_pages import split_pages
@@ -30,7 +30,7 @@ router = APIRouter(prefix=WORKFLOWS_PATH, tags=["pages"])
 )
 async def page_image(
     instance_id: InstanceId,
-    page_number: Annotated[int, Path(ge=1, le=100_000, examples=[1])],
+    page_number: Annotated[int, Path(ge=1, le=MAX_PAGE_NUMBER, examples=[1])],
     client: Client,
     engine: Engine,
     host: Host,
