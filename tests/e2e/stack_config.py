@@ -13,8 +13,13 @@ EXTRACT_CONCURRENCY_LIMIT = 3
 # test's worst is about 35 s), short enough that a dropped outcome in the fault test is
 # re-issued within its 300 s wait.
 STALL_SECONDS = 45
+# A parent caught in the runtime's lock cycle is freed after this (fanout_repair); well
+# above the moment a healthy parent's children exist before its history records them.
+FANOUT_REPAIR_SECONDS = 30
 E2E_APP_ENV = {
     "STALL_SECONDS": str(STALL_SECONDS),
+    "FANOUT_REPAIR_SECONDS": str(FANOUT_REPAIR_SECONDS),
+    "SWEEP_INTERVAL_SECONDS": "5",
     "APPROVAL_THRESHOLD": "",
     "APPROVAL_ON_WARNINGS": "true",
     "APPROVAL_TIMEOUT_SECONDS": str(APPROVAL_TIMEOUT_SECONDS),

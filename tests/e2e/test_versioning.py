@@ -8,6 +8,9 @@ instance's replay diverge from its history.
 
 from __future__ import annotations
 
+import time
+
+import httpx
 import pytest
 
 from invoice_gen import generate_invoice
@@ -40,6 +43,29 @@ def _start(stack: RunningStack, prefix: str) -> str:
     return invoice_id
 
 
+def _resume(stack: RunningStack, instance_id: str, patience: float = 150) -> None:
+    """Resume as a client must. Paused mid-dispatch, the parent can be caught in the
+    runtime's lock cycle (it was, in a full suite: the resume hung); the host frees it
+    within FANOUT_REPAIR_SECONDS by restarting its sidecar, which fails the waiting call
+    with a 503 saying to retry. A retry that finds it RUNNING means one got through."""
+    deadline = time.monotonic() + patience
+    retried = False
+    with stack.client(timeout=60) as client:
+        while True:
+            try:
+                status = client.post(f"/api/workflows/{instance_id}/resume").status_code
+            except httpx.ReadTimeout:
+                status = None
+            if status == 200:
+                return
+            now = client.get(f"/api/workflows/{instance_id}").json()["status"]
+            if status == 409 and retried and now == "RUNNING":
+                return
+            assert status in (503, None) and time.monotonic() < deadline, (status, now)
+            retried = True
+            time.sleep(1)
+
+
 def test_an_instance_started_on_v1_finishes_on_v1_after_v2_is_deployed(stack: RunningStack):
     stack.owned("restarts the host with other code")
     try:
@@ -52,11 +78,7 @@ def test_an_instance_started_on_v1_finishes_on_v1_after_v2_is_deployed(stack: Ru
 
         _redeploy(stack, "v2")
         new = _start(stack, "VER-NEW")
-        # Right after a redeploy the sidecar may take a while to hand the suspended
-        # instance to the new worker: in the compose stack, at the end of a long suite,
-        # the resume once took over 15 s (not reproduced alone: 2 of 2 under 1 s).
-        with stack.client(timeout=60) as client:
-            assert client.post(f"/api/workflows/{old}/resume").status_code == 200
+        _resume(stack, old)
 
         finished_old = stack.wait_for_end(old)
         assert finished_old["status"] == "COMPLETED", finished_old["error"]

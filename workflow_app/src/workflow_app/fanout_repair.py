@@ -27,6 +27,8 @@ from workflow_app.state_reads import read_history, read_state
 
 log = logging.getLogger(__name__)
 
+STUCK_STATUSES = (WorkflowStatus.RUNNING, WorkflowStatus.SUSPENDED)
+
 
 class FanoutRepair:
     def __init__(
@@ -80,7 +82,9 @@ class FanoutRepair:
 
     async def _stray_children(self, parent: str, children: list[str]) -> list[str]:
         state = await read_state(self._client, parent, fetch_payloads=False)
-        if state is None or state.runtime_status != WorkflowStatus.RUNNING:
+        # Suspended parents too: one paused mid-dispatch is caught the same way, and
+        # then holds its lock against the resume.
+        if state is None or state.runtime_status not in STUCK_STATUSES:
             return []
         # The SDK hands out naive datetimes in UTC.
         now = datetime.now(UTC).replace(tzinfo=None)

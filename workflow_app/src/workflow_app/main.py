@@ -40,6 +40,7 @@ from workflow_app.engine_api import WorkflowEngine
 from workflow_app.fanout_repair import FanoutRepair
 from workflow_app.runtime import WorkflowHost, sdk_logger_options
 from workflow_app.starting import StartLocks
+from workflow_app.state_reads import install_sidecar_error_handler
 from workflow_app.sweeps import sweep_forever
 from workflow_app.tracing import trace_workflow_client_calls
 
@@ -108,6 +109,7 @@ def create_app(
     serve_docs(app)
     app.state.settings = settings
     install_error_handlers(app)
+    install_sidecar_error_handler(app)
     add_health_route(app)
     app.middleware("http")(body_rules(settings))
     document_errors(app, BODY_RULE_ERRORS)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
 from dapr.ext.workflow import WorkflowState
 from dapr.ext.workflow.aio import DaprWorkflowClient
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
-from invoice_shared.web import ServiceError
+from invoice_shared.web import ServiceError, error_response
 from workflow_app.engine_api import CALL_TIMEOUT_SECONDS, WorkflowEngine
 
 T = TypeVar("T")
@@ -83,3 +86,22 @@ async def wait_for_end(
         )
     except (TimeoutError, grpc.aio.AioRpcError):
         return None
+
+
+def install_sidecar_error_handler(app: FastAPI) -> None:
+    """A call to the sidecar that fails for a passing reason (it is restarting, or a
+    heal just asked it to) is a 503 saying to retry, not a 500: the request may be
+    repeated as it is."""
+
+    @app.exception_handler(grpc.aio.AioRpcError)
+    async def _sidecar_error(request: Request, exc: grpc.aio.AioRpcError) -> JSONResponse:
+        if exc.code() not in (*TRANSIENT, grpc.StatusCode.DEADLINE_EXCEEDED):
+            logging.getLogger(app.title).error(
+                "%s %s: the sidecar refused: %s", request.method, request.url.path, exc
+            )
+            return error_response(500, "internal_error", f"{exc.code().name}: {exc.details()}")
+        return error_response(
+            503,
+            "sidecar_unavailable",
+            f"the sidecar could not take this just now; retry ({exc.code().name})",
+        )
