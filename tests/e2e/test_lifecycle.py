@@ -224,8 +224,10 @@ def test_rerun_from_a_later_activity_keeps_the_earlier_history(stack: RunningSta
         ]
         # upload was not run again: its completion was copied, it is scheduled only once.
         assert rerun_kinds.count(("taskScheduled", "upload_pdf_activity")) == 1
+        # A well-formed request naming an event the history does not have: a conflict.
         bad = {"new_instance_id": unique_id("RERUNBAD"), "from_event_id": 99999}
-        assert client.post(f"/api/workflows/{source}/rerun", json=bad).status_code == 422
+        refused = client.post(f"/api/workflows/{source}/rerun", json=bad)
+        assert (refused.status_code, refused.json()["error"]) == (409, "invalid_rerun")
 
 
 def test_purging_an_invoice_also_deletes_its_page_extractions(stack: RunningStack):

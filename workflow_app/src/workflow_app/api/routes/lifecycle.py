@@ -229,12 +229,14 @@ async def rerun(
             e for e in await read_history(engine, instance_id) if e["kind"] == "taskScheduled"
         ]
         if not scheduled:
-            raise ServiceError(422, "invalid_rerun", f"{instance_id!r} ran no activity to rerun")
+            raise ServiceError(409, "invalid_rerun", f"{instance_id!r} ran no activity to rerun")
         event_id = scheduled[0]["event_id"]
     try:
         new_id = await engine.rerun(instance_id, event_id, body.new_instance_id, new_input)
     except grpc.aio.AioRpcError as exc:
+        # The request was well formed; the instance's history has no such event (or it
+        # cannot be rerun from): a conflict with the resource's state, not a bad body.
         if exc.code() in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND):
-            raise ServiceError(422, "invalid_rerun", exc.details() or "rerun refused") from exc
+            raise ServiceError(409, "invalid_rerun", exc.details() or "rerun refused") from exc
         raise
     return StartAccepted(instance_id=new_id, status_url=status_url(new_id))
