@@ -44,6 +44,8 @@ def test_every_container_is_healthy_and_on_host_networking_only(stack: RunningSt
         "placement",
         "scheduler",
         "console",
+        "jaeger",
+        "prometheus",
         *APP_IDS,
         *(sidecar_of(a) for a in APP_IDS),
     }
