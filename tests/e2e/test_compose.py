@@ -147,11 +147,23 @@ def test_compose_watch_makes_a_source_change_live_without_a_restart_by_hand(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    edited = original + PROBE.replace("PROBE_VALUE", value)
+
+    def live(r: httpx.Response | None) -> bool:
+        return r is not None and r.status_code == 200 and r.json() == {"probe": value}
+
     try:
-        time.sleep(3)  # let it start watching
-        routes.write_text(original + PROBE.replace("PROBE_VALUE", value))
-        wait_for(lambda r: r is not None and r.status_code == 200 and r.json() == {"probe": value},
-                 "the edited route never went live")  # fmt: skip
+        # `watch` says nothing when it starts watching; a write before that is missed
+        # (a loaded CI run missed one 3 s in). Writing again until the change shows up
+        # tells a slow start from a watch that does not work.
+        deadline = time.monotonic() + 90
+        while not live(probe()):
+            assert time.monotonic() < deadline, "the edited route never went live"
+            routes.write_text(edited)
+            for _ in range(20):
+                if live(probe()):
+                    break
+                time.sleep(0.5)
         routes.write_text(original)
         wait_for(lambda r: r is not None and r.status_code == 404, "the route outlived its removal")
     finally:
