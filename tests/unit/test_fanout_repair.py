@@ -3,7 +3,6 @@
 import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from dapr.ext.workflow import WorkflowStatus
 
@@ -17,7 +16,7 @@ class _State:
 
 
 class _Fakes:
-    """Client, engine and sidecar in one: what the sweep reads and does."""
+    """Engine and sidecar in one (the states are what the sweep's census read)."""
 
     def __init__(self, states: dict[str, _State], histories: dict[str, list[dict]]) -> None:
         self.states = states
@@ -27,9 +26,6 @@ class _Fakes:
 
     async def list_instance_ids(self) -> list[str]:
         return [*self.states, *(c for h in self.histories.values() for c in _ids(h))]
-
-    async def get_workflow_state(self, instance_id: str, fetch_payloads: bool = True) -> Any:
-        return self.states.get(instance_id)
 
     async def history(self, instance_id: str) -> list[dict]:
         return [e for e in self.histories[instance_id] if e["kind"] != "exists-only"]
@@ -55,8 +51,9 @@ def _ago(seconds: float) -> datetime:
 
 
 def _sweep(fakes: _Fakes, restart: bool = True) -> list[str]:
-    repair = FanoutRepair(fakes, fakes, fakes, 90.0, restart_sidecar=restart)  # type: ignore[arg-type]
-    return asyncio.run(repair.sweep(asyncio.run(fakes.list_instance_ids())))
+    repair = FanoutRepair(fakes, fakes, 90.0, restart_sidecar=restart)  # type: ignore[arg-type]
+    ids = asyncio.run(fakes.list_instance_ids())
+    return asyncio.run(repair.sweep(ids, fakes.states))  # type: ignore[arg-type]
 
 
 def test_a_quiet_parent_with_children_it_never_recorded_is_freed_once():

@@ -51,8 +51,11 @@ class Census:
         OLDEST_AWAITING_APPROVAL.set(self.oldest_wait_seconds)
 
 
-async def take_census(client: DaprWorkflowClient, instance_ids: list[str]) -> Census:
-    """Read every parent among `instance_ids` and count them."""
+async def read_parents(
+    client: DaprWorkflowClient, instance_ids: list[str]
+) -> dict[str, WorkflowState]:
+    """The state of every parent among `instance_ids` (those purged since the listing
+    left out), read once per sweep for the census and the fan-out repair alike."""
     gate = asyncio.Semaphore(_READS_AT_ONCE)
 
     async def read(instance_id: str) -> WorkflowState | None:
@@ -66,9 +69,13 @@ async def take_census(client: DaprWorkflowClient, instance_ids: list[str]) -> Ce
 
     parents = [i for i in instance_ids if CHILD_SEPARATOR not in i]
     states = await asyncio.gather(*(read(i) for i in parents))
+    return {i: state for i, state in zip(parents, states, strict=True) if state is not None}
+
+
+def take_census(parents: dict[str, WorkflowState]) -> Census:
+    """Count the parents read this sweep."""
     census = Census()
     now = datetime.now(UTC).replace(tzinfo=None)
-    for state in states:
-        if state is not None:  # purged since the listing
-            census.add(state, now)
+    for state in parents.values():
+        census.add(state, now)
     return census

@@ -15,15 +15,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from dapr.ext.workflow import WorkflowStatus
-from dapr.ext.workflow.aio import DaprWorkflowClient
+from dapr.ext.workflow import WorkflowState, WorkflowStatus
 
 from workflow_app.engine_api import WorkflowEngine
 from workflow_app.fanout_deadlock import children_by_parent, quiet_for_long, unrecorded_children
 from workflow_app.sidecar import Sidecar
-from workflow_app.state_reads import read_history, read_state
+from workflow_app.state_reads import read_history
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +33,11 @@ STUCK_STATUSES = (WorkflowStatus.RUNNING, WorkflowStatus.SUSPENDED)
 class FanoutRepair:
     def __init__(
         self,
-        client: DaprWorkflowClient,
         engine: WorkflowEngine,
         sidecar: Sidecar,
         threshold_seconds: float,
         restart_sidecar: bool,
     ) -> None:
-        self._client = client
         self._engine = engine
         self._sidecar = sidecar
         self._threshold = threshold_seconds
@@ -47,8 +45,11 @@ class FanoutRepair:
         # A repaired parent gets time to save its step before it is looked at again.
         self._repaired_at: dict[str, float] = {}
 
-    async def sweep(self, instance_ids: list[str]) -> list[str]:
-        """Repair every stuck parent among `instance_ids`; their ids."""
+    async def sweep(
+        self, instance_ids: list[str], parents: Mapping[str, WorkflowState]
+    ) -> list[str]:
+        """Repair every stuck parent among `instance_ids`, whose states this sweep read
+        (`parents`, see census.read_parents); their ids."""
         now_mono = time.monotonic()
         self._repaired_at = {
             parent: at
@@ -60,7 +61,7 @@ class FanoutRepair:
         for parent, children in grouped.items():
             if parent in self._repaired_at:
                 continue
-            stray = await self._stray_children(parent, children)
+            stray = await self._stray_children(parent, parents.get(parent), children)
             if not stray:
                 continue
             for child in stray:
@@ -80,8 +81,9 @@ class FanoutRepair:
             await self._drop_locks(repaired)
         return repaired
 
-    async def _stray_children(self, parent: str, children: list[str]) -> list[str]:
-        state = await read_state(self._client, parent, fetch_payloads=False)
+    async def _stray_children(
+        self, parent: str, state: WorkflowState | None, children: list[str]
+    ) -> list[str]:
         # Suspended parents too: one paused mid-dispatch is caught the same way, and
         # then holds its lock against the resume.
         if state is None or state.runtime_status not in STUCK_STATUSES:

@@ -78,7 +78,6 @@ def _start_sweeps(
     repair = None
     if settings.fanout_repair_seconds is not None:
         repair = FanoutRepair(
-            client,
             engine,
             host.sidecar,
             settings.fanout_repair_seconds,

@@ -9,7 +9,7 @@ import logging
 from dapr.ext.workflow.aio import DaprWorkflowClient
 
 from invoice_shared.telemetry import untraced
-from workflow_app.census import take_census
+from workflow_app.census import read_parents, take_census
 from workflow_app.engine_api import WorkflowEngine
 from workflow_app.fanout_repair import FanoutRepair
 
@@ -28,9 +28,10 @@ async def sweep_forever(
         try:
             with untraced():  # every 15 s, about no invoice in particular
                 ids = await engine.list_instance_ids()
-                (await take_census(client, ids)).publish()
+                parents = await read_parents(client, ids)
+                take_census(parents).publish()
                 if repair is not None:
-                    await repair.sweep(ids)
+                    await repair.sweep(ids, parents)
         except asyncio.CancelledError:
             raise
         except Exception:  # the sidecar may be restarting; the next sweep looks again
