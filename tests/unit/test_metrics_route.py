@@ -183,3 +183,18 @@ def test_fields_found_says_which_fields_a_page_gave():
     assert set(found) == {*HEADER_FIELDS, "line_items"}
     assert {name for name, given in found.items() if given} == {"invoice_number", "total"}
     assert {"vendor_name", "customer_name", "due_date"} <= set(HEADER_FIELDS)
+
+
+def test_the_extract_service_exports_every_series_before_its_first_page():
+    # Prometheus's increase() takes a series' first sample as its baseline: born with
+    # the first pages, the series would never show them.
+    create_extract_app(ExtractSettings(), app_token=SecretStr("t" * 16))
+    for source in ("text", "ocr", "einvoice"):
+        assert (
+            REGISTRY.get_sample_value("invoice_pages_extracted_total", {"source": source})
+            is not None
+        )
+    for field in (*HEADER_FIELDS, "line_items"):
+        for found in ("true", "false"):
+            labels = {"field": field, "found": found}
+            assert REGISTRY.get_sample_value("invoice_fields_total", labels) is not None

@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from extract_service.config import Settings
-from extract_service.extraction_metrics import watch_load
+from extract_service.extraction_metrics import declare_series, watch_load
 from extract_service.load import IN_FLIGHT
 from extract_service.routes import router
 from invoice_shared.dapr_names import EXTRACT_APP_ID
@@ -14,6 +14,7 @@ from invoice_shared.web import create_service_app, lazy_app
 def create_app(settings: Settings | None = None, *, app_token: SecretStr | None = None) -> FastAPI:
     """The extract service; settings and APP_API_TOKEN come from the environment unless given."""
     settings = settings if settings is not None else Settings()
+    declare_series()
     watch_load(settings.extraction_workers)
 
     def gauges() -> dict[str, int]:
