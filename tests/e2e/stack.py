@@ -24,6 +24,10 @@ from invoice_shared.auth import api_key_headers
 from invoice_shared.dapr_names import TERMINAL_STATUSES, WORKFLOW_APP_ID
 from invoice_stack.tokens import StackTokens
 
+# How long a read waits out a sidecar that restarts under it (a heal's restart takes a
+# few seconds; the supervisor's checks notice a dead one within 10).
+READ_RETRY_PATIENCE_SECONDS = 60.0
+
 
 def sidecar_of(app_id: str) -> str:
     """The process name of an app's sidecar."""
@@ -50,6 +54,29 @@ class StackProcesses(Protocol):
         ...
 
     def log_text(self, name: str) -> str: ...
+
+
+class ReadsRetriedOn503(httpx.HTTPTransport):
+    """GETs answered 503 with a Retry-After header are sent again after it, for up to
+    `patience` seconds; then the 503 is the answer. Writes are never repeated here: a
+    test that starts an invoice handles a 503 itself (the start may have landed)."""
+
+    def __init__(self, patience: float = READ_RETRY_PATIENCE_SECONDS) -> None:
+        super().__init__()
+        self.patience = patience
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        deadline = time.monotonic() + self.patience
+        while True:
+            response = super().handle_request(request)
+            wait = response.headers.get("Retry-After")
+            if request.method != "GET" or response.status_code != 503 or wait is None:
+                return response
+            if time.monotonic() + float(wait) > deadline:
+                return response
+            response.read()
+            response.close()
+            time.sleep(float(wait))
 
 
 @dataclass
@@ -131,9 +158,13 @@ class RunningStack:
         return [line for line in lines if all(n in line for n in needles)]
 
     def client(self, timeout: float = 15.0) -> httpx.Client:
-        """The public API, with the stack's API key."""
+        """The public API, with the stack's API key. Reads answered 503 with Retry-After
+        (a sidecar restarting under them) are retried as told, as a careful client does."""
         return httpx.Client(
-            base_url=self.api_url, timeout=timeout, headers=api_key_headers(self.tokens.api_key)
+            base_url=self.api_url,
+            timeout=timeout,
+            headers=api_key_headers(self.tokens.api_key),
+            transport=ReadsRetriedOn503(),
         )
 
     def sidecar_client(self, timeout: float = 15.0) -> httpx.Client:

@@ -31,9 +31,11 @@ def test_a_sidecar_going_down_mid_call_answers_503_retry():
     assert answer.status_code == 503
     assert answer.json()["error"] == "sidecar_unavailable"
     assert "retry" in answer.json()["message"]
+    assert answer.headers["Retry-After"] == "1"  # when to, as HTTP clients expect
 
 
 def test_a_refusal_that_retrying_cannot_change_stays_a_500():
     answer = _post_to_app_failing_with(grpc.StatusCode.PERMISSION_DENIED)
     assert answer.status_code == 500
     assert "PERMISSION_DENIED" in answer.json()["message"]
+    assert "Retry-After" not in answer.headers
