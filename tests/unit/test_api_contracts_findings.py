@@ -145,6 +145,25 @@ def test_a_service_answers_an_unreadable_body_with_400_in_the_one_error_shape():
     assert "400" in _spec(app)["paths"]["/aggregate"]["post"]["responses"]
 
 
+def test_a_service_refuses_a_body_of_another_type_with_415_not_422():
+    app = create_aggregate_app(app_token=SecretStr(TOKEN))
+    answer = _call(app, "POST", "/aggregate", content=b"{}", headers={"content-type": "text/plain"})
+    assert (answer.status_code, answer.json()["error"]) == (415, "unsupported_media_type")
+    assert answer.json()["message"] == "send application/json, not text/plain"
+    assert "415" in _spec(app)["paths"]["/aggregate"]["post"]["responses"]
+
+
+def test_a_service_refuses_a_body_over_its_limit_before_reading_it(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setenv("MAX_JSON_BYTES", "100")
+    app = create_aggregate_app(app_token=SecretStr(TOKEN))
+    answer = _call(app, "POST", "/aggregate", json={"invoice_id": "INV-1", "pages": ["x" * 100]})
+    assert (answer.status_code, answer.json()["error"]) == (413, "too_large")
+    assert answer.json()["message"].endswith("the limit is 100")
+    assert "413" in _spec(app)["paths"]["/aggregate"]["post"]["responses"]
+
+
 def test_no_document_mentions_fastapis_own_error_shape(host: FastAPI):
     spec = json.dumps(_spec(host))
     assert "HTTPValidationError" not in spec and '"ValidationError"' not in spec

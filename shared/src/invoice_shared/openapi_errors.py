@@ -2,8 +2,8 @@
 
 FastAPI documents a 422 of its own shape (HTTPValidationError) that no app answers with,
 and nothing for a body it cannot read. Every app answers both with ErrorBody
-(web.install_error_handlers); the host also refuses bodies of the wrong type or size
-before reading them (workflow_app.body_rules). These functions say so in the document.
+(web.install_error_handlers); every app also refuses bodies of the wrong type or size
+before reading them (invoice_shared.body_rules). These functions say so in the document.
 """
 
 from __future__ import annotations

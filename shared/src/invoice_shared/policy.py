@@ -101,3 +101,6 @@ ACTIVITY_WORKERS: Final = 16
 EXTRACT_CONCURRENCY_LIMIT: Final = 4
 # Largest PDF: the host's upload endpoint and the upload service refuse the same sizes.
 MAX_PDF_BYTES: Final = 50 * 1024 * 1024
+# Largest JSON a service takes: an aggregate request carries every page's extraction
+# (up to 2,000 pages of up to 16 KiB each), under the sidecars' 64 MiB body limit.
+MAX_SERVICE_JSON_BYTES: Final = 32 * 1024 * 1024

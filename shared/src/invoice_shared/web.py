@@ -23,7 +23,15 @@ from invoice_shared.auth import (
     load_secret,
     require_credentials,
 )
+from invoice_shared.body_rules import (
+    SERVICE_BODY_ERRORS,
+    RuleFor,
+    ServiceBodySettings,
+    body_rules,
+    json_bodies,
+)
 from invoice_shared.docs import serve_docs
+from invoice_shared.error_response import error_response
 from invoice_shared.http_errors import (
     UNREADABLE_BODY,
     allowed_methods,
@@ -80,17 +88,6 @@ def error_text(body: str, fallback: str, limit: int = 500) -> str:
     if isinstance(parsed, dict):
         return str(parsed.get("message") or parsed.get("detail") or parsed)[:limit]
     return str(parsed)[:limit]
-
-
-# A 503 is a passing condition (a sidecar restarting, a read racing a write): it says
-# when to try again, as HTTP clients and proxies expect.
-RETRY_AFTER_SECONDS = 1
-
-
-def error_response(status_code: int, error: str, message: str) -> JSONResponse:
-    body = ErrorBody(error=error, message=message)
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status_code == 503 else None
-    return JSONResponse(status_code=status_code, content=body.model_dump(), headers=headers)
 
 
 def _describe_validation(exc: RequestValidationError) -> str:
@@ -186,11 +183,13 @@ def create_service_app(
     settings: BaseSettings | None = None,
     app_token: SecretStr | None = None,
     gauges: Callable[[], dict[str, int]] | None = None,
+    bodies: RuleFor | None = None,
 ) -> FastAPI:
     """A service app: our error shape, /healthz, /status (its sidecar and `gauges`),
-    calls only from its own sidecar (`app_token`, else APP_API_TOKEN, required), and the
-    service's own routes, which read `settings` through `app_settings`; /metrics and
-    tracing (see add_observability)."""
+    calls only from its own sidecar (`app_token`, else APP_API_TOKEN, required), bodies
+    as `bodies` says (else JSON up to MAX_JSON_BYTES), and the service's own routes,
+    which read `settings` through `app_settings`; /metrics and tracing (see
+    add_observability)."""
     configure_logging()
     app = FastAPI(
         title=title, version="0.1.0", docs_url=None, redoc_url=None, lifespan=tracing_lifespan
@@ -198,6 +197,8 @@ def create_service_app(
     serve_docs(app)
     app.state.settings = settings
     install_error_handlers(app)
+    app.middleware("http")(body_rules(bodies or json_bodies(ServiceBodySettings().max_json_bytes)))
+    document_errors(app, SERVICE_BODY_ERRORS)
     add_health_route(app)
     app.include_router(
         status_router(title, gauges), dependencies=SIDECAR_TOKEN, responses=UNAUTHORIZED

@@ -13,7 +13,8 @@ from dapr.ext.workflow.aio import DaprWorkflowClient
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from invoice_shared.web import ServiceError, error_response
+from invoice_shared.error_response import error_response
+from invoice_shared.web import ServiceError
 from workflow_app.engine_api import CALL_TIMEOUT_SECONDS, WorkflowEngine
 
 T = TypeVar("T")

@@ -23,6 +23,7 @@ _FORBIDDEN: dict[int | str, dict[str, Any]] = {
     }
 }
 AppSettings = Annotated[Settings, Depends(app_settings)]
+UPLOAD_FILE_PATH = "/upload/file"
 
 
 @router.post("/upload", responses=_errors | _FORBIDDEN, summary="Store an invoice PDF")
@@ -32,7 +33,7 @@ def upload(request: InvoiceRequest, settings: AppSettings) -> UploadResult:
 
 
 @router.post(
-    "/upload/file",
+    UPLOAD_FILE_PATH,
     responses={code: {"model": ErrorBody} for code in (413, 415, 422)},
     # The route reads the raw body itself, so FastAPI cannot state it.
     openapi_extra={
