@@ -5,64 +5,45 @@ from __future__ import annotations
 
 import os
 import signal
-import time
+import subprocess
+import sys
 from pathlib import Path
-from types import SimpleNamespace
 
-from invoice_stack.supervisor.cli import STARTED, _supervise
+import pytest
 
+from invoice_stack.supervisor.cli import STARTED
 
-class _FakeStack:
-    def __init__(self, run_dir: Path, failure: BaseException | None) -> None:
-        self.layout = SimpleNamespace(log_dir=run_dir / "logs")
-        self.supervisor_pid: int | None = None
-        self.failure = failure
-
-    def start(self) -> None:
-        if self.failure is not None:
-            raise self.failure
-
-    def stop(self) -> None:
-        (self.layout.log_dir / "stopped").touch()
+PROBE = Path(__file__).with_name("daemon_probe.py")
 
 
-def _daemon(stack: _FakeStack) -> tuple[int, str]:
-    """Fork the daemon as `up` does; its pid and its report."""
+def _daemon(run_dir: Path, failure: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the daemon in an interpreter of its own, as `up` does; it and its report."""
     report_fd, daemon_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the daemon: never returns
-        os.close(report_fd)
-        _supervise(stack, daemon_fd)
+    argv = [sys.executable, str(PROBE), str(run_dir), str(daemon_fd)]
+    daemon = subprocess.Popen([*argv, *([failure] if failure else [])], pass_fds=(daemon_fd,))
     os.close(daemon_fd)
     with os.fdopen(report_fd) as report:
-        return pid, report.read()
+        return daemon, report.read()
 
 
 def test_an_unexpected_error_in_the_start_is_reported_not_taken_for_success(tmp_path: Path):
-    pid, report = _daemon(_FakeStack(tmp_path, FileNotFoundError("redis-server")))
+    daemon, report = _daemon(tmp_path, "redis-server")
     assert report == "FileNotFoundError: redis-server"
-    assert os.waitpid(pid, 0)[1] != 0
-
-
-def _exit_code_within(pid: int, seconds: float) -> int | None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        time.sleep(0.01)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    return None
+    assert daemon.wait(timeout=10) != 0
 
 
 def test_a_started_stack_is_reported_and_stopped_on_sigterm(tmp_path: Path):
     # SIGTERM sent the moment STARTED is read, again and again: the daemon once hung
     # when the signal caught it entering its wait (a lock held by the waiting thread).
-    for attempt in range(20):
-        stack = _FakeStack(tmp_path / str(attempt), None)
-        pid, report = _daemon(stack)
+    for attempt in range(8):  # each in a fresh interpreter: about 1 s apiece
+        run_dir = tmp_path / str(attempt)
+        daemon, report = _daemon(run_dir)
         assert report == STARTED
-        os.kill(pid, signal.SIGTERM)
-        assert _exit_code_within(pid, 10) == 0, f"attempt {attempt}: no exit on SIGTERM"
-        assert (stack.layout.log_dir / "stopped").exists()
+        daemon.send_signal(signal.SIGTERM)
+        try:
+            code = daemon.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+            pytest.fail(f"attempt {attempt}: no exit on SIGTERM")
+        assert code == 0, f"attempt {attempt}: exit code {code}"
+        assert (run_dir / "logs" / "stopped").exists()
