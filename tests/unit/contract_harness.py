@@ -50,7 +50,10 @@ class ContractRun:
 
 
 def _config(
-    headers: dict[str, str], max_examples: int, max_response_seconds: float
+    headers: dict[str, str],
+    max_examples: int,
+    max_response_seconds: float,
+    cookies: dict[str, str] | None = None,
 ) -> SchemathesisConfig:
     settings: dict[str, Any] = {
         "seed": SEED,
@@ -69,6 +72,10 @@ def _config(
             }
         ],
     }
+    if cookies:
+        # As fixed parameters, not a Cookie header: a case that leaves a declared cookie
+        # out then goes without it, as Schemathesis does for a header it leaves out.
+        settings["parameters"] = {f"cookie.{name}": value for name, value in cookies.items()}
     return SchemathesisConfig.from_dict(settings)
 
 
@@ -77,10 +84,12 @@ def check_contract(
     *,
     headers: dict[str, str],
     max_examples: int = MAX_EXAMPLES,
+    cookies: dict[str, str] | None = None,
 ) -> ContractRun:
     """Load `app`'s /openapi.json and run every phase and check, sending `headers`
-    (the credentials) with every request."""
-    config = _config(headers, max_examples, MAX_RESPONSE_SECONDS)
+    (the credentials) with every request, and `cookies` (a session's) with every request
+    but those that test leaving them out."""
+    config = _config(headers, max_examples, MAX_RESPONSE_SECONDS, cookies)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config, headers=headers)
     try:
         return _run(schema)
@@ -89,10 +98,15 @@ def check_contract(
 
 
 def check_live_contract(
-    base_url: str, *, headers: dict[str, str], max_examples: int, max_response_seconds: float
+    base_url: str,
+    *,
+    headers: dict[str, str],
+    max_examples: int,
+    max_response_seconds: float,
+    cookies: dict[str, str] | None = None,
 ) -> ContractRun:
     """The same against a running app at `base_url` (the end-to-end stack's)."""
-    config = _config(headers, max_examples, max_response_seconds)
+    config = _config(headers, max_examples, max_response_seconds, cookies)
     schema = schemathesis.openapi.from_url(
         f"{base_url}/openapi.json", config=config, headers=headers
     )

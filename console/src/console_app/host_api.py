@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -19,6 +20,11 @@ class HostError(Exception):
         super().__init__(message)
         self.status_code = status_code
         self.message = message
+
+
+def _instance(instance_id: str) -> str:
+    """The instance's path on the host: a "?", "#" or "%" in an id stays part of it."""
+    return "/api/workflows/" + quote(instance_id, safe="")
 
 
 class HostApi:
@@ -57,7 +63,7 @@ class HostApi:
         return response.json() if response.content else None
 
     async def page_image(self, instance_id: str, page_number: int, width: int) -> bytes:
-        path = f"/api/workflows/{instance_id}/pages/{page_number}/image"
+        path = f"{_instance(instance_id)}/pages/{page_number}/image"
         return (await self._send("GET", path, params={"width": width})).content
 
     async def key_is_valid(self) -> bool:
@@ -78,11 +84,11 @@ class HostApi:
         return result
 
     async def instance(self, instance_id: str) -> Json:
-        result: Json = await self._call("GET", f"/api/workflows/{instance_id}")
+        result: Json = await self._call("GET", _instance(instance_id))
         return result
 
     async def history(self, instance_id: str) -> list[Json]:
-        result: list[Json] = await self._call("GET", f"/api/workflows/{instance_id}/history")
+        result: list[Json] = await self._call("GET", f"{_instance(instance_id)}/history")
         return result
 
     async def start_from_path(self, invoice_id: str, pdf_path: str) -> Json:
@@ -99,20 +105,18 @@ class HostApi:
     async def act(self, instance_id: str, action: str) -> None:
         """pause, resume, terminate (POST) or purge (DELETE)."""
         if action == "purge":
-            await self._call("DELETE", f"/api/workflows/{instance_id}")
+            await self._call("DELETE", _instance(instance_id))
         else:
-            await self._call("POST", f"/api/workflows/{instance_id}/{action}")
+            await self._call("POST", f"{_instance(instance_id)}/{action}")
 
     async def decide(self, instance_id: str, decision: Json) -> None:
-        await self._call(
-            "POST", f"/api/workflows/{instance_id}/raise-event/approval", json=decision
-        )
+        await self._call("POST", f"{_instance(instance_id)}/raise-event/approval", json=decision)
 
     async def rerun(self, instance_id: str, new_id: str, from_event_id: int | None) -> Json:
         body: Json = {"new_instance_id": new_id}
         if from_event_id is not None:
             body["from_event_id"] = from_event_id
-        result: Json = await self._call("POST", f"/api/workflows/{instance_id}/rerun", json=body)
+        result: Json = await self._call("POST", f"{_instance(instance_id)}/rerun", json=body)
         return result
 
     async def system(self) -> Json:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from console_app import charts
+from console_app.contract import page
 from console_app.host_api import HostError
 from console_app.observability import (
     chart_results,
@@ -18,7 +19,7 @@ from console_app.observability import (
     prometheus_for,
     trace_view,
 )
-from console_app.routes import Api, SessionDep, _page, templates
+from console_app.routes import Api, InstanceId, SessionDep, _page, templates
 from invoice_shared.dapr_names import TERMINAL_STATUSES
 
 router = APIRouter()
@@ -27,9 +28,14 @@ templates.env.globals["charts"] = charts
 templates.env.globals["chart_number"] = charts.number
 
 
-@router.get("/invoices/{instance_id}/trace", response_class=HTMLResponse)
+# Neither the host nor Jaeger fails these pages: each says in words what it could not get.
+@router.get("/invoices/{instance_id}/trace", response_class=HTMLResponse, responses=page(422))
 async def invoice_trace(
-    request: Request, instance_id: str, api: Api, session: SessionDep, trace: str | None = None
+    request: Request,
+    instance_id: InstanceId,
+    api: Api,
+    session: SessionDep,
+    trace: str | None = None,
 ) -> HTMLResponse:
     try:
         status: str | None = (await api.instance(instance_id)).get("status")
@@ -46,7 +52,7 @@ async def invoice_trace(
     )
 
 
-@router.get("/charts", response_class=HTMLResponse)
+@router.get("/charts", response_class=HTMLResponse, responses=page())
 async def charts_page(request: Request, session: SessionDep) -> HTMLResponse:
     prometheus = prometheus_for(request)
     now = time.time()

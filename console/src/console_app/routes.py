@@ -9,19 +9,44 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.security import APIKeyCookie
 from fastapi.templating import Jinja2Templates
+from pydantic import WithJsonSchema
 
 from console_app import views
 from console_app.config import Settings
+from console_app.contract import (
+    HISTORY,
+    INVOICE_ACTIONS,
+    INVOICE_READS,
+    PNG,
+    READS,
+    errors,
+    form_post,
+    fragment,
+    html,
+    page,
+    redirect,
+)
 from console_app.host_api import HostApi, HostError
 from console_app.observability import search_traces
 from console_app.sessions import Session, Sessions, same_token
+from invoice_shared.models import INVOICE_ID_PATTERN, MAX_PAGE_NUMBER
 
 COOKIE = "console_session"
+# States the session cookie in the OpenAPI document; _session does the checking.
+SESSION_COOKIE = APIKeyCookie(
+    name=COOKIE,
+    scheme_name="session",
+    description="The session POST /signin opens (HttpOnly, SameSite=Strict).",
+    auto_error=False,
+)
 PAGE_IMAGE_WIDTH = 800  # px: legible beside the fields, about 30 KB a text page
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["age"] = views.age
@@ -40,9 +65,11 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _session(request: Request) -> Session:
+def _session(
+    request: Request, session_id: Annotated[str | None, Depends(SESSION_COOKIE)]
+) -> Session:
     sessions: Sessions = request.app.state.sessions
-    session = sessions.get(request.cookies.get(COOKIE))
+    session = sessions.get(session_id)
     if session is None:
         raise SignInRequired
     return session
@@ -67,6 +94,22 @@ async def _api(
 
 Api = Annotated[HostApi, Depends(_api)]
 SessionDep = Annotated[Session, Depends(_session)]
+# Not required: a form without the token is refused as one with a wrong token is (403).
+Csrf = Annotated[str, Form(description="The session's CSRF token, from any of its pages.")]
+# The host's bound on an instance id: a longer one is refused here (422), not passed on.
+InstanceId = Annotated[
+    str,
+    PathParam(
+        max_length=200, description="The invoice's id.", examples=["INV-2025-001", "INV-2025-010"]
+    ),
+]
+# A rerun's new id and event id, under the host's rules for them.
+NewInstanceId = Annotated[str, Form(pattern=INVOICE_ID_PATTERN, examples=["INV-2025-001-rerun"])]
+MAX_EVENT_ID = 2**32 - 1
+# A form field is text, and a blank or missing one is None: there is no JSON null to state.
+AN_EVENT_ID = WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_EVENT_ID})
+# A PDF begins so (a browser sends the whole file).
+A_FILE = WithJsonSchema({"type": "string", "format": "binary", "examples": ["%PDF-1.7\n"]})
 
 
 def _check_csrf(session: Session, token: str | None) -> None:
@@ -85,21 +128,41 @@ def _page(request: Request, name: str, session: Session | None, **context: Any) 
 
 
 def _back(url: str, notice: str | None = None) -> RedirectResponse:
-    query = f"?notice={notice}" if notice else ""
+    query = "?" + urlencode({"notice": notice}) if notice else ""
     return RedirectResponse(url + query, status_code=303)
+
+
+def _invoice_url(instance_id: str) -> str:
+    return "/invoices/" + quote(instance_id, safe="")
 
 
 # -- sign-in -----------------------------------------------------------------------------
 
 
-@router.get("/signin", response_class=HTMLResponse)
-async def signin_form(request: Request, error: str | None = None) -> HTMLResponse:
-    return _page(request, "signin.html", None, error=error)
+@router.get("/signin", response_class=HTMLResponse, responses={200: html("The sign-in form.")})
+async def signin_form(request: Request) -> HTMLResponse:
+    # No `?error=`: a sign-in page must not show words a link put there.
+    return _page(request, "signin.html", None)
 
 
-@router.post("/signin")
-async def signin(request: Request, api_key: Annotated[str, Form()]) -> Response:
+_SET_COOKIE = {"description": "The session cookie.", "schema": {"type": "string"}}
+
+
+@router.post(
+    "/signin",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses={
+        303: redirect("Signed in: to the invoices.", **{"Set-Cookie": _SET_COOKIE}),
+        200: html("The form again, saying why: the host refused the key or did not answer."),
+        **errors(400, 422),
+    },
+)
+async def signin(request: Request, api_key: Annotated[str, Form(min_length=1)]) -> Response:
     settings = _settings(request)
+    # The key travels as a header value: one that cannot be is no key of the host's.
+    if not (api_key.isascii() and api_key.isprintable()):
+        return _page(request, "signin.html", None, error="That key is not accepted by the host.")
     async with _host_api(request, api_key) as api:
         try:
             valid = await api.key_is_valid()
@@ -121,8 +184,13 @@ async def signin(request: Request, api_key: Annotated[str, Form()]) -> Response:
     return response
 
 
-@router.post("/signout")
-async def signout(request: Request, session: SessionDep, csrf: Annotated[str, Form()]) -> Response:
+@router.post(
+    "/signout",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses=form_post(done="Signed out: to /signin"),
+)
+async def signout(request: Request, session: SessionDep, csrf: Csrf = "") -> Response:
     _check_csrf(session, csrf)
     sessions: Sessions = request.app.state.sessions
     sessions.close(request.cookies.get(COOKIE))
@@ -167,7 +235,7 @@ async def _list_context(
     }
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, responses=page(*READS, 422))
 async def invoices(
     request: Request, api: Api, session: SessionDep,
     status: str | None = None, q: str | None = None, since: str | None = None, page: int = 1,
@@ -177,7 +245,7 @@ async def invoices(
     return _page(request, "invoices.html", session, notice=notice, **context)
 
 
-@router.get("/fragments/invoices", response_class=HTMLResponse)
+@router.get("/fragments/invoices", response_class=HTMLResponse, responses=fragment(*READS, 422))
 async def invoices_fragment(
     request: Request, api: Api, session: SessionDep,
     status: str | None = None, q: str | None = None, since: str | None = None, page: int = 1,
@@ -199,95 +267,148 @@ async def _detail_context(api: HostApi, instance_id: str) -> dict[str, Any]:
     }
 
 
-@router.get("/invoices/{instance_id}", response_class=HTMLResponse)
+@router.get("/invoices/{instance_id}", response_class=HTMLResponse, responses=page(*INVOICE_READS))
 async def invoice(
-    request: Request, instance_id: str, api: Api, session: SessionDep, notice: str | None = None
-) -> HTMLResponse:
+    request: Request, instance_id: InstanceId, api: Api, session: SessionDep,
+    notice: str | None = None,
+) -> HTMLResponse:  # fmt: skip
     # The trace is looked up once per page view, not on every refresh of the live part.
-    try:
-        detail, traces = await asyncio.gather(
-            _detail_context(api, instance_id), search_traces(request, instance_id)
-        )
-    except HostError as error:
-        return _page(request, "error.html", session, error=error, back="/")
+    detail, traces = await asyncio.gather(
+        _detail_context(api, instance_id), search_traces(request, instance_id)
+    )
     return _page(request, "invoice.html", session, notice=notice, traces=traces, **detail)
 
 
-@router.get("/fragments/invoices/{instance_id}", response_class=HTMLResponse)
+@router.get(
+    "/fragments/invoices/{instance_id}",
+    response_class=HTMLResponse,
+    responses=fragment(*INVOICE_READS),
+)
 async def invoice_fragment(
-    request: Request, instance_id: str, api: Api, session: SessionDep
+    request: Request, instance_id: InstanceId, api: Api, session: SessionDep
 ) -> HTMLResponse:
     return _page(request, "_invoice_live.html", session, **await _detail_context(api, instance_id))
 
 
-@router.get("/invoices/{instance_id}/history.json")
-async def history_download(instance_id: str, api: Api) -> Response:
+def _attachment(filename: str) -> str:
+    # Any id, even one with quotes or non-ASCII characters, makes a valid header (RFC 6266).
+    return f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+@router.get(
+    "/invoices/{instance_id}/history.json",
+    response_class=Response,
+    responses=page(*INVOICE_READS, ok=HISTORY),
+)
+async def history_download(instance_id: InstanceId, api: Api) -> Response:
     history = await api.history(instance_id)
     return Response(
         json.dumps(history, indent=2),
         media_type="application/json",
-        headers={"content-disposition": f'attachment; filename="{instance_id}-history.json"'},
+        headers={"content-disposition": _attachment(f"{instance_id}-history.json")},
     )
 
 
-@router.get("/invoices/{instance_id}/pages/{page_number}.png")
-async def page_image(instance_id: str, page_number: int, api: Api) -> Response:
+@router.get(
+    "/invoices/{instance_id}/pages/{page_number}.png",
+    response_class=Response,
+    responses=page(401, 404, 422, 502, 503, ok=PNG),
+)
+async def page_image(
+    instance_id: InstanceId,
+    page_number: Annotated[int, PathParam(ge=1, le=MAX_PAGE_NUMBER, examples=[1])],
+    api: Api,
+) -> Response:
     """The page as the extractor saw it, shown beside the extracted fields."""
     image = await api.page_image(instance_id, page_number, width=PAGE_IMAGE_WIDTH)
     cache = {"Cache-Control": "private, max-age=3600"}  # pages never change
     return Response(image, media_type="image/png", headers=cache)
 
 
-@router.post("/invoices/{instance_id}/actions/{action}")
+@router.post(
+    "/invoices/{instance_id}/actions/{action}",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses=form_post(*INVOICE_ACTIONS, done="Asked: to the invoice (after a purge, the list)"),
+)
 async def act(
-    instance_id: str, action: str, api: Api, session: SessionDep, csrf: Annotated[str, Form()]
-) -> Response:
+    instance_id: InstanceId, action: Literal["pause", "resume", "terminate", "purge"],
+    api: Api, session: SessionDep, csrf: Csrf = "",
+) -> Response:  # fmt: skip
     _check_csrf(session, csrf)
-    if action not in ("pause", "resume", "terminate", "purge"):
-        raise HostError(404, f"no action {action!r}")
     await api.act(instance_id, action)
     if action == "purge":
         return _back("/", f"{instance_id} purged")
-    return _back(f"/invoices/{instance_id}", f"{action} requested")
+    return _back(_invoice_url(instance_id), f"{action} requested")
 
 
-@router.post("/invoices/{instance_id}/decision")
+# The host's bounds on a decision and a rerun's new id are checked here too: a 422 page.
+@router.post(
+    "/invoices/{instance_id}/decision",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses=form_post(*INVOICE_ACTIONS, done="Sent: to the invoice"),
+)
 async def decide(
-    instance_id: str, api: Api, session: SessionDep,
-    csrf: Annotated[str, Form()], approved: Annotated[str, Form()],
-    approver: Annotated[str, Form(min_length=1)], comment: Annotated[str, Form()] = "",
+    instance_id: InstanceId, api: Api, session: SessionDep,
+    approved: Annotated[Literal["yes", "no"], Form()],
+    approver: Annotated[str, Form(min_length=1, max_length=200)],
+    comment: Annotated[str, Form(max_length=2000)] = "", csrf: Csrf = "",
 ) -> Response:  # fmt: skip
     _check_csrf(session, csrf)
     decision = {"approved": approved == "yes", "approver": approver, "comment": comment or None}
     await api.decide(instance_id, decision)
-    return _back(f"/invoices/{instance_id}", "decision sent")
+    return _back(_invoice_url(instance_id), "decision sent")
 
 
-@router.post("/invoices/{instance_id}/rerun")
+@router.post(
+    "/invoices/{instance_id}/rerun",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses=form_post(*INVOICE_ACTIONS, done="Started: to the new instance"),
+)
 async def rerun(
-    instance_id: str, api: Api, session: SessionDep,
-    csrf: Annotated[str, Form()], new_instance_id: Annotated[str, Form(min_length=1)],
-    from_event_id: Annotated[str, Form()] = "",
+    instance_id: InstanceId, api: Api, session: SessionDep,
+    new_instance_id: NewInstanceId,
+    # Blank (the form's value without a failed step): from the first activity.
+    from_event_id: Annotated[int | None, Form(ge=0, le=MAX_EVENT_ID), AN_EVENT_ID] = None,
+    csrf: Csrf = "",
 ) -> Response:  # fmt: skip
     _check_csrf(session, csrf)
-    event = int(from_event_id) if from_event_id.strip() else None
-    await api.rerun(instance_id, new_instance_id, event)
-    return _back(f"/invoices/{new_instance_id}", f"rerun of {instance_id}")
+    await api.rerun(instance_id, new_instance_id, from_event_id)
+    return _back(_invoice_url(new_instance_id), f"rerun of {instance_id}")
 
 
 # -- starting, approvals, the system -----------------------------------------------------
 
 
-@router.get("/start", response_class=HTMLResponse)
+@router.get("/start", response_class=HTMLResponse, responses=page())
 async def start_form(request: Request, session: SessionDep) -> HTMLResponse:
     return _page(request, "start.html", session)
 
 
-@router.post("/start")
+@router.post(
+    "/start",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses={
+        **form_post(done="Started: to the new invoice"),
+        200: html("The form again, filled in, saying what is missing or why the host refused it."),
+    },
+    # FastAPI states the file as binary data; its media type is the encoding's to state.
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {"encoding": {"file": {"contentType": "application/pdf"}}}
+            }
+        }
+    },
+)
 async def start(
     request: Request, api: Api, session: SessionDep,
-    csrf: Annotated[str, Form()], invoice_id: Annotated[str, Form()] = "",
-    pdf_path: Annotated[str, Form()] = "", file: UploadFile | None = None,
+    csrf: Csrf = "", invoice_id: Annotated[str, Form(examples=["INV-2025-020"])] = "",
+    pdf_path: Annotated[str, Form(examples=["invoices/INV-2025-020.pdf"])] = "",
+    file: Annotated[UploadFile | None, File(), A_FILE] = None,
 ) -> Response:  # fmt: skip
     _check_csrf(session, csrf)
     try:
@@ -302,16 +423,17 @@ async def start(
     except HostError as error:
         return _page(request, "start.html", session, error=error.message,
                      invoice_id=invoice_id, pdf_path=pdf_path)  # fmt: skip
-    return _back(f"/invoices/{accepted['instance_id']}", "started")
+    return _back(_invoice_url(accepted["instance_id"]), "started")
 
 
-@router.get("/approvals", response_class=HTMLResponse)
+@router.get("/approvals", response_class=HTMLResponse, responses=page(*READS))
 async def approvals(request: Request, api: Api, session: SessionDep) -> HTMLResponse:
     rows = [r for r in await _rows(api) if views.display_status(r) == "AWAITING_APPROVAL"]
     return _page(request, "approvals.html", session, rows=rows, now=datetime.now(UTC))
 
 
-@router.get("/system", response_class=HTMLResponse)
+# The page says when the host does not answer: that is part of the system's state.
+@router.get("/system", response_class=HTMLResponse, responses=page())
 async def system(request: Request, api: Api, session: SessionDep) -> HTMLResponse:
     started = time.monotonic()
     try:
