@@ -119,6 +119,13 @@ def test_page_without_decimal_evidence_gives_no_mark() -> None:
         ("Price $12.00 ... Total CAD 48.00", "CAD"),
         ("Summa   1 234,56 SEK", "SEK"),
         ("Total   1,234.56", None),
+        ("Subtotaal   Eur   319,03", "EUR"),  # a code as some systems print it
+        # A bare "$" is the dollar of the one dollar country the page names.
+        ("Total $30.00   www.greenacres.co.nz", "NZD"),
+        ("Total $30.00   Melbourne, Australia", "AUD"),
+        ("Total $30.00   Australia ... all prices are in US dollars", "USD"),
+        ("Total $30.00   offices in Canada and Australia", "USD"),
+        ("Total 100 Australian dollars", "AUD"),
     ],
 )
 def test_currency_is_detected_with_codes_preferred_over_symbols(
@@ -148,6 +155,8 @@ def test_currency_words_inside_other_words_are_ignored() -> None:
         "14th March 2025",
         "Mar 14 2025",
         "14/03/25",
+        "14-Mar-25",
+        "14 Mar 25",
     ],
 )
 def test_dates_in_common_formats_are_read(text: str) -> None:
@@ -189,6 +198,9 @@ def test_impossible_dates_are_not_dates() -> None:
     assert find_date("31/02/2025") is None
     assert find_date("2025-13-01") is None
     assert find_date("Net 30") is None
+    # A two-digit "year" that runs on into a time or an amount is neither.
+    assert find_date("3 mar 15:30") is None
+    assert find_date("1 jan 15,00 EUR") is None
 
 
 def test_an_unambiguous_date_settles_the_order_for_the_whole_page() -> None:

@@ -259,3 +259,100 @@ Fattura nr. 18/2022 del 21/07/2022
         Decimal("0.00"),
         Decimal("4.11"),
     )
+
+
+SERIES_APART = """\
+                                                                 DE PRUEBA SABORES S.L.
+                         Factura
+Número       25     - 5469                   Fecha   28/11/2025
+"""
+
+NUMBER_UNDER_SERIES = """\
+     Código Cliente          Nº Factura              Fecha Factura
+       438793/27             25 - 11.474              28-11-2025
+"""
+
+
+def test_a_series_and_its_number_printed_apart_are_one_number() -> None:
+    assert parse_page(SERIES_APART).fields.invoice_number == "25-5469"
+    assert parse_page(NUMBER_UNDER_SERIES).fields.invoice_number == "25-11.474"
+
+
+CURRENCY_COLUMN = """\
+Factuurnummer : 600627                                   Factuurdatum     : 14-08-2024
+Subtotaal                                                       Eur               319,03
+BTW 21,00 % over           319,03                               Eur                67,00
+Factuurtotaal                                                   Eur               386,03
+"""
+
+
+def test_a_currency_column_between_labels_and_amounts_is_stepped_over() -> None:
+    fields = parse_page(CURRENCY_COLUMN).fields
+    # The tax row names its base first: what adds up settles which amount is the tax.
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("319.03"),
+        Decimal("67.00"),
+        Decimal("386.03"),
+    )
+    assert fields.currency == "EUR"
+
+
+SAP_HEADER_AND_FOOTER = """\
+       Document Number                        9235321787
+       Document Date                          06 Dec 2019
+    TOTAL NET AMOUNT                                        226.50
+    GST          Rate:15%                                    33.98
+    AMOUNT TO PAY                        Currency NZD       260.48
+   .. Northwind Electric (NZ) Limited       GST No : 81-854-572
+"""
+
+SPANISH_FOOTER = """\
+                 FACTURA                                  Cliente:
+                 Fecha:     08-10-2025                    BAR EJEMPLO S.L
+ Total                                                     100,00
+         EJEMPLO CONSERVAS, S.L. - C.I.F.: B36281087 - Rúa Mayor, Nº 23 - 36600 Vilagarcía
+"""
+
+
+def test_a_document_date_and_a_vendor_in_a_tax_number_footer() -> None:
+    fields = parse_page(SAP_HEADER_AND_FOOTER).fields
+    assert fields.invoice_date == dt.date(2019, 12, 6)
+    assert fields.vendor_name == "Northwind Electric (NZ) Limited"
+    # The tax past its rate on the row; the total past its currency.
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("226.50"),
+        Decimal("33.98"),
+        Decimal("260.48"),
+    )
+    assert parse_page(SPANISH_FOOTER).fields.vendor_name == "EJEMPLO CONSERVAS, S.L."
+
+
+EXEMPT = """\
+                                                       Fattura n°                 23
+                                                              del        02/10/2023
+Voce                                                     IVA        Importo €
+Gestione server                                           ES          300,00
+                                                    Imponibile       300,00
+                                                       Totale        300,00
+0% - In franchigia da IVA art. 1, c. 54-89, L 190/2014
+"""
+
+
+def test_an_exempt_invoice_has_zero_tax_and_its_date_under_the_number() -> None:
+    fields = parse_page(EXEMPT).fields
+    assert fields.invoice_date == dt.date(2023, 10, 2)
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("300.00"),
+        Decimal("0"),
+        Decimal("300.00"),
+    )
+    # Without a word saying why, a missing tax stays unknown.
+    silent = parse_page(EXEMPT.replace("In franchigia da IVA", "vedi nota")).fields
+    assert silent.tax is None
+
+
+def test_ocr_debris_from_a_logo_is_no_vendor() -> None:
+    page = "“a N          Ad\nRechnung Nr. 42\nSumme     10,00 EUR\n"
+    assert parse_page(page).fields.vendor_name is None
+    named = parse_page("Nordlicht Bäckerei\n" + page).fields
+    assert named.vendor_name == "Nordlicht Bäckerei"

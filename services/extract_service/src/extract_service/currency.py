@@ -1,8 +1,9 @@
 """Which currency a page is in: ISO codes first, symbols only as a fallback.
 
 A code such as "EUR" names its currency exactly; "$" does not (US, Canadian,
-Australian ... dollars), so a bare "$" counts as USD only when the page names no
-code at all, and prefixed dollars ("C$", "A$", "NZ$") map to their own currencies.
+Australian ... dollars), so a bare "$" counts only when the page names no code at all,
+as the dollar of the one dollar country the page names (else USD); prefixed dollars
+("C$", "A$", "NZ$") map to their own currencies.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ ISO_CODES = frozenset(
         "ZAR", "KRW", "TRY", "ILS", "AED", "SAR", "THB", "BGN", "ISK",
     }
 )  # fmt: skip
-CODE_PATTERN = r"(?<![A-Za-z])(?:" + "|".join(sorted(ISO_CODES)) + r")(?![A-Za-z])"
+# "Eur" too, as some accounting systems print it beside every amount ("Eur 319,03").
+CODE_PATTERN = r"(?<![A-Za-z])(?:" + "|".join(sorted(ISO_CODES)) + r"|Eur)(?![A-Za-z])"
 # Dollar signs with an optional country prefix, and the other currency symbols.
 SYMBOL_PATTERN = r"(?:(?<![A-Za-z])[A-Z]{0,3}\$|[€£¥₹])"
 
@@ -57,12 +59,38 @@ def _most_common(found: list[str]) -> str | None:
 def currency_in(text: str) -> str | None:
     """The ISO code a short value names, e.g. "EUR", "C$" or "£"; None if none."""
     if match := _CODE.search(text):
-        return match.group()
+        return match.group().upper()
     return _symbols(text) or _words(text)
 
 
+# A bare "$" is the dollar of the one dollar country a page names (by name or by its
+# web domain), unless the page says US dollars: "Auckland ... www.example.co.nz" bills NZD.
+_DOLLAR_COUNTRIES = {
+    "NZD": r"new\s+zealand|aotearoa|\.co\.nz|\.org\.nz|\.govt\.nz",
+    "AUD": r"australia|\.com\.au|\.net\.au|\.org\.au",
+    "CAD": r"canada",
+    "SGD": r"singapore|\.com\.sg",
+    "HKD": r"hong\s+kong|\.com\.hk",
+}
+_COUNTRY = re.compile(
+    "|".join(f"(?P<{code}>{names})" for code, names in _DOLLAR_COUNTRIES.items()), re.IGNORECASE
+)
+_US_DOLLARS = re.compile(r"(?<!\w)(?:u\.?s\.?\s+dollars?|usd)(?!\w)", re.IGNORECASE)
+
+
+def _bare_dollar(text: str) -> str:
+    if _US_DOLLARS.search(text):
+        return "USD"
+    named = {match.lastgroup for match in _COUNTRY.finditer(text) if match.lastgroup}
+    return named.pop() if len(named) == 1 else "USD"
+
+
 def _symbols(text: str) -> str | None:
-    found = [code for prefix in _DOLLAR.findall(text) if (code := _DOLLAR_PREFIXES.get(prefix))]
+    found = [
+        _bare_dollar(text) if prefix == "" else code
+        for prefix in _DOLLAR.findall(text)
+        if (code := _DOLLAR_PREFIXES.get(prefix))
+    ]
     found += [_SYMBOLS[symbol] for symbol in _OTHER_SYMBOL.findall(text)]
     return _most_common(found)
 
@@ -70,6 +98,9 @@ def _symbols(text: str) -> str | None:
 # Currencies named in words, the weakest evidence: only when no code or symbol is printed.
 _WORDS = {
     "EUR": r"euros?|euro's",
+    "AUD": r"australian\s+dollars?",
+    "CAD": r"canadian\s+dollars?",
+    "NZD": r"new\s+zealand\s+dollars?|nz\s+dollars?",
     "USD": r"(?:us\s+)?dollars?|dolares|dollari",
     "GBP": r"pounds?\s+sterling|sterling|pfund",
     "CHF": r"swiss\s+francs?|francs?\s+suisses?|schweizer\s+franken|franken|francs?|sfr\.?|fr\.",
@@ -100,4 +131,5 @@ def _words(text: str) -> str | None:
 def detect_currency(text: str) -> str | None:
     """The page's currency: the most frequent ISO code, else the most frequent symbol,
     else a currency named in words ("euros", "Swiss francs")."""
-    return _most_common(_CODE.findall(text)) or _symbols(text) or _words(text)
+    codes = [code.upper() for code in _CODE.findall(text)]
+    return _most_common(codes) or _symbols(text) or _words(text)

@@ -3,7 +3,7 @@
 Recognised: 2025-03-14 (and 2025/03/14, 2025.03.14), 14/03/2025, 03/14/2025, 14-03-2025, 14.03.2025,
 March 14, 2025, Mar 14 2025, 14 March 2025, 14-Mar-2025, and month names in German,
 French, Dutch, Spanish, Italian and Portuguese (3. März 2025, 14 mars 2025,
-14 de marzo de 2025 ...); two-digit years too for numeric dates.
+14 de marzo de 2025 ...); two-digit years too (14/03/25, 14-Mar-25).
 
 A numeric date a/b/yyyy is resolved by, in order:
 1. the numbers themselves: a part above 12 can only be the day;
@@ -59,8 +59,12 @@ _ISO = re.compile(
 _NUMERIC = re.compile(
     r"(?<![\d.,])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d])"
 )
+# With a month name, a two-digit year is still a date ("29-Nov-19", "28 Jan 15"), unless
+# it runs on into a time or an amount ("3 mar 15:30", "1 jan 15,00").
+_SHORT_OR_LONG_YEAR = r"(?P<year>\d{4}|\d{2}(?![.,:]\d))"
 _DAY_MONTH = re.compile(
-    rf"(?<!\w){_DAY}{_GLUE}{_MONTH}(?![a-z]){_YEAR_GLUE}{_YEAR}(?!\d)", re.IGNORECASE
+    rf"(?<!\w){_DAY}{_GLUE}{_MONTH}(?![a-z]){_YEAR_GLUE}{_SHORT_OR_LONG_YEAR}(?!\d)",
+    re.IGNORECASE,
 )
 _MONTH_DAY = re.compile(rf"(?<![a-z]){_MONTH}\s+{_DAY}\s*,?\s+{_YEAR}(?!\d)", re.IGNORECASE)
 
@@ -120,7 +124,7 @@ def find_date(text: str, hint: DateOrder | None = None) -> FoundDate | None:
     for pattern in (_DAY_MONTH, _MONTH_DAY):
         if match := pattern.search(folded):
             month = _MONTHS[match["month"]]
-            value = _make(int(match["year"]), month, int(match["day"]))
+            value = _make(_year(match["year"]), month, int(match["day"]))
             if value:
                 found.append((match.start(), FoundDate(value, match.group(), False)))
     return min(found, key=lambda pair: pair[0])[1] if found else None

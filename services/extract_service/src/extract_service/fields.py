@@ -51,6 +51,17 @@ _NUMBER_WORD = re.compile(r"(?:n\s?[°º]|no\.|nr\.|#)", re.IGNORECASE)
 # A company's name is a few words, not a sentence that happens to end in "b.v.".
 _MAX_NAME_WORDS = 8
 _INVOICE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/._]*")
+# A name has a word of three letters or more that does not start with a stray quote.
+_READS_AS_A_NAME = re.compile("(?<![\u2018\u2019\u201c\u201d\"'\\w])[^\\W\\d_]{3,}")
+# A page saying its sale bears no tax: exempt, small-business scheme, reverse charge.
+_TAX_EXEMPT = re.compile(
+    r"exempt|exonere|exoneration|franchigia|esente|esenzione|non\s+soggett|steuerfrei|"
+    r"umsatzsteuerbefreit|kleinunternehmer|vrijgesteld|exent[oa]|isent[oa]|reverse\s+charge|"
+    r"autoliquidation|verlegd|inversione\s+contabile|inversion\s+del\s+sujeto\s+pasivo"
+)
+# The rest of a number printed a few columns after its series: "- 5469", "/ 0042".
+_NUMBER_CONTINUES = re.compile(r"[-/]\s?\d")
+_CONTINUATION_GAP = 8
 # A document's title in the languages we read: never a vendor's name.
 _TITLE_WORDS = (
     r"invoice|bill|receipt|rechnung|gutschrift|facture|factuur|factura|fattura|fatura|"
@@ -71,7 +82,7 @@ _LEGAL_FORMS = (
 _COMPANY_SUFFIX = re.compile(rf"(?:^|[\s-])(?:{_LEGAL_FORMS})\.?$", re.IGNORECASE)
 # A company's name within a longer line: "Hetzner Online GmbH · Industriestr. 25 ...".
 _COMPANY_IN_LINE = re.compile(
-    rf"(?<![\w&])((?:(?:[A-ZÀ-Þ0-9][\w&.'\-]*|&|and|und|et|e|y)\s+){{0,5}}[\w&.'\-]*\s?,?\s"
+    rf"(?<![\w&])((?:(?:\(?[A-ZÀ-Þ0-9][\w&.'\-]*\)?|&|and|und|et|e|y)\s+){{0,5}}\(?[\w&.'\-]*\)?\s?,?\s"
     rf"(?:{_LEGAL_FORMS})"
     rf"\.?(?:\s*&\s*co\.?\s*(?:kg|ohg))?)(?![\w])",
     re.IGNORECASE,
@@ -115,7 +126,8 @@ _LEGAL_ROW = re.compile(
     r"iban|bic\b|swift|hrb|hra\b|amtsgericht|registergericht|handelsregister|geschaftsfuhr|"
     r"gesch\.?\s?f|ust\.?\s?-?id|steuer\s?-?nr|vat\s+(?:reg|no|number)|rcs\b|siret|siren|"
     r"capital|kvk|p\.?\s?iva|partita\s+iva|c\.?\s?f\.|cif\b|nif\b|nipc|registered\s+(?:office|in)|"
-    r"company\s+(?:no|number|reg)|sitz\b|siege|sede\s+legale|registro",
+    r"company\s+(?:no|number|reg)|sitz\b|siege|sede\s+legale|registro|c\.i\.f\.|n\.i\.f\.|"
+    r"gst\s+(?:no|reg)|abn\b",
     re.IGNORECASE,
 )
 
@@ -296,6 +308,12 @@ class _PageParser:
         missing = next((name for name in MONEY_FIELDS if name not in given), None)
         if missing is None or len(given) != 2:
             return
+        if missing == "tax" and given["subtotal"] == given["total"]:
+            # Net equals gross on a page that says why: the tax is zero, not unknown.
+            if _TAX_EXEMPT.search(fold(self.text)):
+                self.values["tax"] = Decimal(0)
+                self.confidence["tax"] = _Confidence.DERIVED
+            return
         if missing == "total":
             derived = given["subtotal"] + given["tax"]
         else:
@@ -405,7 +423,8 @@ class _PageParser:
             after = " ".join([match.rest, *(s.text for s in self.rows[row][col + 1 :])]).strip()
             found = _DATED.search(after)
             if found is None and row + 1 < len(self.rows):  # "Fattura N. 11" over "del 10/04/2022"
-                found = _DATED_BELOW.search(self.rows[row + 1][0].text)
+                below = " ".join(segment.text for segment in self.rows[row + 1])
+                found = _DATED_BELOW.search(below)
             if found and (value := self._date(found.group(1))):
                 self.values["invoice_date"] = value
                 ambiguous = value in self.ambiguous_dates
@@ -484,22 +503,50 @@ class _PageParser:
             neighbours = [below, right]
         elif kind in MONEY_FIELDS:
             # Beside its label; in a totals table (a row of labels over a row of
-            # amounts: "Base imponible | % IVA | Total EUR") under it.
-            neighbours = [right, below]
+            # amounts: "Base imponible | % IVA | Total EUR") under it; else further
+            # along its row, past a rate or a note ("GST  Rate:15%  ...  33.98").
+            neighbours = [right, below, *self._further_right(label, right)]
         else:
             neighbours = [right, below]
         candidates += [(segment.text, segment) for segment in neighbours if segment is not None]
+        if kind == "invoice_number":
+            candidates = [(self._number_continued(text, at), at) for text, at in candidates]
         for text, source in candidates:
             value = parse(_value_text(text))
             if value is not None:
                 return value, source
         return None
 
+    def _number_continued(self, text: str, segment: Segment | None) -> str:
+        """A series and its number printed apart: "25" then "- 5469" a few columns on."""
+        row = self.rows[segment.row] if segment is not None else []
+        if segment is None or segment.col + 1 >= len(row):
+            return text
+        after = row[segment.col + 1]
+        if _NUMBER_CONTINUES.match(after.text) and segment.gap_to(after) <= _CONTINUATION_GAP:
+            return f"{text} {after.text}"
+        return text
+
+    def _further_right(self, label: Segment, right: Segment | None) -> list[Segment]:
+        """The segments after `right` on the label's row, up to the next label."""
+        if right is None:
+            return []
+        further: list[Segment] = []
+        for segment in self.rows[label.row][right.col + 1 :]:
+            if (segment.row, segment.col) in self.labels:
+                break
+            further.append(segment)
+        return further
+
     def _right_of(self, label: Segment) -> Segment | None:
         row = self.rows[label.row]
-        if label.col + 1 >= len(row) or (label.row, label.col + 1) in self.labels:
+        col = label.col + 1
+        # An amount's currency in a column of its own: "Subtotaal   Eur   319,03".
+        if col + 1 < len(row) and _bare_currency(row[col].text):
+            col += 1
+        if col >= len(row) or (label.row, col) in self.labels:
             return None
-        return row[label.col + 1]
+        return row[col]
 
     def _below(self, label: Segment) -> Segment | None:
         """The nearest segment printed under `label` within a few rows."""
@@ -661,8 +708,9 @@ class _PageParser:
         ]
         for text in candidates:
             if _COMPANY_SUFFIX.search(text):
-                return text
-        return next((text for text in candidates if not any(ch.isdigit() for ch in text)), None)
+                return _name(text)
+        plain = next((text for text in candidates if not any(ch.isdigit() for ch in text)), None)
+        return _name(plain) if plain is not None else None
 
 
 def _qualified(match: LabelMatch) -> bool:
@@ -713,6 +761,9 @@ def _totals_rank(
 def _invoice_number(text: str) -> str | None:
     words = text.split()
     token = words[0].lstrip("#").rstrip(".,;:") if words else ""
+    # A series and its number around a spaced dash or slash: "25 - 11.474" is 25-11.474.
+    if len(words) > 2 and words[1] in ("-", "/") and token.isdigit() and words[2][0].isdigit():
+        token = f"{token}{words[1]}{words[2].rstrip('.,;:')}"
     # A series prefix printed apart from the number: "FT 2024/3769", "FT A/16925".
     if _SERIES.fullmatch(token) and len(words) > 1 and any(ch.isdigit() for ch in words[1]):
         token = f"{token} {words[1].rstrip('.,;:')}"
@@ -720,6 +771,10 @@ def _invoice_number(text: str) -> str | None:
     if _INVOICE_NUMBER.fullmatch(token) and any(ch.isdigit() for ch in token):
         return token
     return None
+
+
+def _bare_currency(text: str) -> bool:
+    return not any(ch.isdigit() for ch in text) and _currency(text) is not None
 
 
 def _currency(text: str) -> str | None:
@@ -750,7 +805,8 @@ def _salutation_alone(text: str) -> bool:
 def _name(text: str) -> str | None:
     if _salutation_alone(text):
         return None  # "Herr" on its own line, the name below it
-    text = _HONORIFIC.sub("", _ATTENTION.sub("", text.strip()))
+    # Dot leaders and bullets before a name are layout: ".. Acme Ltd", "• Acme Ltd".
+    text = _HONORIFIC.sub("", _ATTENTION.sub("", text.strip().lstrip(".·•*|- ")))
     # "Excel Consulting, Lda. NIF: 500084580": the tax number is not part of the name.
     if (tax_id := _TAX_ID_AFTER.search(text)) is not None:
         text = text[: tax_id.start()].rstrip(" ,-")
@@ -771,6 +827,8 @@ def _name(text: str) -> str | None:
 def _could_be_vendor(text: str) -> bool:
     if _name(text) is None or _TITLE.fullmatch(text.strip()):
         return False
+    if not _READS_AS_A_NAME.search(text):
+        return False  # OCR debris from a logo ("“a N", "Ad"): no name at all
     lowered = fold(text)
     if "@" in text or lowered.startswith(("www.", "http")):
         return False

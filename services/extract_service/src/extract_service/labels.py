@@ -63,12 +63,13 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "invoice_date": (
         r"invoice\s+date|date\s+of\s+(?:issue|invoice)|issue\s+date|date\s+issued|"
-        r"invoice\s+dated|dated|date",
-        r"rechnungsdatum|rechnungs\s*-\s*datum|ausstellungsdatum|belegdatum|datum",
-        r"date\s+(?:de\s+(?:la\s+)?)?(?:facture|facturation)|date\s+d'?\s?emission|emise?\s+le",
-        r"factuurdatum|factuur\s*-?\s*datum|datum\s+(?:van\s+(?:de\s+)?)?factuur",
+        r"invoice\s+dated|dated|document\s+date|date",
+        r"rechnungsdatum|rechnungs\s*-\s*datum|ausstellungsdatum|belegdatum|dokumentdatum|datum",
+        r"date\s+(?:de\s+(?:la\s+)?)?(?:facture|facturation)|date\s+d'?\s?emission|emise?\s+le|"
+        r"date\s+du\s+document",
+        r"factuurdatum|factuur\s*-?\s*datum|datum\s+(?:van\s+(?:de\s+)?)?factuur|documentdatum",
         r"issued\s+on|ausgestellt\s+am",
-        r"fecha(?:\s+(?:de\s+)?(?:la\s+)?(?:factura|emision|expedicion))?",
+        r"fecha(?:\s+(?:de\s+|del\s+)?(?:la\s+)?(?:factura|emision|expedicion|documento))?",
         r"data(?:\s+(?:della\s+|di\s+)?(?:fattura|documento|emissione))?",
         r"data\s+(?:da\s+)?(?:fatura|emissao)|data\s+d[oa]\s+documento",
     ),
@@ -152,16 +153,17 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "total": (
         r"grand\s+total|total\s+due|total\s+amount(?:\s+due)?|invoice\s+total|amount\s+due|"
-        r"balance\s+due|amount\s+payable|total\s+payable|total\s+to\s+pay|total|"
+        r"balance\s+due|amount\s+payable|total\s+payable|(?:total|amount)\s+to\s+pay|total|"
         r"total\s+(?:for|of)\s+(?:this\s+)?(?:invoice|bill|period)|invoice\s+amount",
         rf"total{_AMOUNT}\s+{_INCL}\.?\s+{_TAXWORD}|(?:bedrag\s+)?{_INCL}\.?\s+{_TAXWORD}",
         r"gesamt\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|rechnungs\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|"
         r"end\s*-?\s*(?:betrag|summe)|brutto\s*-?\s*(?:betrag|summe)?|summe(?:\s+brutto)?|"
-        r"zu\s+zahlen(?:der\s+betrag)?|zahlbetrag|gesamt",
+        r"zu\s+zahlen(?:der\s+betrag)?|zahlbetrag|gesamt|rechnungs\s*-?\s*total",
         r"total\s+t\.?t\.?c\.?|montant\s+t\.?t\.?c\.?|net\s+a\s+payer|total\s+a\s+payer|"
         r"montant\s+total|montant\s+du|(?:somme|montant)\s+a\s+payer|total\s+facture|"
         r"montant\s+(?:de\s+la\s+)?facture",
-        rf"totaal(?:\s*-?\s*bedrag)?(?:\s+{_INCL}\.?\s+btw)?|te\s+betalen|totaal\s+te\s+betalen",
+        rf"totaal(?:\s*-?\s*bedrag)?(?:\s+{_INCL}\.?\s+btw)?|te\s+betalen|totaal\s+te\s+betalen|"
+        r"factuur\s*-?\s*(?:totaal|bedrag)",
         r"total\s+(?:de\s+(?:la\s+)?)?factura|importe\s+total|total\s+a\s+pagar|"
         r"(?:saldo|importe)\s+(?:adeudado|pendiente)",
         r"totale(?:\s+(?:fattura|documento|da\s+pagare|complessivo))?|importo\s+totale|"
