@@ -356,3 +356,25 @@ def test_ocr_debris_from_a_logo_is_no_vendor() -> None:
     assert parse_page(page).fields.vendor_name is None
     named = parse_page("Nordlicht Bäckerei\n" + page).fields
     assert named.vendor_name == "Nordlicht Bäckerei"
+
+
+AMOUNTS_ONLY = """\
+Produit              Description          Taxes         Prix
+alpha.example        Renouvellement 1 an    20%      12,00 €
+beta.example         Transfert              20%      13,91 €
+                                     Sous-total      25,91 €
+                                     TVA 20%          5,18 €
+                                     Total           31,09 €
+"""
+
+
+def test_a_table_of_amounts_alone_gives_items_when_they_add_up() -> None:
+    items = parse_page(AMOUNTS_ONLY).line_items
+    assert [(i.quantity, i.unit_price, i.amount) for i in items] == [
+        (None, None, Decimal("12.00")),
+        (None, None, Decimal("13.91")),
+    ]
+    assert items[0].description.startswith("alpha.example Renouvellement")
+    # Amounts that do not make the subtotal are some other column: no items at all.
+    other = AMOUNTS_ONLY.replace("Sous-total      25,91", "Sous-total      99,91")
+    assert parse_page(other).line_items == []

@@ -271,9 +271,12 @@ class SplitResult(Contract):
 
 
 class LineItem(Contract):
+    """One line of the invoice's table. Quantity and unit price are null when the
+    invoice prints only the line's amount (a list of services with their prices)."""
+
     description: str
-    quantity: Quantity
-    unit_price: Money
+    quantity: Quantity | None = None
+    unit_price: Money | None = None
     amount: Money
 
 

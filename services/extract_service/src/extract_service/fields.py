@@ -24,7 +24,13 @@ from typing import Any
 from extract_service.currency import ISO_CODES, currency_in, detect_currency
 from extract_service.dates import DateOrder, FoundDate, find_date, numeric_order_on_page
 from extract_service.labels import MONEY_FIELDS, NAME_FIELDS, LabelMatch, fold, match_label
-from extract_service.line_items import heading_roles, looks_like_item_row, parse_item_row
+from extract_service.line_items import (
+    amount_column,
+    amount_row,
+    heading_roles,
+    looks_like_item_row,
+    parse_item_row,
+)
 from extract_service.numbers import amounts_in, detect_decimal_mark, parse_money
 from extract_service.segments import Segment, page_rows
 from invoice_shared.models import FieldSource, InvoiceFields, LineItem, PageExtraction
@@ -238,6 +244,8 @@ class _PageParser:
         self._read_breakdown_columns()
         self._choose_totals()
         self._complete_totals()
+        if not self.items:
+            self._read_amount_rows()
         if "vendor_name" not in self.values:
             self._guess_vendor()
         if "customer_name" not in self.values:
@@ -349,6 +357,37 @@ class _PageParser:
                     f"Skipped a table row whose quantity, price and amount do not "
                     f"multiply out: {shown!r}."
                 )
+
+    def _read_amount_rows(self) -> None:
+        """No row multiplies out: a table may list each line's amount alone under a
+        heading with descriptions and one money column ("Produit | Taxes | Prix").
+        Its rows are the line items only if their amounts add up to the subtotal (or,
+        with the tax, to the total): a column of other figures rarely does."""
+        for index, row in enumerate(self.rows):
+            column = amount_column([segment.text for segment in row])
+            if column is None:
+                continue
+            heading, items = row[column], []
+            for below in range(index + 1, len(self.rows)):
+                if self._has_money_label(below):
+                    break
+                cells = self.rows[below]
+                under = [n for n, s in enumerate(cells) if s.gap_to(heading) <= _VALUE_REACH]
+                texts = [segment.text for segment in cells]
+                if under and (item := amount_row(texts, under[-1], self.mark)) is not None:
+                    items.append(item)
+            if items and self._lines_add_up(sum((i.amount for i in items), Decimal(0)), items):
+                self.items = items
+            return
+
+    def _lines_add_up(self, lines: Decimal, items: list[LineItem]) -> bool:
+        slack = _CENT * len(items)
+        subtotal: Decimal | None = self.values.get("subtotal")
+        total: Decimal | None = self.values.get("total")
+        tax: Decimal = self.values.get("tax") or Decimal(0)
+        if subtotal is not None:
+            return abs(lines - subtotal) <= slack
+        return total is not None and abs(lines + tax - total) <= slack
 
     def _has_money_label(self, row: int) -> bool:
         return any(

@@ -72,8 +72,8 @@ _ITEM_CODE = re.compile(r"[A-Z]{1,5}[-/]?\d{1,8}(?:[-/][A-Z0-9]{1,6})?")
 NUMERIC_ROLES = ("qty", "price", "amount")
 
 
-def heading_roles(cells: Sequence[str]) -> tuple[str, ...] | None:
-    """Column roles if `cells` read as a line-item table heading, else None."""
+def _column_roles(cells: Sequence[str]) -> tuple[str, ...] | None:
+    """Each cell's role, if every cell reads as a column heading (a few unknown)."""
     roles = []
     for cell in cells:
         text = fold(cell.strip())
@@ -81,12 +81,38 @@ def heading_roles(cells: Sequence[str]) -> tuple[str, ...] | None:
         if role is None and (any(ch.isdigit() for ch in text) or len(text) > 24):
             return None  # a value, or a sentence: not a heading
         roles.append(role or "other")
-    known = [role for role in roles if role != "other"]
-    if roles.count("other") > _MAX_OTHER_COLUMNS:
-        return None
+    return tuple(roles) if roles.count("other") <= _MAX_OTHER_COLUMNS else None
+
+
+def heading_roles(cells: Sequence[str]) -> tuple[str, ...] | None:
+    """Column roles if `cells` read as a line-item table heading, else None."""
+    roles = _column_roles(cells)
+    known = [role for role in roles or () if role != "other"]
     if len(known) >= 3 and "amount" in known and ("qty" in known or "price" in known):
-        return tuple(roles)
+        return roles
     return None
+
+
+def amount_column(cells: Sequence[str]) -> int | None:
+    """The one money column of a heading with descriptions and no quantities
+    ("Produit | Description | Taxes | Prix"): a table listing each line's amount alone."""
+    roles = _column_roles(cells)
+    if roles is None or "desc" not in roles or "qty" in roles:
+        return None
+    money = [index for index, role in enumerate(roles) if role in ("amount", "price")]
+    return money[0] if len(money) == 1 else None
+
+
+def amount_row(cells: Sequence[str], column: int, mark: str | None) -> LineItem | None:
+    """A line printing its amount (cell `column`) after a description, or None."""
+    amount = parse_money(cells[column], mark) if column < len(cells) else None
+    if amount is None or amount <= 0:
+        return None
+    words = [cell for index, cell in enumerate(cells) if index != column]
+    description = " ".join(cell for cell in words if _number_cell(cell, mark) is None)
+    if not any(ch.isalpha() for ch in description):
+        return None
+    return LineItem(description=description.strip(), amount=amount)
 
 
 def _multiplies_out(quantity: Decimal, price: Decimal, amount: Decimal, places: int) -> bool:

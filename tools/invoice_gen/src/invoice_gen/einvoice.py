@@ -75,6 +75,16 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+def _units(item: LineItem) -> Decimal:
+    # Both standards require a quantity and a price: a line priced by its amount alone
+    # is one unit at that amount.
+    return item.quantity if item.quantity is not None else Decimal(1)
+
+
+def _unit_price(item: LineItem) -> Decimal:
+    return item.unit_price if item.unit_price is not None else item.amount
+
+
 def _quantity(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
@@ -125,9 +135,9 @@ def cii_xml(truth: Mapping[str, Any], disagree: Mapping[str, Any] | None = None)
         _el(_el(line, RAM, "AssociatedDocumentLineDocument"), RAM, "LineID", str(number))
         _el(_el(line, RAM, "SpecifiedTradeProduct"), RAM, "Name", item.description)
         price = _el(_el(line, RAM, "SpecifiedLineTradeAgreement"), RAM, "NetPriceProductTradePrice")
-        _el(price, RAM, "ChargeAmount", _money(item.unit_price))
+        _el(price, RAM, "ChargeAmount", _money(_unit_price(item)))
         delivery = _el(line, RAM, "SpecifiedLineTradeDelivery")
-        _el(delivery, RAM, "BilledQuantity", _quantity(item.quantity), unitCode=ONE_UNIT)
+        _el(delivery, RAM, "BilledQuantity", _quantity(_units(item)), unitCode=ONE_UNIT)
         settlement = _el(line, RAM, "SpecifiedLineTradeSettlement")
         _cii_tax(_el(settlement, RAM, "ApplicableTradeTax"), rate)
         summation = _el(settlement, RAM, "SpecifiedTradeSettlementLineMonetarySummation")
@@ -214,13 +224,13 @@ def ubl_xml(truth: Mapping[str, Any], disagree: Mapping[str, Any] | None = None)
     for number, item in enumerate(items, start=1):
         line = _el(root, CAC, "InvoiceLine")
         _el(line, CBC, "ID", str(number))
-        _el(line, CBC, "InvoicedQuantity", _quantity(item.quantity), unitCode=ONE_UNIT)
+        _el(line, CBC, "InvoicedQuantity", _quantity(_units(item)), unitCode=ONE_UNIT)
         _el(line, CBC, "LineExtensionAmount", _money(item.amount), currencyID=currency)
         product = _el(line, CAC, "Item")
         _el(product, CBC, "Name", item.description)
         _ubl_tax_category(_el(product, CAC, "ClassifiedTaxCategory"), rate)
         price = _el(line, CAC, "Price")
-        _el(price, CBC, "PriceAmount", _money(item.unit_price), currencyID=currency)
+        _el(price, CBC, "PriceAmount", _money(_unit_price(item)), currencyID=currency)
     return _serialize(root)
 
 
