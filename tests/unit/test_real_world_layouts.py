@@ -378,3 +378,36 @@ def test_a_table_of_amounts_alone_gives_items_when_they_add_up() -> None:
     # Amounts that do not make the subtotal are some other column: no items at all.
     other = AMOUNTS_ONLY.replace("Sous-total      25,91", "Sous-total      99,91")
     assert parse_page(other).line_items == []
+
+
+SENDER_BLOCK_BELOW = """\
+Tax Invoice
+                                               Invoice No.        INV1042
+Harbour View Apartments                        Invoice date       29-Nov-19
+14 Quay Street
+Seaside
+0920
+Description                        Qty        Rate        Amount
+Monthly Maintenance               1.00      100.00        100.00
+                                          TOTAL:         $100.00
+Greenfield Grounds Limited
+P.O. Box 33-127
+Takapuna
+Ph: (09) 443-5011               Bank Account No. 03-0275-0285025-00
+"""
+
+
+def test_a_sender_block_anywhere_names_the_vendor_and_the_addressee_the_customer() -> None:
+    fields = parse_page(SENDER_BLOCK_BELOW).fields
+    assert fields.vendor_name == "Greenfield Grounds Limited"
+    assert fields.customer_name == "Harbour View Apartments"
+    # A company heading a block with no way to reach or pay it is an addressee.
+    addressee = SENDER_BLOCK_BELOW.replace("Ph: (09) 443-5011", "Auckland").replace(
+        "Bank Account No. 03-0275-0285025-00", ""
+    )
+    assert parse_page(addressee).fields.vendor_name != "Greenfield Grounds Limited"
+
+
+def test_a_column_heading_is_no_name() -> None:
+    page = "Factura\nCliente:\nLínea      Artículo     Cantidad\nTotal     10,00 EUR\n"
+    assert parse_page(page).fields.customer_name is None

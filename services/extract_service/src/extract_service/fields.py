@@ -28,6 +28,7 @@ from extract_service.line_items import (
     amount_column,
     amount_row,
     heading_roles,
+    is_column_heading,
     looks_like_item_row,
     parse_item_row,
 )
@@ -59,6 +60,13 @@ _MAX_NAME_WORDS = 8
 _INVOICE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/._]*")
 # A name has a word of three letters or more that does not start with a stray quote.
 _READS_AS_A_NAME = re.compile("(?<![\u2018\u2019\u201c\u201d\"'\\w])[^\\W\\d_]{3,}")
+# What a sender's block gives and an addressee's does not: a way to reach or pay them.
+_CONTACT = re.compile(
+    r"(?:^|\s)(?:ph|tel|phone|telefon|telephone|telefono|fax|e-?mail|web)\.?\s*:|@|www\.|"
+    r"bank\s+account|iban",
+    re.IGNORECASE,
+)
+_BLOCK_ROWS = 5
 # A page saying its sale bears no tax: exempt, small-business scheme, reverse charge.
 _TAX_EXEMPT = re.compile(
     r"exempt|exonere|exoneration|franchigia|esente|esenzione|non\s+soggett|steuerfrei|"
@@ -633,7 +641,11 @@ class _PageParser:
         heading the address block at the top, if that is not the vendor."""
         customer = self.values.get("customer_name")
         top = self._vendor_from_top()
-        legal = [name for name in self._legal_names() if not _same_name(name, customer)]
+        legal = [
+            name
+            for name in [*self._legal_names(), *self._sender_blocks()]
+            if not _same_name(name, customer)
+        ]
         vendor: str | None = top
         sure = _Confidence.GUESSED_VENDOR
         if legal and not (top and _COMPANY_SUFFIX.search(top) and _same_name(top, legal[0])):
@@ -733,6 +745,25 @@ class _PageParser:
                     if _could_be_vendor(name) and not _LEGAL_ROW.search(name):
                         found.append(name)
         return sorted(set(found), key=lambda name: (-found.count(name), found.index(name)))
+
+    def _sender_blocks(self) -> list[str]:
+        """Companies heading a block of lines, in their column, that gives a phone,
+        e-mail, web or bank: a sender's block ("Acme Limited / P.O. Box 12 / Auckland /
+        Ph: ..."), wherever on the page. An addressee's block gives none of those."""
+        found: list[str] = []
+        for row in self.rows:
+            for segment in row:
+                if not _is_company(segment.text) or not _could_be_vendor(segment.text):
+                    continue
+                block = [
+                    self._aligned(index, segment)
+                    for index in range(
+                        segment.row + 1, min(segment.row + 1 + _BLOCK_ROWS, len(self.rows))
+                    )
+                ]
+                if any(line is not None and _CONTACT.search(line.text) for line in block):
+                    found.append(segment.text)
+        return found
 
     def _vendor_from_top(self) -> str | None:
         """The first company-like text above the customer block and the table, or left
@@ -858,6 +889,8 @@ def _name(text: str) -> str | None:
         return None
     if _NUMBER_WORD.match(text) or text.endswith(":"):
         return None  # "N° de ligne", "Kunden-Nr.", "Remarks:": labels we do not know
+    if is_column_heading(text):
+        return None  # "Línea", "Description": a table's heading, not a name
     if parse_money(text) is not None or find_date(text) is not None:
         return None
     return text

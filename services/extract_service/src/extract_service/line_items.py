@@ -84,6 +84,12 @@ def _column_roles(cells: Sequence[str]) -> tuple[str, ...] | None:
     return tuple(roles) if roles.count("other") <= _MAX_OTHER_COLUMNS else None
 
 
+def is_column_heading(text: str) -> bool:
+    """Whether `text` is one of the column headings line-item tables use."""
+    folded = fold(text.strip())
+    return any(pattern.fullmatch(folded) for _, pattern in _HEADING_PATTERNS)
+
+
 def heading_roles(cells: Sequence[str]) -> tuple[str, ...] | None:
     """Column roles if `cells` read as a line-item table heading, else None."""
     roles = _column_roles(cells)
