@@ -63,3 +63,18 @@ def test_rows_that_do_not_multiply_out_are_not_items() -> None:
     assert parse_item_row(["Leds", "5", "0,90", "45,00"], None, ",") is None
     # A tax summary row: rate, base, tax, total.
     assert parse_item_row(["21 %", "41,31", "8,68", "49,99"], None, ",") is None
+
+
+def test_a_price_printed_before_its_tax_code_is_a_column_of_its_own() -> None:
+    cells = ["[CONS_0001] Whiteboard Pen", "15.00 Units", "100.00 TVA 20%", "1,500.00 €"]
+    item = parse_item_row(cells, ("desc", "qty", "other", "amount"), ".")
+    assert item is not None
+    assert (item.quantity, item.unit_price, item.amount) == (
+        Decimal("15.00"),
+        Decimal("100.00"),
+        Decimal("1500.00"),
+    )
+    assert item.description == "[CONS_0001] Whiteboard Pen"  # the tax code is no part of it
+    # A percentage in the description is not a tax code.
+    fee = parse_item_row(["Commission 5%", "1", "100.00", "100.00"], None, ".")
+    assert fee is not None and fee.description == "Commission 5%"

@@ -145,7 +145,9 @@ def _description(cells: Sequence[str], used: set[int], mark: str | None) -> str:
     parts = [
         cell
         for index, cell in enumerate(cells)
-        if index not in used and _number_cell(cell, mark) is None
+        if index not in used
+        and _number_cell(cell, mark) is None
+        and not re.fullmatch(_TAX_CODE, cell.strip())
     ]
     # A leading code cell is only dropped when a description cell follows it.
     if len(parts) >= 2 and _ITEM_CODE.fullmatch(parts[0]):
@@ -168,6 +170,11 @@ _QUANTITY_AND_PRICE = re.compile(
     rf"(\d[\d.,]*\s?(?:{_UNITS})\.?)\s?(\S?\s?\d[\d.,]*\s?\S?)", re.IGNORECASE
 )
 _PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
+# A tax rate's code: "TVA 20%", "VAT 7.5 %", "IVA 21%".
+_TAX_CODE = (
+    r"(?i:tva|vat|iva|btw|mwst|ust|gst|hst|tax|igic|taxes?)\.?\s*\d{1,2}(?:[.,]\d{1,2})?\s?%"
+)
+_PRICE_AND_TAX_CODE = re.compile(rf"(\d[\d.,]*)\s+({_TAX_CODE})")
 
 
 def _number_cell(cell: str, mark: str | None) -> Decimal | None:
@@ -180,6 +187,19 @@ def _number_cell(cell: str, mark: str | None) -> Decimal | None:
     if (rate := _PERCENT.fullmatch(text)) is not None:
         return parse_money(rate.group(1), mark)
     return None
+
+
+def _split_tax_codes(cells: Sequence[str], mark: str | None) -> list[str]:
+    """A price printed one space before its tax code ("100.00 TVA 20%") as two cells,
+    under a heading that merged theirs too ("Unit Price Taxes")."""
+    out: list[str] = []
+    for cell in cells:
+        coded = _PRICE_AND_TAX_CODE.fullmatch(cell.strip())
+        if coded is not None and parse_money(coded.group(1), mark) is not None:
+            out += [coded.group(1), coded.group(2)]
+        else:
+            out.append(cell)
+    return out
 
 
 def _split_cells(cells: Sequence[str], mark: str | None) -> list[str]:
@@ -223,6 +243,7 @@ def parse_item_row(
     amount may follow it); quantity x price must give it, either outright or after a
     discount percentage printed between the price and the amount.
     """
+    cells = _split_tax_codes(cells, mark)
     if roles is None or len(cells) != len(roles):
         cells = _split_cells(cells, mark)
     values = [_number_cell(cell, mark) for cell in cells]
