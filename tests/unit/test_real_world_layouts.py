@@ -411,3 +411,18 @@ def test_a_sender_block_anywhere_names_the_vendor_and_the_addressee_the_customer
 def test_a_column_heading_is_no_name() -> None:
     page = "Factura\nCliente:\nLínea      Artículo     Cantidad\nTotal     10,00 EUR\n"
     assert parse_page(page).fields.customer_name is None
+
+
+NET_AND_GROSS_COLUMNS = """\
+DESCRIZIONE                      IMPORTO        IVA       TOTALE
+Manodopera                      100,00 €        22%     122,00 €
+Materiale                        50,00 €        22%      61,00 €
+Imponibile                                              150,00 €
+Imposta                                                  33,00 €
+Totale                                                  183,00 €
+"""
+
+
+def test_of_two_amount_columns_the_one_that_adds_up_gives_the_items() -> None:
+    items = parse_page(NET_AND_GROSS_COLUMNS).line_items
+    assert [i.amount for i in items] == [Decimal("100.00"), Decimal("50.00")]

@@ -25,7 +25,7 @@ from extract_service.currency import ISO_CODES, currency_in, detect_currency
 from extract_service.dates import DateOrder, FoundDate, find_date, numeric_order_on_page
 from extract_service.labels import MONEY_FIELDS, NAME_FIELDS, LabelMatch, fold, match_label
 from extract_service.line_items import (
-    amount_column,
+    amount_columns,
     amount_row,
     heading_roles,
     is_column_heading,
@@ -372,21 +372,28 @@ class _PageParser:
         Its rows are the line items only if their amounts add up to the subtotal (or,
         with the tax, to the total): a column of other figures rarely does."""
         for index, row in enumerate(self.rows):
-            column = amount_column([segment.text for segment in row])
-            if column is None:
+            columns = amount_columns([segment.text for segment in row])
+            if not columns:
                 continue
-            heading, items = row[column], []
-            for below in range(index + 1, len(self.rows)):
-                if self._has_money_label(below):
-                    break
-                cells = self.rows[below]
-                under = [n for n, s in enumerate(cells) if s.gap_to(heading) <= _VALUE_REACH]
-                texts = [segment.text for segment in cells]
-                if under and (item := amount_row(texts, under[-1], self.mark)) is not None:
-                    items.append(item)
-            if items and self._lines_add_up(sum((i.amount for i in items), Decimal(0)), items):
-                self.items = items
+            for column in columns:  # net before gross: the first that adds up
+                items = self._amount_rows(index, row[column])
+                if items and self._lines_add_up(sum((i.amount for i in items), Decimal(0)), items):
+                    self.items = items
+                    return
             return
+
+    def _amount_rows(self, heading_row: int, heading: Segment) -> list[LineItem]:
+        """The rows under `heading` that print an amount in its column, up to the totals."""
+        items: list[LineItem] = []
+        for below in range(heading_row + 1, len(self.rows)):
+            if self._has_money_label(below):
+                break
+            cells = self.rows[below]
+            under = [n for n, s in enumerate(cells) if s.gap_to(heading) <= _VALUE_REACH]
+            texts = [segment.text for segment in cells]
+            if under and (item := amount_row(texts, under[-1], self.mark)) is not None:
+                items.append(item)
+        return items
 
     def _lines_add_up(self, lines: Decimal, items: list[LineItem]) -> bool:
         slack = _CENT * len(items)

@@ -99,14 +99,14 @@ def heading_roles(cells: Sequence[str]) -> tuple[str, ...] | None:
     return None
 
 
-def amount_column(cells: Sequence[str]) -> int | None:
-    """The one money column of a heading with descriptions and no quantities
-    ("Produit | Description | Taxes | Prix"): a table listing each line's amount alone."""
+def amount_columns(cells: Sequence[str]) -> list[int]:
+    """The money columns of a heading with descriptions and no quantities ("Produit |
+    Description | Taxes | Prix", "Descrizione | Importo | IVA | Totale"): a table
+    listing each line's amount alone (net, and perhaps gross)."""
     roles = _column_roles(cells)
     if roles is None or "desc" not in roles or "qty" in roles:
-        return None
-    money = [index for index, role in enumerate(roles) if role in ("amount", "price")]
-    return money[0] if len(money) == 1 else None
+        return []
+    return [index for index, role in enumerate(roles) if role in ("amount", "price")]
 
 
 def amount_row(cells: Sequence[str], column: int, mark: str | None) -> LineItem | None:
