@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
 from pathlib import Path
 
-from invoice_shared.dapr_names import SERVICE_APP_IDS, WORKFLOW_APP_ID
+import pytest
+
+from invoice_shared.dapr_names import EXTRACT_APP_ID, SERVICE_APP_IDS, WORKFLOW_APP_ID
 from invoice_stack.tokens import StackTokens
 from invoice_stack.topology import (
     APP_IDS,
@@ -13,9 +16,20 @@ from invoice_stack.topology import (
     build_processes,
     redis_host,
     sidecar,
+    telemetry,
 )
+from invoice_stack.topology.apps import replica_counts
 from invoice_stack.topology.credentials import API_KEY_VAR, APP_TOKEN_VAR, DAPR_TOKEN_VAR
-from invoice_stack.topology.ports import DEFAULT_PORTS, PORT_COUNT, all_ports, assign_ports
+from invoice_stack.topology.ports import (
+    DEFAULT_PORTS,
+    PORT_COUNT,
+    AppPorts,
+    all_ports,
+    assign_ports,
+    free_ports,
+    ports_from_dict,
+    with_replicas,
+)
 
 LAYOUT = StackLayout(
     repo=Path("/repo"), bin_dir=Path("/bin"), run_dir=Path("/run"), source_dir=Path("/src")
@@ -107,3 +121,39 @@ def test_the_host_is_ready_by_its_own_readyz_and_services_by_their_sidecars():
 
 def test_the_api_url_is_the_hosts_app_port():
     assert api_url(DEFAULT_PORTS) == f"http://127.0.0.1:{DEFAULT_PORTS.apps[WORKFLOW_APP_ID].app}"
+
+
+def test_replicas_get_ports_of_their_own_clear_of_every_other_port():
+    ports = with_replicas(DEFAULT_PORTS, {WORKFLOW_APP_ID: 3, EXTRACT_APP_ID: 2})
+    every = all_ports(ports)
+    assert len(every) == len(set(every)) == PORT_COUNT + 3 * len(fields(AppPorts))
+    assert max(every) < 32768  # below the ephemeral range, as the first instances are
+    drawn = free_ports(seed=3, replicas={WORKFLOW_APP_ID: 3})
+    assert len(set(all_ports(drawn))) == PORT_COUNT + 2 * len(fields(AppPorts))
+    assert ports_from_dict(asdict(ports)) == ports  # through the state file and back
+
+
+def test_each_replica_is_an_app_and_a_sidecar_of_its_own_with_the_same_app_id():
+    ports = with_replicas(DEFAULT_PORTS, {WORKFLOW_APP_ID: 3, EXTRACT_APP_ID: 2})
+    specs = {spec.name: spec for spec in build_processes(LAYOUT, ports, TOKENS)}
+    for name, app_id in [
+        ("workflow-app-3", WORKFLOW_APP_ID),
+        ("extract-service-2", EXTRACT_APP_ID),
+    ]:
+        sidecar_argv = specs[f"{name}-dapr"].argv
+        assert _argv_value(sidecar_argv, "--app-id") == app_id
+        assert _argv_value(sidecar_argv, "--app-port") == _argv_value(specs[name].argv, "--port")
+        assert specs[name].env["APP_ID"] == app_id
+    assert "upload-service-2" not in specs
+    scraped = telemetry.scrape_jobs(ports)
+    assert len(scraped[WORKFLOW_APP_ID]) == 3 and len(scraped["dapr-sidecars"]) == 8
+
+
+def test_replica_counts_come_from_the_environment_and_are_checked():
+    assert replica_counts({"WORKFLOW_REPLICAS": "3", "EXTRACT_REPLICAS": ""}) == {
+        WORKFLOW_APP_ID: 3
+    }
+    with pytest.raises(ValueError, match="a number of replicas"):
+        replica_counts({"EXTRACT_REPLICAS": "two"})
+    with pytest.raises(ValueError, match="1 to 3"):
+        with_replicas(DEFAULT_PORTS, {WORKFLOW_APP_ID: 9})

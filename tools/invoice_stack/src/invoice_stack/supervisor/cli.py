@@ -21,8 +21,9 @@ from invoice_stack.supervisor.process_groups import start_ticks, stop_process_gr
 from invoice_stack.supervisor.stack import Stack, StackError, ports_from_state, read_state
 from invoice_stack.tokens import CLI_ENV_FILE, StackTokens, read_tokens, write_collection_env
 from invoice_stack.topology import APP_IDS, api_url
+from invoice_stack.topology.apps import replica_counts
 from invoice_stack.topology.credentials import API_KEY_VAR
-from invoice_stack.topology.ports import DEFAULT_PORTS
+from invoice_stack.topology.ports import DEFAULT_PORTS, with_replicas
 from invoice_stack.topology.processes import DEFAULT_TRACE_SAMPLING
 
 
@@ -68,9 +69,14 @@ def cmd_up(args: argparse.Namespace) -> int:
         print("found a stale stack; stopping it first")
         _stop(layout.run_dir)
     limit = os.environ.get("EXTRACT_CONCURRENCY_LIMIT")
+    try:
+        ports = with_replicas(DEFAULT_PORTS, replica_counts(os.environ))
+    except ValueError as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 2
     stack = Stack(
         layout,
-        DEFAULT_PORTS,
+        ports,
         infra_only=args.infra_only,
         extract_limit=int(limit) if limit else None,
         api_key=os.environ.get(API_KEY_VAR) or None,

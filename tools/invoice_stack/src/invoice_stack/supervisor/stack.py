@@ -39,7 +39,7 @@ from invoice_stack.topology import (
     telemetry,
 )
 from invoice_stack.topology import api_url as host_api_url
-from invoice_stack.topology.ports import AppPorts, StackPorts
+from invoice_stack.topology.ports import StackPorts, ports_from_dict
 from invoice_stack.topology.processes import DEFAULT_TRACE_SAMPLING
 
 log = logging.getLogger(__name__)
@@ -307,6 +307,4 @@ def read_state(run_dir: Path) -> dict[str, Any] | None:
 
 
 def ports_from_state(state: dict[str, Any]) -> StackPorts:
-    raw = dict(state["ports"])
-    apps = {app_id: AppPorts(**p) for app_id, p in raw.pop("apps").items()}
-    return StackPorts(**raw, apps=apps)
+    return ports_from_dict(state["ports"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from invoice_shared.dapr_names import (
@@ -30,3 +31,23 @@ APP_MODULES: Final = {
 # The operator's console: not a Dapr app (it talks to the host's REST API), no sidecar.
 CONSOLE: Final = "console"
 CONSOLE_MODULE: Final = "console_app.main:app"
+
+# How many instances of each app `make up` runs: WORKFLOW_REPLICAS=3 EXTRACT_REPLICAS=2.
+REPLICA_VARS: Final = {
+    WORKFLOW_APP_ID: "WORKFLOW_REPLICAS",
+    UPLOAD_APP_ID: "UPLOAD_REPLICAS",
+    SPLIT_APP_ID: "SPLIT_REPLICAS",
+    EXTRACT_APP_ID: "EXTRACT_REPLICAS",
+    AGGREGATE_APP_ID: "AGGREGATE_REPLICAS",
+}
+
+
+def replica_counts(environ: Mapping[str, str]) -> dict[str, int]:
+    """The instances asked for per app id (those set in `environ`; unset means one)."""
+    counts: dict[str, int] = {}
+    for app_id, var in REPLICA_VARS.items():
+        if value := environ.get(var, "").strip():
+            if not value.isdigit():
+                raise ValueError(f"{var}={value!r}: a number of replicas, such as 2")
+            counts[app_id] = int(value)
+    return counts

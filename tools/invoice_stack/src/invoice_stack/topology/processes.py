@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from invoice_stack.topology import sidecar, telemetry
 from invoice_stack.topology.apps import APP_IDS, APP_MODULES, CONSOLE, CONSOLE_MODULE, HOST_APP_ID
 from invoice_stack.topology.credentials import API_KEY_VAR, APP_TOKEN_VAR, DAPR_TOKEN_VAR
-from invoice_stack.topology.ports import LOOPBACK, StackPorts
+from invoice_stack.topology.ports import LOOPBACK, AppPorts, StackPorts
 
 if TYPE_CHECKING:  # tokens.py reads the credential names from this package
     from invoice_stack.tokens import StackTokens
@@ -88,12 +88,37 @@ def build_processes(
     if infra_only:
         return procs
     tracing = telemetry.app_tracing_env(ports, trace_sampling) if layout.jaeger is not None else {}
-    for app_id in APP_IDS:
-        env = {**_app_secrets(tokens, app_id), **tracing, **(app_env or {})}
-        procs.append(_app(layout, ports, app_id, env))
-        procs.append(_sidecar(layout, ports, app_id, tokens))
+    for instance in app_instances(ports):
+        env = {**_app_secrets(tokens, instance.app_id), **tracing, **(app_env or {})}
+        procs.append(_app(layout, instance, env))
+        procs.append(_sidecar(layout, ports, instance, tokens))
     procs.append(_console(layout, ports))
     return procs
+
+
+@dataclass(frozen=True)
+class AppInstance:
+    """One running copy of an app: `name` is its process (the app id for the first
+    replica, `<app id>-<n>` for replica n), its sidecar is `<name>-dapr`."""
+
+    name: str
+    app_id: str
+    ports: AppPorts
+
+
+def app_instances(ports: StackPorts) -> list[AppInstance]:
+    """Every app's instances, in start order: the services before the host."""
+    return [
+        instance
+        for app_id in APP_IDS
+        for instance in [
+            AppInstance(app_id, app_id, ports.apps[app_id]),
+            *(
+                AppInstance(f"{app_id}-{n}", app_id, more)
+                for n, more in enumerate(ports.replicas.get(app_id, ()), start=2)
+            ),
+        ]
+    ]
 
 
 def _app_secrets(tokens: StackTokens, app_id: str) -> dict[str, str]:
@@ -206,10 +231,8 @@ def _prometheus(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
     )
 
 
-def _app(
-    layout: StackLayout, ports: StackPorts, app_id: str, extra_env: dict[str, str]
-) -> ProcessSpec:
-    app = ports.apps[app_id]
+def _app(layout: StackLayout, instance: AppInstance, extra_env: dict[str, str]) -> ProcessSpec:
+    app_id, app = instance.app_id, instance.ports
     env = {
         "APP_ID": app_id,
         "DAPR_HTTP_PORT": str(app.dapr_http),
@@ -219,7 +242,7 @@ def _app(
         **extra_env,
     }
     return ProcessSpec(
-        name=app_id,
+        name=instance.name,
         argv=[
             sys.executable, "-m", "uvicorn", APP_MODULES[app_id],
             "--host", LOOPBACK,
@@ -232,11 +255,11 @@ def _app(
 
 
 def _sidecar(
-    layout: StackLayout, ports: StackPorts, app_id: str, tokens: StackTokens
+    layout: StackLayout, ports: StackPorts, instance: AppInstance, tokens: StackTokens
 ) -> ProcessSpec:
-    app = ports.apps[app_id]
+    app_id, app = instance.app_id, instance.ports
     return ProcessSpec(
-        name=f"{app_id}-dapr",
+        name=f"{instance.name}-dapr",
         argv=[
             str(layout.bin_dir / "daprd"),
             "--app-id", app_id,

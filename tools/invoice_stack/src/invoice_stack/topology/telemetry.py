@@ -57,9 +57,15 @@ def jaeger_config(ports: StackPorts) -> str:
 
 
 def scrape_jobs(ports: StackPorts) -> dict[str, list[str]]:
-    """Prometheus jobs: each app's /metrics, every sidecar, and the control plane."""
-    jobs = {app_id: [f"{LOOPBACK}:{ports.apps[app_id].app}"] for app_id in APP_IDS}
-    jobs["dapr-sidecars"] = [f"{LOOPBACK}:{ports.apps[a].metrics}" for a in APP_IDS]
+    """Prometheus jobs: each app's /metrics (every replica), every sidecar, and the
+    control plane."""
+    instances = [(app_id, ports.apps[app_id]) for app_id in APP_IDS] + [
+        (app_id, more) for app_id in APP_IDS for more in ports.replicas.get(app_id, ())
+    ]
+    jobs: dict[str, list[str]] = {app_id: [] for app_id in APP_IDS}
+    for app_id, app in instances:
+        jobs[app_id].append(f"{LOOPBACK}:{app.app}")
+    jobs["dapr-sidecars"] = [f"{LOOPBACK}:{app.metrics}" for _, app in instances]
     jobs["dapr-control-plane"] = [
         f"{LOOPBACK}:{ports.placement_metrics}",
         f"{LOOPBACK}:{ports.scheduler_metrics}",
