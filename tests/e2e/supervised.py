@@ -40,7 +40,10 @@ class SupervisedProcesses:
     def failures(self) -> list[tuple[str, int]]:
         # A clean exit is a sidecar the host asked to restart (a heal): the keeper
         # starts it again within a second, so only non-zero codes are failures.
-        down = [(name, code) for name, code in self._stack.exited().items() if code != 0]
+        # What the test killed and keeps down on purpose has not failed.
+        held = self._stack.held_down()
+        exited = self._stack.exited().items()
+        down = [(name, code) for name, code in exited if code != 0 and name not in held]
         return [*down, *self._stack.crashes]
 
     def log_text(self, name: str) -> str:

@@ -6,7 +6,9 @@ A stack of its own (no Jaeger or Prometheus), beside the session's."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import signal
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,7 +23,7 @@ from invoice_stack.topology import StackLayout
 from invoice_stack.topology.ports import free_ports
 
 from .helpers import assert_results_match, start_generated
-from .stack import RunningStack
+from .stack import RunningStack, sidecar_of
 from .stack_config import E2E_APP_ENV, EXTRACT_CONCURRENCY_LIMIT
 from .supervised import owned_stack
 
@@ -107,3 +109,71 @@ def test_invoices_spread_over_every_host_replica_and_each_completes_once(
     pages = [_pages_extracted(stack, port) for port in _extract_app_ports(stack)]
     print(f"pages extracted per extract-service replica: {pages}")
     assert len(pages) == EXTRACTORS and all(count > 0 for count in pages), pages
+
+
+def _wait_all(running: RunningStack, ids: list[str]) -> dict[str, dict]:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(zip(ids, pool.map(running.wait_for_end, ids), strict=True))
+
+
+def _through(running: RunningStack, stack: Stack, replica: int) -> RunningStack:
+    """The same stack, its REST API reached through host replica `replica` (a load
+    balancer's choice): every replica serves the API over its own sidecar."""
+    ports = stack.ports.apps[WORKFLOW_APP_ID]
+    if replica > 1:
+        ports = stack.ports.replicas[WORKFLOW_APP_ID][replica - 2]
+    return dataclasses.replace(running, api_url=f"http://127.0.0.1:{ports.app}")
+
+
+def _stop_pod(running: RunningStack, name: str) -> None:
+    """An instance and its sidecar die together, as a pod does."""
+    processes = running.owned("kills replicas")
+    processes.kill(name, signal.SIGKILL)
+    processes.kill(sidecar_of(name), signal.SIGKILL)
+
+
+def _start_pod(running: RunningStack, name: str) -> None:
+    processes = running.owned("restarts replicas")
+    processes.restart(name)
+    processes.restart(sidecar_of(name))
+
+
+def test_a_killed_extract_replica_leaves_its_calls_to_the_other(
+    replicated: tuple[Stack, RunningStack],
+):
+    _, running = replicated
+    truths: dict = {}
+    ids = [start_generated(running, 100 + n, truths, "SVCKILL", pages=6) for n in range(6)]
+    _stop_pod(running, f"{EXTRACT_APP_ID}-2")
+    try:
+        assert_results_match(running, _wait_all(running, ids), truths)
+    finally:
+        _start_pod(running, f"{EXTRACT_APP_ID}-2")
+
+
+def test_a_host_replica_killed_mid_flight_loses_and_repeats_nothing(
+    replicated: tuple[Stack, RunningStack],
+):
+    _, running = replicated
+    truths: dict = {}
+    ids = [start_generated(running, 200 + n, truths, "HOSTKILL", pages=8) for n in range(10)]
+    _stop_pod(running, f"{WORKFLOW_APP_ID}-3")  # not started again until every one ends
+    try:
+        assert_results_match(running, _wait_all(running, ids), truths)
+    finally:
+        _start_pod(running, f"{WORKFLOW_APP_ID}-3")
+
+
+def test_a_rolling_restart_of_every_host_replica_under_load_fails_nothing(
+    replicated: tuple[Stack, RunningStack],
+):
+    stack, running = replicated
+    truths: dict = {}
+    ids: list[str] = []
+    # Replica 1 last, reaching the API through replica 2 while it restarts.
+    for replica, name in [(3, "workflow-app-3"), (2, "workflow-app-2"), (1, WORKFLOW_APP_ID)]:
+        api = _through(running, stack, 2 if replica == 1 else 1)
+        ids += [start_generated(api, 300 + len(ids), truths, "ROLL", pages=6) for _ in range(4)]
+        _stop_pod(running, name)
+        _start_pod(running, name)
+    assert_results_match(running, _wait_all(running, ids), truths)

@@ -223,6 +223,11 @@ class Stack:
         """Processes that have exited since start, with their exit codes."""
         return {n: p.returncode for n, p in self.procs.items() if p.poll() is not None}
 
+    def held_down(self) -> set[str]:
+        """Processes `kill` stopped on purpose and nothing has started again yet."""
+        with self._lock:
+            return set(self._held)
+
     def log_path(self, name: str) -> Path:
         return self.layout.log_dir / f"{name}.log"
 
