@@ -20,6 +20,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -34,24 +35,35 @@ PEERS = ("dapr", "asyncio", "prefect", "temporal")
 
 
 def run_phase(
-    peer: str, phase: str, items: list[CorpusItem], concurrency: int, batch_size: int
+    peer: str,
+    phase: str,
+    items: list[CorpusItem],
+    concurrency: int,
+    batch_size: int,
+    label: str | None = None,
+    **options: Any,
 ) -> PhaseResult:
+    """One peer over `items`; `label` names the row when `options` make it a variant
+    ("dapr, 3 hosts")."""
     pages = sum(item.pages for item in items)
-    empty = PhaseResult(peer, phase, concurrency, len(items), pages, 0.0, 0.0, 0, [], [])
+    name = label or peer
+    empty = PhaseResult(name, phase, concurrency, len(items), pages, 0.0, 0.0, 0, [], [])
     module = importlib.import_module(f"invoice_bench.impl_{peer}")
     sampler = Sampler()
     started = time.monotonic()
     try:
-        run = module.run(items, concurrency, on_ready=sampler.start, batch_size=batch_size)
+        run = module.run(
+            items, concurrency, on_ready=sampler.start, batch_size=batch_size, **options
+        )
     except Exception as exc:  # a peer that cannot run here is reported, not fatal
         sampler.stop()
         empty.failure = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-        print(f"  {peer} {phase}: could not run: {empty.failure}", flush=True)
+        print(f"  {name} {phase}: could not run: {empty.failure}", flush=True)
         return empty
     sampler.stop()
     problems = check_run(run.records, items)
     result = PhaseResult(
-        peer=peer,
+        peer=name,
         phase=phase,
         concurrency=concurrency,
         invoices=len(items),
@@ -64,7 +76,7 @@ def run_phase(
         problems=problems,
     )
     print(
-        f"  {peer} {phase}: {len(items)} invoices, {pages} pages in {run.wall_s:.1f} s "
+        f"  {name} {phase}: {len(items)} invoices, {pages} pages in {run.wall_s:.1f} s "
         f"({time.monotonic() - started:.0f} s with start/stop); {len(problems)} wrong or failed",
         flush=True,
     )
@@ -113,6 +125,16 @@ def main(args: argparse.Namespace) -> int:
         results.append(run_phase(peer, "mix", mix, args.concurrency, args.batch_size))
         if singles:
             results.append(run_phase(peer, "scaling", singles, 1, args.batch_size))
+        if peer == "dapr":  # the same corpus on more workflow hosts (on 2 cores: the cost)
+            for hosts in (int(n) for n in args.host_replicas.split(",") if n):
+                label = f"dapr, {hosts} hosts"
+                print(f"{label}:", flush=True)
+                results.append(
+                    run_phase(
+                        peer, "mix", mix, args.concurrency, args.batch_size,
+                        label=label, host_replicas=hosts,
+                    )
+                )  # fmt: skip
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     raw = RESULTS / "raw" / f"{stamp}.json"
     raw.parent.mkdir(parents=True, exist_ok=True)
@@ -151,4 +173,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--batch-size", type=int, default=PAGE_BATCH_SIZE, help="pages per child, all peers"
     )
     bench.add_argument("--corpus", type=Path, help="corpus directory (default: results/raw)")
+    bench.add_argument(
+        "--host-replicas", default="2,3", help="dapr's mixed run again with these host counts"
+    )
     bench.set_defaults(func=main)

@@ -44,6 +44,7 @@ def _run(args: argparse.Namespace) -> int:
         extra: dict[str, object] = {"database": args.prefect_db} if args.peer == "prefect" else {}
         if args.peer == "dapr":
             extra["tracing"] = args.tracing
+            extra["host_replicas"] = args.host_replicas
         run = peer.run(
             corpus, args.concurrency, workdir=args.workdir, on_ready=sampler.start, **extra
         )
@@ -97,6 +98,12 @@ def main(argv: list[str] | None = None) -> int:
         "--tracing",
         action="store_true",
         help="dapr only: run Jaeger beside the stack and trace every request",
+    )
+    run.add_argument(
+        "--host-replicas",
+        type=int,
+        default=1,
+        help="dapr only: workflow host replicas (1 to 3), each with its own sidecar",
     )
     run.set_defaults(func=_run)
     bench.add_parser(commands)

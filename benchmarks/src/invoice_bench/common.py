@@ -291,6 +291,8 @@ class Job:
     extract_concurrency: int | None = EXTRACT_CONCURRENCY_LIMIT
     # Dapr only: Jaeger beside the stack and every request traced (sampling rate 1).
     tracing: bool = False
+    # Dapr only: workflow host replicas, each with its own sidecar.
+    host_replicas: int = 1
 
     @classmethod
     def of(cls, corpus: Sequence[Any], concurrency: int, **options: Any) -> Job:

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from invoice_shared.auth import api_key_headers
-from invoice_shared.dapr_names import TERMINAL_STATUSES
+from invoice_shared.dapr_names import TERMINAL_STATUSES, WORKFLOW_APP_ID
 from invoice_stack.api_calls import call_api
 from invoice_stack.bench.job import app_env, finished_record
 from invoice_stack.layout import dapr_bin_dir, find_repo, jaeger_binary
@@ -91,7 +91,8 @@ def main(argv: list[str]) -> int:
     )
     stack = Stack(
         layout,
-        free_ports(cli_purge=False),  # beside any other stack: no port of the CLI's
+        # Beside any other stack: no port of the CLI's.
+        free_ports(cli_purge=False, replicas={WORKFLOW_APP_ID: job.get("host_replicas", 1)}),
         app_env=app_env(job),
         die_with_parent=True,
         extract_limit=job.get("extract_concurrency"),
