@@ -8,7 +8,7 @@ $(error could not install uv: run `bash scripts/ensure-uv.sh` to see why)
 endif
 RUN := $(UV) run --frozen
 
-.PHONY: help install install-observability install-dapr install-browser install-redis install-ocr eval-extraction up down logs status demo compose-up compose-down compose-clean dapr-run test test-compose test-unit test-e2e soak bench generate lint format clean
+.PHONY: help install install-observability install-dapr install-browser install-kube install-redis install-ocr eval-extraction up down logs status demo compose-up compose-down compose-clean dapr-run test test-compose test-unit test-e2e soak bench generate lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -71,19 +71,22 @@ dapr-run: install ## run the apps with the stock CLI: `dapr run -f .` (Ctrl-C st
 	  eval "$$($(RUN) python -m invoice_stack env)" && \
 	  DAPR_RUNTIME_PATH=$(CURDIR)/.run/dapr-home REDIS_HOST=127.0.0.1:6390 $$bin/dapr run -f .
 
-test: install install-browser ## the whole suite: unit tests, then end-to-end on a stack of its own
+install-kube: ## build (or reuse) kube-apiserver, etcd and kubectl: the manifest test's real API server
+	@bash scripts/install-kube.sh >/dev/null
+
+test: install install-browser install-kube ## the whole suite: unit tests, then end-to-end on a stack of its own
 	@# The stock dapr CLI picks sidecars by app id machine-wide: one stack at a time.
 	@[ "$$E2E_REUSE_STACK" = 1 ] || $(RUN) python -m invoice_stack down >/dev/null
 	$(RUN) pytest
 
-test-compose: install install-browser ## the end-to-end tests again, against the compose stack (containers)
+test-compose: install install-browser install-kube ## the end-to-end tests again, against the compose stack (containers)
 	@[ "$$E2E_REUSE_STACK" = 1 ] || $(RUN) python -m invoice_stack down >/dev/null
 	E2E_STACK=compose $(RUN) pytest -m e2e
 
 test-unit: ## unit tests only (no Dapr)
 	$(RUN) pytest -m "not e2e"
 
-test-e2e: install install-browser ## end-to-end tests only
+test-e2e: install install-browser install-kube ## end-to-end tests only
 	@[ "$$E2E_REUSE_STACK" = 1 ] || $(RUN) python -m invoice_stack down >/dev/null
 	$(RUN) pytest -m e2e
 
