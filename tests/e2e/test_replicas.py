@@ -19,6 +19,7 @@ import pytest
 from invoice_shared.dapr_names import EXTRACT_APP_ID, WORKFLOW_APP_ID
 from invoice_stack.layout import dapr_bin_dir, find_repo
 from invoice_stack.supervisor import Stack
+from invoice_stack.supervisor.dapr_config import supports_sqlite_resolver
 from invoice_stack.topology import StackLayout
 from invoice_stack.topology.ports import free_ports
 
@@ -36,13 +37,19 @@ _ACTIVITY_COUNT = re.compile(
 )
 
 
+# A stack of its own, beside the session's, whichever kind that is.
+pytestmark = pytest.mark.self_hosted
+
+
 @pytest.fixture(scope="module")
 def replicated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, RunningStack]]:
     repo = find_repo(Path(__file__).parent)
+    bin_dir = dapr_bin_dir(repo)
+    if not supports_sqlite_resolver(bin_dir):
+        # mDNS is machine-wide: beside the session's stack, calls would cross stacks.
+        pytest.skip("stock `dapr init` binaries resolve app ids by mDNS: one stack only")
     run_dir = tmp_path_factory.mktemp("replicas")
-    layout = StackLayout(
-        repo=repo, bin_dir=dapr_bin_dir(repo), run_dir=run_dir, source_dir=run_dir / "source"
-    )
+    layout = StackLayout(repo=repo, bin_dir=bin_dir, run_dir=run_dir, source_dir=run_dir / "source")
     ports = free_ports(replicas={WORKFLOW_APP_ID: HOSTS, EXTRACT_APP_ID: EXTRACTORS})
     stack = Stack(
         layout,
