@@ -61,49 +61,13 @@ command -v go >/dev/null || { log "Go is required to build Kubernetes and etcd (
 export CGO_ENABLED=0
 start=$(date +%s)
 
-# sibling_module MODULE VERSION WORK_DIR SIBLING_VERSION: proxy_module for a repository
-# of several modules, which stops at upstream's replaces by local paths. Both upstreams
-# replace their sibling modules by directories of the same repository (k8s.io/api =>
-# ./staging/src/k8s.io/api, go.etcd.io/etcd/api/v3 => ../api); each sibling is also
-# released on its own, at SIBLING_VERSION, so we replace it by that release instead.
-# Replaces of modules that upstream does not require are dropped (k8s.io/sample-controller,
-# go.etcd.io/etcd => ./FORBIDDEN_DEPENDENCY): some are not served and none is needed.
-# Sets `info`, `mod` and `dir` like proxy_module; exits when the proxy refuses the module.
-sibling_module() {
-  local module="$1" version="$2" work="$3" sibling="$4" replaces
-  mkdir -p "$work" && cd "$work"
-  [[ -f go.mod ]] || go mod init "invoice-build/$(basename "$work")" >/dev/null 2>&1
-  info="$(go mod download -json "$module@v$version")" || true
-  mod="$(field GoMod)"; dir="$(field Dir)"
-  if [[ -z "$mod" || -z "$dir" ]]; then
-    log "the proxy did not serve $module@v$version: $(field Error)"; exit 1
-  fi
-  replaces="$(go mod edit -json "$mod" | python3 -c '
-import json, sys
-m = json.load(sys.stdin)
-required = {r["Path"] for r in m.get("Require") or []}
-for r in m.get("Replace") or []:
-    old, new = r["Old"], r["New"]
-    lhs = old["Path"] + ("@" + old["Version"] if old.get("Version") else "")
-    if new.get("Version"):
-        print("-replace=" + lhs + "=" + new["Path"] + "@" + new["Version"])
-    elif old["Path"] in required:
-        print("-replace=" + lhs + "=" + old["Path"] + "@" + sys.argv[1])
-' "$sibling")"
-  [[ -z "$replaces" ]] || xargs go mod edit <<<"$replaces"
-  # Upstream's go.sum has no lines for the siblings (local there): the go command checks
-  # those against the checksum database, which the proxy serves.
-  cat "$dir/go.sum" >> go.sum && sort -u -o go.sum go.sum
-  go mod edit -go="$(go mod edit -json "$mod" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Go"])')"
-  go mod edit -require="$module@v$version"
-}
 # commit_of: upstream's commit when the proxy records it (often not, for tagged releases).
 commit_of() { python3 -c 'import json,sys; print((json.loads(sys.argv[1]).get("Origin") or {}).get("Hash",""))' "$info"; }
 
 if ! good "$bin_dir/kube-apiserver" || ! good "$bin_dir/kubectl"; then
   log "building kube-apiserver and kubectl $kube from the Go module proxy (cold: ~15 min on 2 busy cores)"
   IFS=. read -r major minor patch <<<"$kube"
-  sibling_module k8s.io/kubernetes "$kube" "$cache_root/build-kubernetes-$kube" "v0.$minor.$patch"
+  proxy_module k8s.io/kubernetes "$kube" "$cache_root/build-kubernetes-$kube" "v0.$minor.$patch"
   # Upstream's flags (hack/lib/golang.sh, hack/lib/version.sh): static, its build tags,
   # -s -w, and the version in both version packages: the API server derives its
   # compatibility version from it, and kubectl reports it.
@@ -128,7 +92,7 @@ if ! good "$bin_dir/etcd"; then
   t0=$(date +%s)
   # The etcd binary's main package is the root of the server module (server/main.go);
   # its siblings (api, client, pkg) are released with the same version.
-  sibling_module go.etcd.io/etcd/server/v3 "$etcd" "$cache_root/build-etcd-$etcd" "v$etcd"
+  proxy_module go.etcd.io/etcd/server/v3 "$etcd" "$cache_root/build-etcd-$etcd" "v$etcd"
   ld="-s -w" commit="$(commit_of)"
   [[ -z "$commit" ]] || ld+=" -X go.etcd.io/etcd/api/v3/version.GitSHA=${commit:0:7}"
   GOFLAGS=-mod=mod proxy_build kube "$bin_dir/etcd" go.etcd.io/etcd/server/v3 "$ld"

@@ -145,30 +145,30 @@ def _start_pod(running: RunningStack, name: str) -> None:
     processes.restart(sidecar_of(name))
 
 
-def test_a_killed_extract_replica_leaves_its_calls_to_the_other(
-    replicated: tuple[Stack, RunningStack],
-):
-    _, running = replicated
+def _all_complete_without(
+    running: RunningStack, pod: str, first: int, count: int, pages: int
+) -> None:
+    """Start `count` invoices, stop `pod` (and its sidecar) while they run, and leave it
+    down until every one has ended: each completes once with its ground truth."""
     truths: dict = {}
-    ids = [start_generated(running, 100 + n, truths, "SVCKILL", pages=6) for n in range(6)]
-    _stop_pod(running, f"{EXTRACT_APP_ID}-2")
+    ids = [start_generated(running, first + n, truths, "DOWN", pages=pages) for n in range(count)]
+    _stop_pod(running, pod)
     try:
         assert_results_match(running, _wait_all(running, ids), truths)
     finally:
-        _start_pod(running, f"{EXTRACT_APP_ID}-2")
+        _start_pod(running, pod)
+
+
+def test_a_killed_extract_replica_leaves_its_calls_to_the_other(
+    replicated: tuple[Stack, RunningStack],
+):
+    _all_complete_without(replicated[1], f"{EXTRACT_APP_ID}-2", first=100, count=6, pages=6)
 
 
 def test_a_host_replica_killed_mid_flight_loses_and_repeats_nothing(
     replicated: tuple[Stack, RunningStack],
 ):
-    _, running = replicated
-    truths: dict = {}
-    ids = [start_generated(running, 200 + n, truths, "HOSTKILL", pages=8) for n in range(10)]
-    _stop_pod(running, f"{WORKFLOW_APP_ID}-3")  # not started again until every one ends
-    try:
-        assert_results_match(running, _wait_all(running, ids), truths)
-    finally:
-        _start_pod(running, f"{WORKFLOW_APP_ID}-3")
+    _all_complete_without(replicated[1], f"{WORKFLOW_APP_ID}-3", first=200, count=10, pages=8)
 
 
 def test_a_rolling_restart_of_every_host_replica_under_load_fails_nothing(

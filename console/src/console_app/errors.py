@@ -14,7 +14,7 @@ from console_app.contract import BAD_GATEWAY, PASSED_ON
 from console_app.host_api import HostError
 from console_app.routes import COOKIE, SignInRequired, templates
 from console_app.sessions import Sessions
-from invoice_shared.http_errors import allowed_methods, error_message
+from invoice_shared.http_errors import explain
 
 SIGNED_OUT_FRAGMENT = (
     '<p class="error" role="alert">Signed out: <a href="/signin">sign in again</a>.</p>'
@@ -67,10 +67,8 @@ def install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def _framework(request: Request, error: HTTPException) -> HTMLResponse:
         # No such page, a method the page does not take, a form that cannot be read.
-        headers = dict(error.headers or {})
-        allowed: list[str] = []
-        if error.status_code == 405:
-            allowed = allowed_methods(request.app.router.routes, request.scope)
-            headers["Allow"] = ", ".join(allowed)
-        message = error_message(error.status_code, str(error.detail), request.scope, allowed)
+        routes = request.app.router.routes
+        message, headers = explain(
+            error.status_code, str(error.detail), error.headers, routes, request.scope
+        )
         return error_page(request, error.status_code, message, headers)

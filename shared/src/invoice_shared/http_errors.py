@@ -3,7 +3,7 @@ it cannot read), in our ErrorBody shape instead of FastAPI's `{"detail": ...}` (
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from fastapi.routing import iter_route_contexts
 from starlette.routing import BaseRoute, Match
@@ -36,6 +36,23 @@ def error_message(status_code: int, detail: str, scope: Scope, allowed: Sequence
     if status_code == 400:
         return UNREADABLE_BODY if detail in ("", _NOTHING_SAID) else f"{UNREADABLE_BODY} ({detail})"
     return detail
+
+
+def explain(
+    status_code: int,
+    detail: str,
+    headers: Mapping[str, str] | None,
+    routes: Sequence[BaseRoute],
+    scope: Scope,
+) -> tuple[str, dict[str, str]]:
+    """A framework error's message and headers: a 405 lists in `Allow` every method the
+    path takes, and says so."""
+    answer = dict(headers or {})
+    allowed: list[str] = []
+    if status_code == 405:
+        allowed = allowed_methods(routes, scope)
+        answer["Allow"] = ", ".join(allowed)
+    return error_message(status_code, detail, scope, allowed), answer
 
 
 def allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> list[str]:

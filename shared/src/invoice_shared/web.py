@@ -32,12 +32,7 @@ from invoice_shared.body_rules import (
 )
 from invoice_shared.docs import serve_docs
 from invoice_shared.error_response import error_response
-from invoice_shared.http_errors import (
-    UNREADABLE_BODY,
-    allowed_methods,
-    error_kind,
-    error_message,
-)
+from invoice_shared.http_errors import UNREADABLE_BODY, error_kind, explain
 from invoice_shared.logs import configure_logging as _configure_logging
 from invoice_shared.metrics import add_metrics_route, add_request_metrics
 from invoice_shared.models import ErrorBody
@@ -143,12 +138,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _framework_error(request: Request, exc: HTTPException) -> JSONResponse:
-        headers = dict(exc.headers or {})
-        allowed: list[str] = []
-        if exc.status_code == 405:
-            allowed = allowed_methods(request.app.router.routes, request.scope)
-            headers["Allow"] = ", ".join(allowed)
-        message = error_message(exc.status_code, str(exc.detail), request.scope, allowed)
+        message, headers = explain(
+            exc.status_code, str(exc.detail), exc.headers, request.app.router.routes, request.scope
+        )
         response = error_response(exc.status_code, error_kind(exc.status_code), message)
         response.headers.update(headers)
         return response
