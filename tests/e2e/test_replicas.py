@@ -50,7 +50,9 @@ def replicated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack
         pytest.skip("stock `dapr init` binaries resolve app ids by mDNS: one stack only")
     run_dir = tmp_path_factory.mktemp("replicas")
     layout = StackLayout(repo=repo, bin_dir=bin_dir, run_dir=run_dir, source_dir=run_dir / "source")
-    ports = free_ports(replicas={WORKFLOW_APP_ID: HOSTS, EXTRACT_APP_ID: EXTRACTORS})
+    # Beside the session's stack, which holds the port the stock CLI purges through.
+    replicas = {WORKFLOW_APP_ID: HOSTS, EXTRACT_APP_ID: EXTRACTORS}
+    ports = free_ports(cli_purge=False, replicas=replicas)
     stack = Stack(
         layout,
         ports,
