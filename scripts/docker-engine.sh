@@ -48,10 +48,17 @@ start() {
  "storage-driver": "overlay2", "log-driver": "json-file",
  "log-opts": {"max-size": "10m", "max-file": "3"}}
 JSON
+  # A pidfile left by a dockerd that died with the machine reads as this start's daemon
+  # dying at once (CI saw that after a restart), and one whose pid now belongs to another
+  # process stops dockerd starting: neither names a running dockerd, so remove it.
+  if [[ -f "$pidfile" && "$(cat "/proc/$(cat "$pidfile")/comm" 2>/dev/null)" != dockerd ]]; then
+    $sudo_cmd rm -f "$pidfile"
+  fi
   say "starting dockerd (log: $log)"
   $sudo_cmd bash -c "nohup dockerd --config-file '$state/daemon.json' --pidfile '$pidfile' \
     >'$log' 2>&1 </dev/null &"
-  for _ in $(seq 1 100); do
+  # Up to 30 s: the first start after a boot sets up containerd and its state.
+  for _ in $(seq 1 300); do
     answers && { say "engine ready"; return 0; }
     sleep 0.1
     if [[ -f "$pidfile" ]] && ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then break; fi
