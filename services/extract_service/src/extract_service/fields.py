@@ -377,7 +377,7 @@ class _PageParser:
                 continue
             for column in columns:  # net before gross: the first that adds up
                 items = self._amount_rows(index, row[column])
-                if items and self._lines_add_up(sum((i.amount for i in items), Decimal(0)), items):
+                if items and self._lines_add_up(items):
                     self.items = items
                     return
             return
@@ -395,7 +395,8 @@ class _PageParser:
                 items.append(item)
         return items
 
-    def _lines_add_up(self, lines: Decimal, items: list[LineItem]) -> bool:
+    def _lines_add_up(self, items: list[LineItem]) -> bool:
+        lines = sum((item.amount for item in items), Decimal(0))
         slack = _CENT * len(items)
         subtotal: Decimal | None = self.values.get("subtotal")
         total: Decimal | None = self.values.get("total")
