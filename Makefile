@@ -8,7 +8,7 @@ $(error could not install uv: run `bash scripts/ensure-uv.sh` to see why)
 endif
 RUN := $(UV) run --frozen
 
-.PHONY: help install install-observability install-dapr install-browser install-kube install-redis install-ocr eval-extraction up down logs status demo compose-up compose-down compose-clean dapr-run test test-compose test-unit test-e2e soak bench generate lint format clean
+.PHONY: help install install-observability install-dapr install-browser install-kube install-redis install-ocr eval-extraction up down logs status demo compose-up compose-down compose-clean dapr-run test test-compose test-unit test-e2e soak bench generate vectors lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -100,8 +100,11 @@ bench: install ## Dapr vs plain asyncio, Prefect 3, Temporal on one corpus: benc
 	cd benchmarks && $(UV) sync --frozen
 	cd benchmarks && $(UV) run --frozen python -m invoice_bench bench $(BENCH_ARGS)
 
-generate: ## write dapr.yaml and http/bruno from the topology (invoice_stack) and workflow.http
+generate: ## write dapr.yaml, docker-compose.yml, http/bruno and contracts/schemas from their sources
 	$(RUN) python -m invoice_stack.render
+
+vectors: ## record contracts/vectors from the Python services (review the diff before committing)
+	$(RUN) python -m invoice_stack.contracts record
 
 lint: ## ruff check, format check, and mypy (strict) on the apps, services, shared and tools
 	$(RUN) ruff check .

@@ -1,5 +1,6 @@
 """`python -m invoice_stack.render` (`make generate`): write the files generated from the
-topology: `dapr.yaml`, `docker-compose.yml`, and the Bruno collection from `http/workflow.http`.
+topology: `dapr.yaml`, `docker-compose.yml`, and the Bruno collection from `http/workflow.http`;
+and the contracts' JSON Schemas (`contracts/schemas/`) from the shared models.
 
 tests/unit/test_generated_files.py renders them in memory and fails when a committed
 copy differs.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from invoice_shared.contract_schemas import SCHEMA_DIR, rendered_schemas
 from invoice_stack.collections.convert import render_bruno, write_bruno
 from invoice_stack.compose.spec import compose_file
 from invoice_stack.compose.spec import render as render_compose
@@ -104,6 +106,7 @@ def generated_files(repo: Path) -> dict[Path, str]:
         repo / RUN_FILE: dapr_run_file(),
         repo / COMPOSE_FILE: render_compose(compose_file()),
         **{bruno / name: text for name, text in collection.items()},
+        **{repo / SCHEMA_DIR / name: text for name, text in rendered_schemas().items()},
     }
 
 
@@ -112,6 +115,12 @@ def main() -> None:
     (repo / RUN_FILE).write_text(dapr_run_file())
     (repo / COMPOSE_FILE).write_text(render_compose(compose_file()))
     write_bruno(repo / HTTP_FILE, repo / BRUNO_DIR)
+    schemas = repo / SCHEMA_DIR
+    schemas.mkdir(parents=True, exist_ok=True)
+    for stale in set(schemas.glob("*.schema.json")) - {schemas / n for n in rendered_schemas()}:
+        stale.unlink()
+    for name, text in rendered_schemas().items():
+        (schemas / name).write_text(text)
 
 
 if __name__ == "__main__":
