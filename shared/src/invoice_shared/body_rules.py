@@ -63,9 +63,30 @@ def body_rules(rule_for: RuleFor) -> Middleware:
                 return error_response(
                     413, "too_large", f"the body is {length} bytes; the limit is {rule.max_bytes}"
                 )
+            if "content-length" not in request.headers and not await _chunked_within(
+                request, rule.max_bytes
+            ):
+                return error_response(
+                    413,
+                    "too_large",
+                    f"the chunked body exceeds the limit of {rule.max_bytes} bytes",
+                )
         return await call_next(request)
 
     return check
+
+
+async def _chunked_within(request: Request, max_bytes: int) -> bool:
+    """Read a body sent without a length (chunked) up to `max_bytes`: False as soon as it
+    is longer. Kept for the route as Request.body() would keep it (the middleware's
+    request hands a read body on downstream)."""
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > max_bytes:
+            return False
+    request._body = bytes(received)  # what Request.body() caches; call_next replays it
+    return True
 
 
 def json_bodies(max_bytes: int, others: Mapping[str, BodyRule] | None = None) -> RuleFor:

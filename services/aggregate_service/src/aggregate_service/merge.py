@@ -17,6 +17,7 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -195,10 +196,11 @@ def _arithmetic_warnings(values: dict[str, Any], items: list[LineItem]) -> list[
 
 def _numbering_warnings(pages: Sequence[PageExtraction]) -> list[str]:
     numbers = [page.page_number for page in pages]
+    seen = Counter(numbers)  # not numbers.count() per number: quadratic on long invoices
     warnings = [
         f"Page {number} was extracted more than once."
-        for number in sorted(set(numbers))
-        if numbers.count(number) > 1
+        for number in sorted(seen)
+        if seen[number] > 1
     ]
     missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
     if missing:
