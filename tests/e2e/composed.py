@@ -30,20 +30,23 @@ PROJECT = "invoice-e2e"
 
 @dataclass
 class ComposeStack:
-    """A compose project on free ports, its files in `run_dir`."""
+    """A compose project on free ports (and the replicas they name), its files in
+    `run_dir`: one document, the replicas' services beside the first instances'."""
 
     repo: Path
     run_dir: Path
     ports: StackPorts
     app_env: dict[str, str]
     extract_limit: int
+    name: str = PROJECT  # the compose project's
+    go_apps: tuple[str, ...] = ()  # apps running their Go implementation
     project: ComposeProject = field(init=False)
     tokens: StackTokens = field(init=False)
     overrides: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.project = ComposeProject(
-            self.repo, PROJECT, self.run_dir / "docker-compose.yml", self.run_dir / ".env"
+            self.repo, self.name, self.run_dir / "docker-compose.yml", self.run_dir / ".env"
         )
         self.tokens = StackTokens.load_or_create(self.run_dir, APP_IDS)
         self.source_dir.mkdir(parents=True, exist_ok=True)
@@ -58,8 +61,9 @@ class ComposeStack:
             self.app_env,
             config=str(self.run_dir / "dapr-config.yaml"),
             data=str(self.source_dir),
-            name=PROJECT,
+            name=self.name,
             env_by_service=self.overrides,
+            go_apps=self.go_apps,
         )
         self.project.compose_file.write_text(render(document))
 
@@ -71,6 +75,7 @@ class ComposeStack:
             self.run_dir / "dapr-config.yaml",
             self.extract_limit,
             self.ports,
+            self.go_apps,
         )
         self.write_file()
         self.project.down(volumes=True)  # leftovers of an interrupted session
@@ -81,7 +86,7 @@ class ComposeStack:
 
     def artifact_dir(self) -> Path:
         out = subprocess.run(
-            ["docker", "volume", "inspect", "-f", "{{.Mountpoint}}", f"{PROJECT}_artifacts"],
+            ["docker", "volume", "inspect", "-f", "{{.Mountpoint}}", f"{self.name}_artifacts"],
             check=True, stdout=subprocess.PIPE, text=True,
         ).stdout  # fmt: skip
         return Path(out.strip())

@@ -2,7 +2,9 @@
 sidecar, sharing Redis, placement and the scheduler. Placement spreads the workflow
 actors over the hosts; service invocation spreads calls over the extract services.
 
-A stack of its own (no Jaeger or Prometheus), beside the session's."""
+A stack of its own (no Jaeger or Prometheus), beside the session's and of the same
+kind: processes of this machine, or containers (E2E_STACK=compose, the replicas
+rendered into the compose file as `make compose-up` adds them)."""
 
 from __future__ import annotations
 
@@ -11,25 +13,20 @@ import re
 import signal
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
 
 from invoice_shared.dapr_names import EXTRACT_APP_ID, WORKFLOW_APP_ID
-from invoice_stack.layout import dapr_bin_dir, find_repo
-from invoice_stack.supervisor import Stack
-from invoice_stack.supervisor.dapr_config import supports_sqlite_resolver
-from invoice_stack.topology import StackLayout
 from invoice_stack.topology.ports import free_ports
 
 from .helpers import assert_results_match, start_generated
+from .own_stack import OwnStack, stack_of_its_own
 from .stack import RunningStack, sidecar_of
-from .stack_config import E2E_APP_ENV, EXTRACT_CONCURRENCY_LIMIT
-from .supervised import owned_stack
 
 HOSTS, EXTRACTORS = 3, 2
 INVOICES = 30
+REPLICAS = {WORKFLOW_APP_ID: HOSTS, EXTRACT_APP_ID: EXTRACTORS}
 # Activities each sidecar ran, by its own count (a Prometheus counter per activity name).
 _ACTIVITY_COUNT = re.compile(
     r"^dapr_runtime_workflow_activity_execution_count\{[^}]*\} (\d+(?:\.\d+)?(?:e\+\d+)?)$",
@@ -37,34 +34,13 @@ _ACTIVITY_COUNT = re.compile(
 )
 
 
-# A stack of its own, beside the session's, whichever kind that is.
-pytestmark = pytest.mark.self_hosted
-
-
 @pytest.fixture(scope="module")
-def replicated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, RunningStack]]:
-    repo = find_repo(Path(__file__).parent)
-    bin_dir = dapr_bin_dir(repo)
-    if not supports_sqlite_resolver(bin_dir):
-        # mDNS is machine-wide: beside the session's stack, calls would cross stacks.
-        pytest.skip("stock `dapr init` binaries resolve app ids by mDNS: one stack only")
-    run_dir = tmp_path_factory.mktemp("replicas")
-    layout = StackLayout(repo=repo, bin_dir=bin_dir, run_dir=run_dir, source_dir=run_dir / "source")
+def replicated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[OwnStack, RunningStack]]:
     # Beside the session's stack, which holds the port the stock CLI purges through.
-    replicas = {WORKFLOW_APP_ID: HOSTS, EXTRACT_APP_ID: EXTRACTORS}
-    ports = free_ports(cli_purge=False, replicas=replicas)
-    stack = Stack(
-        layout,
-        ports,
-        app_env=E2E_APP_ENV,
-        die_with_parent=True,
-        extract_limit=EXTRACT_CONCURRENCY_LIMIT,
-    )
-    stack.start()
-    try:
-        yield stack, owned_stack(stack)
-    finally:
-        stack.stop()
+    ports = free_ports(cli_purge=False, replicas=REPLICAS)
+    run_dir = tmp_path_factory.mktemp("replicas")
+    with stack_of_its_own(run_dir, ports, "invoice-e2e-replicas") as started:
+        yield started
 
 
 def _activities_run(metrics_port: int) -> int:
@@ -77,7 +53,7 @@ _PAGES_EXTRACTED = re.compile(
 )
 
 
-def _pages_extracted(stack: Stack, app_port: int) -> int:
+def _pages_extracted(stack: OwnStack, app_port: int) -> int:
     token = stack.tokens.app_tokens[EXTRACT_APP_ID]  # what its sidecar presents
     answer = httpx.get(
         f"http://127.0.0.1:{app_port}/metrics", headers={"dapr-api-token": token}, timeout=10
@@ -86,12 +62,12 @@ def _pages_extracted(stack: Stack, app_port: int) -> int:
     return int(sum(float(count) for count in _PAGES_EXTRACTED.findall(answer.text)))
 
 
-def _extract_app_ports(stack: Stack) -> list[int]:
+def _extract_app_ports(stack: OwnStack) -> list[int]:
     first = stack.ports.apps[EXTRACT_APP_ID].app
     return [first, *(p.app for p in stack.ports.replicas[EXTRACT_APP_ID])]
 
 
-def _host_metrics_ports(stack: Stack) -> dict[str, int]:
+def _host_metrics_ports(stack: OwnStack) -> dict[str, int]:
     more = stack.ports.replicas[WORKFLOW_APP_ID]
     ports = {WORKFLOW_APP_ID: stack.ports.apps[WORKFLOW_APP_ID].metrics}
     ports |= {f"{WORKFLOW_APP_ID}-{n}": p.metrics for n, p in enumerate(more, start=2)}
@@ -99,7 +75,7 @@ def _host_metrics_ports(stack: Stack) -> dict[str, int]:
 
 
 def test_invoices_spread_over_every_host_replica_and_each_completes_once(
-    replicated: tuple[Stack, RunningStack],
+    replicated: tuple[OwnStack, RunningStack],
 ):
     stack, running = replicated
     before = {name: _activities_run(port) for name, port in _host_metrics_ports(stack).items()}
@@ -125,7 +101,7 @@ def _wait_all(running: RunningStack, ids: list[str]) -> dict[str, dict]:
         return dict(zip(ids, pool.map(running.wait_for_end, ids), strict=True))
 
 
-def _through(running: RunningStack, stack: Stack, replica: int) -> RunningStack:
+def _through(running: RunningStack, stack: OwnStack, replica: int) -> RunningStack:
     """The same stack, its REST API reached through host replica `replica` (a load
     balancer's choice): every replica serves the API over its own sidecar."""
     ports = stack.ports.apps[WORKFLOW_APP_ID]
@@ -162,19 +138,19 @@ def _all_complete_without(
 
 
 def test_a_killed_extract_replica_leaves_its_calls_to_the_other(
-    replicated: tuple[Stack, RunningStack],
+    replicated: tuple[OwnStack, RunningStack],
 ):
     _all_complete_without(replicated[1], f"{EXTRACT_APP_ID}-2", first=100, count=6, pages=6)
 
 
 def test_a_host_replica_killed_mid_flight_loses_and_repeats_nothing(
-    replicated: tuple[Stack, RunningStack],
+    replicated: tuple[OwnStack, RunningStack],
 ):
     _all_complete_without(replicated[1], f"{WORKFLOW_APP_ID}-3", first=200, count=10, pages=8)
 
 
 def test_a_rolling_restart_of_every_host_replica_under_load_fails_nothing(
-    replicated: tuple[Stack, RunningStack],
+    replicated: tuple[OwnStack, RunningStack],
 ):
     stack, running = replicated
     truths: dict = {}

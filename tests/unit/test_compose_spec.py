@@ -8,10 +8,12 @@ import socket
 import tomllib
 from pathlib import Path
 
+from invoice_shared.dapr_names import AGGREGATE_APP_ID, EXTRACT_APP_ID, WORKFLOW_APP_ID
 from invoice_stack.compose.project import ports_in_use
-from invoice_stack.compose.spec import compose_file, env_file
+from invoice_stack.compose.spec import Override, compose_file, env_file, overrides, render
 from invoice_stack.tokens import StackTokens
 from invoice_stack.topology import APP_IDS
+from invoice_stack.topology.ports import DEFAULT_PORTS, with_replicas
 
 DOC = compose_file()
 SERVICES = DOC["services"]
@@ -73,3 +75,70 @@ def test_only_the_extract_service_image_installs_tesseract():
     for name, service in SERVICES.items():
         packages = service.get("build", {}).get("args", {}).get("APT_PACKAGES", "")
         assert ("tesseract-ocr-deu" in packages) == (name == "extract-service"), name
+
+
+REPLICATED = with_replicas(DEFAULT_PORTS, {WORKFLOW_APP_ID: 3, EXTRACT_APP_ID: 2})
+
+
+def test_replicas_come_in_a_second_file_each_with_its_sidecar_and_ports_apart():
+    overlay = overrides(REPLICATED)["services"]
+    assert sorted(overlay) == sorted(
+        [
+            "workflow-app-2",
+            "workflow-app-2-dapr",
+            "workflow-app-3",
+            "workflow-app-3-dapr",
+            "extract-service-2",
+            "extract-service-2-dapr",
+        ]
+    )
+    assert not set(overlay) & set(SERVICES)
+    host_3 = overlay["workflow-app-3"]
+    # The image the first instance builds, never built twice nor pulled.
+    assert host_3["image"] == SERVICES["workflow-app"]["image"] and "build" not in host_3
+    assert host_3["pull_policy"] == "never"
+    ports = REPLICATED.replicas[WORKFLOW_APP_ID][1]
+    assert host_3["command"][host_3["command"].index("--port") + 1] == str(ports.app)
+    assert host_3["environment"]["APP_ID"] == WORKFLOW_APP_ID
+    sidecar = overlay["workflow-app-3-dapr"]
+    assert sidecar["command"][sidecar["command"].index("--app-id") + 1] == WORKFLOW_APP_ID
+    assert sidecar["command"][sidecar["command"].index("--app-port") + 1] == str(ports.app)
+    # A host's sidecar is healthy only once the host is ready, which needs the sidecar.
+    assert sidecar["depends_on"] == {"workflow-app-3": {"condition": "service_started"}}
+    extract_sidecar = overlay["extract-service-2-dapr"]["depends_on"]
+    assert extract_sidecar == {"extract-service-2": {"condition": "service_healthy"}}
+
+
+def test_the_first_instances_are_the_same_with_or_without_replicas():
+    # Replicas only add services: nothing of docker-compose.yml's is replaced.
+    full = compose_file(REPLICATED)["services"]
+    assert {name: full[name] for name in SERVICES} == SERVICES
+
+
+def test_a_go_implementation_takes_the_place_of_the_python_one_and_nothing_else():
+    replaced = overrides(REPLICATED, go_apps=(AGGREGATE_APP_ID,))["services"]
+    assert set(replaced) - set(overrides(REPLICATED)["services"]) == {AGGREGATE_APP_ID}
+    go = replaced[AGGREGATE_APP_ID]
+    assert isinstance(go, Override)  # replaced whole: Compose would merge the volumes
+    python = SERVICES[AGGREGATE_APP_ID]
+    assert go["image"] == "invoice/aggregate-service-go:latest"
+    assert go["build"]["context"] == ".run/docker/aggregate-service-go"
+    # The same port, credentials, health check and start order; another program.
+    assert go["command"][0] == "aggregate-service-go"
+    assert go["command"][1:] == ["--host", "127.0.0.1", "--port", python["command"][-2]]
+    assert go["environment"] == python["environment"]
+    assert go["healthcheck"] == python["healthcheck"]
+    assert go["depends_on"] == python["depends_on"]
+    assert "volumes" not in go and "develop" not in go
+    assert "  aggregate-service: !override\n" in render(
+        overrides(DEFAULT_PORTS, (AGGREGATE_APP_ID,))
+    )
+
+
+def test_the_env_file_names_the_replicas_file_so_plain_compose_commands_see_it():
+    tokens = StackTokens.generate(APP_IDS, api_key="k" * 20)
+    files = ("docker-compose.yml", ".run/compose/replicas.yml")
+    assert "COMPOSE_FILE=docker-compose.yml:.run/compose/replicas.yml\n" in env_file(
+        tokens, "invoice/base:x", "1.18.2", files
+    )
+    assert "COMPOSE_FILE" not in env_file(tokens, "invoice/base:x", "1.18.2")

@@ -59,3 +59,14 @@ def test_an_answered_vector_is_valid_by_the_schemas(vector: Vector):
     _, request_schema, response_schema = ROUTES[vector.service]
     _validator(request_schema).validate(vector.request["json"])
     _validator(response_schema).validate(vector.response["json"])
+
+
+def test_the_go_aggregate_service_publishes_the_python_ones_openapi_document():
+    # Embedded in the Go binary: regenerate it from the Python app when this fails.
+    from pydantic import SecretStr
+
+    from aggregate_service.main import create_app
+
+    python = create_app(app_token=SecretStr("x" * 20)).openapi()
+    embedded = REPO / "services/aggregate_service_go/internal/httpapi/openapi.json"
+    assert json.loads(embedded.read_text()) == python

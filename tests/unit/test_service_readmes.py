@@ -59,6 +59,7 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> httpx.Response:
 def test_every_service_has_a_readme():
     assert [p.parent.name for p in READMES] == [
         "aggregate_service",
+        "aggregate_service_go",
         "extract_service",
         "split_service",
         "upload_service",

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 import pytest
 
-from invoice_shared.dapr_names import EXTRACT_APP_ID, SERVICE_APP_IDS, WORKFLOW_APP_ID
+from invoice_shared.dapr_names import (
+    AGGREGATE_APP_ID,
+    EXTRACT_APP_ID,
+    SERVICE_APP_IDS,
+    WORKFLOW_APP_ID,
+)
 from invoice_stack.tokens import StackTokens
 from invoice_stack.topology import (
     APP_IDS,
@@ -18,7 +23,7 @@ from invoice_stack.topology import (
     sidecar,
     telemetry,
 )
-from invoice_stack.topology.apps import replica_counts
+from invoice_stack.topology.apps import go_apps, replica_counts
 from invoice_stack.topology.credentials import API_KEY_VAR, APP_TOKEN_VAR, DAPR_TOKEN_VAR
 from invoice_stack.topology.ports import (
     DEFAULT_PORTS,
@@ -157,3 +162,40 @@ def test_replica_counts_come_from_the_environment_and_are_checked():
         replica_counts({"EXTRACT_REPLICAS": "two"})
     with pytest.raises(ValueError, match="1 to 3"):
         with_replicas(DEFAULT_PORTS, {WORKFLOW_APP_ID: 9})
+
+
+def test_make_up_over_a_running_stack_names_the_replica_counts_it_cannot_change():
+    from invoice_stack.supervisor.cli import _replicas_changed
+
+    running = with_replicas(DEFAULT_PORTS, {WORKFLOW_APP_ID: 3})
+    assert _replicas_changed(running, {}) == ""  # nothing asked: keep what runs
+    assert _replicas_changed(running, {WORKFLOW_APP_ID: 3, EXTRACT_APP_ID: 1}) == ""
+    assert _replicas_changed(running, {WORKFLOW_APP_ID: 2, EXTRACT_APP_ID: 2}) == (
+        "WORKFLOW_REPLICAS: 3 -> 2, EXTRACT_REPLICAS: 1 -> 2"
+    )
+
+
+def test_an_app_runs_its_go_implementation_when_asked_with_the_same_port_and_env():
+    assert go_apps({"AGGREGATE_IMPL": "go"}) == (AGGREGATE_APP_ID,)
+    assert go_apps({"AGGREGATE_IMPL": "Python"}) == go_apps({}) == ()
+    with pytest.raises(ValueError, match=r"python .* or go"):
+        go_apps({"AGGREGATE_IMPL": "rust"})
+    base = StackLayout(
+        repo=Path("/r"), bin_dir=Path("/b"), run_dir=Path("/x"), source_dir=Path("/s")
+    )
+    binary = Path("/cache/aggregate-service-go")
+    tokens = StackTokens.generate(APP_IDS, api_key="k" * 20)
+    python = {p.name: p for p in build_processes(base, DEFAULT_PORTS, tokens)}
+    go = {
+        p.name: p
+        for p in build_processes(
+            replace(base, go_apps={AGGREGATE_APP_ID: binary}), DEFAULT_PORTS, tokens
+        )
+    }
+    port = str(DEFAULT_PORTS.apps[AGGREGATE_APP_ID].app)
+    assert go[AGGREGATE_APP_ID].argv == [str(binary), "--host", "127.0.0.1", "--port", port]
+    assert go[AGGREGATE_APP_ID].env == python[AGGREGATE_APP_ID].env
+    assert go[AGGREGATE_APP_ID].health == python[AGGREGATE_APP_ID].health
+    assert {n: p for n, p in go.items() if n != AGGREGATE_APP_ID} == {
+        n: p for n, p in python.items() if n != AGGREGATE_APP_ID
+    }

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 from invoice_stack.topology import StackLayout
+from invoice_stack.topology.apps import GO_SOURCES
 
 # Relative to the repository, unless INVOICE_RUN_DIR or SOURCE_BASE_DIR say otherwise.
 RUN_DIR = ".run"
@@ -46,6 +47,18 @@ def _installed_dir(repo: Path, script: str) -> Path:
     return Path(out.strip().splitlines()[-1])
 
 
+def go_binary(repo: Path, app_id: str) -> Path:
+    """The Go implementation of `app_id`, built by scripts/build-go-service.sh (cached by
+    a hash of its sources)."""
+    out = subprocess.run(
+        ["bash", str(repo / "scripts" / "build-go-service.sh"), GO_SOURCES[app_id]],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    return Path(out.strip().splitlines()[-1])
+
+
 def prometheus_binary(repo: Path) -> Path:
     """Debian's prometheus, installed by scripts/install-prometheus.sh if missing."""
     found = shutil.which("prometheus")
@@ -61,8 +74,9 @@ def default_run_dir(repo: Path) -> Path:
     return Path(os.environ.get("INVOICE_RUN_DIR", repo / RUN_DIR))
 
 
-def default_layout(repo: Path) -> StackLayout:
-    """The layout `make up` starts; resolving it may build the Dapr binaries."""
+def default_layout(repo: Path, go_apps: tuple[str, ...] = ()) -> StackLayout:
+    """The layout `make up` starts, the Go implementation of each of `go_apps`; resolving
+    it may build the Dapr binaries and those."""
     source = Path(os.environ.get("SOURCE_BASE_DIR", repo / SOURCE_DIR))
     return StackLayout(
         repo=repo,
@@ -71,4 +85,5 @@ def default_layout(repo: Path) -> StackLayout:
         source_dir=source,
         jaeger=jaeger_binary(repo),
         prometheus=prometheus_binary(repo),
+        go_apps={app_id: go_binary(repo, app_id) for app_id in go_apps},
     )

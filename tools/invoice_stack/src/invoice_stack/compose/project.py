@@ -18,7 +18,9 @@ from invoice_stack.compose.spec import (
     JAEGER_CONTEXT,
     TELEMETRY_CONFIGS,
     env_file,
+    go_context,
 )
+from invoice_stack.layout import go_binary
 from invoice_stack.supervisor.dapr_config import supports_sqlite_resolver, write_stack_config
 from invoice_stack.tokens import StackTokens, write_private
 from invoice_stack.topology import sidecar as sidecar_flags
@@ -71,13 +73,19 @@ class ComposeProject:
     name: str
     compose_file: Path
     env_path: Path
+    overlays: tuple[Path, ...] = ()  # compose files merged over compose_file (replicas)
+
+    @property
+    def files(self) -> list[Path]:
+        return [self.compose_file, *self.overlays]
 
     def command(self, *args: str) -> list[str]:
+        files = [arg for path in self.files for arg in ("--file", str(path))]
         return [
             "docker", "compose",
             "--project-name", self.name,
             "--project-directory", str(self.repo),
-            "--file", str(self.compose_file),
+            *files,
             "--env-file", str(self.env_path),
             *args,
         ]  # fmt: skip
@@ -107,12 +115,25 @@ class ComposeProject:
         return done.stdout or ""
 
     def write_env(self, tokens: StackTokens, base_image: str, dapr_version: str) -> None:
-        write_private(self.env_path, env_file(tokens, base_image, dapr_version))
+        # With overlays, COMPOSE_FILE names them all, so plain `docker compose` commands
+        # in the repo see the replicas too (paths relative to the project directory).
+        files = [str(p.relative_to(self.repo)) if p.is_relative_to(self.repo) else str(p)
+                 for p in self.files] if self.overlays else []  # fmt: skip
+        write_private(self.env_path, env_file(tokens, base_image, dapr_version, tuple(files)))
 
     def up(self, timeout: int = 300) -> None:
-        """Build, start, and wait until every container is healthy; else say which not."""
+        """Build, start, and wait until every container is healthy; else say which not.
+        Containers of services no longer asked for (replicas, say) are removed."""
         done = subprocess.run(
-            self.command("up", "--detach", "--build", "--wait", "--wait-timeout", str(timeout)),
+            self.command(
+                "up",
+                "--detach",
+                "--build",
+                "--remove-orphans",
+                "--wait",
+                "--wait-timeout",
+                str(timeout),
+            ),
             env=self.environment(),
             cwd=self.repo,
         )
@@ -164,10 +185,11 @@ def prepare(
     config_target: Path,
     extract_limit: int | None = None,
     ports: StackPorts = DEFAULT_PORTS,
+    go_apps: tuple[str, ...] = (),
 ) -> None:
     """Everything the compose file needs besides the repo: a running engine, Compose v2,
-    the Dapr binaries staged, the base image, the sidecars' configuration, and `.env`
-    with the base image and the secrets."""
+    the Dapr binaries (and those of `go_apps`) staged, the base image, the sidecars'
+    configuration, and `.env` with the base image and the secrets."""
     repo = project.repo
     run_script(repo, "docker-engine.sh", "start")
     run_script(repo, "install-compose.sh")
@@ -176,6 +198,9 @@ def prepare(
     base_image = run_script(repo, "base-image.sh")
     stage_dapr(repo, bin_dir)
     _stage(repo / JAEGER_CONTEXT, [jaeger_dir / "jaeger"], repo / "docker" / "jaeger.Dockerfile")
+    for app_id in go_apps:
+        dockerfile = repo / "docker" / "go-service.Dockerfile"
+        _stage(repo / go_context(app_id), [go_binary(repo, app_id)], dockerfile)
     write_stack_config(
         repo / sidecar_flags.CONFIG_FILE,
         Path("/stack/run"),

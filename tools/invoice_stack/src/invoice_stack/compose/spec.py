@@ -7,6 +7,7 @@ references that Compose fills from `.env` (written by `make compose-up`, git-ign
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ import yaml
 from invoice_shared.dapr_names import EXTRACT_APP_ID
 from invoice_stack.tokens import StackTokens
 from invoice_stack.topology import APP_IDS, ProcessSpec, StackLayout, build_processes
-from invoice_stack.topology.apps import CONSOLE, HOST_APP_ID
+from invoice_stack.topology.apps import CONSOLE, GO_SOURCES, HOST_APP_ID
 from invoice_stack.topology.ports import DEFAULT_PORTS, StackPorts
+from invoice_stack.topology.processes import app_instances
 
 # Where things are inside every container.
 CONTAINER_LAYOUT = StackLayout(
@@ -46,6 +48,10 @@ OCR_PACKAGES = ("tesseract-ocr", *(f"tesseract-ocr-{lang}" for lang in
 DAPR_IMAGE = "invoice/dapr:${INVOICE_DAPR_VERSION}"
 DAPR_CONTEXT = ".run/docker/dapr"  # the Dapr binaries, staged by `make compose-up`
 STACK_CONFIG = ".run/compose/dapr-config.yaml"  # written by `make compose-up`
+# Written by `make compose-up` when replicas (WORKFLOW_REPLICAS=3 ...) or an app's Go
+# implementation (AGGREGATE_IMPL=go) are asked for: services added to docker-compose.yml's
+# or put in place of one (see overrides()).
+OVERRIDES_FILE = ".run/compose/overrides.yml"
 JAEGER_CONTEXT = ".run/docker/jaeger"  # the Jaeger binary, staged by `make compose-up`
 # Written beside the sidecars' configuration, from the topology (topology/telemetry.py).
 TELEMETRY_CONFIGS = {
@@ -66,6 +72,16 @@ _PROBE_REDIS = (
 )
 
 
+def go_program(app_id: str) -> str:
+    """The executable of `app_id`'s Go implementation (scripts/build-go-service.sh)."""
+    return Path(GO_SOURCES[app_id]).name.replace("_", "-")
+
+
+def go_context(app_id: str) -> str:
+    """Where `make compose-up` stages that executable with docker/go-service.Dockerfile."""
+    return f".run/docker/{go_program(app_id)}"
+
+
 def secret_var(app_id: str, name: str) -> str:
     """The `.env` variable holding secret `name` of `app_id`."""
     return f"{app_id.upper().replace('-', '_')}_{name}"
@@ -79,10 +95,14 @@ def _placeholder_tokens() -> StackTokens:
     )
 
 
-def env_file(tokens: StackTokens, base_image: str, dapr_version: str) -> str:
-    """`.env` for Compose: the values behind every `${...}` of the compose file."""
+def env_file(
+    tokens: StackTokens, base_image: str, dapr_version: str, compose_files: tuple[str, ...] = ()
+) -> str:
+    """`.env` for Compose: the values behind every `${...}` of the compose file, and
+    `compose_files` as COMPOSE_FILE, so that a plain `docker compose ps` sees replicas."""
     lines = [
         "# Written by `make compose-up` from .run/tokens.json: secrets, never commit.",
+        *([f"COMPOSE_FILE={':'.join(compose_files)}"] if compose_files else []),
         f"{BASE_IMAGE_VAR}={base_image}",
         f"INVOICE_DAPR_VERSION={dapr_version}",
         f"INVOICE_API_KEY={tokens.api_key}",
@@ -102,17 +122,55 @@ def _healthcheck(spec: ProcessSpec) -> dict[str, Any]:
     return {"test": test, "interval": "5s", "timeout": "4s", "retries": 3, "start_period": "60s"}
 
 
-def _kind(name: str) -> str:
-    if name in APP_DIRS:
+def _app_names(ports: StackPorts) -> dict[str, str]:
+    """Process name -> app id, for every app instance (replicas included) and the console."""
+    return {instance.name: instance.app_id for instance in app_instances(ports)} | {
+        CONSOLE: CONSOLE
+    }
+
+
+def _kind(name: str, apps: dict[str, str]) -> str:
+    if name in apps:
         return "app"
     return "sidecar" if name.endswith("-dapr") else name
 
 
-def _service(spec: ProcessSpec, depends: dict[str, str], config: str, data: str) -> dict[str, Any]:
-    kind = _kind(spec.name)
+def _service(
+    spec: ProcessSpec,
+    apps: dict[str, str],
+    depends: dict[str, str],
+    config: str,
+    data: str,
+    go_apps: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    kind = _kind(spec.name, apps)
     run = CONTAINER_LAYOUT.run_dir
     service: dict[str, Any] = {}
-    if kind == "app":
+    in_go = kind == "app" and apps[spec.name] in go_apps
+    if in_go:
+        # Its own image, of one static binary; the contract needs no artifacts.
+        program = go_program(apps[spec.name])
+        service["image"] = f"invoice/{program}:latest"
+        if spec.name == apps[spec.name]:
+            service["build"] = {
+                "context": go_context(apps[spec.name]),
+                "dockerfile": "Dockerfile",
+                "network": "host",
+                "args": {"BASE_IMAGE": "${" + BASE_IMAGE_VAR + "}"},
+            }
+        else:
+            service["pull_policy"] = "never"
+        command = [program, *spec.argv[1:]]
+    elif kind == "app" and spec.name != apps[spec.name]:
+        # A replica: the image its first instance builds, its process named apart.
+        service["image"] = f"invoice/{apps[spec.name]}:latest"
+        service["pull_policy"] = "never"
+        command = ["python", *spec.argv[1:]]
+        service["volumes"] = [
+            f"{data}:{CONTAINER_LAYOUT.source_dir}:ro",
+            f"artifacts:{run}/artifacts",
+        ]
+    elif kind == "app":
         app_dir = APP_DIRS[spec.name]
         service["image"] = f"invoice/{spec.name}:latest"
         service["build"] = {
@@ -193,9 +251,9 @@ def _service(spec: ProcessSpec, depends: dict[str, str], config: str, data: str)
     return service
 
 
-def _depends(spec: ProcessSpec) -> dict[str, str]:
+def _depends(spec: ProcessSpec, apps: dict[str, str]) -> dict[str, str]:
     """The start order of `make up`: infrastructure, then each app, then its sidecar."""
-    kind = _kind(spec.name)
+    kind = _kind(spec.name, apps)
     if spec.name == CONSOLE:
         return {HOST_APP_ID: "service_healthy"}
     if kind == "app":
@@ -203,8 +261,8 @@ def _depends(spec: ProcessSpec) -> dict[str, str]:
                 "scheduler": "service_healthy"}  # fmt: skip
     if kind == "sidecar":
         app = spec.name.removesuffix("-dapr")
-        # The host's sidecar is healthy only once the host is ready, which needs it.
-        return {app: "service_started" if app == HOST_APP_ID else "service_healthy"}
+        # A host's sidecar is healthy only once the host is ready, which needs it.
+        return {app: "service_started" if apps[app] == HOST_APP_ID else "service_healthy"}
     return {}
 
 
@@ -215,12 +273,22 @@ def compose_file(
     data: str = "./data",
     name: str = "invoice",
     env_by_service: dict[str, dict[str, str]] | None = None,
+    go_apps: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """The compose document for a stack on `ports`: `app_env` added to every app,
-    `env_by_service` to the services it names, the sidecars' Dapr configuration read from
-    `config` and the upload service's source folder mounted from `data`."""
-    specs = build_processes(CONTAINER_LAYOUT, ports, _placeholder_tokens(), app_env)
-    services = {spec.name: _service(spec, _depends(spec), config, data) for spec in specs}
+    """The compose document for a stack on `ports` (replicas included): `app_env` added
+    to every app, `env_by_service` to the services it names, the sidecars' Dapr
+    configuration read from `config`, the upload service's source folder mounted from
+    `data`, and the apps of `go_apps` running their Go implementation."""
+    layout = replace(
+        CONTAINER_LAYOUT,
+        go_apps={app_id: CONTAINER_LAYOUT.bin_dir / go_program(app_id) for app_id in go_apps},
+    )
+    specs = build_processes(layout, ports, _placeholder_tokens(), app_env)
+    apps = _app_names(ports)
+    services = {
+        spec.name: _service(spec, apps, _depends(spec, apps), config, data, go_apps)
+        for spec in specs
+    }
     for service, env in (env_by_service or {}).items():
         services[service].setdefault("environment", {}).update(env)
     return {
@@ -228,6 +296,35 @@ def compose_file(
         "services": services,
         "volumes": {name: {} for name in ["stack-run", *VOLUMES]},
     }
+
+
+class Override(dict[str, Any]):
+    """A service that takes the place of docker-compose.yml's of the same name (written
+    with Compose's `!override` tag: replaced whole, not merged)."""
+
+
+def overrides(ports: StackPorts, go_apps: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The second compose file for replicas and Go implementations: the services the
+    one-instance Python stack (docker-compose.yml, unchanged) lacks, and those that
+    differ from its own, in place of them."""
+    base = compose_file(replace(ports, replicas={}))["services"]
+    services = compose_file(ports, go_apps=go_apps)["services"]
+    return {
+        "services": {
+            name: service if name not in base else Override(service)
+            for name, service in services.items()
+            if base.get(name) != service
+        }
+    }
+
+
+class _Dumper(yaml.SafeDumper):
+    """YAML with Compose's `!override` tag for Override mappings."""
+
+
+_Dumper.add_representer(
+    Override, lambda dumper, data: dumper.represent_mapping("!override", dict(data))
+)
 
 
 HEADER = """\
@@ -240,5 +337,14 @@ HEADER = """\
 """
 
 
-def render(document: dict[str, Any]) -> str:
-    return HEADER + yaml.safe_dump(document, sort_keys=False, width=100, default_flow_style=None)
+OVERRIDES_HEADER = """\
+# Written by `make compose-up` for what it was asked beyond docker-compose.yml: replicas
+# (WORKFLOW_REPLICAS, EXTRACT_REPLICAS, ...: services <app id>-<n> and <app id>-<n>-dapr)
+# and Go implementations (AGGREGATE_IMPL=go: the app's service replaced, `!override`).
+# `.env` names this file in COMPOSE_FILE, so plain `docker compose` commands read it too.
+"""
+
+
+def render(document: dict[str, Any], header: str = HEADER) -> str:
+    text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, width=100, default_flow_style=None)
+    return header + text

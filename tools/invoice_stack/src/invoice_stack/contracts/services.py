@@ -17,16 +17,16 @@ from pathlib import Path
 
 import httpx
 
-from invoice_shared.dapr_names import AGGREGATE_APP_ID
-from invoice_stack.topology.apps import APP_MODULES
+from invoice_stack.layout import go_binary
+from invoice_stack.topology.apps import APP_MODULES, GO_SOURCES
 
 PYTHON = "python"
 GO = "go"
 # The implementations of each service; the first is the reference the vectors are
 # recorded from.
-IMPLEMENTATIONS: dict[str, tuple[str, ...]] = {app_id: (PYTHON,) for app_id in APP_MODULES}
-# The Go aggregate service's build (scripts/build-go-service.sh prints the binary's path).
-GO_SERVICES = {AGGREGATE_APP_ID: "services/aggregate_service_go"}
+IMPLEMENTATIONS: dict[str, tuple[str, ...]] = {
+    app_id: (PYTHON, GO) if app_id in GO_SOURCES else (PYTHON,) for app_id in APP_MODULES
+}
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,6 @@ class RunningService:
     token: str
     artifact_dir: Path
     source_dir: Path
-
-
-def go_binary(repo: Path, app_id: str) -> Path:
-    """Build (or reuse) the Go implementation of `app_id`; its executable."""
-    done = subprocess.run(
-        ["bash", str(repo / "scripts" / "build-go-service.sh"), GO_SERVICES[app_id]],
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    return Path(done.stdout.strip().splitlines()[-1])
 
 
 def _free_port() -> int:

@@ -21,14 +21,36 @@ from invoice_stack.supervisor.process_groups import start_ticks, stop_process_gr
 from invoice_stack.supervisor.stack import Stack, StackError, ports_from_state, read_state
 from invoice_stack.tokens import CLI_ENV_FILE, StackTokens, read_tokens, write_collection_env
 from invoice_stack.topology import APP_IDS, api_url
-from invoice_stack.topology.apps import replica_counts
+from invoice_stack.topology.apps import IMPL_VARS, REPLICA_VARS, go_apps, replica_counts
 from invoice_stack.topology.credentials import API_KEY_VAR
-from invoice_stack.topology.ports import DEFAULT_PORTS, with_replicas
+from invoice_stack.topology.ports import DEFAULT_PORTS, StackPorts, with_replicas
 from invoice_stack.topology.processes import DEFAULT_TRACE_SAMPLING
 
 
 def _api_url_from_state(state: dict[str, Any]) -> str:
     return api_url(ports_from_state(state))
+
+
+def _replicas_changed(running: StackPorts, asked: dict[str, int]) -> str:
+    """The replica counts asked for (REPLICA_VARS set in the environment) that differ
+    from those of the running stack, as `VAR: running -> asked`; "" when none do."""
+    differ = [
+        f"{var}: {len(running.replicas.get(app_id, ())) + 1} -> {asked[app_id]}"
+        for app_id, var in REPLICA_VARS.items()
+        if app_id in asked and asked[app_id] != len(running.replicas.get(app_id, ())) + 1
+    ]
+    return ", ".join(differ)
+
+
+def _what_changed(state: dict[str, Any], asked: dict[str, int], in_go: tuple[str, ...]) -> str:
+    """What the environment asks for that the running stack does not run: replica counts
+    and implementations, each when its variable is set; "" when nothing."""
+    changed = [_replicas_changed(ports_from_state(state), asked)]
+    running_go = tuple(sorted(state.get("layout", {}).get("go_apps") or {}))
+    if any(var in os.environ for var in IMPL_VARS.values()) and running_go != tuple(sorted(in_go)):
+        changed.append(f"apps in Go: {', '.join(running_go) or 'none'} -> "
+                       f"{', '.join(in_go) or 'none'}")  # fmt: skip
+    return ", ".join(filter(None, changed))
 
 
 def _ready(api_url: str, patience: float = 0.0) -> bool:
@@ -56,7 +78,14 @@ STARTED = "started"
 
 def cmd_up(args: argparse.Namespace) -> int:
     repo = find_repo()
-    layout = default_layout(repo)
+    try:
+        asked = replica_counts(os.environ)
+        ports = with_replicas(DEFAULT_PORTS, asked)
+        in_go = go_apps(os.environ)
+    except ValueError as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 2
+    layout = default_layout(repo, in_go)
     state = read_state(layout.run_dir)
     if state is not None:
         same_kind = bool(state.get("infra_only")) == args.infra_only
@@ -65,15 +94,14 @@ def cmd_up(args: argparse.Namespace) -> int:
         patience = 60.0 if _supervisor_alive(state) else 0.0
         if same_kind and (args.infra_only or _ready(_api_url_from_state(state), patience)):
             print(f"stack already running: {_api_url_from_state(state)}")
+            if changed := _what_changed(state, asked, in_go):
+                print(f"cannot change it while it runs ({changed}): `make down`, then "
+                      "`make up` again with the new settings", file=sys.stderr)  # fmt: skip
+                return 2
             return 0
         print("found a stale stack; stopping it first")
         _stop(layout.run_dir)
     limit = os.environ.get("EXTRACT_CONCURRENCY_LIMIT")
-    try:
-        ports = with_replicas(DEFAULT_PORTS, replica_counts(os.environ))
-    except ValueError as exc:
-        print(f"cannot start: {exc}", file=sys.stderr)
-        return 2
     stack = Stack(
         layout,
         ports,

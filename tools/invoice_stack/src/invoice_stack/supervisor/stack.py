@@ -291,7 +291,7 @@ class Stack:
             else None,
             "infra_only": self.infra_only,
             "ports": asdict(self.ports),
-            "layout": {k: None if v is None else str(v) for k, v in asdict(self.layout).items()},
+            "layout": {k: _plain(v) for k, v in asdict(self.layout).items()},
         }
         # Atomically: `status`, `down` and the soak read it while the keeper rewrites it.
         path = self.state_path(self.layout.run_dir)
@@ -304,6 +304,13 @@ class Stack:
 
     def api_url(self) -> str:
         return host_api_url(self.ports)
+
+
+def _plain(value: Any) -> Any:
+    """A layout field as JSON: paths as text, mappings (go_apps) key by key."""
+    if isinstance(value, dict):
+        return {key: str(path) for key, path in value.items()}
+    return None if value is None else str(value)
 
 
 def read_state(run_dir: Path) -> dict[str, Any] | None:

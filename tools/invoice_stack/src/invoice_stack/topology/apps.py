@@ -51,3 +51,21 @@ def replica_counts(environ: Mapping[str, str]) -> dict[str, int]:
                 raise ValueError(f"{var}={value!r}: a number of replicas, such as 2")
             counts[app_id] = int(value)
     return counts
+
+
+# Apps with an implementation in another language, chosen at start (AGGREGATE_IMPL=go):
+# the same app id, port, token and contract (contracts/), another program.
+IMPL_VARS: Final = {AGGREGATE_APP_ID: "AGGREGATE_IMPL"}
+GO_SOURCES: Final = {AGGREGATE_APP_ID: "services/aggregate_service_go"}
+
+
+def go_apps(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The app ids asked to run their Go implementation (IMPL_VARS set to "go")."""
+    chosen = []
+    for app_id, var in IMPL_VARS.items():
+        value = environ.get(var, "").strip().lower()
+        if value not in ("", "python", "go"):
+            raise ValueError(f"{var}={value!r}: python (the default) or go")
+        if value == "go":
+            chosen.append(app_id)
+    return tuple(chosen)

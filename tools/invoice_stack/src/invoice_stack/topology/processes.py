@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +48,8 @@ class StackLayout:
     # Traces and metrics: left out of the stack when not given.
     jaeger: Path | None = None
     prometheus: Path | None = None
+    # app id -> the executable of its Go implementation, for apps that run it instead.
+    go_apps: Mapping[str, Path] = field(default_factory=dict)
 
     @property
     def artifact_dir(self) -> Path:
@@ -241,14 +244,14 @@ def _app(layout: StackLayout, instance: AppInstance, extra_env: dict[str, str]) 
         "SOURCE_BASE_DIR": str(layout.source_dir),
         **extra_env,
     }
+    if app_id in layout.go_apps:  # same flags as uvicorn's, no access log either
+        argv = [str(layout.go_apps[app_id]), "--host", LOOPBACK, "--port", str(app.app)]
+    else:
+        argv = [sys.executable, "-m", "uvicorn", APP_MODULES[app_id],
+                "--host", LOOPBACK, "--port", str(app.app), "--no-access-log"]  # fmt: skip
     return ProcessSpec(
         name=instance.name,
-        argv=[
-            sys.executable, "-m", "uvicorn", APP_MODULES[app_id],
-            "--host", LOOPBACK,
-            "--port", str(app.app),
-            "--no-access-log",
-        ],
+        argv=argv,
         health=Health(url=f"http://{LOOPBACK}:{app.app}/healthz"),
         env=env,
     )  # fmt: skip

@@ -1,0 +1,3 @@
+module invoice/aggregate-service-go
+
+go 1.26

@@ -1,0 +1,340 @@
+// Package merge merges what each page says into one invoice, and says where the pages
+// disagree (aggregate_service.merge in Python; its rules, sentences and order).
+//
+// Rules:
+//   - pages are taken in page-number order (pages of the same number as given);
+//   - a header field (number, dates, parties, currency) takes the value most pages
+//     show, the earliest page winning a tie; disagreement becomes a warning;
+//   - subtotal, tax and total come from the last page that shows each of them, since
+//     the totals block closes an invoice;
+//   - line items are concatenated in page order;
+//   - a value read from the PDF's embedded e-invoice (source "embedded_xml") is taken
+//     over what the pages' text says, and so are its line items (the whole
+//     document's); the extract service has already warned where its page disagrees;
+//   - warnings are added for arithmetic that does not add up, required fields that no
+//     page shows, and anything a page itself warned about (prefixed "Page N: ").
+package merge
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"invoice/aggregate-service-go/internal/contract"
+)
+
+var (
+	headerFields   = []string{"invoice_number", "invoice_date", "due_date", "vendor_name", "customer_name", "currency"}
+	totalFields    = []string{"subtotal", "tax", "total"}
+	allFields      = append(slices.Clone(headerFields), totalFields...)
+	requiredFields = []string{"invoice_number", "invoice_date", "vendor_name", "currency", "total"}
+	fieldNames     = map[string]string{
+		"invoice_number": "invoice number",
+		"invoice_date":   "invoice date",
+		"due_date":       "due date",
+		"vendor_name":    "vendor name",
+		"customer_name":  "customer name",
+		"currency":       "currency",
+		"total":          "total",
+	}
+)
+
+const (
+	// The most confidence an amount keeps when the invoice's arithmetic does not add up.
+	doubtful = 0.5
+	// What a page is taken to be sure of a field it states no confidence for.
+	unstatedConfidence = 0.5
+)
+
+// ErrNoPages: an invoice needs at least one page (the contract refuses an empty list).
+var ErrNoPages = errors.New("an invoice needs at least one page")
+
+// ResultError is an answer the contract does not allow (Python builds the answer
+// through its model and fails with a 500): more pages than a page count may be.
+type ResultError struct{ Message string }
+
+func (e *ResultError) Error() string { return e.Message }
+
+// TotalMismatchWarning is the warning for subtotal + tax differing from the total;
+// invoice_gen reproduces this sentence for its deliberately inconsistent invoices.
+func TotalMismatchWarning(subtotal, tax, total contract.Money) string {
+	return fmt.Sprintf("Subtotal %s plus tax %s is %s, but the invoice total is %s.",
+		subtotal, tax, subtotal.Add(tax), total)
+}
+
+// Aggregate is one invoice from its pages' extractions; see the package comment.
+func Aggregate(invoiceID string, pages []contract.PageExtraction) (*contract.AggregatedInvoice, error) {
+	if len(pages) == 0 {
+		return nil, ErrNoPages
+	}
+	if len(pages) > contract.MaxPageNumber {
+		return nil, pageCountError(len(pages))
+	}
+	ordered := make([]*contract.PageExtraction, len(pages))
+	for i := range pages {
+		ordered[i] = &pages[i]
+	}
+	slices.SortStableFunc(ordered, func(a, b *contract.PageExtraction) int {
+		return a.PageNumber - b.PageNumber
+	})
+
+	warnings := numberingWarnings(ordered)
+	warnings = append(warnings, ownershipWarnings(invoiceID, ordered)...)
+	for _, page := range ordered {
+		for _, w := range page.Warnings {
+			warnings = append(warnings, fmt.Sprintf("Page %d: %s", page.PageNumber, w))
+		}
+	}
+	values := map[string]*value{}
+	for _, name := range headerFields {
+		chosen, conflict := agreedValue(name, ordered)
+		values[name] = chosen
+		if conflict != "" && embedded(name, ordered) == nil {
+			warnings = append(warnings, conflict)
+		}
+	}
+	for _, name := range totalFields {
+		values[name] = nil
+		for i := len(ordered) - 1; i >= 0; i-- {
+			if v := fieldOf(ordered[i], name); v != nil {
+				values[name] = v
+				break
+			}
+		}
+	}
+	for _, name := range allFields {
+		if page := embedded(name, ordered); page != nil {
+			values[name] = fieldOf(page, name)
+			warnings = append(warnings, contradictions(name, values[name], page, ordered)...)
+		}
+	}
+	var items []contract.LineItem
+	if structured := embedded("line_items", ordered); structured != nil {
+		items = slices.Clone(structured.LineItems)
+	} else {
+		for _, page := range ordered {
+			items = append(items, page.LineItems...)
+		}
+	}
+	for _, name := range requiredFields {
+		if values[name] == nil {
+			warnings = append(warnings, fmt.Sprintf("No page shows the %s.", fieldNames[name]))
+		}
+	}
+	arithmetic := arithmeticWarnings(values, items)
+	warnings = append(warnings, arithmetic...)
+
+	invoice := &contract.AggregatedInvoice{
+		InvoiceID: invoiceID,
+		LineItems: items,
+		PageCount: len(ordered),
+		Warnings:  warnings,
+	}
+	invoice.Confidence, invoice.Source = evidence(values, ordered, len(arithmetic) > 0)
+	invoice.InvoiceNumber = values["invoice_number"].textOrNil()
+	invoice.InvoiceDate = values["invoice_date"].textOrNil()
+	invoice.DueDate = values["due_date"].textOrNil()
+	invoice.VendorName = values["vendor_name"].textOrNil()
+	invoice.CustomerName = values["customer_name"].textOrNil()
+	invoice.Currency = values["currency"].textOrNil()
+	invoice.Subtotal = values["subtotal"].moneyOrNil()
+	invoice.Tax = values["tax"].moneyOrNil()
+	invoice.Total = values["total"].moneyOrNil()
+	return invoice, nil
+}
+
+// pageCountError is pydantic's account of the page count it refuses.
+func pageCountError(count int) error {
+	return &ResultError{fmt.Sprintf("ValidationError: 1 validation error for AggregatedInvoice\n"+
+		"page_count\n  Input should be less than or equal to %d [type=less_than_equal, "+
+		"input_value=%d, input_type=int]\n    For further information visit "+
+		"https://errors.pydantic.dev/2.14/v/less_than_equal", contract.MaxPageNumber, count)}
+}
+
+// evidence is each chosen value's confidence and source, from the pages that show it:
+// the surest of them; lowered when pages disagree or the totals do not add up.
+func evidence(values map[string]*value, pages []*contract.PageExtraction, doubtfulTotals bool) (
+	[]contract.Evidence[float64], []contract.Evidence[string],
+) {
+	confidence := []contract.Evidence[float64]{}
+	source := []contract.Evidence[string]{}
+	for _, name := range allFields {
+		chosen := values[name]
+		if chosen == nil {
+			continue
+		}
+		var showing, agreeing []*contract.PageExtraction
+		for _, page := range pages {
+			if v := fieldOf(page, name); v != nil {
+				showing = append(showing, page)
+				if v.equal(*chosen) {
+					agreeing = append(agreeing, page)
+				}
+			}
+		}
+		if structured := embedded(name, pages); structured != nil {
+			showing = []*contract.PageExtraction{structured}
+			agreeing = showing
+		}
+		best := agreeing[0] // the first of the surest, as Python's max() keeps it
+		for _, page := range agreeing[1:] {
+			if confidenceOf(page, name) > confidenceOf(best, name) {
+				best = page
+			}
+		}
+		sure := confidenceOf(best, name)
+		if len(agreeing) < len(showing) {
+			sure *= float64(len(agreeing)) / float64(len(showing))
+		}
+		if doubtfulTotals && slices.Contains(totalFields, name) && sure > doubtful {
+			sure = doubtful
+		}
+		confidence = append(confidence, contract.Evidence[float64]{Field: name, Value: round3(sure)})
+		from, ok := best.Source[name]
+		if !ok {
+			from = contract.SourceText
+		}
+		source = append(source, contract.Evidence[string]{Field: name, Value: from})
+	}
+	return confidence, source
+}
+
+func confidenceOf(page *contract.PageExtraction, name string) float64 {
+	if c, ok := page.Confidence[name]; ok {
+		return c
+	}
+	return unstatedConfidence
+}
+
+// round3 is Python's round(x, 3): the exact binary value rounded half to even.
+func round3(x float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', 3, 64), 64)
+	return r
+}
+
+// contradictions: where another page's text contradicts the e-invoice's value (the
+// page that carries it has compared itself already): the totals of a long invoice are
+// on its last page.
+func contradictions(name string, chosen *value, structured *contract.PageExtraction,
+	pages []*contract.PageExtraction,
+) []string {
+	var out []string
+	for _, page := range pages {
+		if page == structured {
+			continue
+		}
+		shown := fieldOf(page, name)
+		if shown == nil || (chosen != nil && shown.equal(*chosen)) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("The embedded e-invoice says %s %s but page %d shows %s.",
+			strings.ReplaceAll(name, "_", " "), chosen.show(), page.PageNumber, shown.show()))
+	}
+	return out
+}
+
+// embedded is the first page whose `name` comes from the embedded e-invoice, if any.
+func embedded(name string, pages []*contract.PageExtraction) *contract.PageExtraction {
+	for _, page := range pages {
+		if page.Source[name] == contract.SourceEmbeddedXML {
+			return page
+		}
+	}
+	return nil
+}
+
+// agreedValue is the value most pages show (earliest wins ties) and a warning if
+// pages differ.
+func agreedValue(name string, pages []*contract.PageExtraction) (*value, string) {
+	type seen struct {
+		value   *value
+		numbers []int
+	}
+	var order []*seen
+	byText := map[string]*seen{} // header values are text or dates: equal as text
+	for _, page := range pages {
+		v := fieldOf(page, name)
+		if v == nil {
+			continue
+		}
+		s, ok := byText[v.text]
+		if !ok {
+			s = &seen{value: v}
+			byText[v.text] = s
+			order = append(order, s)
+		}
+		s.numbers = append(s.numbers, page.PageNumber)
+	}
+	if len(order) == 0 {
+		return nil, ""
+	}
+	chosen := order[0]
+	for _, s := range order[1:] {
+		if len(s.numbers) > len(chosen.numbers) {
+			chosen = s
+		}
+	}
+	if len(order) == 1 {
+		return chosen.value, ""
+	}
+	shown := make([]string, len(order))
+	for i, s := range order {
+		shown[i] = s.value.show() + " on " + pagesPhrase(s.numbers)
+	}
+	return chosen.value, fmt.Sprintf("Pages disagree on the %s: %s. Using %s.",
+		fieldNames[name], strings.Join(shown, "; "), chosen.value.show())
+}
+
+func numberingWarnings(pages []*contract.PageExtraction) []string {
+	count := map[int]int{}
+	highest := 0
+	for _, page := range pages {
+		count[page.PageNumber]++
+		highest = max(highest, page.PageNumber)
+	}
+	var warnings []string
+	// pages are in page order, so repeated numbers come out sorted.
+	for i, page := range pages {
+		if count[page.PageNumber] > 1 && (i == 0 || pages[i-1].PageNumber != page.PageNumber) {
+			warnings = append(warnings, fmt.Sprintf("Page %d was extracted more than once.", page.PageNumber))
+		}
+	}
+	var missing []int
+	for n := 1; n <= highest; n++ {
+		if count[n] == 0 {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		warnings = append(warnings, fmt.Sprintf("No extraction for %s; the invoice may be incomplete.",
+			pagesPhrase(missing)))
+	}
+	return warnings
+}
+
+func ownershipWarnings(invoiceID string, pages []*contract.PageExtraction) []string {
+	var warnings []string
+	for _, page := range pages {
+		if page.InvoiceID != invoiceID {
+			// Python writes the ids with repr(): in quotes, which the id alphabet never
+			// needs to escape.
+			warnings = append(warnings, fmt.Sprintf("Page %d belongs to invoice '%s', not '%s'.",
+				page.PageNumber, page.InvoiceID, invoiceID))
+		}
+	}
+	return warnings
+}
+
+// pagesPhrase: "page 3", "pages 2 and 4", "pages 1, 2 and 5".
+func pagesPhrase(numbers []int) string {
+	if len(numbers) == 1 {
+		return "page " + strconv.Itoa(numbers[0])
+	}
+	listed := make([]string, len(numbers)-1)
+	for i, n := range numbers[:len(numbers)-1] {
+		listed[i] = strconv.Itoa(n)
+	}
+	return fmt.Sprintf("pages %s and %d", strings.Join(listed, ", "), numbers[len(numbers)-1])
+}
