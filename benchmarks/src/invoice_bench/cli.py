@@ -3,6 +3,7 @@
     python -m invoice_bench corpus --out DIR [--count 50] [--seed N] [--scaling 1,10,100,500]
     python -m invoice_bench run asyncio|prefect|temporal --corpus DIR [--concurrency 4]
         [--ids ID,ID...] [--kind mix|scaling] [--max-pages N] [--workdir DIR] [--json OUT]
+    python -m invoice_bench aggregate [--requests 500] [--pages 1,10,100,500]
 
 `run` prints one line per invoice, the wall time, the CPU seconds and peak resident memory
 of every process the peer ran (sampled every 0.2 s with their descendants), and exits
@@ -16,7 +17,7 @@ import importlib
 import json
 from pathlib import Path
 
-from invoice_bench import bench
+from invoice_bench import aggregate_impls, bench
 from invoice_bench.bench import PEERS
 from invoice_bench.check import check_run
 from invoice_bench.common import Sampler
@@ -68,6 +69,12 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _aggregate(args: argparse.Namespace) -> int:
+    pages = [int(p) for p in args.pages.split(",")]
+    print(aggregate_impls.write(args.requests, pages, args.out))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m invoice_bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -107,5 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.set_defaults(func=_run)
     bench.add_parser(commands)
+    aggregate = commands.add_parser(
+        "aggregate", help="the aggregate service in Python and in Go: latency and memory"
+    )
+    aggregate.add_argument("--requests", type=int, default=500, help="per size, at 10 pages")
+    aggregate.add_argument("--pages", default="1,10,100,500", help="invoice sizes")
+    results = Path(__file__).resolve().parents[2] / "results"
+    aggregate.add_argument("--out", type=Path, default=results / "aggregate-impls.md")
+    aggregate.set_defaults(func=_aggregate)
     args = parser.parse_args(argv)
     return int(args.func(args))
