@@ -24,11 +24,9 @@ type LineItem struct {
 	Amount      Money
 }
 
-// PageExtraction is what one page says about the invoice. Dates are YYYY-MM-DD.
-type PageExtraction struct {
-	Confidence map[string]float64
-	Source     map[string]string
-
+// InvoiceFields are the header and totals fields, as a page or the merged invoice has
+// them; nil when unknown.
+type InvoiceFields struct {
 	InvoiceNumber *string
 	InvoiceDate   *string
 	DueDate       *string
@@ -38,6 +36,14 @@ type PageExtraction struct {
 	Subtotal      *Money
 	Tax           *Money
 	Total         *Money
+}
+
+// PageExtraction is what one page says about the invoice. Dates are YYYY-MM-DD.
+type PageExtraction struct {
+	Confidence map[string]float64
+	Source     map[string]string
+
+	InvoiceFields
 
 	InvoiceID  string
 	PageNumber int
@@ -62,15 +68,7 @@ type AggregatedInvoice struct {
 	Confidence []Evidence[float64]
 	Source     []Evidence[string]
 
-	InvoiceNumber *string
-	InvoiceDate   *string
-	DueDate       *string
-	VendorName    *string
-	CustomerName  *string
-	Currency      *string
-	Subtotal      *Money
-	Tax           *Money
-	Total         *Money
+	InvoiceFields
 
 	InvoiceID string
 	LineItems []LineItem
