@@ -16,15 +16,21 @@ log() { echo "[build-go-service] $*" >&2; }
 [[ -f "$source_dir/go.mod" ]] || { log "$folder has no go.mod"; exit 1; }
 command -v go >/dev/null || { log "the go command is missing: install Go (https://go.dev/dl) to build $folder"; exit 1; }
 
-# Everything a build reads: the module's files (not tests) and the toolchain.
-key="$( (cd "$source_dir" && find . -type f \( -name '*.go' ! -name '*_test.go' -o -name go.mod -o -name go.sum \) \
-          -print0 | sort -z | xargs -0 sha256sum; go version) | sha256sum | cut -c1-16)"
-cache_root="${INVOICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/invoice-dapr}"
+# Everything a build reads: every file of the module but its tests (embedded files such
+# as openapi.json included) and the toolchain.
+key="$( (cd "$source_dir" && find . -type f ! -name '*_test.go' -print0 | sort -z | xargs -0 sha256sum;
+         go version) | sha256sum | cut -c1-16)"
+cache_root="${INVOICE_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/invoice-dapr}"
 out="$cache_root/go-services/$name-$key/$name"
 if [[ ! -x "$out" ]]; then
   log "go build $folder ..."
   mkdir -p "$(dirname "$out")"
-  (cd "$source_dir" && CGO_ENABLED=0 go build -trimpath -o "$out.tmp" .)
-  mv "$out.tmp" "$out"
+  # A name of its own per build: two builds at once (tests in parallel) must not move
+  # or run each other's half-written file.
+  tmp="$(mktemp "$out.XXXXXX")"
+  trap 'rm -f "$tmp"' EXIT
+  (cd "$source_dir" && CGO_ENABLED=0 go build -trimpath -o "$tmp" .)
+  chmod 755 "$tmp"
+  mv -f "$tmp" "$out"
 fi
 echo "$out"

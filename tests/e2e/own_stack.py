@@ -61,8 +61,8 @@ def stack_of_its_own(
         die_with_parent=True,
         extract_limit=EXTRACT_CONCURRENCY_LIMIT,
     )
-    stack.start()
     try:
+        stack.start()  # a start that fails half-way leaves processes to stop too
         yield stack, owned_stack(stack)
     finally:
         stack.stop()
@@ -75,11 +75,13 @@ def _composed(
     stack = ComposeStack(
         repo, run_dir, ports, E2E_APP_ENV, EXTRACT_CONCURRENCY_LIMIT, name=name, go_apps=go_apps
     )
-    stack.start()
-    running = compose_running(stack)
+    running = None
     try:
+        stack.start()  # containers of a start that fails half-way keep their ports
+        running = compose_running(stack)
         yield stack, running
     finally:
-        assert isinstance(running.processes, ContainerProcesses)
-        running.processes.close()
+        if running is not None:
+            assert isinstance(running.processes, ContainerProcesses)
+            running.processes.close()
         stack.stop()

@@ -199,3 +199,22 @@ def test_an_app_runs_its_go_implementation_when_asked_with_the_same_port_and_env
     assert {n: p for n, p in go.items() if n != AGGREGATE_APP_ID} == {
         n: p for n, p in python.items() if n != AGGREGATE_APP_ID
     }
+
+
+def test_make_up_over_a_running_stack_names_an_implementation_it_cannot_change(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from invoice_stack.supervisor.cli import _what_changed
+
+    running_go = {"ports": asdict(DEFAULT_PORTS), "layout": {"go_apps": {AGGREGATE_APP_ID: "/b"}}}
+    monkeypatch.delenv("AGGREGATE_IMPL", raising=False)
+    assert _what_changed(running_go, {}, ()) == ""  # nothing asked: keep what runs
+    monkeypatch.setenv("AGGREGATE_IMPL", "go")
+    assert _what_changed(running_go, {}, (AGGREGATE_APP_ID,)) == ""
+    monkeypatch.setenv("AGGREGATE_IMPL", "python")
+    assert _what_changed(running_go, {}, ()) == "apps in Go: aggregate-service -> none"
+    running_python = {"ports": asdict(DEFAULT_PORTS), "layout": {}}
+    monkeypatch.setenv("AGGREGATE_IMPL", "go")
+    assert _what_changed(running_python, {WORKFLOW_APP_ID: 2}, (AGGREGATE_APP_ID,)) == (
+        "WORKFLOW_REPLICAS: 1 -> 2, apps in Go: none -> aggregate-service"
+    )

@@ -6,6 +6,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"fmt"
 	"io"
@@ -172,7 +173,24 @@ func (s *Server) bodyRefusal(r *http.Request) (int, string, string) {
 		return http.StatusRequestEntityTooLarge, "too_large",
 			fmt.Sprintf("the body is %d bytes; the limit is %d", r.ContentLength, s.opts.MaxJSONBytes)
 	}
+	if r.ContentLength < 0 && !s.chunkedWithin(r) {
+		return http.StatusRequestEntityTooLarge, "too_large",
+			fmt.Sprintf("the chunked body exceeds the limit of %d bytes", s.opts.MaxJSONBytes)
+	}
 	return 0, "", ""
+}
+
+// chunkedWithin reads a body sent without a length (chunked) up to the limit, before
+// routing, as the Python apps' body rules do: false as soon as it is longer; else the
+// request carries it on, read, with its length.
+func (s *Server) chunkedWithin(r *http.Request) bool {
+	body, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxJSONBytes+1))
+	if err != nil || int64(len(body)) > s.opts.MaxJSONBytes {
+		return false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	return true
 }
 
 func (s *Server) healthz(w *exchange, _ *http.Request) {

@@ -14,6 +14,7 @@ import argparse
 import dataclasses
 import os
 import shutil
+import subprocess
 import sys
 import time
 
@@ -84,10 +85,15 @@ def _prepare(
     )
 
 
+def _asked() -> tuple[StackPorts, tuple[str, ...]]:
+    """The replicas and Go implementations the environment asks for (ValueError if
+    a variable makes no sense)."""
+    return with_replicas(DEFAULT_PORTS, replica_counts(os.environ)), go_apps(os.environ)
+
+
 def up() -> int:
     try:
-        ports = with_replicas(DEFAULT_PORTS, replica_counts(os.environ))
-        in_go = go_apps(os.environ)
+        ports, in_go = _asked()
     except ValueError as exc:
         print(f"cannot start: {exc}", file=sys.stderr)
         return 2
@@ -125,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
             return up()
         project = default_project()
         if args.command == "build":
-            _prepare(project)
+            ports, in_go = _asked()
+            project = _write_overrides(project, ports, in_go)
+            _prepare(project, ports, in_go)
             project.run("build")
             return 0
         if args.command == "down":
@@ -135,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         for service, health in sorted(project.health().items()):
             print(f"{service:22} {health}")
         return 0
-    except ComposeError as error:
+    except (ComposeError, ValueError) as error:
         print(f"compose: {error}", file=sys.stderr)
+        return 1
+    except subprocess.CalledProcessError as error:  # a build (a Go service, say) failed
+        print(f"compose: {' '.join(map(str, error.cmd))} failed (see above)", file=sys.stderr)
         return 1

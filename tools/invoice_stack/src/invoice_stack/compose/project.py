@@ -57,7 +57,9 @@ def _stage(target: Path, binaries: list[Path], dockerfile: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for binary in binaries:
         source, dest = binary.resolve(), target / binary.name
-        if dest.exists() and dest.stat().st_mtime >= source.stat().st_mtime:
+        # The very file (a hard link), or a copy no older: a cached build named by its
+        # sources' hash may be older than the one staged before it.
+        if dest.exists() and (dest.samefile(source) or _same_bytes(dest, source)):
             continue
         dest.unlink(missing_ok=True)
         try:
@@ -65,6 +67,12 @@ def _stage(target: Path, binaries: list[Path], dockerfile: Path) -> None:
         except OSError:  # another filesystem
             shutil.copy2(source, dest)
     shutil.copy2(dockerfile, target / "Dockerfile")
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    return a.read_bytes() == b.read_bytes()
 
 
 @dataclass

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import signal
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -85,8 +86,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"cannot start: {exc}", file=sys.stderr)
         return 2
-    layout = default_layout(repo, in_go)
-    state = read_state(layout.run_dir)
+    run_dir = default_run_dir(repo)
+    state = read_state(run_dir)
     if state is not None:
         same_kind = bool(state.get("infra_only")) == args.infra_only
         # A kept stack may be briefly unready (a host restarting, a sidecar being healed):
@@ -100,7 +101,12 @@ def cmd_up(args: argparse.Namespace) -> int:
                 return 2
             return 0
         print("found a stale stack; stopping it first")
-        _stop(layout.run_dir)
+        _stop(run_dir)
+    try:  # builds what is missing: Dapr, Jaeger, the Go implementations asked for
+        layout = default_layout(repo, in_go)
+    except subprocess.CalledProcessError as exc:
+        print(f"cannot start: {' '.join(map(str, exc.cmd))} failed (see above)", file=sys.stderr)
+        return 2
     limit = os.environ.get("EXTRACT_CONCURRENCY_LIMIT")
     stack = Stack(
         layout,
