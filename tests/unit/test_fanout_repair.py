@@ -50,20 +50,42 @@ def _ago(seconds: float) -> datetime:
     return datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=seconds)
 
 
-def _sweep(fakes: _Fakes, restart: bool = True) -> list[str]:
+def _sweeps(fakes: _Fakes, restart: bool = True, between=None) -> list[list[str]]:
+    """Two sweeps of one repair, `between()` run between them; what each repaired."""
     repair = FanoutRepair(fakes, fakes, 90.0, restart_sidecar=restart)  # type: ignore[arg-type]
-    ids = asyncio.run(fakes.list_instance_ids())
-    return asyncio.run(repair.sweep(ids, fakes.states))  # type: ignore[arg-type]
+    repaired = []
+    for n in range(2):
+        if n and between is not None:
+            between()
+        ids = asyncio.run(fakes.list_instance_ids())
+        repaired.append(asyncio.run(repair.sweep(ids, fakes.states)))  # type: ignore[arg-type]
+    return repaired
 
 
-def test_a_quiet_parent_with_children_it_never_recorded_is_freed_once():
+def test_a_quiet_parent_with_children_it_never_recorded_is_freed_at_the_second_sighting():
     fakes = _Fakes(
         {"STUCK": _State(WorkflowStatus.RUNNING, _ago(300))},
         {"STUCK": [_child("STUCK:batch-0001", True), _child("STUCK:batch-0002", False)]},
     )
-    assert _sweep(fakes) == ["STUCK"]
+    assert _sweeps(fakes) == [[], ["STUCK"]]
     assert fakes.purged == ["STUCK:batch-0002"]
     assert fakes.shutdowns == 1
+
+
+def test_a_parent_that_saves_its_step_between_sweeps_keeps_its_children():
+    """The race seen in the host-restart test: a parent quiet for a while runs its step
+    as the sweep reads; its children exist before the history recording them is saved."""
+    fakes = _Fakes(
+        {"WOKE": _State(WorkflowStatus.RUNNING, _ago(300))},
+        {"WOKE": [_child("WOKE:batch-0001", False), _child("WOKE:batch-0002", False)]},
+    )
+
+    def saved() -> None:
+        fakes.states["WOKE"] = _State(WorkflowStatus.RUNNING, _ago(0))
+        fakes.histories["WOKE"] = [_child(f"WOKE:batch-000{n}", True) for n in (1, 2)]
+
+    assert _sweeps(fakes, between=saved) == [[], []]
+    assert fakes.purged == [] and fakes.shutdowns == 0
 
 
 def test_busy_finished_or_consistent_parents_are_left_alone():
@@ -79,7 +101,7 @@ def test_busy_finished_or_consistent_parents_are_left_alone():
             "WAITING": [_child("WAITING:batch-0001", True)],
         },
     )
-    assert _sweep(fakes) == []
+    assert _sweeps(fakes) == [[], []]
     assert fakes.purged == [] and fakes.shutdowns == 0
 
 
@@ -88,5 +110,5 @@ def test_with_healing_off_the_sidecar_is_not_asked_to_restart():
         {"STUCK": _State(WorkflowStatus.RUNNING, _ago(300))},
         {"STUCK": [_child("STUCK:batch-0001", False)]},
     )
-    assert _sweep(fakes, restart=False) == ["STUCK"]
+    assert _sweeps(fakes, restart=False) == [[], ["STUCK"]]
     assert fakes.purged == ["STUCK:batch-0001"] and fakes.shutdowns == 0

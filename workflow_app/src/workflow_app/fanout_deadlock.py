@@ -9,14 +9,19 @@ parent's. Nothing in the runtime times out, so the parent stays RUNNING, forever
 re-running the same step and never saving it (seen in tests/e2e/test_host_restarts.py:
 one parent's history stopped at its split, while its children completed 13 times).
 
-The sign is unambiguous: children exist that the parent's saved history never
-recorded creating, and the parent has not saved anything for a long while. A parent
-that merely waits on slow children has recorded them all.
+The sign: children exist that the parent's saved history never recorded creating, and
+the parent has not saved anything for a long while. A parent that merely waits on slow
+children has recorded them all. One reading is not enough: a parent that was quiet for
+a while (a host restart's backoff) and runs its step just then has created its children
+and not yet saved the history that records them, for a few milliseconds. Purging those
+children failed an invoice in the host-restart test. So the sign must hold at two
+sweeps, with the same last save, before anything is purged (see `Sighting`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -46,6 +51,21 @@ def unrecorded_children(existing: Iterable[str], history: Iterable[dict[str, Any
     """Children that exist although the parent's saved history never created them."""
     recorded = recorded_children(history)
     return sorted(child for child in existing if child not in recorded)
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """What one sweep saw of a quiet parent: its last save and its unrecorded children."""
+
+    last_saved: datetime
+    children: frozenset[str]
+
+    def confirmed_by(self, later: Sighting) -> list[str]:
+        """The children still unrecorded at a `later` sweep, if the parent saved nothing
+        in between; a parent that saved its step is no longer suspect."""
+        if later.last_saved != self.last_saved:
+            return []
+        return sorted(self.children & later.children)
 
 
 def quiet_for_long(last_saved: datetime, now: datetime, threshold_seconds: float) -> bool:

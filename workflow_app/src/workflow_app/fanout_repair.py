@@ -2,7 +2,8 @@
 
 Every `interval` seconds the host looks at the running parents that have children. One
 that saved nothing for `threshold` seconds while children exist that its history never
-created is stuck: those children are purged by force (state and reminders, without
+created, seen so at two sweeps in a row with nothing saved in between, is stuck: those
+children are purged by force (state and reminders, without
 their actors, which are the ones holding the locks), and the sidecar is asked to
 restart, which is the only way to drop the locks. The fresh sidecar runs the parent's
 pending step again; it creates the children anew, and with no child left to report
@@ -21,7 +22,12 @@ from datetime import UTC, datetime
 from dapr.ext.workflow import WorkflowState, WorkflowStatus
 
 from workflow_app.engine_api import WorkflowEngine
-from workflow_app.fanout_deadlock import children_by_parent, quiet_for_long, unrecorded_children
+from workflow_app.fanout_deadlock import (
+    Sighting,
+    children_by_parent,
+    quiet_for_long,
+    unrecorded_children,
+)
 from workflow_app.sidecar import Sidecar
 from workflow_app.state_reads import read_history
 
@@ -44,6 +50,8 @@ class FanoutRepair:
         self._restart_sidecar = restart_sidecar
         # A repaired parent gets time to save its step before it is looked at again.
         self._repaired_at: dict[str, float] = {}
+        # Quiet parents with unrecorded children at the last sweep, to confirm at this one.
+        self._suspects: dict[str, Sighting] = {}
 
     async def sweep(
         self, instance_ids: list[str], parents: Mapping[str, WorkflowState]
@@ -58,12 +66,19 @@ class FanoutRepair:
         }
         repaired: list[str] = []
         grouped = children_by_parent(instance_ids)
+        suspects, self._suspects = self._suspects, {}
         for parent, children in grouped.items():
             if parent in self._repaired_at:
                 continue
-            stray = await self._stray_children(parent, parents.get(parent), children)
+            sighting = await self._sighting(parent, parents.get(parent), children)
+            if sighting is None:
+                continue
+            self._suspects[parent] = sighting
+            earlier = suspects.get(parent)
+            stray = earlier.confirmed_by(sighting) if earlier else []
             if not stray:
                 continue
+            del self._suspects[parent]
             for child in stray:
                 await self._engine.force_purge(child)
             self._repaired_at[parent] = now_mono
@@ -81,18 +96,20 @@ class FanoutRepair:
             await self._drop_locks(repaired)
         return repaired
 
-    async def _stray_children(
+    async def _sighting(
         self, parent: str, state: WorkflowState | None, children: list[str]
-    ) -> list[str]:
+    ) -> Sighting | None:
+        """The parent's last save and unrecorded children, if it is quiet and has any."""
         # Suspended parents too: one paused mid-dispatch is caught the same way, and
         # then holds its lock against the resume.
         if state is None or state.runtime_status not in STUCK_STATUSES:
-            return []
+            return None
         # The SDK hands out naive datetimes in UTC.
         now = datetime.now(UTC).replace(tzinfo=None)
         if not quiet_for_long(state.last_updated_at, now, self._threshold):
-            return []
-        return unrecorded_children(children, await read_history(self._engine, parent))
+            return None
+        stray = unrecorded_children(children, await read_history(self._engine, parent))
+        return Sighting(state.last_updated_at, frozenset(stray)) if stray else None
 
     async def _drop_locks(self, parents: list[str]) -> None:
         if not self._restart_sidecar:
