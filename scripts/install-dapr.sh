@@ -99,6 +99,21 @@ for r in json.load(sys.stdin).get("Replace") or []:
 }
 
 start=$(date +%s)
+cli_dir="$cache_root/cli-${DAPR_CLI_VERSION}"
+# The CLI builds beside the runtime: a cold build is largely downloads and links.
+cli_pid=""
+if [[ ! -x "$bin_dir/dapr" && ! -x "$cli_dir/dapr" ]]; then
+  (
+  log "building the dapr CLI $DAPR_CLI_VERSION from the Go module proxy"
+  v="$DAPR_CLI_VERSION"
+  ld="-s -w -X main.version=$v -X main.apiVersion=1.0"
+  ld+=" -X github.com/dapr/cli/pkg/standalone.gitcommit=@COMMIT@ -X github.com/dapr/cli/pkg/standalone.gitversion=v$v"
+  # The CLI's main package sits at its module root; we name the binary `dapr`.
+  EXTRA_REQUIRES="${DAPR_CLI_EXTRA_REQUIRES:-}" \
+    build_from_proxy github.com/dapr/cli "$v" "$cli_dir" "$ld" "" github.com/dapr/cli:dapr
+  ) &
+  cli_pid=$!
+fi
 if ! have_runtime "$bin_dir"; then
   log "building Dapr runtime $DAPR_RUNTIME_VERSION from the Go module proxy (cold: ~10-15 min on 2 cores)"
   v="$DAPR_RUNTIME_VERSION"
@@ -112,16 +127,7 @@ if ! have_runtime "$bin_dir"; then
   build_from_proxy github.com/dapr/dapr "$v" "$bin_dir" "$ld" stablecomponents ./daprd:daprd
   echo "mdns sqlite" > "$bin_dir/.name-resolvers"
 fi
-cli_dir="$cache_root/cli-${DAPR_CLI_VERSION}"
-if [[ ! -x "$bin_dir/dapr" && ! -x "$cli_dir/dapr" ]]; then
-  log "building the dapr CLI $DAPR_CLI_VERSION from the Go module proxy"
-  v="$DAPR_CLI_VERSION"
-  ld="-s -w -X main.version=$v -X main.apiVersion=1.0"
-  ld+=" -X github.com/dapr/cli/pkg/standalone.gitcommit=@COMMIT@ -X github.com/dapr/cli/pkg/standalone.gitversion=v$v"
-  # The CLI's main package sits at its module root; we name the binary `dapr`.
-  EXTRA_REQUIRES="${DAPR_CLI_EXTRA_REQUIRES:-}" \
-    build_from_proxy github.com/dapr/cli "$v" "$cli_dir" "$ld" "" github.com/dapr/cli:dapr
-fi
+[[ -z "$cli_pid" ]] || wait "$cli_pid" || { log "the dapr CLI did not build (see above)"; exit 1; }
 [[ -x "$bin_dir/dapr" ]] || ln -sf "$cli_dir/dapr" "$bin_dir/dapr"
 
 have_runtime "$bin_dir" && [[ -x "$bin_dir/dapr" ]] || { log "$bin_dir is incomplete after the build"; exit 1; }
