@@ -101,6 +101,12 @@ def test_every_bench_peer_imports_its_retries_batching_and_limits_from_the_polic
             "SERVICE_TIMEOUT_SECONDS",
         },
         "impl_temporal.py": {"ACTIVITY_WORKERS"},
+        "impl_dbos.py": {
+            "STEP_RETRY",
+            "plan_batches",
+            "ACTIVITY_WORKERS",
+            "SERVICE_TIMEOUT_SECONDS",
+        },
         "temporal_workflows.py": {"STEP_RETRY", "plan_batches", "SERVICE_TIMEOUT_SECONDS"},
     }
     for name, names in expected.items():

@@ -31,7 +31,7 @@ from invoice_bench.report import PhaseResult, scaling_table, table, write_plots
 from invoice_shared.policy import PAGE_BATCH_SIZE
 
 RESULTS = Path(__file__).resolve().parents[2] / "results"
-PEERS = ("dapr", "asyncio", "prefect", "temporal")
+PEERS = ("dapr", "asyncio", "prefect", "temporal", "dbos")
 
 
 def run_phase(
@@ -108,7 +108,8 @@ def versions() -> str:
     return (
         f"Dapr runtime {pinned.get('DAPR_RUNTIME_VERSION')}, Prefect {version('prefect')}, "
         f"temporalio {version('temporalio')} (Temporal CLI "
-        f"{os.environ.get('TEMPORAL_CLI_VERSION', '1.5.1')}), Python {platform.python_version()}"
+        f"{os.environ.get('TEMPORAL_CLI_VERSION', '1.5.1')}), DBOS {version('dbos')}, "
+        f"Python {platform.python_version()}"
     )
 
 

@@ -14,6 +14,7 @@ ROLES = {
     "prefect": ("invoice_bench.impl_prefect", "child_main"),
     "temporal": ("invoice_bench.impl_temporal", "client_main"),
     "temporal-worker": ("invoice_bench.impl_temporal", "worker_main"),
+    "dbos": ("invoice_bench.impl_dbos", "child_main"),
 }
 
 
