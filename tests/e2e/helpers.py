@@ -11,6 +11,7 @@ from typing import Any
 
 from invoice_gen import generate_invoice
 from invoice_shared.dapr_names import TERMINAL_STATUSES, WORKFLOW_APP_ID
+from invoice_stack.load.checks import EVIDENCE
 
 from .stack import RunningStack
 
@@ -85,11 +86,6 @@ def assert_results_match(
         truth = truths[invoice_id].model_dump(mode="json", exclude=EVIDENCE)
         for field, expected in truth.items():
             assert view["result"][field] == expected, (invoice_id, field)
-
-
-# How sure the extractor was and where it read each field: the extractor's own, not
-# part of a ground truth.
-EVIDENCE = {"confidence", "source"}
 
 
 def wait_for(stack: RunningStack, invoice_id: str, **expected: str) -> dict:

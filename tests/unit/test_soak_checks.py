@@ -36,3 +36,17 @@ def test_only_growth_above_ten_percent_fails():
     warm = {"redis": 1000, "scheduler": 1000, "host": 1000}
     end = {"redis": 1100, "scheduler": 1101, "host": 900}
     assert grown(warm, end) == ["scheduler"]
+
+
+def test_the_extractors_evidence_is_not_ground_truth():
+    """A generated truth has empty confidence and source; a result has the extractor's."""
+    truth = {**TRUTH, "confidence": {}, "source": {}}
+    view = {
+        "status": "COMPLETED",
+        "result": {"invoice_number": "A-1", "total": 12.5, "confidence": {"total": 0.9}},
+    }
+    assert result_problem(view, truth) is None
+
+
+def test_jaegers_capped_trace_store_is_reported_not_judged():
+    assert grown({"jaeger": 1000, "redis": 1000}, {"jaeger": 2000, "redis": 2000}) == ["redis"]

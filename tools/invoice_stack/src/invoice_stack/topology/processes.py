@@ -193,14 +193,18 @@ def _scheduler(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
             "--etcd-client-port", str(ports.scheduler_etcd_client),
             "--etcd-initial-cluster",
             f"dapr-scheduler-server-0=http://{LOOPBACK}:{ports.scheduler_etcd_peer}",
-            # Every activity creates and deletes reminders; by default etcd keeps the
-            # last 1,000,000 revisions, so its memory grew ~50% per 1,000 invoices in
-            # the soak. Compacting every minute keeps one minute of history.
+            # Every activity creates and deletes jobs (reminders); etcd keeps each
+            # revision until compacted. Dapr's default keeps the last 1,000,000: memory
+            # grew ~50% per 1,000 invoices in the soak. Periodic compaction every minute
+            # keeps 1-2 minutes of history: level after ~2 minutes whatever the rate
+            # (the level scales with it). Revision mode would compact only every 5
+            # minutes (etcd's fixed interval), so it bounds less, and later.
             "--etcd-compaction-mode", "periodic",
             "--etcd-compaction-retention", "1m",
-            # etcd keeps every raft entry since its last snapshot in memory, and Dapr's
-            # default snapshots every 100,000 transactions: the soak's 1,000 invoices
-            # never reached one, so memory only grew. Every 5,000 keeps it level.
+            # etcd keeps every raft entry since its last snapshot in memory (plus 5,000
+            # for catching up), and Dapr's default snapshots every 100,000: the soak's
+            # 1,000 invoices never reached one, so memory only grew. Every 5,000 bounds
+            # it by a count, the same on any machine.
             "--etcd-snapshot-count", "5000",
             "--log-level", "info",
         ],
