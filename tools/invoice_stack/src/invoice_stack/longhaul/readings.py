@@ -1,0 +1,88 @@
+"""What the long-haul run samples: each process group's memory, open files and threads
+from /proc; Redis's keys and memory; the size of the scheduler's embedded etcd."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import httpx
+
+LOOPBACK = "127.0.0.1"
+
+
+def process_group(pgid: int) -> dict[str, float]:
+    """RSS (MiB), open file descriptors and threads over every process of a group."""
+    rss_kib = fds = threads = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) != pgid:
+                continue
+            status = (stat.parent / "status").read_text()
+            fds += len(os.listdir(stat.parent / "fd"))
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended between the listing and the read
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss_kib += int(line.split()[1])
+            elif line.startswith("Threads:"):
+                threads += int(line.split()[1])
+    return {"rss_mib": rss_kib / 1024, "fds": float(fds), "threads": float(threads)}
+
+
+def _redis_command(port: int, command: bytes) -> bytes:
+    """One inline command; the whole reply (INFO's bulk string fits one read loop)."""
+    with socket.create_connection((LOOPBACK, port), timeout=5.0) as sock:
+        sock.sendall(command + b"\r\n")
+        reply = b""
+        while True:
+            chunk = sock.recv(65536)
+            reply += chunk
+            if not chunk or _complete(reply):
+                return reply
+
+
+def _complete(reply: bytes) -> bool:
+    if reply.startswith(b"$"):  # bulk string: $<length>\r\n<data>\r\n
+        header, _, rest = reply.partition(b"\r\n")
+        return len(rest) >= int(header[1:]) + 2
+    return reply.endswith(b"\r\n")
+
+
+def redis(port: int) -> dict[str, float]:
+    """Keys in the stack's database and Redis's own memory (used and resident)."""
+    keys = int(_redis_command(port, b"DBSIZE").strip()[1:])
+    info = _redis_command(port, b"INFO memory").decode(errors="replace")
+    fields = dict(
+        line.split(":", 1) for line in info.splitlines() if ":" in line and not line.startswith("$")
+    )
+    return {
+        "keys": float(keys),
+        "used_mib": int(fields["used_memory"]) / 2**20,
+        "rss_mib": int(fields["used_memory_rss"]) / 2**20,
+    }
+
+
+def scheduler_etcd(client_port: int) -> dict[str, float]:
+    """The embedded etcd's database size (file and in use), revision, raft index and
+    live keys, from its own status API and metrics on the client port."""
+    base = f"http://{LOOPBACK}:{client_port}"
+    with httpx.Client(timeout=5.0) as client:
+        status = client.post(f"{base}/v3/maintenance/status", json={}).json()
+        metrics = client.get(f"{base}/metrics").text
+    keys = next(
+        (
+            float(line.split()[1])
+            for line in metrics.splitlines()
+            if line.startswith("etcd_debugging_mvcc_keys_total ")
+        ),
+        float("nan"),
+    )
+    return {
+        "db_mib": int(status["dbSize"]) / 2**20,
+        "db_in_use_mib": int(status["dbSizeInUse"]) / 2**20,
+        "revision": float(status["header"]["revision"]),
+        "raft_index": float(status["raftIndex"]),
+        "keys": keys,
+    }

@@ -1,0 +1,70 @@
+"""Samples the running stack every minute while the long-haul load runs: each reading
+is the mean of several taken across the minute, so a garbage collection or an etcd
+compaction at the instant of one reading does not make a trend."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from invoice_stack.longhaul import readings
+from invoice_stack.supervisor.stack import ports_from_state, read_state
+
+# Infrastructure readings that are not a process: Redis's keys and memory, etcd's size.
+REDIS_DB = "redis-db"
+SCHEDULER_ETCD = "scheduler-etcd"
+
+
+@dataclass(frozen=True)
+class Sample:
+    elapsed_s: float
+    subject: str  # a process of the stack, REDIS_DB or SCHEDULER_ETCD
+    metric: str
+    value: float
+
+
+@dataclass
+class Sampler:
+    run_dir: Path  # the `make up` stack's, whose state names the current processes
+    minute_s: float = 60.0
+    readings_per_minute: int = 6
+    samples: list[Sample] = field(default_factory=list)
+
+    def read_once(self) -> dict[tuple[str, str], float]:
+        """One reading of everything, keyed by (subject, metric)."""
+        state = read_state(self.run_dir)
+        if state is None:
+            return {}
+        values: dict[tuple[str, str], float] = {}
+        for name, (pgid, _) in state["processes"].items():
+            for metric, value in readings.process_group(pgid).items():
+                values[(name, metric)] = value
+        ports = ports_from_state(state)
+        infrastructure: dict[str, Callable[[], dict[str, float]]] = {
+            REDIS_DB: partial(readings.redis, ports.redis),
+            SCHEDULER_ETCD: partial(readings.scheduler_etcd, ports.scheduler_etcd_client),
+        }
+        for subject, read in infrastructure.items():
+            try:
+                values.update({(subject, m): v for m, v in read().items()})
+            except (OSError, ValueError, KeyError) as exc:  # restarting: skip this reading
+                print(f"[longhaul] could not read {subject}: {exc}", flush=True)
+        return values
+
+    async def run(self, started: float) -> None:
+        """Until cancelled: every minute, one Sample per (subject, metric)."""
+        every = self.minute_s / self.readings_per_minute
+        while True:
+            sums: dict[tuple[str, str], list[float]] = defaultdict(list)
+            for _ in range(self.readings_per_minute):
+                for key, value in (await asyncio.to_thread(self.read_once)).items():
+                    sums[key].append(value)
+                await asyncio.sleep(every)
+            elapsed = time.monotonic() - started
+            for (subject, metric), values in sorted(sums.items()):
+                self.samples.append(Sample(elapsed, subject, metric, sum(values) / len(values)))
