@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from workflow_app.fanout_deadlock import (
+    Sighting,
     children_by_parent,
     quiet_for_long,
     recorded_children,
@@ -54,3 +55,13 @@ def test_a_parent_is_quiet_only_past_the_threshold():
     saved = datetime(2026, 11, 29, 11, 10, 55)
     assert not quiet_for_long(saved, saved + timedelta(seconds=90), 90)
     assert quiet_for_long(saved, saved + timedelta(seconds=91), 90)
+
+
+def test_a_sighting_is_confirmed_only_by_the_same_save_and_no_new_child():
+    saved = datetime(2026, 1, 1, 12, 0, 0)
+    first = Sighting(saved, frozenset({"P:batch-0001", "P:batch-0002"}))
+    assert first.confirmed_by(Sighting(saved, frozenset({"P:batch-0002"}))) == ["P:batch-0002"]
+    later_save = Sighting(datetime(2026, 1, 1, 12, 5, 0), first.children)
+    assert first.confirmed_by(later_save) == []
+    new_child = Sighting(saved, first.children | {"P:batch-0003"})
+    assert first.confirmed_by(new_child) == []

@@ -112,3 +112,40 @@ def test_with_healing_off_the_sidecar_is_not_asked_to_restart():
     )
     assert _sweeps(fakes, restart=False) == [[], ["STUCK"]]
     assert fakes.purged == ["STUCK:batch-0001"] and fakes.shutdowns == 0
+
+
+def test_a_parent_still_creating_children_between_sweeps_is_not_stuck():
+    """A long fan-out on a busy host: new children appear between the sweeps."""
+    fakes = _Fakes(
+        {"BUSY": _State(WorkflowStatus.RUNNING, _ago(300))},
+        {"BUSY": [_child("BUSY:batch-0001", False)]},
+    )
+
+    def more() -> None:
+        fakes.histories["BUSY"].append(_child("BUSY:batch-0002", False))
+
+    assert _sweeps(fakes, between=more) == [[], []]
+    assert fakes.purged == []
+
+
+def test_one_parent_that_cannot_be_read_does_not_stop_the_repair_of_the_others():
+    fakes = _Fakes(
+        {
+            "BROKEN": _State(WorkflowStatus.RUNNING, _ago(300)),
+            "STUCK": _State(WorkflowStatus.RUNNING, _ago(300)),
+        },
+        {
+            "BROKEN": [_child("BROKEN:batch-0001", False)],
+            "STUCK": [_child("STUCK:batch-0001", False)],
+        },
+    )
+    history = fakes.history
+
+    async def failing(instance_id: str) -> list[dict]:
+        if instance_id == "BROKEN":
+            raise RuntimeError("inbox key declared in metadata but missing")
+        return await history(instance_id)
+
+    fakes.history = failing  # type: ignore[method-assign]
+    assert _sweeps(fakes) == [[], ["STUCK"]]
+    assert fakes.purged == ["STUCK:batch-0001"] and fakes.shutdowns == 1

@@ -61,11 +61,12 @@ class Sighting:
     children: frozenset[str]
 
     def confirmed_by(self, later: Sighting) -> list[str]:
-        """The children still unrecorded at a `later` sweep, if the parent saved nothing
-        in between; a parent that saved its step is no longer suspect."""
-        if later.last_saved != self.last_saved:
+        """The children unrecorded at both sweeps, if the parent saved nothing in between
+        and created no other child meanwhile: one that saved its step, or is still
+        creating its children (a long fan-out on a busy host), is not stuck."""
+        if later.last_saved != self.last_saved or not later.children <= self.children:
             return []
-        return sorted(self.children & later.children)
+        return sorted(later.children)
 
 
 def quiet_for_long(last_saved: datetime, now: datetime, threshold_seconds: float) -> bool:

@@ -67,34 +67,58 @@ class FanoutRepair:
         repaired: list[str] = []
         grouped = children_by_parent(instance_ids)
         suspects, self._suspects = self._suspects, {}
-        for parent, children in grouped.items():
-            if parent in self._repaired_at:
-                continue
-            sighting = await self._sighting(parent, parents.get(parent), children)
-            if sighting is None:
-                continue
-            self._suspects[parent] = sighting
-            earlier = suspects.get(parent)
-            stray = earlier.confirmed_by(sighting) if earlier else []
-            if not stray:
-                continue
-            del self._suspects[parent]
-            for child in stray:
-                await self._engine.force_purge(child)
-            self._repaired_at[parent] = now_mono
-            repaired.append(parent)
-            log.error(
-                "parent %s saved nothing for over %.0f s while %d of its children exist "
-                "that its history never created (the runtime's parent/child lock cycle); "
-                "purged them so that it creates them again: %s",
-                parent,
-                self._threshold,
-                len(stray),
-                ", ".join(stray),
-            )
-        if repaired:
-            await self._drop_locks(repaired)
+        try:
+            for parent, children in grouped.items():
+                if parent in self._repaired_at:
+                    continue
+                try:
+                    await self._repair_if_stuck(
+                        parent, parents.get(parent), children, suspects, repaired
+                    )
+                except Exception:  # one parent's failed read must not stop the others
+                    log.exception("could not look at parent %s; the next sweep looks again", parent)
+        finally:
+            # Purged children of a parent whose locks are not dropped would wait for good.
+            if repaired:
+                await self._drop_locks(repaired)
         return repaired
+
+    async def _repair_if_stuck(
+        self,
+        parent: str,
+        state: WorkflowState | None,
+        children: list[str],
+        suspects: dict[str, Sighting],
+        repaired: list[str],
+    ) -> None:
+        """Purge a confirmed stuck parent's stray children; it joins `repaired` before
+        the first purge, so that its locks are dropped even if a purge fails."""
+        sighting = await self._sighting(parent, state, children)
+        if sighting is None:
+            return
+        self._suspects[parent] = sighting
+        earlier = suspects.get(parent)
+        stray = earlier.confirmed_by(sighting) if earlier else []
+        if not stray:
+            return
+        # Once more just before purging: the history as it is now, not as the sweep read it.
+        now_unrecorded = unrecorded_children(stray, await read_history(self._engine, parent))
+        if now_unrecorded != stray:
+            return
+        del self._suspects[parent]
+        self._repaired_at[parent] = time.monotonic()
+        repaired.append(parent)
+        for child in stray:
+            await self._engine.force_purge(child)
+        log.error(
+            "parent %s saved nothing for over %.0f s while %d of its children exist "
+            "that its history never created (the runtime's parent/child lock cycle); "
+            "purged them so that it creates them again: %s",
+            parent,
+            self._threshold,
+            len(stray),
+            ", ".join(stray),
+        )
 
     async def _sighting(
         self, parent: str, state: WorkflowState | None, children: list[str]
