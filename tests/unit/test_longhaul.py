@@ -7,6 +7,8 @@ import pytest
 
 from invoice_stack.load.memory import window_mean
 from invoice_stack.longhaul.readings import _complete
+from invoice_stack.longhaul.report import Outcome, failed, read_csv, write_csv
+from invoice_stack.longhaul.sampler import Sample
 from invoice_stack.longhaul.schedule import RESTARTS_WITHIN, restart_plan
 from invoice_stack.longhaul.trend import last_half_trend, slope_per_hour
 
@@ -35,24 +37,62 @@ def test_slope_is_per_hour():
     assert slope_per_hour([(0, 5.0)]) == 0.0
 
 
+def _trend(points, duration=3600):
+    return last_half_trend("p", "rss_mib", points, duration, sample_s=60)
+
+
 def test_a_leak_fails_and_a_level_with_noise_or_an_early_climb_passes():
-    minutes = range(0, 3600, 60)
+    minutes = range(0, 3601, 60)
     leaking = [(t, 100 + 10 * t / 3600) for t in minutes]  # 10 MiB/h at 100 MiB
-    assert not last_half_trend("leaky", leaking, 3600).flat
+    assert not _trend(leaking).flat
     noisy = [(t, 100 + (1.5 if (t // 60) % 2 else -1.5)) for t in minutes]
-    assert last_half_trend("steady", noisy, 3600).flat
+    assert _trend(noisy).flat
     # Climbs for the first 20 minutes (warming up, or restarted), then level: judged
     # on the last half only.
     warming = [(t, min(100.0, 60 + t / 30)) for t in minutes]
-    trend = last_half_trend("warming", warming, 3600)
+    trend = _trend(warming)
     assert trend.flat and trend.level_mib == pytest.approx(100)
 
 
+def test_the_drain_after_the_load_is_not_judged():
+    """Samples past the end of the load (at falling load) would pull a slope down."""
+    leaking = [(t, 100 + 10 * t / 3600) for t in range(0, 3601, 60)]
+    drained = leaking + [(3600 + t, 80.0) for t in range(60, 601, 60)]
+    assert _trend(drained).slope_mib_per_hour == pytest.approx(10)
+
+
+def test_a_sampler_that_stopped_early_is_not_a_flat_line():
+    stopped = [(t, 100.0) for t in range(0, 2101, 60)]  # nothing after 35 minutes
+    trend = _trend(stopped)
+    assert not trend.enough_samples and not trend.flat
+
+
 def test_the_bound_scales_with_the_level_with_a_floor():
-    big = last_half_trend("big", [(1800, 500.0), (3600, 500.0)], 3600)
-    small = last_half_trend("small", [(1800, 10.0), (3600, 10.0)], 3600)
+    big = _trend([(t, 500.0) for t in range(1800, 3601, 60)])
+    small = _trend([(t, 10.0) for t in range(1800, 3601, 60)])
     assert big.bound_mib_per_hour == pytest.approx(10.0)
     assert small.bound_mib_per_hour == pytest.approx(1.0)
+
+
+def test_a_run_fails_on_wrong_invoices_unasked_restarts_or_growth_but_not_on_capped_stores():
+    flat = {name: _trend([(t, 100.0) for t in range(0, 3601, 60)]) for name in ("host", "jaeger")}
+    ok = Outcome(rate=2, minutes=60, started=10, correct=10)
+    assert failed(ok, flat) == []
+    leak = [(t, 100 + 10 * t / 3600) for t in range(0, 3601, 60)]
+    assert failed(ok, {**flat, "jaeger": _trend(leak)}) == []  # a store that grows by design
+    assert failed(ok, {**flat, "host": _trend(leak)}) == [
+        "memory not flat over the last half: host"
+    ]
+    wrong = Outcome(rate=2, minutes=60, started=10, correct=9, problems=["x: FAILED"])
+    assert failed(wrong, flat) == ["1 wrong and 0 lost invoices"]
+    restarted = Outcome(rate=2, minutes=60, started=1, correct=1, unplanned_restarts=["redis"])
+    assert failed(restarted, flat) == ["restarted in the last half: redis"]
+
+
+def test_samples_survive_the_csv(tmp_path):
+    samples = [Sample(60.0, "scheduler", "rss_mib", 150.25), Sample(60.0, "redis-db", "keys", 40)]
+    write_csv(samples, tmp_path / "samples.csv")
+    assert read_csv(tmp_path / "samples.csv") == samples
 
 
 def test_memory_level_is_the_mean_of_the_window():

@@ -14,6 +14,7 @@ async def call_api(
     client: httpx.AsyncClient,
     method: str,
     url: str,
+    *,
     patience: float = 0.0,
     **kwargs: Any,
 ) -> httpx.Response:

@@ -62,9 +62,11 @@ async def process_one(
             break
         if view.get("stage") == "awaiting_approval" and not approved:
             decision = {"approved": True, "approver": "load@localhost"}
-            await call_api(
+            answer = await call_api(
                 client, "POST", f"{url}/raise-event/approval", patience=patience, json=decision
             )
+            if answer.status_code >= 400:
+                return f"approval answered {answer.status_code}: {answer.text}"
             approved = True
             if on_approval is not None:
                 on_approval()
@@ -74,5 +76,7 @@ async def process_one(
     problem = result_problem(view, truth)
     if problem is None and purge:
         # Purge: load runs measure leaks, not stored history.
-        await call_api(client, "DELETE", url, patience=patience)
+        purged = await call_api(client, "DELETE", url, patience=patience)
+        if purged.status_code >= 400:
+            return f"purge answered {purged.status_code}: {purged.text}"
     return problem

@@ -3,25 +3,44 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 
-def group_rss_kib(pgid: int) -> int:
-    """Resident memory of a whole process group (an app with its worker processes)."""
-    total = 0
+@dataclass
+class Usage:
+    """What one supervised process and all its descendants hold."""
+
+    rss_kib: int = 0
+    fds: int = 0
+    threads: int = 0
+
+
+def usage_by_session(sessions: Iterable[int], count_fds: bool = False) -> dict[int, Usage]:
+    """Each session's usage, from one scan of /proc. By session, not process group: each
+    supervised process starts a session of its own, and the extract service's pool
+    workers keep it while they move to process groups of their own."""
+    usage = {sid: Usage() for sid in sessions}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) != pgid:  # field 5, pgrp
+            into = usage.get(int(fields[3]))  # field 6, session
+            if into is None:
                 continue
             status = (stat.parent / "status").read_text()
+            fds = len(os.listdir(stat.parent / "fd")) if count_fds else 0
         except (OSError, IndexError, ValueError):
-            continue
+            continue  # the process ended between the listing and the read
+        into.fds += fds
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total
+                into.rss_kib += int(line.split()[1])
+            elif line.startswith("Threads:"):
+                into.threads += int(line.split()[1])
+    return usage
 
 
 def window_mean(samples: list[tuple[float, dict[str, int]]], since: float) -> dict[str, int]:
@@ -31,14 +50,15 @@ def window_mean(samples: list[tuple[float, dict[str, int]]], since: float) -> di
 
 
 class MemoryWatch:
-    """Reads every process group's RSS every few seconds while a load runs."""
+    """Reads every supervised process's RSS every few seconds while a load runs."""
 
-    def __init__(self, groups: dict[str, int]) -> None:
-        self.groups = groups
+    def __init__(self, sessions: dict[str, int]) -> None:
+        self.sessions = sessions  # name -> session id (the supervised process's pid)
         self.samples: list[tuple[float, dict[str, int]]] = []
 
     def read(self) -> None:
-        reading = {name: group_rss_kib(pgid) for name, pgid in self.groups.items()}
+        usage = usage_by_session(self.sessions.values())
+        reading = {name: usage[sid].rss_kib for name, sid in self.sessions.items()}
         self.samples.append((time.monotonic(), reading))
 
     async def run(self, every: float) -> None:

@@ -39,7 +39,7 @@ Phase = tuple[int, float, list[str]]  # invoices, seconds, problems
 
 async def run_phase(
     client: httpx.AsyncClient,
-    ids: Iterator[str],
+    ids: Iterator[tuple[int, str]],
     corpus: list[CorpusEntry],
     concurrency: int,
     at_least: int,
@@ -57,9 +57,12 @@ async def run_phase(
     async def worker() -> None:
         nonlocal done
         while not enough():
-            invoice_id = next(ids)
-            pdf_path, truth = corpus[int(invoice_id.rsplit("-", 1)[1]) % len(corpus)]
-            problem = await process_one(client, invoice_id, pdf_path, truth)
+            n, invoice_id = next(ids)
+            pdf_path, truth = corpus[n % len(corpus)]
+            try:
+                problem = await process_one(client, invoice_id, pdf_path, truth)
+            except Exception as exc:  # counted as a failure, never ends the soak
+                problem = f"gave up: {exc!r}"
             done += 1
             if problem:
                 problems.append(f"{invoice_id}: {problem}")
@@ -94,7 +97,7 @@ async def soak(
     watch: MemoryWatch,
 ) -> tuple[Phase, dict[str, int], Phase, dict[str, int]]:
     run = f"SOAK-{int(time.time())}"
-    ids = (f"{run}-{n:06d}" for n in itertools.count())
+    ids = ((n, f"{run}-{n:06d}") for n in itertools.count())
     headers = api_key_headers(api_key)
     sampling = asyncio.create_task(watch.run(SAMPLE_SECONDS))
     async with httpx.AsyncClient(base_url=api, timeout=30, headers=headers) as client:

@@ -39,8 +39,8 @@ def write_plots(
                 colour = "tab:red" if restart.process == subject else "0.8"
                 ax.axvline(restart.at_seconds / 60, color=colour, lw=0.8, ls="--")
             trend = trends.get(subject)
-            if metric == "rss_mib" and trend is not None:
-                half = [(t, v) for t, v in points if t * 60 >= duration_s / 2]
+            if trend is not None and metric == trend.metric:
+                half = [(t, v) for t, v in points if duration_s / 2 <= t * 60 <= duration_s]
                 if half:
                     mid = (half[0][0] + half[-1][0]) / 2
                     per_min = trend.slope_mib_per_hour / 60

@@ -3,32 +3,27 @@ from /proc; Redis's keys and memory; the size of the scheduler's embedded etcd."
 
 from __future__ import annotations
 
-import os
 import socket
-from pathlib import Path
 
 import httpx
+
+from invoice_stack.load.memory import usage_by_session
 
 LOOPBACK = "127.0.0.1"
 
 
-def process_group(pgid: int) -> dict[str, float]:
-    """RSS (MiB), open file descriptors and threads over every process of a group."""
-    rss_kib = fds = threads = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) != pgid:
-                continue
-            status = (stat.parent / "status").read_text()
-            fds += len(os.listdir(stat.parent / "fd"))
-        except (OSError, IndexError, ValueError):
-            continue  # the process ended between the listing and the read
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss_kib += int(line.split()[1])
-            elif line.startswith("Threads:"):
-                threads += int(line.split()[1])
-    return {"rss_mib": rss_kib / 1024, "fds": float(fds), "threads": float(threads)}
+def processes(sessions: dict[str, int]) -> dict[str, dict[str, float]]:
+    """RSS (MiB), open file descriptors and threads of each supervised process with all
+    its descendants (by session: see usage_by_session)."""
+    usage = usage_by_session(sessions.values(), count_fds=True)
+    return {
+        name: {
+            "rss_mib": usage[sid].rss_kib / 1024,
+            "fds": float(usage[sid].fds),
+            "threads": float(usage[sid].threads),
+        }
+        for name, sid in sessions.items()
+    }
 
 
 def _redis_command(port: int, command: bytes) -> bytes:

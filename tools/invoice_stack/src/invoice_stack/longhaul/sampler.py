@@ -36,24 +36,27 @@ class Sampler:
     samples: list[Sample] = field(default_factory=list)
 
     def read_once(self) -> dict[tuple[str, str], float]:
-        """One reading of everything, keyed by (subject, metric)."""
+        """One reading of everything, keyed by (subject, metric). A part that cannot be
+        read now (a process restarting) is left out of this reading, never fatal."""
         state = read_state(self.run_dir)
         if state is None:
             return {}
-        values: dict[tuple[str, str], float] = {}
-        for name, (pgid, _) in state["processes"].items():
-            for metric, value in readings.process_group(pgid).items():
-                values[(name, metric)] = value
+        sessions = {name: pid for name, (pid, _) in state["processes"].items()}
         ports = ports_from_state(state)
-        infrastructure: dict[str, Callable[[], dict[str, float]]] = {
-            REDIS_DB: partial(readings.redis, ports.redis),
-            SCHEDULER_ETCD: partial(readings.scheduler_etcd, ports.scheduler_etcd_client),
+        parts: dict[str, Callable[[], dict[str, dict[str, float]]]] = {
+            "processes": partial(readings.processes, sessions),
+            REDIS_DB: lambda: {REDIS_DB: readings.redis(ports.redis)},
+            SCHEDULER_ETCD: lambda: {
+                SCHEDULER_ETCD: readings.scheduler_etcd(ports.scheduler_etcd_client)
+            },
         }
-        for subject, read in infrastructure.items():
+        values: dict[tuple[str, str], float] = {}
+        for part, read in parts.items():
             try:
-                values.update({(subject, m): v for m, v in read().items()})
-            except (OSError, ValueError, KeyError) as exc:  # restarting: skip this reading
-                print(f"[longhaul] could not read {subject}: {exc}", flush=True)
+                for subject, metrics in read().items():
+                    values.update({(subject, m): v for m, v in metrics.items()})
+            except Exception as exc:  # one bad reading must not end the run
+                print(f"[longhaul] could not read {part}: {exc!r}", flush=True)
         return values
 
     async def run(self, started: float) -> None:

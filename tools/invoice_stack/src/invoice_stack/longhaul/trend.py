@@ -26,23 +26,43 @@ def slope_per_hour(points: list[tuple[float, float]]) -> float:
     return covariance / spread * 3600
 
 
+# A verdict needs most of the last half's samples: a sampler that stopped early
+# (a crash, a process that would not answer) must not pass as a flat line.
+MIN_SAMPLE_SHARE = 0.8
+
+
 @dataclass(frozen=True)
 class Trend:
     subject: str
+    metric: str  # what was fitted (rss_mib; used_mib for Redis's data)
     level_mib: float  # mean over the last half
     slope_mib_per_hour: float
+    samples: int  # in the last half
+    expected: int  # samples the last half should have had
 
     @property
     def bound_mib_per_hour(self) -> float:
         return max(MIN_SLOPE_BOUND_MIB_PER_HOUR, MAX_SLOPE_FRACTION_PER_HOUR * self.level_mib)
 
     @property
+    def enough_samples(self) -> bool:
+        return self.samples >= MIN_SAMPLE_SHARE * self.expected
+
+    @property
     def flat(self) -> bool:
-        return self.slope_mib_per_hour <= self.bound_mib_per_hour
+        return self.enough_samples and self.slope_mib_per_hour <= self.bound_mib_per_hour
 
 
-def last_half_trend(subject: str, points: list[tuple[float, float]], duration_s: float) -> Trend:
-    """The trend of `points` (seconds from the start, MiB) over the run's last half."""
-    half = [(t, v) for t, v in points if t >= duration_s / 2] or points[-1:]
+def last_half_trend(
+    subject: str,
+    metric: str,
+    points: list[tuple[float, float]],
+    duration_s: float,
+    sample_s: float,
+) -> Trend:
+    """The trend of `points` (seconds from the start, MiB) over the run's last half: from
+    half-way to the end of the load, not the drain after it."""
+    half = [(t, v) for t, v in points if duration_s / 2 <= t <= duration_s]
     level = sum(v for _, v in half) / len(half) if half else 0.0
-    return Trend(subject, level, slope_per_hour(half))
+    expected = int(duration_s / 2 / sample_s)
+    return Trend(subject, metric, level, slope_per_hour(half), len(half), expected)
