@@ -1,6 +1,9 @@
 # The one place commands live; CI (.ci/run) calls the same targets.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
+# Targets run in the order written (install-go-tools before the install-* it makes
+# cached); `make -j` would start the same build twice.
+.NOTPARALLEL:
 
 UV := $(shell bash scripts/ensure-uv.sh)
 ifeq ($(UV),)

@@ -12,16 +12,20 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 log() { echo "[build-go-tools] $*" >&2; }
 
 (( $# )) || { log "usage: $0 <tool>... (dapr, jaeger, kube, compose)"; exit 2; }
-declare -A pid_of
+# Every name checked (and repeats dropped) before anything starts.
+tools=()
 for tool in "$@"; do
-  script="$here/install-$tool.sh"
-  [[ -f "$script" ]] || { log "no scripts/install-$tool.sh"; exit 2; }
-  bash "$script" >/dev/null &
+  [[ -f "$here/install-$tool.sh" ]] || { log "no scripts/install-$tool.sh"; exit 2; }
+  [[ " ${tools[*]} " == *" $tool "* ]] || tools+=("$tool")
+done
+declare -A pid_of
+for tool in "${tools[@]}"; do
+  bash "$here/install-$tool.sh" >/dev/null &
   pid_of[$tool]=$!
 done
 
 failed=()
-for tool in "$@"; do
+for tool in "${tools[@]}"; do
   wait "${pid_of[$tool]}" || failed+=("$tool")
 done
 if (( ${#failed[@]} )); then

@@ -114,7 +114,9 @@ if [[ ! -x "$bin_dir/dapr" && ! -x "$cli_dir/dapr" ]]; then
   ) &
   cli_pid=$!
 fi
+runtime_pid=""
 if ! have_runtime "$bin_dir"; then
+  (
   log "building Dapr runtime $DAPR_RUNTIME_VERSION from the Go module proxy (cold: ~10-15 min on 2 cores)"
   v="$DAPR_RUNTIME_VERSION"
   ld="-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$v -X github.com/dapr/dapr/pkg/buildinfo.gitversion=v$v"
@@ -126,8 +128,14 @@ if ! have_runtime "$bin_dir"; then
   mkdir -p "$cache_root/build-dapr-$v/daprd" && cp "$daprd_main" "$cache_root/build-dapr-$v/daprd/main.go"
   build_from_proxy github.com/dapr/dapr "$v" "$bin_dir" "$ld" stablecomponents ./daprd:daprd
   echo "mdns sqlite" > "$bin_dir/.name-resolvers"
+  ) &
+  runtime_pid=$!
 fi
-[[ -z "$cli_pid" ]] || wait "$cli_pid" || { log "the dapr CLI did not build (see above)"; exit 1; }
+# Both waited for, whichever fails first: neither build is left running behind a failure.
+failed=()
+[[ -z "$runtime_pid" ]] || wait "$runtime_pid" || failed+=("the runtime")
+[[ -z "$cli_pid" ]] || wait "$cli_pid" || failed+=("the dapr CLI")
+(( ${#failed[@]} == 0 )) || { log "could not build ${failed[*]} (see above)"; exit 1; }
 [[ -x "$bin_dir/dapr" ]] || ln -sf "$cli_dir/dapr" "$bin_dir/dapr"
 
 have_runtime "$bin_dir" && [[ -x "$bin_dir/dapr" ]] || { log "$bin_dir is incomplete after the build"; exit 1; }
