@@ -309,7 +309,8 @@ def run(
 ) -> PeerRun:
     """Run `corpus` through DBOS, `concurrency` invoices at a time; the processes are
     reported as "postgres" (unless `database_url`, a PostgreSQL URL, names a system
-    database of your own) and "driver"."""
+    database of your own) and "driver". That database must be empty: workflow ids are
+    the invoices' own, and DBOS answers an id it has finished before from its record."""
     with common.peer_session(PEER, workdir, corpus, concurrency, options) as (root, procs, job):
         steps = Steps(common.source_dir(corpus), root / "artifacts")
         config: dict[str, Any] = {
