@@ -40,7 +40,8 @@ def test_the_stack_config_adds_its_own_name_resolution_and_extraction_cap(tmp_pa
     base.write_text(yaml.safe_dump(BASE))
     written = yaml.safe_load(write_stack_config(base, tmp_path, True, extract_limit=3).read_text())
     assert written["spec"]["nameResolution"]["configuration"] == {
-        "connectionString": str(tmp_path / "name-resolution.db")
+        "connectionString": str(tmp_path / "name-resolution.db"),
+        "cleanupInterval": "0s",
     }
     assert written["spec"]["workflow"]["activityConcurrencyLimits"] == [
         {"name": EXTRACT_ACTIVITY, "maxConcurrent": 3}

@@ -45,7 +45,17 @@ def write_stack_config(
     if sqlite_resolver:
         config.setdefault("spec", {})["nameResolution"] = {
             "component": "sqlite",
-            "configuration": {"connectionString": str(run_dir / "name-resolution.db")},
+            "configuration": {
+                "connectionString": str(run_dir / "name-resolution.db"),
+                # The resolver's hourly clean-up (components-contrib, Dapr 1.18.2) deletes
+                # the hosts renewed within `updateInterval` instead of the stale ones
+                # (`... - last_update < interval`): at the first clean-up, an hour after
+                # start, every sidecar lost its registration and exited ("Host
+                # registration lost", seen in the long-haul run). Off: a lookup already
+                # skips hosts not renewed within the interval, and a restarted sidecar
+                # takes over its address's row, so nothing piles up.
+                "cleanupInterval": "0s",
+            },
         }
     target = target or run_dir / "dapr-config.yaml"
     target.parent.mkdir(parents=True, exist_ok=True)
