@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
 import time
+from multiprocessing.connection import Connection
 
 import pytest
 from pypdf import PdfReader
 
+from extract_service import bounded
 from extract_service.bounded import bounded_page_text
+from extract_service.pool_worker import serve
 from invoice_gen import hostile
 from invoice_shared.web import ServiceError
 
@@ -42,3 +46,41 @@ def test_the_hostile_corpus_is_what_it_claims():
     root = PdfReader(io.BytesIO(hostile.with_javascript())).trailer["/Root"]
     assert root["/OpenAction"]["/S"] == "/JavaScript"
     assert list(PdfReader(io.BytesIO(hostile.with_embedded_file())).attachments) == ["payload.exe"]
+
+
+# Workers that start late, never, or die before they are ready (run in the pool's
+# fork server, so they live at module level).
+def _late_serve(conn: Connection, max_stream_bytes: int) -> None:
+    time.sleep(2)
+    serve(conn, max_stream_bytes)
+
+
+def _mute_serve(conn: Connection, max_stream_bytes: int) -> None:
+    time.sleep(60)
+
+
+def _dying_serve(conn: Connection, max_stream_bytes: int) -> None:
+    os._exit(1)
+
+
+def test_a_worker_slow_to_start_does_not_count_against_the_page(monkeypatch):
+    # What failed an invoice in CI: a new worker, slow to start on a busy machine,
+    # used up the page's time before it saw the page.
+    monkeypatch.setattr(bounded, "serve", _late_serve)
+    pool = bounded.ExtractionPool(1, 20_000_000)
+    assert "Invoice" in pool.text(hostile.valid(), timeout_seconds=1.5)
+
+
+@pytest.mark.parametrize("worker", [_mute_serve, _dying_serve])
+def test_a_worker_that_never_starts_is_the_servers_fault_not_the_pages(monkeypatch, worker):
+    monkeypatch.setattr(bounded, "serve", worker)
+    pool = bounded.ExtractionPool(1, 20_000_000, start_seconds=3)
+    started = time.monotonic()
+    with pytest.raises(ServiceError) as raised:
+        pool.text(hostile.valid(), timeout_seconds=20)
+    # 503: the workflow tries the page again; a 422 would fail the invoice.
+    assert (raised.value.status_code, raised.value.error) == (503, "extraction_unavailable")
+    assert time.monotonic() - started < 10
+    monkeypatch.setattr(bounded, "serve", serve)
+    pool._replace(pool._idle.get())  # what a replaced worker starts as, now a real one
+    assert "Invoice" in pool.text(hostile.valid(), timeout_seconds=20)

@@ -4,7 +4,8 @@ Decompression is capped through pypdf's own limits. Time is capped by extracting
 small pool of long-lived worker processes: a page goes to an idle worker over a pipe,
 and a worker that overruns is killed and replaced (a thread cannot be stopped). The
 workers come from a fork server, which forks from a clean single-threaded process
-rather than from this multithreaded web server.
+rather than from this multithreaded web server. What a worker runs is in `pool_worker`;
+a page's time starts when its worker has said it is ready, never while it starts.
 
 Scanned pages are read (OCR) by the same workers, so text and OCR share one cap on
 pages in flight. Each worker leads its own process group: killing the group on an
@@ -19,76 +20,44 @@ import os
 import queue
 import signal
 import threading
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import cast
 
-from pypdf import apply_configuration
-from pypdf.errors import LimitReachedError, PyPdfError
-
-from extract_service.ocr import OcrError, OcrUnavailable, check_images, ocr_page_text
-from extract_service.pdf_text import check_streams, page_text
+from extract_service.pool_worker import READY, serve
 from invoice_shared.web import ServiceError
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["extract_service.pdf_text", "extract_service.ocr", "pypdf"])
-_LIMITS = (
-    "maximum_declared_stream_length",
-    "zlib_maximum_output_length",
-    "lzw_maximum_output_length",
-    "run_length_maximum_output_length",
-    "jbig2_maximum_output_length",
-    "array_based_stream_maximum_output_length",
-)
+_CONTEXT.set_forkserver_preload(["extract_service.pool_worker"])
+
+# Longest a new worker may take to say it is ready (it imports the PDF libraries).
+WORKER_START_SECONDS = 60.0
 
 
-def _read(pdf: bytes, timeout_seconds: float) -> str:
-    # PDFium decodes what it renders without pypdf's limits: check the page first.
-    check_streams(pdf)
-    check_images(pdf)
-    return ocr_page_text(pdf, timeout_seconds)
-
-
-def _extract(
-    task: str, pdf: bytes, max_stream_bytes: int, timeout_seconds: float
-) -> tuple[str, str]:
-    try:
-        with apply_configuration(None, **dict.fromkeys(_LIMITS, max_stream_bytes)):
-            return "ok", _read(pdf, timeout_seconds) if task == "ocr" else page_text(pdf)
-    except OcrUnavailable as exc:
-        return "ocr_unavailable", str(exc)
-    except OcrError as exc:
-        return "ocr_failed", str(exc)
-    except LimitReachedError as exc:
-        return "limit", str(exc)
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        return "unreadable", f"{type(exc).__name__}: {exc}"
-
-
-def _serve(conn: Connection, max_stream_bytes: int) -> None:
-    """A worker: extract or read each PDF it is sent until its pipe closes."""
-    os.setpgid(0, 0)  # a group of its own, which its children join
-    while True:
-        try:
-            task, pdf, timeout_seconds = conn.recv()
-        except EOFError:
-            return
-        conn.send(_extract(task, pdf, max_stream_bytes, timeout_seconds))
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    ready: bool = False
 
 
 class ExtractionPool:
-    def __init__(self, size: int, max_stream_bytes: int) -> None:
+    def __init__(
+        self, size: int, max_stream_bytes: int, start_seconds: float = WORKER_START_SECONDS
+    ) -> None:
         self.max_stream_bytes = max_stream_bytes
-        self._idle: queue.Queue[tuple[BaseProcess, Connection]] = queue.Queue()
+        self.start_seconds = start_seconds
+        self._idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(size):
             self._idle.put(self._start_worker())
 
-    def _start_worker(self) -> tuple[BaseProcess, Connection]:
+    def _start_worker(self) -> _Worker:
         ours, theirs = _CONTEXT.Pipe()
-        worker = _CONTEXT.Process(target=_serve, args=(theirs, self.max_stream_bytes), daemon=True)
-        worker.start()
+        process = _CONTEXT.Process(target=serve, args=(theirs, self.max_stream_bytes), daemon=True)
+        process.start()
         theirs.close()
-        return worker, ours
+        return _Worker(process, ours)
 
     def text(self, pdf: bytes, timeout_seconds: float) -> str:
         """The page's text within the limits; input faults and overruns are 422s (the
@@ -103,21 +72,22 @@ class ExtractionPool:
     def _run(self, task: str, pdf: bytes, timeout_seconds: float) -> str:
         """A worker's text for `task`, or the ServiceError its answer stands for."""
         what = "reading the scanned page (OCR)" if task == "ocr" else "extracting the page's text"
-        worker, conn = self._idle.get()  # waits while every worker is busy
+        worker = self._idle.get()  # waits while every worker is busy
         try:
-            conn.send((task, pdf, timeout_seconds))
-            if not conn.poll(timeout_seconds):
+            self._await_ready(worker)
+            worker.conn.send((task, pdf, timeout_seconds))
+            if not worker.conn.poll(timeout_seconds):
                 error = "ocr_timeout" if task == "ocr" else "extraction_timeout"
                 raise ServiceError(422, error, f"{what} took over {timeout_seconds:g} s")
-            kind, value = cast(tuple[str, str], conn.recv())  # what _extract returns
+            kind, value = cast(tuple[str, str], worker.conn.recv())  # what extract returns
         except ServiceError:
-            self._replace(worker, conn)
+            self._replace(worker)
             raise
         except (EOFError, OSError) as exc:  # the worker died (out of memory, say)
-            self._replace(worker, conn)
+            self._replace(worker)
             error = "ocr_failed" if task == "ocr" else "extraction_failed"
             raise ServiceError(422, error, f"{what} failed: the worker died") from exc
-        self._idle.put((worker, conn))
+        self._idle.put(worker)
         if kind == "limit":
             raise ServiceError(
                 422,
@@ -133,16 +103,32 @@ class ExtractionPool:
             raise ServiceError(422, "ocr_failed", f"the scanned page could not be read: {value}")
         return value
 
-    def _replace(self, worker: BaseProcess, conn: Connection) -> None:
+    def _await_ready(self, worker: _Worker) -> None:
+        """Wait for a new worker's first word, outside any page's time; one that does
+        not start is this server's fault (503: the workflow tries again)."""
+        if worker.ready:
+            return
+        with contextlib.suppress(EOFError, OSError):
+            if worker.conn.poll(self.start_seconds) and worker.conn.recv()[0] == READY:
+                worker.ready = True
+                return
+        raise ServiceError(
+            503,
+            "extraction_unavailable",
+            f"an extraction worker did not start within {self.start_seconds:g} s",
+        )
+
+    def _replace(self, worker: _Worker) -> None:
         # The group first, while the worker's pid cannot yet be reused: that also
         # stops an OCR engine the worker started.
-        if worker.pid is not None:
+        pid = worker.process.pid
+        if pid is not None:
             # No such group: the worker is not yet a leader, and killing it suffices.
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(worker.pid, signal.SIGKILL)
-        worker.kill()
-        worker.join(timeout=5)
-        conn.close()
+                os.killpg(pid, signal.SIGKILL)
+        worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.conn.close()
         self._idle.put(self._start_worker())
 
 
@@ -157,6 +143,14 @@ def _shared_pool(max_stream_bytes: int, workers: int) -> ExtractionPool:
         if _pool is None or _pool.max_stream_bytes != max_stream_bytes:
             _pool = ExtractionPool(workers, max_stream_bytes)
         return _pool
+
+
+def warm_pool(max_stream_bytes: int, workers: int) -> None:
+    """Start the service's pool now, in the background, so that the first pages find
+    their workers started."""
+    threading.Thread(
+        target=_shared_pool, args=(max_stream_bytes, workers), name="warm-pool", daemon=True
+    ).start()
 
 
 def bounded_page_text(

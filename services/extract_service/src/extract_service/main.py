@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from extract_service.bounded import warm_pool
 from extract_service.config import Settings
 from extract_service.extraction_metrics import declare_series, watch_load
 from extract_service.load import IN_FLIGHT
@@ -16,6 +17,7 @@ def create_app(settings: Settings | None = None, *, app_token: SecretStr | None 
     settings = settings if settings is not None else Settings()
     declare_series()
     watch_load(settings.extraction_workers)
+    warm_pool(settings.max_stream_bytes, settings.extraction_workers)
 
     def gauges() -> dict[str, int]:
         return {
