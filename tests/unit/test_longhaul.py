@@ -54,6 +54,17 @@ def test_a_leak_fails_and_a_level_with_noise_or_an_early_climb_passes():
     assert trend.flat and trend.level_mib == pytest.approx(100)
 
 
+def test_one_step_up_is_not_a_leak_but_a_steady_climb_is():
+    minutes = range(0, 3601, 60)
+    # A Python process taking one more 2 MiB arena at 36 minutes (the first hour run's
+    # split service): over the bound on the last half, level in its last quarter.
+    step = _trend([(t, 82.0 if t < 2160 else 84.0) for t in minutes])
+    assert step.slope_mib_per_hour > step.bound_mib_per_hour and step.flat
+    # The same 2 MiB gained in steps all through the last half is growth.
+    stairs = _trend([(t, 82.0 + 0.5 * (t // 450)) for t in minutes])
+    assert not stairs.flat
+
+
 def test_the_drain_after_the_load_is_not_judged():
     """Samples past the end of the load (at falling load) would pull a slope down."""
     leaking = [(t, 100 + 10 * t / 3600) for t in range(0, 3601, 60)]

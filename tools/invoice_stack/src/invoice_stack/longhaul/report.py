@@ -128,13 +128,13 @@ def summary(outcome: Outcome, samples: list[Sample], trends: dict[str, Trend]) -
         "Memory over the last half (RSS of each process with its children; Redis's data: "
         "used memory):",
         "",
-        "| process | level MiB | slope MiB/h | bound MiB/h | flat |",
-        "|---|---:|---:|---:|---|",
+        "| process | level MiB | slope MiB/h | last quarter MiB/h | bound MiB/h | flat |",
+        "|---|---:|---:|---:|---:|---|",
     ]
     for name, t in sorted(trends.items()):
         lines.append(
             f"| {name} | {t.level_mib:.1f} | {t.slope_mib_per_hour:+.2f} | "
-            f"{t.bound_mib_per_hour:.1f} | {_verdict(name, t)} |"
+            f"{t.late_slope_mib_per_hour:+.2f} | {t.bound_mib_per_hour:.1f} | {_verdict(name, t)} |"
         )
     if outcome.problems:
         lines += ["", "Wrong:", *(f"- {p}" for p in outcome.problems[:20])]

@@ -11,6 +11,11 @@ from dataclasses import dataclass
 MAX_SLOPE_FRACTION_PER_HOUR = 0.02
 MIN_SLOPE_BOUND_MIB_PER_HOUR = 1.0
 
+# A leak grows all the time; a heap that takes one more arena or span (Python and Go
+# processes grow in steps of a MiB or two) grows once. So a process is growing only
+# when both the last half and its last quarter climb faster than the bound: a single
+# step in the third quarter is not a leak, a steady climb fails both.
+
 
 def slope_per_hour(points: list[tuple[float, float]]) -> float:
     """Least-squares slope of (seconds, value) points, in value per hour."""
@@ -37,6 +42,7 @@ class Trend:
     metric: str  # what was fitted (rss_mib; used_mib for Redis's data)
     level_mib: float  # mean over the last half
     slope_mib_per_hour: float
+    late_slope_mib_per_hour: float  # over the last quarter
     samples: int  # in the last half
     expected: int  # samples the last half should have had
 
@@ -50,7 +56,9 @@ class Trend:
 
     @property
     def flat(self) -> bool:
-        return self.enough_samples and self.slope_mib_per_hour <= self.bound_mib_per_hour
+        bound = self.bound_mib_per_hour
+        growing = self.slope_mib_per_hour > bound and self.late_slope_mib_per_hour > bound
+        return self.enough_samples and not growing
 
 
 def last_half_trend(
@@ -63,6 +71,8 @@ def last_half_trend(
     """The trend of `points` (seconds from the start, MiB) over the run's last half: from
     half-way to the end of the load, not the drain after it."""
     half = [(t, v) for t, v in points if duration_s / 2 <= t <= duration_s]
+    quarter = [(t, v) for t, v in half if t >= duration_s * 3 / 4]
     level = sum(v for _, v in half) / len(half) if half else 0.0
     expected = int(duration_s / 2 / sample_s)
-    return Trend(subject, metric, level, slope_per_hour(half), len(half), expected)
+    slope, late = slope_per_hour(half), slope_per_hour(quarter)
+    return Trend(subject, metric, level, slope, late, len(half), expected)
