@@ -108,15 +108,14 @@ class ExtractionPool:
         not start is this server's fault (503: the workflow tries again)."""
         if worker.ready:
             return
-        with contextlib.suppress(EOFError, OSError):
+        why = f"did not start within {self.start_seconds:g} s"
+        try:
             if worker.conn.poll(self.start_seconds) and worker.conn.recv()[0] == READY:
                 worker.ready = True
                 return
-        raise ServiceError(
-            503,
-            "extraction_unavailable",
-            f"an extraction worker did not start within {self.start_seconds:g} s",
-        )
+        except (EOFError, OSError):
+            why = "exited while starting"
+        raise ServiceError(503, "extraction_unavailable", f"an extraction worker {why}")
 
     def _replace(self, worker: _Worker) -> None:
         # The group first, while the worker's pid cannot yet be reused: that also
