@@ -426,3 +426,51 @@ Totale                                                  183,00 €
 def test_of_two_amount_columns_the_one_that_adds_up_gives_the_items() -> None:
     items = parse_page(NET_AND_GROSS_COLUMNS).line_items
     assert [i.amount for i in items] == [Decimal("100.00"), Decimal("50.00")]
+
+
+def test_invisible_characters_inside_labels_and_a_number_word_after_invoice() -> None:
+    page = (
+        "                                         Invoice\n"
+        "                                         DATE\u200b: 01/02/2024\n"
+        "                                         INVOICE\u200b: NO. 001\n"
+        "FROM: Company ABC          TO: John Doe\n"
+        "                  Subtotal            $2000.00\n"
+        "                  Tax                 $140.00\n"
+        "                  BALANCE DUE         $2140.00\n"
+    )
+    fields = parse_page(page).fields
+    assert fields.invoice_number == "001"
+    assert fields.invoice_date == dt.date(2024, 1, 2)
+    assert (fields.vendor_name, fields.customer_name) == ("Company ABC", "John Doe")
+
+
+def test_total_with_its_qualifier_in_brackets_is_the_subtotal_and_taxes_the_tax() -> None:
+    page = (
+        "Dunder Mifflin\n"
+        "Invoice No: 17\n"
+        "                                  Total (excl. taxes):      $50.00\n"
+        "                                             Taxes:        $10.00\n"
+        "                                             Total:        $60.00\n"
+    )
+    fields = parse_page(page).fields
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("50.00"),
+        Decimal("10.00"),
+        Decimal("60.00"),
+    )
+
+
+def test_a_telecom_bills_subscriber_is_the_customer_and_no_title_stays_on_a_name() -> None:
+    page = (
+        "Free Service Abonné\n"
+        "75371 Paris Cedex 08\n"
+        "Adresse email de contact                      Nom de l\u2019abonné\n"
+        "alexis@example.fr                             de Lattre Alexis\n"
+        "Facture n°562044387 du 02 Juillet 2015\n"
+        "Total facture                     24.99          5.00          29.99\n"
+    )
+    assert parse_page(page).fields.customer_name == "de Lattre Alexis"
+    letter = (
+        "ACME GmbH\nRechnung Nr. 4711\nRechnung an: Herrn Max Mustermann\nGesamtbetrag 5,00 €\n"
+    )
+    assert parse_page(letter).fields.customer_name == "Max Mustermann"

@@ -211,8 +211,14 @@ def date_order_hint(text: str, currency: str | None, mark: str | None) -> DateOr
     return "dmy" if mark == "," else None
 
 
+# Characters that print nothing, which some generators put inside words and labels
+# ("DATE\u200b:"): removed before reading, or "DATE" would not be a label.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
 def parse_page(text: str) -> ParsedPage:
     """Extract fields, line items and warnings from one page's layout text."""
+    text = text.translate(_INVISIBLE)
     if not text.strip():
         return ParsedPage(fields=InvoiceFields(), warnings=[NO_TEXT_WARNING])
     return _PageParser(text).parse()
@@ -266,6 +272,10 @@ class _PageParser:
                 if self.currency in self.text
                 else _Confidence.CURRENCY_SYMBOL
             )
+        for name in NAME_FIELDS:
+            # However a name was found, a title before it is not part of it ("Herrn").
+            if (value := self.values.get(name)) and (bare := _HONORIFIC.sub("", value)):
+                self.values[name] = bare
         return ParsedPage(
             fields=InvoiceFields(currency=currency, **self.values),
             line_items=self.items,
@@ -838,6 +848,9 @@ def _totals_rank(
 
 def _invoice_number(text: str) -> str | None:
     words = text.split()
+    # "Invoice: No. 001": the word for "number" after the label, then the number.
+    if len(words) > 1 and _NUMBER_WORD.fullmatch(words[0]):
+        words = words[1:]
     token = words[0].lstrip("#").rstrip(".,;:") if words else ""
     # A series and its number around a spaced dash or slash: "25 - 11.474" is 25-11.474.
     if len(words) > 2 and words[1] in ("-", "/") and token.isdigit() and words[2][0].isdigit():

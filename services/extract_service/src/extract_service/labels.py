@@ -28,7 +28,7 @@ _INCL = r"(?:incl\.?|inkl\.?|including|inclusief|incluido|incluso|incluida|c/|co
 _EXCL = (
     r"(?:excl\.?|exkl\.?|excluding|exclusief|sin|senza|esclus[ao]|sem|hors|ohne|before|net\s+of)"
 )
-_TAXWORD = r"(?:vat|tax|gst|mwst\.?|ust\.?|tva|btw|iva|igic)"
+_TAXWORD = r"(?:vat|tax(?:es)?|gst|mwst\.?|ust\.?|tva|btw|iva|igic)"
 _RATE = r"(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?"  # "19 % MwSt.", "21% BTW"
 
 # field -> phrases (regular expressions over folded text: lower case, no accents).
@@ -42,6 +42,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"bill\s*{_NO}",
         # "Invoice INV-123 (continued)": the word alone, followed by a code with a digit.
         r"(?:continuation\s+of\s+)?invoice(?=\s+[\w\-/.]*\d)",
+        # The word alone before a colon: "INVOICE: NO. 001", "Facture : F-12".
+        r"(?:invoice|rechnung|factur[ae]|factuur|fattura|fatura)(?=\s*:)",
         r"rechnungs?\s*-?\s*(?:nummer|nr\.?|no\.?)",
         r"numero|nummer",  # alone, as header tables print it above the value
         r"rechnung\s*(?:nr\.?|no\.?)",
@@ -101,10 +103,12 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:(?:rechnung|invoice|factuur|fattura|factura|fatura|facture)\s+)?"
         r"(?:to|an|aan|a|para|per)(?=\s*:)|datos\s+del\s+cliente",
         rf"bill(?:ed)?\s+to|invoice(?:d)?\s+to|sold\s+to|charge\s+to|(?:customer|client){_NOT_AN_ID}",
+        r"subscriber(?:\s+name)?",
         r"billing\s+address|invoice\s+address|rechnungsanschrift|"
         r"direccion\s+de\s+facturacion|indirizzo\s+di\s+fatturazione|morada\s+de\s+faturacao",
         rf"rechnungsempfanger|rechnungsadresse|kunde{_NOT_AN_ID}|empfanger",
-        r"facture\s+a|facturer\s+a|adresse\s+de\s+facturation|destinataire",
+        r"facture\s+a|facturer\s+a|adresse\s+de\s+facturation|destinataire|"
+        r"(?:nom\s+de\s+l'?\s?)?abonne|titulaire\s+du\s+(?:contrat|compte)",  # telecom bills
         rf"klant{_NOT_AN_ID}|factuuradres|afnemer|geadresseerde|gefactureerd\s+aan",
         rf"cliente{_NOT_AN_ID}|facturar\s+a|facturado\s+a|destinatario",
         r"spett(?:\.|abile)?(?:\s*le)?|intestatario|committente|cessionario(?:\s+committente)?",
@@ -126,6 +130,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:sub-?\s?total\s+)?less\s+discount|total\s+after\s+discount|"
         r"net\s+invoice(?:\s+(?:amount|total))?",
         rf"total\s+{_EXCL}\.?(?:\s+(?:of\s+)?{_TAXWORD})?",
+        rf"total\s*\(\s*{_EXCL}\.?(?:\s+(?:of\s+)?{_TAXWORD})?\s*\)",  # "Total (excl. taxes)"
         rf"total{_AMOUNT}\s+{_EXCL}\.?\s+{_TAXWORD}|{_EXCL}\.?\s+{_TAXWORD}",
         r"nettobetrag|netto\s*-?\s*(?:betrag|summe)|zwischensumme|summe\s+netto|nettosumme|"
         r"gesamt(?:betrag|summe)?\s+netto|rechnungs\s*-?\s*(?:betrag|summe)\s+netto|warenwert|netto",
@@ -141,7 +146,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "tax": (
         rf"{_RATE}(?:sales\s+|consumption\s+|goods\s+and\s+services\s+|total\s+)?"
-        rf"(?:tax|vat|gst|hst|pst){_AMOUNT}{_NOT_AN_ID}(?!\s+invoice)",
+        rf"(?:tax(?:es)?|vat|gst|hst|pst){_AMOUNT}{_NOT_AN_ID}(?!\s+invoice)",
         rf"(?:zzgl\.?\s+|zuzuglich\s+|plus\s+|enthaltene\s+|inkl\.?\s+)?{_RATE}(?:mwst\.?|ust\.?|umsatzsteuer|"
         rf"mehrwertsteuer){_AMOUNT}{_NOT_AN_ID}(?!\s*-?\s*id)",
         rf"{_RATE}(?:montant\s+|total\s+)?t\.?v\.?a\.?{_NOT_AN_ID}(?!\s+intra)",
