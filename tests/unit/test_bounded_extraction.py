@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import time
-from multiprocessing.connection import Connection
 
 import pytest
 from pypdf import PdfReader
 
 from extract_service import bounded
 from extract_service.bounded import bounded_page_text
-from extract_service.pool_worker import serve
 from invoice_gen import hostile
 from invoice_shared.web import ServiceError
+
+from .pool_test_workers import dying_serve, late_serve, mute_serve
 
 
 def test_a_normal_page_is_extracted():
@@ -48,39 +49,45 @@ def test_the_hostile_corpus_is_what_it_claims():
     assert list(PdfReader(io.BytesIO(hostile.with_embedded_file())).attachments) == ["payload.exe"]
 
 
-# Workers that start late, never, or die before they are ready (run in the pool's
-# fork server, so they live at module level).
-def _late_serve(conn: Connection, max_stream_bytes: int) -> None:
-    time.sleep(2)
-    serve(conn, max_stream_bytes)
-
-
-def _mute_serve(conn: Connection, max_stream_bytes: int) -> None:
-    time.sleep(60)
-
-
-def _dying_serve(conn: Connection, max_stream_bytes: int) -> None:
-    os._exit(1)
-
-
-def test_a_worker_slow_to_start_does_not_count_against_the_page(monkeypatch):
+def test_a_worker_slow_to_start_does_not_count_against_the_page():
     # What failed an invoice in CI: a new worker, slow to start on a busy machine,
     # used up the page's time before it saw the page.
-    monkeypatch.setattr(bounded, "serve", _late_serve)
-    pool = bounded.ExtractionPool(1, 20_000_000)
+    pool = bounded.ExtractionPool(1, 20_000_000, worker_main=late_serve)
     assert "Invoice" in pool.text(hostile.valid(), timeout_seconds=1.5)
 
 
-@pytest.mark.parametrize("worker", [_mute_serve, _dying_serve])
-def test_a_worker_that_never_starts_is_the_servers_fault_not_the_pages(monkeypatch, worker):
-    monkeypatch.setattr(bounded, "serve", worker)
-    pool = bounded.ExtractionPool(1, 20_000_000, start_seconds=3)
+@pytest.mark.parametrize(
+    ("worker", "why"),
+    [(mute_serve, "did not start within 3 s"), (dying_serve, "exited while starting")],
+)
+def test_a_worker_that_never_starts_is_the_servers_fault_not_the_pages(worker, why):
+    pool = bounded.ExtractionPool(1, 20_000_000, start_seconds=3, worker_main=worker)
     started = time.monotonic()
     with pytest.raises(ServiceError) as raised:
         pool.text(hostile.valid(), timeout_seconds=20)
     # 503: the workflow tries the page again; a 422 would fail the invoice.
     assert (raised.value.status_code, raised.value.error) == (503, "extraction_unavailable")
+    assert raised.value.message == f"an extraction worker {why}"
     assert time.monotonic() - started < 10
-    monkeypatch.setattr(bounded, "serve", serve)
-    pool._replace(pool._idle.get())  # what a replaced worker starts as, now a real one
+
+
+def test_a_worker_that_died_while_idle_is_replaced_and_the_page_read():
+    pool = bounded.ExtractionPool(1, 20_000_000)
     assert "Invoice" in pool.text(hostile.valid(), timeout_seconds=20)
+    slot = pool._idle.queue[0]
+    assert slot.process is not None and slot.process.pid is not None
+    os.kill(slot.process.pid, signal.SIGKILL)
+    slot.process.join(timeout=5)
+    assert "Invoice" in pool.text(hostile.valid(), timeout_seconds=20)
+
+
+def test_a_worker_still_starting_is_kept_not_killed():
+    pool = bounded.ExtractionPool(1, 20_000_000, start_seconds=0.5, worker_main=late_serve)
+    first = pool._idle.queue[0].process
+    with pytest.raises(ServiceError) as raised:
+        pool.text(hostile.valid(), timeout_seconds=20)
+    assert raised.value.status_code == 503
+    # The next page finds the same worker, now started: no restart loop on a busy machine.
+    pool.start_seconds = 10
+    assert "Invoice" in pool.text(hostile.valid(), timeout_seconds=20)
+    assert pool._idle.queue[0].process is first

@@ -20,6 +20,7 @@ import os
 import queue
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -31,33 +32,48 @@ from invoice_shared.web import ServiceError
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["extract_service.pool_worker"])
 
-# Longest a new worker may take to say it is ready (it imports the PDF libraries).
-WORKER_START_SECONDS = 60.0
+# Longest a new worker may take to say it is ready (it imports the PDF libraries: a
+# fraction of a second, a few on a busy machine). Kept well under the callers' own
+# timeout (60 s), so that they see our 503 rather than time out themselves.
+WORKER_START_SECONDS = 15.0
+
+_Serve = Callable[[Connection, int], None]
 
 
 @dataclass
 class _Worker:
-    process: BaseProcess
-    conn: Connection
+    """One slot of the pool: its process when started, and whether it said it is ready."""
+
+    process: BaseProcess | None = None
+    conn: Connection | None = None
     ready: bool = False
 
 
 class ExtractionPool:
     def __init__(
-        self, size: int, max_stream_bytes: int, start_seconds: float = WORKER_START_SECONDS
+        self,
+        size: int,
+        max_stream_bytes: int,
+        start_seconds: float = WORKER_START_SECONDS,
+        worker_main: _Serve = serve,
     ) -> None:
         self.max_stream_bytes = max_stream_bytes
         self.start_seconds = start_seconds
+        self._worker_main = worker_main
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(size):
-            self._idle.put(self._start_worker())
+            slot = _Worker()
+            self._start(slot)
+            self._idle.put(slot)
 
-    def _start_worker(self) -> _Worker:
+    def _start(self, slot: _Worker) -> None:
         ours, theirs = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=serve, args=(theirs, self.max_stream_bytes), daemon=True)
+        process = _CONTEXT.Process(
+            target=self._worker_main, args=(theirs, self.max_stream_bytes), daemon=True
+        )
         process.start()
         theirs.close()
-        return _Worker(process, ours)
+        slot.process, slot.conn, slot.ready = process, ours, False
 
     def text(self, pdf: bytes, timeout_seconds: float) -> str:
         """The page's text within the limits; input faults and overruns are 422s (the
@@ -71,23 +87,56 @@ class ExtractionPool:
 
     def _run(self, task: str, pdf: bytes, timeout_seconds: float) -> str:
         """A worker's text for `task`, or the ServiceError its answer stands for."""
+        slot = self._idle.get()  # waits while every worker is busy
+        try:  # whatever happens, the slot goes back (stopped if its worker is in doubt)
+            kind, value = self._ask(slot, task, pdf, timeout_seconds)
+        except BaseException:
+            if slot.ready:  # a worker that was given the page and failed it: stop it
+                self._stop(slot)
+            raise
+        finally:
+            self._idle.put(slot)
+        return self._answer(kind, value)
+
+    def _ask(self, slot: _Worker, task: str, pdf: bytes, timeout_seconds: float) -> tuple[str, str]:
         what = "reading the scanned page (OCR)" if task == "ocr" else "extracting the page's text"
-        worker = self._idle.get()  # waits while every worker is busy
+        conn = self._ready(slot)
         try:
-            self._await_ready(worker)
-            worker.conn.send((task, pdf, timeout_seconds))
-            if not worker.conn.poll(timeout_seconds):
+            conn.send((task, pdf, timeout_seconds))
+        except OSError as exc:  # died while idle: not the page's fault
+            self._stop(slot)
+            raise _unavailable("had exited before it was given the page") from exc
+        try:
+            if not conn.poll(timeout_seconds):
                 error = "ocr_timeout" if task == "ocr" else "extraction_timeout"
                 raise ServiceError(422, error, f"{what} took over {timeout_seconds:g} s")
-            kind, value = cast(tuple[str, str], worker.conn.recv())  # what extract returns
-        except ServiceError:
-            self._replace(worker)
-            raise
-        except (EOFError, OSError) as exc:  # the worker died (out of memory, say)
-            self._replace(worker)
+            return cast(tuple[str, str], conn.recv())  # what pool_worker.extract returns
+        except (EOFError, OSError) as exc:  # it died on this page (out of memory, say)
             error = "ocr_failed" if task == "ocr" else "extraction_failed"
             raise ServiceError(422, error, f"{what} failed: the worker died") from exc
-        self._idle.put(worker)
+
+    def _ready(self, slot: _Worker) -> Connection:
+        """The slot's worker, started if it is not running, once it has said it is
+        ready: outside any page's time. One that does not start is this server's fault
+        (503: the workflow tries again); one still starting is left to finish."""
+        if slot.process is None or slot.process.exitcode is not None:
+            self._stop(slot)  # died while idle, or stopped after a failure
+            self._start(slot)
+        assert slot.conn is not None
+        if slot.ready:
+            return slot.conn
+        try:
+            if not slot.conn.poll(self.start_seconds):
+                raise _unavailable(f"did not start within {self.start_seconds:g} s")
+            if slot.conn.recv()[0] != READY:
+                raise _unavailable("said something other than that it is ready")
+        except (EOFError, OSError) as exc:
+            self._stop(slot)
+            raise _unavailable("exited while starting") from exc
+        slot.ready = True
+        return slot.conn
+
+    def _answer(self, kind: str, value: str) -> str:
         if kind == "limit":
             raise ServiceError(
                 422,
@@ -103,32 +152,25 @@ class ExtractionPool:
             raise ServiceError(422, "ocr_failed", f"the scanned page could not be read: {value}")
         return value
 
-    def _await_ready(self, worker: _Worker) -> None:
-        """Wait for a new worker's first word, outside any page's time; one that does
-        not start is this server's fault (503: the workflow tries again)."""
-        if worker.ready:
-            return
-        why = f"did not start within {self.start_seconds:g} s"
-        try:
-            if worker.conn.poll(self.start_seconds) and worker.conn.recv()[0] == READY:
-                worker.ready = True
-                return
-        except (EOFError, OSError):
-            why = "exited while starting"
-        raise ServiceError(503, "extraction_unavailable", f"an extraction worker {why}")
+    def _stop(self, slot: _Worker) -> None:
+        """Kill the slot's worker, if any; the slot's next use starts a new one."""
+        process, conn = slot.process, slot.conn
+        slot.process, slot.conn, slot.ready = None, None, False
+        if process is not None:
+            # The group first, while the worker's pid cannot yet be reused: that also
+            # stops an OCR engine the worker started.
+            if process.pid is not None:
+                # No such group: the worker is not yet a leader; killing it suffices.
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            process.kill()
+            process.join(timeout=5)
+        if conn is not None:
+            conn.close()
 
-    def _replace(self, worker: _Worker) -> None:
-        # The group first, while the worker's pid cannot yet be reused: that also
-        # stops an OCR engine the worker started.
-        pid = worker.process.pid
-        if pid is not None:
-            # No such group: the worker is not yet a leader, and killing it suffices.
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
-        worker.process.kill()
-        worker.process.join(timeout=5)
-        worker.conn.close()
-        self._idle.put(self._start_worker())
+
+def _unavailable(why: str) -> ServiceError:
+    return ServiceError(503, "extraction_unavailable", f"an extraction worker {why}")
 
 
 _pool: ExtractionPool | None = None
