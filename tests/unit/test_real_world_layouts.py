@@ -474,3 +474,21 @@ def test_a_telecom_bills_subscriber_is_the_customer_and_no_title_stays_on_a_name
         "ACME GmbH\nRechnung Nr. 4711\nRechnung an: Herrn Max Mustermann\nGesamtbetrag 5,00 €\n"
     )
     assert parse_page(letter).fields.customer_name == "Max Mustermann"
+
+
+def test_what_a_bare_invoice_or_subscriber_label_must_not_take() -> None:
+    dated = "ACME Ltd\nInvoice: 12 March 2024\nInvoice Number: INV-77\nTotal 10.00\n"
+    assert parse_page(dated).fields.invoice_number == "INV-77"
+    ids = (
+        "ACME Ltd\nInvoice No. 5\n"
+        "Subscriber ID            Bill to: Jane Roe\n"
+        "MOB-AB-123\n"
+        "Total 10.00\n"
+    )
+    assert parse_page(ids).fields.customer_name == "Jane Roe"
+
+
+def test_a_company_named_after_a_title_keeps_it() -> None:
+    page = "Invoice No. 12\nBill to: Dr. Oetker GmbH\nFrom: Ms Foods Ltd\nTotal 10.00\n"
+    fields = parse_page(page).fields
+    assert (fields.customer_name, fields.vendor_name) == ("Dr. Oetker GmbH", "Ms Foods Ltd")

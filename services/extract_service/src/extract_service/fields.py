@@ -273,8 +273,10 @@ class _PageParser:
                 else _Confidence.CURRENCY_SYMBOL
             )
         for name in NAME_FIELDS:
-            # However a name was found, a title before it is not part of it ("Herrn").
-            if (value := self.values.get(name)) and (bare := _HONORIFIC.sub("", value)):
+            # However a person's name was found, a title before it is not part of it
+            # ("Herrn Max Mustermann"); a company's is ("Dr. Oetker GmbH").
+            value = self.values.get(name)
+            if value and not _COMPANY_SUFFIX.search(value) and (bare := _HONORIFIC.sub("", value)):
                 self.values[name] = bare
         return ParsedPage(
             fields=InvoiceFields(currency=currency, **self.values),
@@ -849,8 +851,11 @@ def _totals_rank(
 def _invoice_number(text: str) -> str | None:
     words = text.split()
     # "Invoice: No. 001": the word for "number" after the label, then the number.
-    if len(words) > 1 and _NUMBER_WORD.fullmatch(words[0]):
+    if len(words) > 1 and (_NUMBER_WORD.fullmatch(words[0]) or fold(words[0]) in ("no", "nr")):
         words = words[1:]
+    # "Invoice: 12 March 2024" is when, not which; "INV-2024-03-12" is a number.
+    if (date := find_date(" ".join(words[:3]))) is not None and date.text.startswith(words[0]):
+        return None
     token = words[0].lstrip("#").rstrip(".,;:") if words else ""
     # A series and its number around a spaced dash or slash: "25 - 11.474" is 25-11.474.
     if len(words) > 2 and words[1] in ("-", "/") and token.isdigit() and words[2][0].isdigit():
@@ -897,7 +902,9 @@ def _name(text: str) -> str | None:
     if _salutation_alone(text):
         return None  # "Herr" on its own line, the name below it
     # Dot leaders and bullets before a name are layout: ".. Acme Ltd", "• Acme Ltd".
-    text = _HONORIFIC.sub("", _ATTENTION.sub("", text.strip().lstrip(".·•*|- ")))
+    text = _ATTENTION.sub("", text.strip().lstrip(".·•*|- "))
+    if not _COMPANY_SUFFIX.search(text):  # "Dr. Oetker GmbH" is a name, title and all
+        text = _HONORIFIC.sub("", text)
     # "Excel Consulting, Lda. NIF: 500084580": the tax number is not part of the name.
     if (tax_id := _TAX_ID_AFTER.search(text)) is not None:
         text = text[: tax_id.start()].rstrip(" ,-")

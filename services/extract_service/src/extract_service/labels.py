@@ -103,12 +103,12 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:(?:rechnung|invoice|factuur|fattura|factura|fatura|facture)\s+)?"
         r"(?:to|an|aan|a|para|per)(?=\s*:)|datos\s+del\s+cliente",
         rf"bill(?:ed)?\s+to|invoice(?:d)?\s+to|sold\s+to|charge\s+to|(?:customer|client){_NOT_AN_ID}",
-        r"subscriber(?:\s+name)?",
+        rf"subscriber(?:\s+name)?{_NOT_AN_ID}",
         r"billing\s+address|invoice\s+address|rechnungsanschrift|"
         r"direccion\s+de\s+facturacion|indirizzo\s+di\s+fatturazione|morada\s+de\s+faturacao",
         rf"rechnungsempfanger|rechnungsadresse|kunde{_NOT_AN_ID}|empfanger",
         r"facture\s+a|facturer\s+a|adresse\s+de\s+facturation|destinataire|"
-        r"(?:nom\s+de\s+l'?\s?)?abonne|titulaire\s+du\s+(?:contrat|compte)",  # telecom bills
+        rf"(?:nom\s+de\s+l'?\s?)?abonne{_NOT_AN_ID}|titulaire\s+du\s+(?:contrat|compte)",
         rf"klant{_NOT_AN_ID}|factuuradres|afnemer|geadresseerde|gefactureerd\s+aan",
         rf"cliente{_NOT_AN_ID}|facturar\s+a|facturado\s+a|destinatario",
         r"spett(?:\.|abile)?(?:\s*le)?|intestatario|committente|cessionario(?:\s+committente)?",
