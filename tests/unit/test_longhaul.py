@@ -9,7 +9,7 @@ from invoice_stack.load.memory import window_mean
 from invoice_stack.longhaul.readings import _complete
 from invoice_stack.longhaul.report import Outcome, failed, read_csv, write_csv
 from invoice_stack.longhaul.sampler import Sample
-from invoice_stack.longhaul.schedule import RESTARTS_WITHIN, restart_plan
+from invoice_stack.longhaul.schedule import SETTLE_SECONDS, restart_plan, restart_window
 from invoice_stack.longhaul.trend import last_half_trend, slope_per_hour
 
 PROCESSES = ["redis", "scheduler", "workflow-app", "workflow-app-dapr", "extract-service"]
@@ -19,7 +19,7 @@ def test_restarts_are_spread_over_the_first_part_and_repeatable():
     plan = restart_plan(3600, PROCESSES, 4, seed=7)
     assert len(plan) == 4
     times = [r.at_seconds for r in plan]
-    assert times == sorted(times) and times[-1] < 3600 * RESTARTS_WITHIN and times[0] > 0
+    assert times == sorted(times) and times[-1] < 1800 - SETTLE_SECONDS and times[0] > 0
     assert plan == restart_plan(3600, PROCESSES, 4, seed=7)
     assert {r.process for r in plan} <= set(PROCESSES)
     assert restart_plan(3600, PROCESSES, 0, seed=7) == []
@@ -30,6 +30,12 @@ def test_redis_is_only_ever_stopped_gracefully():
     assert {r.sig for r in plan} == {signal.SIGTERM}
     kinds = {r.sig for r in restart_plan(3600, ["scheduler"], 6, seed=1)}
     assert kinds == {signal.SIGKILL, signal.SIGTERM}
+
+
+def test_restarts_leave_time_to_settle_before_the_judged_half():
+    assert restart_window(3600) == 1800 - SETTLE_SECONDS  # the first quarter of an hour
+    assert restart_window(4 * 3600) == 2 * 3600 - SETTLE_SECONDS
+    assert restart_window(20 * 60) == pytest.approx(2 * 60)  # too short: its first tenth
 
 
 def test_slope_is_per_hour():

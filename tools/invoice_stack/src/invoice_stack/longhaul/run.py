@@ -26,7 +26,7 @@ from invoice_stack.longhaul import readings
 from invoice_stack.longhaul.plots import write_plots
 from invoice_stack.longhaul.report import Outcome, failed, summary, trends_of, write_csv
 from invoice_stack.longhaul.sampler import Sample, Sampler
-from invoice_stack.longhaul.schedule import RESTARTS_WITHIN, Restart, restart_plan
+from invoice_stack.longhaul.schedule import Restart, restart_plan, restart_window
 from invoice_stack.supervisor.process_groups import start_ticks
 from invoice_stack.supervisor.stack import ports_from_state, read_state
 from invoice_stack.tokens import read_tokens
@@ -191,7 +191,7 @@ async def drive(
         started = time.monotonic()
         sampling = asyncio.create_task(sampler.run(started))
         restarting = asyncio.create_task(restart_along_the_way(plan, run_dir, started, outcome))
-        half_way = duration * max(0.5, RESTARTS_WITHIN)
+        half_way = max(duration / 2, restart_window(duration))
         steady_from = asyncio.create_task(_identities_after(half_way, started, run_dir))
         tasks = await load.steady(started, duration)
         # The judged half ends with the load; the drain after it is not sampled.

@@ -6,11 +6,18 @@ import random
 import signal
 from dataclasses import dataclass
 
-# Restarts happen in the first quarter of the run only: memory is judged on the last
-# half, which must see nothing but the steady load. A restarted sidecar takes 15 to 20
+# Restarts end SETTLE_SECONDS before half-way: memory is judged on the last half,
+# which must see nothing but the steady load, and a restarted sidecar takes 15 to 20
 # minutes to reach its level (the first hour-long run: restarted at 21.6 min, it was
-# still climbing at the end), so it gets at least a quarter of the run to settle.
-RESTARTS_WITHIN = 0.25
+# still climbing at the end). A run too short for that restarts in its first tenth.
+SETTLE_SECONDS = 15 * 60
+SHORTEST_WINDOW = 0.1
+
+
+def restart_window(duration_s: float) -> float:
+    """Seconds from the start within which the restarts happen."""
+    return max(duration_s / 2 - SETTLE_SECONDS, duration_s * SHORTEST_WINDOW)
+
 
 # Redis is asked to stop, never killed: with `appendfsync everysec` a SIGKILL may drop
 # the last second of acknowledged writes, by design of that setting (see topology).
@@ -25,13 +32,13 @@ class Restart:
 
 
 def restart_plan(duration_s: float, processes: list[str], count: int, seed: int) -> list[Restart]:
-    """`count` restarts evenly spread over the first `RESTARTS_WITHIN` of the run, each of
+    """`count` restarts evenly spread over the `restart_window`, each of
     a process drawn at random (seeded: a run can be repeated) among `processes`, killed
     or stopped by turns."""
     if count <= 0 or not processes:
         return []
     draw = random.Random(seed)
-    window = duration_s * RESTARTS_WITHIN
+    window = restart_window(duration_s)
     plan = []
     for n in range(count):
         process = draw.choice(sorted(processes))
