@@ -10,6 +10,7 @@ from dapr.ext.workflow import WorkflowRuntime
 from dapr.ext.workflow.logger import LoggerOptions
 
 from invoice_shared.dapr_names import INVOICE_WORKFLOW, PAGE_BATCH_WORKFLOW
+from workflow_app import suspension_fix
 from workflow_app.activities import InvoiceActivities
 from workflow_app.actor_health import workflow_actor_types
 from workflow_app.config import Settings
@@ -31,6 +32,7 @@ class WorkflowHost:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        suspension_fix.apply()  # before any instance runs here
         self.sidecar = Sidecar(
             settings.dapr_host,
             settings.dapr_http_port,
