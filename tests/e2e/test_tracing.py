@@ -65,18 +65,29 @@ def _console_shows_the_trace(stack: RunningStack, invoice_id: str, trace_id: str
     assert "orchestration||invoice_workflow" in waterfall
 
 
-def _trace_once_complete(jaeger_url: str, trace_id: str, timeout: float = 60) -> list[dict]:
-    """The trace's spans as {service, name, dapr}, once every app has reported (spans
-    arrive in batches, some seconds after the invoice completes)."""
+def _trace_once_complete(jaeger_url: str, trace_id: str, timeout: float = 90) -> list[dict]:
+    """The trace's spans as {service, name, dapr}, once it holds everything the test
+    asserts. Each process exports its spans in its own batches, seconds apart, so one span
+    from every app does not mean the rest (every page's extract activity, the
+    orchestration span the runtime publishes when the workflow ends) are in yet."""
     deadline = time.monotonic() + timeout
     while True:
         spans = _spans(jaeger_url, trace_id)
-        found = {s["service"] for s in spans if s["dapr"]} & {
-            s["service"] for s in spans if not s["dapr"]
-        }
-        if found >= set(APP_IDS) or time.monotonic() > deadline:
+        if _holds_everything(spans) or time.monotonic() > deadline:
             return spans
         time.sleep(1)
+
+
+def _holds_everything(spans: list[dict]) -> bool:
+    found = {s["service"] for s in spans if s["dapr"]} & {
+        s["service"] for s in spans if not s["dapr"]
+    }
+    names = Counter(s["name"] for s in spans)
+    return (
+        found >= set(APP_IDS)
+        and names[f"activity: {EXTRACT_ACTIVITY}"] >= PAGES
+        and any(name.startswith("orchestration||invoice_workflow") for name in names)
+    )
 
 
 def _spans(jaeger_url: str, trace_id: str) -> list[dict[str, Any]]:
