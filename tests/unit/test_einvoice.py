@@ -278,6 +278,57 @@ def test_a_line_with_an_absurd_price_basis_is_skipped_not_fatal():
     assert len(embedded.line_items) == len(truth["line_items"]) - 1
 
 
+def _with_price_basis(xml: bytes, line: int, basis: str, price: str | None = None) -> bytes:
+    """The UBL line number `line` (from 1) quoting its price per `basis` units."""
+    head, *lines = xml.split(b"<cac:InvoiceLine>")
+    priced = re.sub(
+        rb"(<cbc:PriceAmount [^>]*>)([^<]*)(</cbc:PriceAmount>)",
+        lambda m: (
+            m.group(1)
+            + (price.encode() if price else m.group(2))
+            + m.group(3)
+            + f"<cbc:BaseQuantity>{basis}</cbc:BaseQuantity>".encode()
+        ),
+        lines[line - 1],
+        count=1,
+    )
+    lines[line - 1] = priced
+    return b"<cac:InvoiceLine>".join([head, *lines])
+
+
+def test_a_price_per_basis_quantity_is_divided_when_the_line_says_so():
+    _, truth = _invoice(4, 1)
+    item = truth["line_items"][1]  # 3 x 425.50 = 1276.50
+    per_hundred = f"{Decimal(str(item['unit_price'])) * 100:.2f}"
+    xml = _with_price_basis(ubl_xml(truth), 2, "100", per_hundred)
+    read = parse_einvoice(xml).line_items[1]
+    assert read.unit_price == Decimal(str(item["unit_price"]))
+    assert read.amount == Decimal(str(item["amount"]))
+
+
+def test_a_basis_that_repeats_the_quantity_keeps_the_unit_price():
+    # Some ERPs write the line's quantity as the price's basis while quoting the price
+    # per unit: 3 x 425.50 = 1276.50 with a basis of 3. Dividing would give 141.83.
+    _, truth = _invoice(4, 1)
+    item = truth["line_items"][1]
+    xml = _with_price_basis(ubl_xml(truth), 2, f"{item['quantity']:g}")
+    assert parse_einvoice(xml).line_items[1].unit_price == Decimal(str(item["unit_price"]))
+
+
+def test_a_line_of_nothing_is_a_section_heading_not_an_item():
+    _, truth = _invoice(4, 1)
+    section = (
+        b"<cac:InvoiceLine><cbc:ID>0</cbc:ID><cbc:InvoicedQuantity>0.00</cbc:InvoicedQuantity>"
+        b'<cbc:LineExtensionAmount currencyID="CAD">0.00</cbc:LineExtensionAmount>'
+        b"<cac:Item><cbc:Name>--- Hardware ---</cbc:Name></cac:Item><cac:Price>"
+        b'<cbc:PriceAmount currencyID="CAD">0.00</cbc:PriceAmount></cac:Price></cac:InvoiceLine>'
+    )
+    xml = ubl_xml(truth).replace(b"<cac:InvoiceLine>", section + b"<cac:InvoiceLine>", 1)
+    embedded = parse_einvoice(xml)
+    assert [item.model_dump(mode="json") for item in embedded.line_items] == truth["line_items"]
+    assert embedded.skipped_lines == 0
+
+
 def test_malformed_values_are_left_out_not_fatal():
     _, truth = _invoice(4, 1)
     xml = (

@@ -164,12 +164,30 @@ def _in_currency(elements: list[ET.Element], currency: str | None) -> ET.Element
     )
 
 
-def _unit_price(price: ET.Element | None, basis: ET.Element | None) -> Decimal | None:
-    # A price may be quoted per basis quantity (per 100 units, say).
+def _unit_price(
+    price: ET.Element | None,
+    basis: ET.Element | None,
+    quantity: Decimal | None = None,
+    amount: Decimal | None = None,
+) -> Decimal | None:
+    # A price may be quoted per basis quantity (per 100 units, say). Some writers put
+    # the line's own quantity there while quoting the price per unit (15 x 10.00 = 150.00
+    # with a basis of 15): the line's arithmetic says which reading is meant.
     value, per = _decimal(price), _decimal(basis)
-    if value is None or per is None or per == 0:
+    if value is None or per is None or per == 0 or per == 1:
+        return value
+    if (
+        quantity is not None
+        and amount is not None
+        and _close(quantity * value, amount)
+        and not _close(quantity * value / per, amount)
+    ):
         return value
     return value / per
+
+
+def _close(computed: Decimal, printed: Decimal) -> bool:
+    return abs(computed - printed) <= Decimal("0.01")
 
 
 def _line(
@@ -195,8 +213,15 @@ def _invoice(
     lines: Iterator[LineItem | None],
 ) -> EmbeddedInvoice:
     read = list(islice(lines, MAX_LINE_ITEMS))
-    items = tuple(line for line in read if line is not None)
-    return EmbeddedInvoice(syntax, type_code, fields, items, len(read) - len(items))
+    readable = [line for line in read if line is not None]
+    # A line of nothing (no quantity, price or amount) is a section heading or a note
+    # some writers emit as a line ("--- Food Products ---"), not something sold.
+    items = tuple(line for line in readable if not _is_empty(line))
+    return EmbeddedInvoice(syntax, type_code, fields, items, len(read) - len(readable))
+
+
+def _is_empty(line: LineItem) -> bool:
+    return not (line.quantity or line.unit_price or line.amount)
 
 
 # --- CII ------------------------------------------------------------------------------
@@ -298,16 +323,20 @@ def _cii_line(line: ET.Element, dialect: _CiiDialect) -> LineItem | None:
     ns = dialect.namespaces
     product = line.find("ram:SpecifiedTradeProduct", ns)
     price = line.find(f"{dialect.line_agreement}/ram:NetPriceProductTradePrice", ns)
+    quantity = _decimal(line.find(f"{dialect.line_delivery}/ram:BilledQuantity", ns))
+    amount = _decimal(line.find(f"{dialect.line_sums}/ram:LineTotalAmount", ns))
     return _line(
         _text(_first(product.findall("ram:Name", ns) + product.findall("ram:Description", ns)))
         if product is not None
         else None,
-        _decimal(line.find(f"{dialect.line_delivery}/ram:BilledQuantity", ns)),
+        quantity,
         _unit_price(
             price.find("ram:ChargeAmount", ns) if price is not None else None,
             price.find("ram:BasisQuantity", ns) if price is not None else None,
+            quantity,
+            amount,
         ),
-        _decimal(line.find(f"{dialect.line_sums}/ram:LineTotalAmount", ns)),
+        amount,
     )
 
 
@@ -359,15 +388,20 @@ def _read_ubl(root: ET.Element) -> EmbeddedInvoice:
 
 
 def _ubl_line(line: ET.Element, quantity_path: str) -> LineItem | None:
+    quantity = _decimal(line.find(quantity_path, NS))
+    amount = _decimal(line.find("cbc:LineExtensionAmount", NS))
     return _line(
         _text(
             _first([line.find("cac:Item/cbc:Name", NS), line.find("cac:Item/cbc:Description", NS)])
         ),
-        _decimal(line.find(quantity_path, NS)),
+        quantity,
         _unit_price(
-            line.find("cac:Price/cbc:PriceAmount", NS), line.find("cac:Price/cbc:BaseQuantity", NS)
+            line.find("cac:Price/cbc:PriceAmount", NS),
+            line.find("cac:Price/cbc:BaseQuantity", NS),
+            quantity,
+            amount,
         ),
-        _decimal(line.find("cbc:LineExtensionAmount", NS)),
+        amount,
     )
 
 
