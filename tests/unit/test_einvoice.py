@@ -329,6 +329,20 @@ def test_a_line_of_nothing_is_a_section_heading_not_an_item():
     assert embedded.skipped_lines == 0
 
 
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("Herrn Max Mustermann", "Max Mustermann"),
+        ("Mme Claire Dubois", "Claire Dubois"),
+        ("Dr. Oetker GmbH", "Dr. Oetker GmbH"),  # a company keeps its name, title and all
+    ],
+)
+def test_party_names_lose_a_persons_title_as_on_the_page(written: str, read: str):
+    _, truth = _invoice(4, 1)
+    xml = cii_xml(truth | {"customer_name": written})
+    assert parse_einvoice(xml).fields.customer_name == read
+
+
 def test_malformed_values_are_left_out_not_fatal():
     _, truth = _invoice(4, 1)
     xml = (

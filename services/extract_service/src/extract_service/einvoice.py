@@ -27,6 +27,7 @@ from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
+from extract_service.fields import without_title
 from invoice_shared.models import (
     MAX_AMOUNT,
     FieldSource,
@@ -212,6 +213,13 @@ def _invoice(
     fields: InvoiceFields,
     lines: Iterator[LineItem | None],
 ) -> EmbeddedInvoice:
+    # Names as the page reader gives them: "Herrn Max Mustermann" is Max Mustermann.
+    names = {
+        name: bare
+        for name in ("vendor_name", "customer_name")
+        if (value := getattr(fields, name)) and (bare := without_title(value))
+    }
+    fields = fields.model_copy(update=names)
     read = list(islice(lines, MAX_LINE_ITEMS))
     readable = [line for line in read if line is not None]
     # A line of nothing (no quantity, price or amount) is a section heading or a note

@@ -275,7 +275,7 @@ class _PageParser:
         for name in NAME_FIELDS:
             # However a person's name was found, a title before it is not part of it
             # ("Herrn Max Mustermann"); a company's is ("Dr. Oetker GmbH").
-            if (value := self.values.get(name)) and (bare := _without_title(value)):
+            if (value := self.values.get(name)) and (bare := without_title(value)):
                 self.values[name] = bare
         return ParsedPage(
             fields=InvoiceFields(currency=currency, **self.values),
@@ -892,7 +892,7 @@ _HONORIFIC = re.compile(
 )
 
 
-def _without_title(name: str) -> str:
+def without_title(name: str) -> str:
     """A person's name without the titles before it; a company's as it is ("Dr. Oetker
     GmbH" is a name, title and all)."""
     return name if _COMPANY_SUFFIX.search(name) else _HONORIFIC.sub("", name)
@@ -907,7 +907,7 @@ def _name(text: str) -> str | None:
     if _salutation_alone(text):
         return None  # "Herr" on its own line, the name below it
     # Dot leaders and bullets before a name are layout: ".. Acme Ltd", "• Acme Ltd".
-    text = _without_title(_ATTENTION.sub("", text.strip().lstrip(".·•*|- ")))
+    text = without_title(_ATTENTION.sub("", text.strip().lstrip(".·•*|- ")))
     # "Excel Consulting, Lda. NIF: 500084580": the tax number is not part of the name.
     if (tax_id := _TAX_ID_AFTER.search(text)) is not None:
         text = text[: tax_id.start()].rstrip(" ,-")
