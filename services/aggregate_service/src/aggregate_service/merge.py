@@ -4,8 +4,10 @@ Rules:
 * pages are taken in page-number order;
 * a header field (number, dates, parties, currency) takes the value most pages
   show, the earliest page winning a tie; disagreement becomes a warning;
-* subtotal, tax and total come from the last page that shows each of them, since
-  the totals block closes an invoice;
+* the total comes from the last page that shows one, since the totals block closes
+  an invoice; subtotal and tax from the last page whose own subtotal and tax add up
+  to that total (a summary page, not a later page of worked examples), else each from
+  the last page that shows it;
 * line items are concatenated in page order;
 * a value read from the PDF's embedded e-invoice (source "embedded_xml") is taken
   over what the pages' text says, and so are its line items (the whole document's);
@@ -76,11 +78,7 @@ def aggregate(invoice_id: str, pages: list[PageExtraction]) -> AggregatedInvoice
         values[name], conflict = _agreed_value(name, ordered)
         if conflict and _embedded(name, ordered) is None:
             warnings.append(conflict)
-    for name in TOTAL_FIELDS:
-        values[name] = next(
-            (value for page in reversed(ordered) if (value := getattr(page, name)) is not None),
-            None,
-        )
+    values.update(_totals(ordered))
     for name in (*HEADER_FIELDS, *TOTAL_FIELDS):
         if (page := _embedded(name, ordered)) is not None:
             values[name] = getattr(page, name)
@@ -108,6 +106,28 @@ def aggregate(invoice_id: str, pages: list[PageExtraction]) -> AggregatedInvoice
         source=source,
         **values,
     )
+
+
+def _totals(pages: Sequence[PageExtraction]) -> dict[str, Decimal | None]:
+    last = {
+        name: next(
+            (value for page in reversed(pages) if (value := getattr(page, name)) is not None),
+            None,
+        )
+        for name in TOTAL_FIELDS
+    }
+    if (total := last["total"]) is None:
+        return last
+    adding_up = (
+        page
+        for page in reversed(pages)
+        if page.subtotal is not None
+        and page.tax is not None
+        and abs(page.subtotal + page.tax - total) <= CENT
+    )
+    if (summary := next(adding_up, None)) is not None:
+        return last | {"subtotal": summary.subtotal, "tax": summary.tax}
+    return last
 
 
 def _evidence(

@@ -5,8 +5,10 @@
 //   - pages are taken in page-number order (pages of the same number as given);
 //   - a header field (number, dates, parties, currency) takes the value most pages
 //     show, the earliest page winning a tie; disagreement becomes a warning;
-//   - subtotal, tax and total come from the last page that shows each of them, since
-//     the totals block closes an invoice;
+//   - the total comes from the last page that shows one, since the totals block closes
+//     an invoice; subtotal and tax from the last page whose own subtotal and tax add up
+//     to that total (a summary page, not a later page of worked examples), else each
+//     from the last page that shows it;
 //   - line items are concatenated in page order;
 //   - a value read from the PDF's embedded e-invoice (source "embedded_xml") is taken
 //     over what the pages' text says, and so are its line items (the whole
@@ -95,14 +97,8 @@ func Aggregate(invoiceID string, pages []contract.PageExtraction) (*contract.Agg
 			warnings = append(warnings, conflict)
 		}
 	}
-	for _, name := range totalFields {
-		values[name] = nil
-		for i := len(ordered) - 1; i >= 0; i-- {
-			if v := fieldOf(ordered[i], name); v != nil {
-				values[name] = v
-				break
-			}
-		}
+	for name, v := range totals(ordered) {
+		values[name] = v
 	}
 	for _, name := range allFields {
 		if page := embedded(name, ordered); page != nil {
@@ -143,6 +139,33 @@ func Aggregate(invoiceID string, pages []contract.PageExtraction) (*contract.Agg
 	invoice.Tax = values["tax"].moneyOrNil()
 	invoice.Total = values["total"].moneyOrNil()
 	return invoice, nil
+}
+
+// totals chooses subtotal, tax and total by the rule in the package comment.
+func totals(pages []*contract.PageExtraction) map[string]*value {
+	last := map[string]*value{}
+	for _, name := range totalFields {
+		last[name] = nil
+		for i := len(pages) - 1; i >= 0; i-- {
+			if v := fieldOf(pages[i], name); v != nil {
+				last[name] = v
+				break
+			}
+		}
+	}
+	total := last["total"]
+	if total == nil {
+		return last
+	}
+	for i := len(pages) - 1; i >= 0; i-- {
+		subtotal, tax := fieldOf(pages[i], "subtotal"), fieldOf(pages[i], "tax")
+		if subtotal != nil && tax != nil &&
+			abs(subtotal.money.Cents()+tax.money.Cents()-total.money.Cents()) <= 1 {
+			last["subtotal"], last["tax"] = subtotal, tax
+			break
+		}
+	}
+	return last
 }
 
 // pageCountError is pydantic's account of the page count it refuses.

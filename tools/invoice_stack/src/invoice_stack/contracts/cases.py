@@ -231,6 +231,13 @@ def aggregate_cases() -> list[Case]:
         Case("totals-do-not-add-up", "Subtotal plus tax differs from the total: a warning "
              "and lowered confidence.",
              _post("/aggregate", _request(_extraction(1, **_totals(500.0, 95.0, 600.0))))),
+        Case("totals-from-the-page-that-adds-up", "The total from the last page showing "
+             "one; subtotal and tax from the last page whose own figures add up to it, "
+             "not from a later page of worked examples.",
+             _post("/aggregate", _request(
+                 _extraction(1, line_items=[], **_totals(1000.0, 190.0, 1190.0)),
+                 _extraction(2, line_items=[], **_totals(120.0, 12.0, 987.65)),
+                 _extraction(3, line_items=[], total=1190.0)))),
         Case("lines-do-not-add-up", "Line items that miss the subtotal.",
              _post("/aggregate", _request(_extraction(1, **_totals(400.0, 76.0, 476.0))))),
         Case("no-tax-shown", "A subtotal and a total that differ with no tax shown.",
