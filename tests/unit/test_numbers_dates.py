@@ -126,6 +126,12 @@ def test_page_without_decimal_evidence_gives_no_mark() -> None:
         ("Total $30.00   Australia ... all prices are in US dollars", "USD"),
         ("Total $30.00   offices in Canada and Australia", "USD"),
         ("Total 100 Australian dollars", "AUD"),
+        # ... and the "$" of pesos: the country, or the tax number only it uses.
+        ("C.U.I.T.: 20-12345678-3   Total $ 1.234,56", "ARS"),
+        ("Buenos Aires, Argentina   Total $ 1.234,56", "ARS"),
+        ("Monterrey, N.L., México   Total $ 1,234.56", "MXN"),
+        ("Santa Fe, New Mexico   Total $ 1,234.56", "USD"),
+        ("Bogotá, Colombia   Total $ 1.234,56", "COP"),
     ],
 )
 def test_currency_is_detected_with_codes_preferred_over_symbols(

@@ -1,9 +1,9 @@
 """Which currency a page is in: ISO codes first, symbols only as a fallback.
 
 A code such as "EUR" names its currency exactly; "$" does not (US, Canadian,
-Australian ... dollars), so a bare "$" counts only when the page names no code at all,
-as the dollar of the one dollar country the page names (else USD); prefixed dollars
-("C$", "A$", "NZ$") map to their own currencies.
+Australian ... dollars, and the pesos), so a bare "$" counts only when the page names no
+code at all, as the currency of the one "$" country the page names (else USD); prefixed
+dollars ("C$", "A$", "NZ$", "R$") map to their own currencies.
 """
 
 from __future__ import annotations
@@ -63,14 +63,19 @@ def currency_in(text: str) -> str | None:
     return _symbols(text) or _words(text)
 
 
-# A bare "$" is the dollar of the one dollar country a page names (by name or by its
-# web domain), unless the page says US dollars: "Auckland ... www.example.co.nz" bills NZD.
+# A bare "$" is the dollar, or the peso, of the one such country a page names (by name,
+# web domain or the tax number only it uses), unless the page says US dollars:
+# "Auckland ... www.example.co.nz" bills NZD, "C.U.I.T.: 20-1234..." bills ARS.
 _DOLLAR_COUNTRIES = {
     "NZD": r"new\s+zealand|aotearoa|\.co\.nz|\.org\.nz|\.govt\.nz",
     "AUD": r"australia|\.com\.au|\.net\.au|\.org\.au",
     "CAD": r"canada",
     "SGD": r"singapore|\.com\.sg",
     "HKD": r"hong\s+kong|\.com\.hk",
+    "ARS": r"argentina|\.com\.ar|\bc\.?u\.?i\.?t\.?(?!\w)",
+    "MXN": r"(?<!new\s)m[eé]xico|\.com\.mx",
+    "CLP": r"\bchile\b|\.cl\b",
+    "COP": r"colombia|\.com\.co\b",
 }
 _COUNTRY = re.compile(
     "|".join(f"(?P<{code}>{names})" for code, names in _DOLLAR_COUNTRIES.items()), re.IGNORECASE
