@@ -492,3 +492,45 @@ def test_a_company_named_after_a_title_keeps_it() -> None:
     page = "Invoice No. 12\nBill to: Dr. Oetker GmbH\nFrom: Ms Foods Ltd\nTotal 10.00\n"
     fields = parse_page(page).fields
     assert (fields.customer_name, fields.vendor_name) == ("Dr. Oetker GmbH", "Ms Foods Ltd")
+
+
+def test_argentine_and_brazilian_labels() -> None:
+    # AFIP's layout: "Comp. Nro", "Fecha de Vto. para el pago", "Importe Neto Gravado".
+    afip = (
+        "Repuestos SRL                              FACTURA\n"
+        "                                           Punto de Venta: 00001   Comp. Nro: 00000125\n"
+        "                                           Fecha de Emisión: 13/02/2023\n"
+        "                  Fecha de Vto. para el pago: 13/03/2023\n"
+        "                               Importe Neto Gravado: $       1000,00\n"
+        "                                            IVA 21%: $        210,00\n"
+        "                                      Importe Total: $       1210,00\n"
+    )
+    fields = parse_page(afip).fields
+    assert fields.invoice_number == "00000125"
+    assert fields.due_date == dt.date(2023, 3, 13)
+    assert (fields.subtotal, fields.tax) == (Decimal("1000.00"), Decimal("210.00"))
+    nfse = (
+        "NÚMERO DA NFS-E       DATA E HORA DA EMISSÃO DA NFS-E\n"
+        "243                   09/06/2026 10:29:12\n"
+    )
+    fields = parse_page(nfse).fields
+    assert (fields.invoice_number, fields.invoice_date) == ("243", dt.date(2026, 6, 9))
+
+
+def test_a_subtotal_that_includes_the_tax_does_not_win_with_a_zero_tax_row() -> None:
+    # "Subtotal" here is the sum of the lines with VAT; the net and the VAT are in the
+    # breakdown, beside 0.00 rows for the other rates. Both readings add up to the total.
+    page = (
+        "Repuestos SRL                FACTURA N° 0001-00000125\n"
+        "                                      Subtotal:          1210,00\n"
+        "                                       IVA 27%: $           0,00\n"
+        "                          Importe Neto Gravado: $        1000,00\n"
+        "                                       IVA 21%: $         210,00\n"
+        "                                 Importe Total: $        1210,00\n"
+    )
+    fields = parse_page(page).fields
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("1000.00"),
+        Decimal("210.00"),
+        Decimal("1210.00"),
+    )

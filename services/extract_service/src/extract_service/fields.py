@@ -298,7 +298,7 @@ class _PageParser:
         options = {name: [*money[name][:_MAX_CANDIDATES], None] for name in MONEY_FIELDS}
         lines = sum((item.amount for item in self.items), Decimal(0)) if self.items else None
         slack = _CENT * max(1, len(self.items))
-        best: tuple[tuple[int, int, Decimal, int], dict[str, tuple[Decimal, float] | None]] | None
+        best: tuple[_Rank, dict[str, tuple[Decimal, float] | None]] | None
         best = None
         for subtotal in options["subtotal"]:
             for tax in options["tax"]:
@@ -309,7 +309,7 @@ class _PageParser:
                         best = (rank, chosen)
         if best is None:
             return
-        (checks, _, _, _), chosen = best
+        (checks, *_), chosen = best
         values = {name: c[0] for name, c in chosen.items() if c is not None}
         adds_up = (
             len(values) < 3 or abs(values["subtotal"] + values["tax"] - values["total"]) <= _CENT
@@ -816,15 +816,20 @@ def _value_text(text: str) -> str:
     return text.lstrip(":# \t")
 
 
+_Rank = tuple[int, int, Decimal, bool, int]
+
+
 def _totals_rank(
     chosen: dict[str, tuple[Decimal, float] | None],
     options: dict[str, list[tuple[Decimal, float] | None]],
     lines: Decimal | None,
     slack: Decimal,
-) -> tuple[int, int, Decimal, int]:
-    """(checks passed, values kept, the total when it adds up, -how far down the
-    candidate lists): higher is better. Of two sums that both add up, the larger is the
-    invoice's: the other is one tax rate's row of a breakdown."""
+) -> _Rank:
+    """(checks passed, values kept, the total when it adds up, a tax above zero, -how far
+    down the candidate lists): higher is better. Of two sums that both add up, the larger
+    is the invoice's: the other is one tax rate's row of a breakdown. Of two that reach the
+    same total, the one with a tax is: a "subtotal" that already includes the tax adds up
+    with a 0.00 tax row too, and that is not the reading the page means."""
     subtotal, tax, total = (c[0] if c else None for c in chosen.values())
     checks = 0
     if subtotal is not None and tax is not None and total is not None:
@@ -844,7 +849,8 @@ def _totals_rank(
     kept = sum(c is not None for c in chosen.values())
     depth = sum(options[name].index(c) for name, c in chosen.items() if c is not None)
     whole = total if checks >= 2 and total is not None else Decimal(0)
-    return checks, kept, whole, -depth
+    taxed = checks >= 2 and tax is not None and tax > 0
+    return checks, kept, whole, taxed, -depth
 
 
 def _invoice_number(text: str) -> str | None:

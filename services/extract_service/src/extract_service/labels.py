@@ -21,7 +21,7 @@ _NOT_AN_ID = (
     r"(?!\s*[-.]?\s*(?:no\b|no\.|nr\b|nr\.|n°|nº|n\.|#|id\b|number|nummer|numero|numéro|"
     r"reg\b|reg\.|registration|ident|code|ref\b))"
 )
-_NO = r"(?:no\.?|nr\.?|n\s?[°º]|n\.\s?[°º]?|num\.?|number|#)"  # "number" abbreviated
+_NO = r"(?:no\.?|nro\.?|nr\.?|n\s?[°º]|n\.\s?[°º]?|num\.?|number|#)"  # "number" abbreviated
 _OF = r"(?:\s+(?:de|da|do|di|del|della|van|der|des|du))?"
 _AMOUNT = r"(?:\s+(?:amount|betrag|montant|bedrag|importe|importo|valor))?"
 _INCL = r"(?:incl\.?|inkl\.?|including|inclusief|incluido|incluso|incluida|c/|con|com)"
@@ -38,6 +38,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"invoice\s+id|invoice\s+ref(?:erence)?\.?",
         r"ref(?:erence)?\.?\s*(?:de\s+(?:la\s+)?)?(?:facture|factura|fattura|factuur|fatura)",
         r"(?:nr\.?|numero|num\.?)\s+(?:del\s+)?documento|documento\s+n[°º.]?",
+        # "Comp. Nro:" (comprobante), "Número da NFS-e" (nota fiscal de serviço).
+        rf"comp(?:robante)?\.?\s*{_NO}",
+        rf"(?:numero|{_NO})\s+d[ao]\s+(?:nfs-?e|nf-?e|nota(?:\s+fiscal)?)",
         rf"inv\.?\s*{_NO}",
         rf"bill\s*{_NO}",
         # "Invoice INV-123 (continued)": the word alone, followed by a code with a digit.
@@ -73,7 +76,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"issued\s+on|ausgestellt\s+am",
         r"fecha(?:\s+(?:de\s+|del\s+)?(?:la\s+)?(?:factura|emision|expedicion|documento))?",
         r"data(?:\s+(?:della\s+|di\s+)?(?:fattura|documento|emissione))?",
-        r"data\s+(?:da\s+)?(?:fatura|emissao)|data\s+d[oa]\s+documento",
+        r"data\s+(?:e\s+hora\s+)?(?:da\s+)?(?:fatura|emissao)(?:\s+da\s+(?:nfs-?e|nf-?e|nota))?|"
+        r"data\s+d[oa]\s+documento",
     ),
     "due_date": (
         r"due\s+date|payment\s+due(?:\s+date)?|due\s+by|due\s+on|due",
@@ -84,7 +88,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"a\s+regler\s+avant(?:\s+le)?|payable\s+(?:avant\s+)?le",
         r"vervaldatum|verval\s*datum|vervaldag|te\s+betalen\s+(?:voor|op)|uiterste\s+betaaldatum",
         r"(?:fecha\s+de\s+)?vencimiento|fecha\s+limite(?:\s+de\s+pago)?|fecha\s+de\s+pago|vence|"
-        r"pagar\s+antes\s+de(?:l)?",
+        r"pagar\s+antes\s+de(?:l)?|(?:fecha\s+de\s+)?vto\.?\s+(?:para\s+el\s+|del\s+|de\s+)?pago",
         r"(?:data\s+(?:di\s+)?)?scadenz[ae](?:\s+(?:del\s+)?pagamento)?|(?:da\s+)?pagare\s+entro(?:\s+il)?",
         r"(?:data\s+de\s+)?vencimento|data\s+limite(?:\s+de\s+pagamento)?|(?:a\s+)?pagar\s+ate",
     ),
@@ -138,7 +142,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:montant|total)\s+hors\s+(?:tva|taxes?)|"
         r"base\s+h\.?\s?t\.?",
         rf"grondslag|subtota(?:a|le)l?|totaal\s+{_EXCL}\.?(?:\s+btw)?|netto\s*bedrag|bedrag\s+{_EXCL}\.?\s+btw",
-        r"(?:total\s+)?base\s+imponible|base\s+imp\.|importe\s+neto|subtotal|base(?=\s*:)|"
+        r"(?:total\s+)?base\s+imponible|base\s+imp\.|importe\s+neto(?:\s+gravado)?|subtotal|base(?=\s*:)|"
         r"total\s+parcial",
         r"(?:tot(?:ale|\.)?\s+)?imponibile|subtotale|totale\s+netto",
         r"(?:total|valor)\s+(?:sem|s/)\s+iva|total\s+iliquido|base\s+tributavel|incidencia|"
