@@ -534,3 +534,15 @@ def test_a_subtotal_that_includes_the_tax_does_not_win_with_a_zero_tax_row() -> 
         Decimal("210.00"),
         Decimal("1210.00"),
     )
+
+
+def test_nr_alone_under_the_title_is_the_invoice_number_but_not_the_customers() -> None:
+    page = (
+        "Exact Belgium BVBA\n"
+        "                  FACTUUR                 ONZE REFERENTIE\n"
+        "  Nr.                16117778         Exact Online April\n"
+        "  Datum              21-04-2016\n"
+        "  Klant nr.          972044610\n"
+        "Totaal    31,00\n"
+    )
+    assert parse_page(page).fields.invoice_number == "16117778"

@@ -49,6 +49,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:invoice|rechnung|factur[ae]|factuur|fattura|fatura)(?=\s*:)",
         r"rechnungs?\s*-?\s*(?:nummer|nr\.?|no\.?)",
         r"numero|nummer",  # alone, as header tables print it above the value
+        # "Nr. 16117778" under the document's title; not "No.", which starts addresses
+        # ("No. 35, 80 Feet Road").
+        r"nr\.",
         r"rechnung\s*(?:nr\.?|no\.?)",
         r"re\.?\s*-?\s*nr\.?",
         r"beleg\s*-?\s*(?:nummer|nr\.?)",
