@@ -546,3 +546,13 @@ def test_nr_alone_under_the_title_is_the_invoice_number_but_not_the_customers() 
         "Totaal    31,00\n"
     )
     assert parse_page(page).fields.invoice_number == "16117778"
+
+
+def test_a_date_under_its_label_beside_a_long_line_that_reaches_into_its_columns() -> None:
+    page = (
+        "ACME SRL\n"
+        "FATTURA N. 12 del 29/10/2024\n"
+        "PAGAMENTO                        BANCA                           SCADENZE\n"
+        "BONIFICO 30GG                    BANCA ESEMPIO IBAN: IT95U05116 BIC  28/11/24\n"
+    )
+    assert parse_page(page).fields.due_date == dt.date(2024, 11, 28)

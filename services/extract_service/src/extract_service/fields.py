@@ -573,7 +573,7 @@ class _PageParser:
             # along its row, past a rate or a note ("GST  Rate:15%  ...  33.98").
             neighbours = [right, below, *self._further_right(label, right)]
         else:
-            neighbours = [right, below]
+            neighbours = [right, below, *self._also_under(label, below)]
         candidates += [(segment.text, segment) for segment in neighbours if segment is not None]
         if kind == "invoice_number":
             candidates = [(self._number_continued(text, at), at) for text, at in candidates]
@@ -627,6 +627,21 @@ class _PageParser:
             if label.gap_to(nearest) <= reach:
                 return None if (nearest.row, nearest.col) in self.labels else nearest
         return None
+
+    def _also_under(self, label: Segment, below: Segment | None) -> list[Segment]:
+        """The other segments of `below`'s row that share columns with `label`, most
+        shared first: the date under "SCADENZE" when a long bank line ending just inside
+        the label's columns came first."""
+        if below is None:
+            return []
+        touching = [
+            segment
+            for segment in self.rows[below.row]
+            if segment is not below
+            and label.overlap(segment) > 0
+            and (segment.row, segment.col) not in self.labels
+        ]
+        return sorted(touching, key=label.overlap, reverse=True)
 
     def _parser_for(self, kind: str) -> Callable[[str], Any]:
         if kind in MONEY_FIELDS:

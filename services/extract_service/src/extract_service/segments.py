@@ -31,6 +31,10 @@ class Segment:
         """Horizontal distance in columns; 0 when the two spans overlap."""
         return max(0, max(self.start, other.start) - min(self.end, other.end))
 
+    def overlap(self, other: Segment) -> int:
+        """How many columns the two spans share."""
+        return max(0, min(self.end, other.end) - max(self.start, other.start))
+
 
 def page_rows(text: str) -> list[list[Segment]]:
     """Non-empty lines of `text`, each as its segments from left to right."""
