@@ -556,3 +556,18 @@ def test_a_date_under_its_label_beside_a_long_line_that_reaches_into_its_columns
         "BONIFICO 30GG                    BANCA ESEMPIO IBAN: IT95U05116 BIC  28/11/24\n"
     )
     assert parse_page(page).fields.due_date == dt.date(2024, 11, 28)
+
+
+def test_argentine_customer_labels() -> None:
+    page = (
+        "TALLER EJEMPLO SRL                 Factura N° 0003-00003668\n"
+        "Señor/es: SEGUROS LA SEGUNDA                   Cuenta Nro.: 124\n"
+        "Importe Total: $ 1210,00\n"
+    )
+    assert parse_page(page).fields.customer_name == "SEGUROS LA SEGUNDA"
+    page = (
+        "REPUESTOS SRL                      Factura N° 0001-00000125\n"
+        "CUIT: 30500017704     Apellido y Nombre / Razón Social: LA SEGUNDA COOPERATIVA\n"
+        "Importe Total: $ 1210,00\n"
+    )
+    assert parse_page(page).fields.customer_name == "LA SEGUNDA COOPERATIVA"

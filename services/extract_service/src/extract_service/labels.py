@@ -118,6 +118,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"(?:nom\s+de\s+l'?\s?)?abonne{_NOT_AN_ID}|titulaire\s+du\s+(?:contrat|compte)",
         rf"klant{_NOT_AN_ID}|factuuradres|afnemer|geadresseerde|gefactureerd\s+aan",
         rf"cliente{_NOT_AN_ID}|facturar\s+a|facturado\s+a|destinatario",
+        # Argentine layouts: "Señor/es: ACME SA", "Apellido y Nombre / Razón Social: ...".
+        r"senor(?:\s*/\s*es|es)?(?=\s*:)|apellido\s+y\s+nombre(?:\s*/\s*razon\s+social)?",
         r"spett(?:\.|abile)?(?:\s*le)?|intestatario|committente|cessionario(?:\s+committente)?",
         r"destinatario|faturar\s+a|faturado\s+a|adquirente",
     ),
