@@ -571,3 +571,21 @@ def test_argentine_customer_labels() -> None:
         "Importe Total: $ 1210,00\n"
     )
     assert parse_page(page).fields.customer_name == "LA SEGUNDA COOPERATIVA"
+
+
+def test_the_addressee_block_interleaved_with_the_senders_column_and_an_attention_line() -> None:
+    page = (
+        "   Factuur\n"
+        "                                                  Exact Belgium II BVBA\n"
+        "                                                  Koningin Astridlaan 166\n"
+        "    AttOra                                        1780 Wemmel\n"
+        "    T.a.v. Crediteurenadministratie\n"
+        "                                                  BTW:   BE0505890632\n"
+        "    Hutsepotstraat 94\n"
+        "                                                  IBAN:  NL98ABNA0474400964\n"
+        "    9052 Gent\n"
+        "  Nr.         16117778\n"
+        "  Totaal bedrag incl. BTW    €  37,51\n"
+    )
+    fields = parse_page(page).fields
+    assert (fields.vendor_name, fields.customer_name) == ("Exact Belgium II BVBA", "AttOra")

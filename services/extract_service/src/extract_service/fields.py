@@ -720,16 +720,33 @@ class _PageParser:
             for town in self.rows[index]:
                 if not _POSTCODE_TOWN.search(town.text):
                     continue
-                above = [self._aligned(index - step, town) for step in (1, 2)]
-                street, name = above
+                street, name, higher = self._column_above(index, town)
                 if street is not None and _STREET.search(street.text) is None:
-                    street, name = None, street  # no street line: the name is right above
+                    street, name, higher = None, street, name  # no street: name right above
+                if name is not None and _ATTENTION.match(name.text) and higher is not None:
+                    name = higher  # "AttOra / T.a.v. Administratie / street": the company
                 if name is None or (name.row, name.col) in self.labels:
                     continue
                 found = _name(name.text)
                 if found is not None and _could_be_vendor(found) and found not in names:
                     names.append(found)
         return names
+
+    def _column_above(self, row: int, under: Segment) -> list[Segment | None]:
+        """The three lines above `under` in its column, nearest first (None past the
+        block's top), passing over rows that print only in other columns: a two-column
+        letterhead interleaves the sender's lines with the addressee's."""
+        found: list[Segment | None] = []
+        for index in range(row - 1, max(row - 1 - _BLOCK_REACH, -1), -1):
+            if index in self.table_rows:
+                break
+            if (segment := self._aligned(index, under)) is not None:
+                found.append(segment)
+            elif any(s.start <= under.start + 2 and s.end > under.start for s in self.rows[index]):
+                break  # something else across the column: the block ends here
+            if len(found) == 3:
+                break
+        return found + [None] * (3 - len(found))
 
     def _aligned(self, row: int, under: Segment) -> Segment | None:
         """The segment on `row` that starts in the same column as `under` (±2)."""
@@ -898,8 +915,12 @@ def _currency(text: str) -> str | None:
     return code if code in ISO_CODES else None
 
 
+# Rows searched above a postcode line for its block's street and name.
+_BLOCK_REACH = 6
 _ATTENTION = re.compile(
-    r"^(?:attn\.?|attention|z\.\s?hd\.?|zu\s+handen(?:\s+von)?|c/o|a\s+l'attention\s+de)\s*:?\s*",
+    r"^(?:attn\.?|attention|z\.\s?hd\.?|zu\s+handen(?:\s+von)?|c/o|[aà]\s+l'attention\s+de|"
+    r"t\.\s?a\.\s?v\.?|ter\s+attentie\s+van|all'\s?attenzione(?:\s+di)?|"
+    r"a\s+la\s+atenci[oó]n\s+de|at\.?\s?:)\s*:?\s*",
     re.IGNORECASE,
 )
 
