@@ -8,7 +8,9 @@ Rules:
   an invoice; subtotal and tax from the last page whose own subtotal and tax add up
   to that total (a summary page, not a later page of worked examples), else each from
   the last page that shows it;
-* line items are concatenated in page order;
+* line items are concatenated in page order, except a page that repeats an earlier
+  page's line items and totals (a duplicate copy printed into the same PDF, as
+  "ORIGINAL" and "DUPLICADO"): its items count once, with a warning;
 * a value read from the PDF's embedded e-invoice (source "embedded_xml") is taken
   over what the pages' text says, and so are its line items (the whole document's);
   the extract service has already warned where the page disagrees with it;
@@ -73,6 +75,12 @@ def aggregate(invoice_id: str, pages: list[PageExtraction]) -> AggregatedInvoice
     warnings += [
         f"Page {page.page_number}: {warning}" for page in ordered for warning in page.warnings
     ]
+    copies = _copies(ordered)
+    warnings += [
+        f"Page {ordered[later].page_number} repeats the line items and totals of page "
+        f"{ordered[earlier].page_number} (a copy): they are counted once."
+        for later, earlier in copies.items()
+    ]
     values: dict[str, Any] = {}
     for name in HEADER_FIELDS:
         values[name], conflict = _agreed_value(name, ordered)
@@ -87,7 +95,12 @@ def aggregate(invoice_id: str, pages: list[PageExtraction]) -> AggregatedInvoice
     line_items = (
         list(structured.line_items)
         if structured is not None
-        else [item for page in ordered for item in page.line_items]
+        else [
+            item
+            for index, page in enumerate(ordered)
+            if index not in copies
+            for item in page.line_items
+        ]
     )
     warnings += [
         f"No page shows the {FIELD_NAMES[name]}."
@@ -106,6 +119,27 @@ def aggregate(invoice_id: str, pages: list[PageExtraction]) -> AggregatedInvoice
         source=source,
         **values,
     )
+
+
+def _copies(pages: Sequence[PageExtraction]) -> dict[int, int]:
+    """Pages (by index) that repeat an earlier page of another number: the same line
+    items and the same subtotal, tax and total; each with the index of the page it
+    repeats. A page extracted twice under one number is a numbering warning instead."""
+    copies: dict[int, int] = {}
+    for later, page in enumerate(pages):
+        if not page.line_items:
+            continue
+        repeated = (
+            earlier
+            for earlier, first in enumerate(pages[:later])
+            if earlier not in copies
+            and first.page_number != page.page_number
+            and first.line_items == page.line_items
+            and (first.subtotal, first.tax, first.total) == (page.subtotal, page.tax, page.total)
+        )
+        if (earlier := next(repeated, None)) is not None:
+            copies[later] = earlier
+    return copies
 
 
 def _totals(pages: Sequence[PageExtraction]) -> dict[str, Decimal | None]:

@@ -9,7 +9,9 @@
 //     an invoice; subtotal and tax from the last page whose own subtotal and tax add up
 //     to that total (a summary page, not a later page of worked examples), else each
 //     from the last page that shows it;
-//   - line items are concatenated in page order;
+//   - line items are concatenated in page order, except a page that repeats an earlier
+//     page's line items and totals (a duplicate copy printed into the same PDF, as
+//     "ORIGINAL" and "DUPLICADO"): its items count once, with a warning;
 //   - a value read from the PDF's embedded e-invoice (source "embedded_xml") is taken
 //     over what the pages' text says, and so are its line items (the whole
 //     document's); the extract service has already warned where its page disagrees;
@@ -89,6 +91,13 @@ func Aggregate(invoiceID string, pages []contract.PageExtraction) (*contract.Agg
 			warnings = append(warnings, fmt.Sprintf("Page %d: %s", page.PageNumber, w))
 		}
 	}
+	copies := copiesOf(ordered)
+	for later, page := range ordered {
+		if earlier, ok := copies[later]; ok {
+			warnings = append(warnings, fmt.Sprintf("Page %d repeats the line items and totals "+
+				"of page %d (a copy): they are counted once.", page.PageNumber, ordered[earlier].PageNumber))
+		}
+	}
 	values := map[string]*value{}
 	for _, name := range headerFields {
 		chosen, conflict := agreedValue(name, ordered)
@@ -110,8 +119,10 @@ func Aggregate(invoiceID string, pages []contract.PageExtraction) (*contract.Agg
 	if structured := embedded("line_items", ordered); structured != nil {
 		items = slices.Clone(structured.LineItems)
 	} else {
-		for _, page := range ordered {
-			items = append(items, page.LineItems...)
+		for index, page := range ordered {
+			if _, copied := copies[index]; !copied {
+				items = append(items, page.LineItems...)
+			}
 		}
 	}
 	for _, name := range requiredFields {
@@ -139,6 +150,50 @@ func Aggregate(invoiceID string, pages []contract.PageExtraction) (*contract.Agg
 	invoice.Tax = values["tax"].moneyOrNil()
 	invoice.Total = values["total"].moneyOrNil()
 	return invoice, nil
+}
+
+// copiesOf is the pages (by index) that repeat an earlier page of another number, the
+// same line items and the same subtotal, tax and total, each with the index of the page
+// it repeats. A page extracted twice under one number is a numbering warning instead.
+func copiesOf(pages []*contract.PageExtraction) map[int]int {
+	copies := map[int]int{}
+	for later, page := range pages {
+		if len(page.LineItems) == 0 {
+			continue
+		}
+		for earlier, first := range pages[:later] {
+			if _, copied := copies[earlier]; copied || first.PageNumber == page.PageNumber {
+				continue
+			}
+			if sameItems(first.LineItems, page.LineItems) && sameTotals(first, page) {
+				copies[later] = earlier
+				break
+			}
+		}
+	}
+	return copies
+}
+
+func sameItems(a, b []contract.LineItem) bool {
+	return slices.EqualFunc(a, b, func(x, y contract.LineItem) bool {
+		return x.Description == y.Description && x.Amount.Equal(y.Amount) &&
+			sameOptional(x.Quantity, y.Quantity, func(p, q float64) bool { return p == q }) &&
+			sameOptional(x.UnitPrice, y.UnitPrice, contract.Money.Equal)
+	})
+}
+
+func sameTotals(a, b *contract.PageExtraction) bool {
+	return sameOptional(a.Subtotal, b.Subtotal, contract.Money.Equal) &&
+		sameOptional(a.Tax, b.Tax, contract.Money.Equal) &&
+		sameOptional(a.Total, b.Total, contract.Money.Equal)
+}
+
+// sameOptional: both absent, or both present and equal.
+func sameOptional[T any](a, b *T, equal func(T, T) bool) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return equal(*a, *b)
 }
 
 // totals chooses subtotal, tax and total by the rule in the package comment.

@@ -238,6 +238,12 @@ def aggregate_cases() -> list[Case]:
                  _extraction(1, line_items=[], **_totals(1000.0, 190.0, 1190.0)),
                  _extraction(2, line_items=[], **_totals(120.0, 12.0, 987.65)),
                  _extraction(3, line_items=[], total=1190.0)))),
+        Case("a-copy-counts-once", "A page that repeats an earlier page's line items and "
+             "totals (ORIGINAL, then DUPLICADO) adds its items once, with a warning.",
+             _post("/aggregate", _request(
+                 _extraction(1, **_totals(500.0, 95.0, 595.0)),
+                 _extraction(2, line_items=_extraction(1)["line_items"],
+                             **_totals(500.0, 95.0, 595.0))))),
         Case("lines-do-not-add-up", "Line items that miss the subtotal.",
              _post("/aggregate", _request(_extraction(1, **_totals(400.0, 76.0, 476.0))))),
         Case("no-tax-shown", "A subtotal and a total that differ with no tax shown.",
