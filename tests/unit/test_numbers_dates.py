@@ -132,6 +132,14 @@ def test_page_without_decimal_evidence_gives_no_mark() -> None:
         ("Monterrey, N.L., México   Total $ 1,234.56", "MXN"),
         ("Santa Fe, New Mexico   Total $ 1,234.56", "USD"),
         ("Bogotá, Colombia   Total $ 1.234,56", "COP"),
+        ("Santiago\nChile\nTotal $ 5.000", "CLP"),
+        # ... but not a word that happens to be a country's name or a short code.
+        ("Jambon cuit 12,99 $", "USD"),
+        ("Hatch green chile   $ 45.00", "USD"),
+        ("Colombian Supremo   $ 60.00", "USD"),
+        ("Argentina Malbec   $ 15.00", "USD"),
+        ("Ref.CL-2231   $ 3.00", "USD"),
+        ("Santa Fe, Nuevo México   $ 4.00", "USD"),
     ],
 )
 def test_currency_is_detected_with_codes_preferred_over_symbols(

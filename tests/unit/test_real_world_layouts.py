@@ -534,6 +534,13 @@ def test_a_subtotal_that_includes_the_tax_does_not_win_with_a_zero_tax_row() -> 
         Decimal("210.00"),
         Decimal("1210.00"),
     )
+    credit_note = (
+        page.replace("FACTURA", "NOTA DE CRÉDITO")
+        .replace(" 1", " -1")
+        .replace(" 210,00", "-210,00")
+    )
+    fields = parse_page(credit_note).fields
+    assert (fields.subtotal, fields.tax) == (Decimal("-1000.00"), Decimal("-210.00"))
 
 
 def test_nr_alone_under_the_title_is_the_invoice_number_but_not_the_customers() -> None:
@@ -589,3 +596,31 @@ def test_the_addressee_block_interleaved_with_the_senders_column_and_an_attentio
     )
     fields = parse_page(page).fields
     assert (fields.vendor_name, fields.customer_name) == ("Exact Belgium II BVBA", "AttOra")
+
+
+def test_what_nr_or_comp_no_must_not_take() -> None:
+    customer_number = "ACME GmbH\nRechnung R-77\nKunde          Nr. 12345\nGesamtbetrag 5,00 €\n"
+    assert parse_page(customer_number).fields.invoice_number == "R-77"
+    delivery_note = "ACME SRL\nNr. DDT 8812 del 20/10/2024\nFattura 12 del 21/10/2024\n"
+    assert parse_page(delivery_note).fields.invoice_number == "12"
+    company_number = "ACME Ltd   Comp. No. 01234567\nInvoice INV-77\nTotal 10.00\n"
+    assert parse_page(company_number).fields.invoice_number == "INV-77"
+
+
+def test_an_attention_line_under_another_block_keeps_its_person() -> None:
+    page = (
+        "ACME Ltd\n"
+        "12 High Street\n"
+        "Leeds LS1 1AA\n"
+        "Attn: John Smith\n"
+        "1 Main Street\n"
+        "Springfield IL 62701\n"
+        "Invoice No. 5\n"
+        "Total 10.00\n"
+    )
+    assert parse_page(page).fields.customer_name == "John Smith"
+    dutch = (
+        "ACME BV\nKeizersgracht 1\n1012 AB Amsterdam\n"
+        "T.a.v. Dhr. Jansen\nDorpsstraat 5\n9052 Gent\nFactuur Nr. 5\nTotaal 10,00\n"
+    )
+    assert parse_page(dutch).fields.customer_name == "Jansen"

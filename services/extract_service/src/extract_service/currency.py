@@ -63,6 +63,9 @@ def currency_in(text: str) -> str | None:
     return _symbols(text) or _words(text)
 
 
+# A country as the last part of an address: after a comma or alone on its line, and
+# followed by the line's end, punctuation or a column gap.
+_ADDRESS_END = r"(?:^\s*|,\s*){}(?=\s*$|\s*[,.;)]|\s{{2,}})"
 # A bare "$" is the dollar, or the peso, of the one such country a page names (by name,
 # web domain or the tax number only it uses), unless the page says US dollars:
 # "Auckland ... www.example.co.nz" bills NZD, "C.U.I.T.: 20-1234..." bills ARS.
@@ -72,13 +75,18 @@ _DOLLAR_COUNTRIES = {
     "CAD": r"canada",
     "SGD": r"singapore|\.com\.sg",
     "HKD": r"hong\s+kong|\.com\.hk",
-    "ARS": r"argentina|\.com\.ar|\bc\.?u\.?i\.?t\.?(?!\w)",
-    "MXN": r"(?<!new\s)m[eé]xico|\.com\.mx",
-    "CLP": r"\bchile\b|\.cl\b",
-    "COP": r"colombia|\.com\.co\b",
+    # The pesos' countries only as an address ends (", Argentina"), a web domain, or
+    # Argentina's tax number with its digits: "Argentina Malbec", "green chile" and
+    # "jambon cuit" are not places, and New Mexico is a state.
+    "ARS": rf"{_ADDRESS_END.format('argentina')}|\.com\.ar\b|"
+    r"\bc\.?u\.?i\.?t\.?\s*:?\s*\d{2}-?\d{8}-?\d\b",
+    "MXN": rf"{_ADDRESS_END.format('m[eé]xico')}|\.com\.mx\b",
+    "CLP": rf"{_ADDRESS_END.format('chile')}|(?<=\w)\.cl(?![\w.-])",
+    "COP": rf"{_ADDRESS_END.format('colombia')}|\.com\.co(?![\w.-])",
 }
 _COUNTRY = re.compile(
-    "|".join(f"(?P<{code}>{names})" for code, names in _DOLLAR_COUNTRIES.items()), re.IGNORECASE
+    "|".join(f"(?P<{code}>{names})" for code, names in _DOLLAR_COUNTRIES.items()),
+    re.IGNORECASE | re.MULTILINE,
 )
 _US_DOLLARS = re.compile(r"(?<!\w)(?:u\.?s\.?\s+dollars?|usd)(?!\w)", re.IGNORECASE)
 

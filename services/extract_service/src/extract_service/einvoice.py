@@ -173,7 +173,8 @@ def _unit_price(
 ) -> Decimal | None:
     # A price may be quoted per basis quantity (per 100 units, say). Some writers put
     # the line's own quantity there while quoting the price per unit (15 x 10.00 = 150.00
-    # with a basis of 15): the line's arithmetic says which reading is meant.
+    # with a basis of 15): when quantity x price gives the amount and quantity x
+    # price / basis does not, the basis is ignored.
     value, per = _decimal(price), _decimal(basis)
     if value is None or per is None or per == 0 or per == 1:
         return value
@@ -222,7 +223,7 @@ def _invoice(
     fields = fields.model_copy(update=names)
     read = list(islice(lines, MAX_LINE_ITEMS))
     readable = [line for line in read if line is not None]
-    # A line of nothing (no quantity, price or amount) is a section heading or a note
+    # A line of zeros (quantity, price and amount all 0) is a section heading or a note
     # some writers emit as a line ("--- Food Products ---"), not something sold.
     items = tuple(line for line in readable if not _is_empty(line))
     return EmbeddedInvoice(syntax, type_code, fields, items, len(read) - len(readable))

@@ -429,8 +429,11 @@ class _PageParser:
             if index in self.table_rows:
                 continue
             for segment in segments:
-                if (match := match_label(segment.text)) is not None and self._is_label(match):
-                    self.labels[(segment.row, segment.col)] = match
+                if (match := match_label(segment.text)) is None or not self._is_label(match):
+                    continue
+                if segment.col > 0 and _BARE_NR.match(fold(segment.text)):
+                    continue  # "Kunde   Nr. 12345": another thing's number
+                self.labels[(segment.row, segment.col)] = match
         for (row, col), match in self.labels.items():
             self.used.add((row, col))
             if match.field in ("customer_name", "ship_to") and self.customer_row is None:
@@ -723,7 +726,7 @@ class _PageParser:
                 street, name, higher = self._column_above(index, town)
                 if street is not None and _STREET.search(street.text) is None:
                     street, name, higher = None, street, name  # no street: name right above
-                if name is not None and _ATTENTION.match(name.text) and higher is not None:
+                if name is not None and _ATTENTION.match(name.text) and _named(higher):
                     name = higher  # "AttOra / T.a.v. Administratie / street": the company
                 if name is None or (name.row, name.col) in self.labels:
                     continue
@@ -741,6 +744,8 @@ class _PageParser:
             if index in self.table_rows:
                 break
             if (segment := self._aligned(index, under)) is not None:
+                if _POSTCODE_TOWN.search(segment.text):
+                    break  # the previous block's town line: this block starts below it
                 found.append(segment)
             elif any(s.start <= under.start + 2 and s.end > under.start for s in self.rows[index]):
                 break  # something else across the column: the block ends here
@@ -857,7 +862,7 @@ def _totals_rank(
     lines: Decimal | None,
     slack: Decimal,
 ) -> _Rank:
-    """(checks passed, values kept, the total when it adds up, a tax above zero, -how far
+    """(checks passed, values kept, the total when it adds up, a tax that is not zero, -how far
     down the candidate lists): higher is better. Of two sums that both add up, the larger
     is the invoice's: the other is one tax rate's row of a breakdown. Of two that reach the
     same total, the one with a tax is: a "subtotal" that already includes the tax adds up
@@ -881,7 +886,7 @@ def _totals_rank(
     kept = sum(c is not None for c in chosen.values())
     depth = sum(options[name].index(c) for name, c in chosen.items() if c is not None)
     whole = total if checks >= 2 and total is not None else Decimal(0)
-    taxed = checks >= 2 and tax is not None and tax > 0
+    taxed = checks >= 2 and tax is not None and tax != 0  # a credit note's is negative
     return checks, kept, whole, taxed, -depth
 
 
@@ -915,6 +920,8 @@ def _currency(text: str) -> str | None:
     return code if code in ISO_CODES else None
 
 
+# "Nr." alone labels the invoice number only as the first thing on its row.
+_BARE_NR = re.compile(r"nr\.(?!\w)")
 # Rows searched above a postcode line for its block's street and name.
 _BLOCK_REACH = 6
 _ATTENTION = re.compile(
@@ -927,9 +934,12 @@ _ATTENTION = re.compile(
 
 # Salutations and titles before a person's name: "Herr", "Dott. Arch.", "Ing. Dr.";
 # a one-letter title only with its dot ("M. Dupont"), as "M el Mathari" has an initial.
+# Titles that are also words or names ("Arch Coal", "Eng Solutions", "Sig Sauer") only
+# with their dot.
 _HONORIFIC = re.compile(
-    r"^(?:(?:herrn?|frau|mr|mrs|ms|dr|prof|ing|dott(?:\.?\s?ssa)?|arch|avv|geom|rag|sig(?:\.?\s?ra)?|"
-    r"spett\.?\s?le|m(?=\.)|mme|mlle|dhr|mevr|sr|sra|srta|d(?=\.)|dna|eng)\.?\s+)+",
+    r"^(?:(?:(?:herrn?|frau|mr|mrs|ms|dr|prof|mme|mlle|dhr|mevr|sr|sra|srta|dna)\.?|"
+    r"(?:dott\.?\s?ssa|sig\.?\s?ra)\.?|"
+    r"(?:ing|dott|arch|avv|geom|rag|sig|eng|m|d)\.|spett\.?\s?le)\s+)+",
     re.IGNORECASE,
 )
 
@@ -967,6 +977,15 @@ def _name(text: str) -> str | None:
     if parse_money(text) is not None or find_date(text) is not None:
         return None
     return text
+
+
+def _named(segment: Segment | None) -> bool:
+    """Whether a line could head an address block: a name, not a number or a street."""
+    return (
+        segment is not None
+        and not any(ch.isdigit() for ch in segment.text)
+        and _STREET.search(segment.text) is None
+    )
 
 
 def _could_be_vendor(text: str) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 # Not followed by a word meaning "identifier", as in "Customer No." or "VAT Reg.".
 _NOT_AN_ID = (
-    r"(?!\s*[-.]?\s*(?:no\b|no\.|nr\b|nr\.|n°|nº|n\.|#|id\b|number|nummer|numero|numéro|"
+    r"(?!\s*[-.]?\s*(?:no\b|no\.|nro\b|nro\.|nr\b|nr\.|n°|nº|n\.|#|id\b|number|nummer|numero|numéro|"
     r"reg\b|reg\.|registration|ident|code|ref\b))"
 )
 _NO = r"(?:no\.?|nro\.?|nr\.?|n\s?[°º]|n\.\s?[°º]?|num\.?|number|#)"  # "number" abbreviated
@@ -39,7 +39,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"ref(?:erence)?\.?\s*(?:de\s+(?:la\s+)?)?(?:facture|factura|fattura|factuur|fatura)",
         r"(?:nr\.?|numero|num\.?)\s+(?:del\s+)?documento|documento\s+n[°º.]?",
         # "Comp. Nro:" (comprobante), "Número da NFS-e" (nota fiscal de serviço).
-        rf"comp(?:robante)?\.?\s*{_NO}",
+        # Not "Comp. No.", which in English is a company's registration number.
+        rf"comp\.?\s*nro\.?|comprobante\s*{_NO}",
         rf"(?:numero|{_NO})\s+d[ao]\s+(?:nfs-?e|nf-?e|nota(?:\s+fiscal)?)",
         rf"inv\.?\s*{_NO}",
         rf"bill\s*{_NO}",
@@ -51,7 +52,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"numero|nummer",  # alone, as header tables print it above the value
         # "Nr. 16117778" under the document's title; not "No.", which starts addresses
         # ("No. 35, 80 Feet Road").
-        r"nr\.",
+        # Only with a value that has a digit, or none (the value beside it); and only as
+        # the first thing on its row (see fields._read_labels): "Kunde  Nr. 12345" is not.
+        r"nr\.(?=\s*[:#]?\s*(?:$|[\w\-/.]*\d))",
         r"rechnung\s*(?:nr\.?|no\.?)",
         r"re\.?\s*-?\s*nr\.?",
         r"beleg\s*-?\s*(?:nummer|nr\.?)",
