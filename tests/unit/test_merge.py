@@ -125,6 +125,71 @@ def test_totals_come_from_the_last_page_that_has_them() -> None:
     )
 
 
+def _totals(subtotal: str, tax: str, total: str) -> dict[str, Decimal]:
+    return {"subtotal": Decimal(subtotal), "tax": Decimal(tax), "total": Decimal(total)}
+
+
+def test_subtotal_and_tax_come_from_the_page_that_adds_up_when_the_last_shows_none() -> None:
+    pages = [
+        _page(1, **_totals("10.83", "2.17", "12.99")),  # the summary (13.00: a cent off)
+        _page(2, **_totals("12.72", "1.27", "94.88")),  # a page of worked examples
+        _page(3, total=Decimal("12.99")),
+    ]
+    result = aggregate(ID, pages)
+    assert (result.subtotal, result.tax, result.total) == (
+        Decimal("10.83"),
+        Decimal("2.17"),
+        Decimal("12.99"),
+    )
+
+
+def test_a_last_page_that_shows_its_own_figures_keeps_them_and_its_warning() -> None:
+    pages = [
+        _page(1, **_totals("100.00", "19.00", "119.00")),
+        _page(2, **_totals("200.00", "38.00", "119.00")),
+    ]
+    result = aggregate(ID, pages)
+    assert (result.subtotal, result.tax) == (Decimal("200.00"), Decimal("38.00"))
+    assert total_mismatch_warning(Decimal("200.00"), Decimal("38.00"), Decimal("119.00")) in (
+        result.warnings
+    )
+
+
+def test_a_copy_of_a_page_counts_once_and_is_named() -> None:
+    items = [_item("Mano de obra", "1", "86942.15")]
+    figures = _totals("86942.15", "18257.85", "105200.00")
+    original, copy, third = (_page(n, line_items=items, **figures) for n in (1, 2, 3))
+    result = aggregate(ID, [original, copy, third])
+    assert result.line_items == items
+    assert [w for w in result.warnings if "(a copy)" in w] == [
+        "Page 2 repeats the line items and totals of page 1 (a copy): they are counted once.",
+        "Page 3 repeats the line items and totals of page 1 (a copy): they are counted once.",
+    ]
+    assert not any("add up" in w for w in result.warnings)
+
+
+def test_what_is_not_a_copy() -> None:
+    items = [_item("Monthly fee", "1", "100.00")]
+    figures = _totals("100.00", "0.00", "100.00")
+    # The same page extracted twice is a numbering problem, not a copy.
+    twice = aggregate(ID, [_page(1, line_items=items, **figures)] * 2)
+    assert len(twice.line_items) == 2 and not any("(a copy)" in w for w in twice.warnings)
+    # Pages that each list the same line, the totals only on the last: not copies.
+    monthly = [
+        _page(1, line_items=items),
+        _page(2, line_items=items),
+        _page(3, **_totals("200.00", "0.00", "200.00")),
+    ]
+    assert len(aggregate(ID, monthly).line_items) == 2
+    # Line items from an embedded e-invoice are the whole document's already.
+    xml = {"line_items": "embedded_xml"}
+    pages = [
+        _page(1, line_items=items, source=xml, **figures),
+        _page(2, line_items=items, **figures),
+    ]
+    assert not any("(a copy)" in w for w in aggregate(ID, pages).warnings)
+
+
 def test_line_items_that_do_not_add_up_to_the_subtotal_are_flagged() -> None:
     pages = _consistent_invoice()
     pages[1] = pages[1].model_copy(update={"subtotal": Decimal("1200.00")})

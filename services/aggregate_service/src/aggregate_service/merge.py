@@ -5,12 +5,14 @@ Rules:
 * a header field (number, dates, parties, currency) takes the value most pages
   show, the earliest page winning a tie; disagreement becomes a warning;
 * the total comes from the last page that shows one, since the totals block closes
-  an invoice; subtotal and tax from the last page whose own subtotal and tax add up
-  to that total (a summary page, not a later page of worked examples), else each from
-  the last page that shows it;
+  an invoice, and so do subtotal and tax when that page shows both; when it does not,
+  they come from the last page whose own subtotal and tax add up to that total (a
+  summary page, not a later page of worked examples), else each from the last page
+  that shows it;
 * line items are concatenated in page order, except a page that repeats an earlier
   page's line items and totals (a duplicate copy printed into the same PDF, as
-  "ORIGINAL" and "DUPLICADO"): its items count once, with a warning;
+  "ORIGINAL" and "DUPLICADO"; at least one of its totals shown): its items count once,
+  with a warning;
 * a value read from the PDF's embedded e-invoice (source "embedded_xml") is taken
   over what the pages' text says, and so are its line items (the whole document's);
   the extract service has already warned where the page disagrees with it;
@@ -75,7 +77,8 @@ def aggregate(invoice_id: str, pages: list[PageExtraction]) -> AggregatedInvoice
     warnings += [
         f"Page {page.page_number}: {warning}" for page in ordered for warning in page.warnings
     ]
-    copies = _copies(ordered)
+    structured = _embedded("line_items", ordered)
+    copies = _copies(ordered) if structured is None else {}
     warnings += [
         f"Page {ordered[later].page_number} repeats the line items and totals of page "
         f"{ordered[earlier].page_number} (a copy): they are counted once."
@@ -91,7 +94,6 @@ def aggregate(invoice_id: str, pages: list[PageExtraction]) -> AggregatedInvoice
         if (page := _embedded(name, ordered)) is not None:
             values[name] = getattr(page, name)
             warnings += _contradictions(name, values[name], page, ordered)
-    structured = _embedded("line_items", ordered)
     line_items = (
         list(structured.line_items)
         if structured is not None
@@ -123,22 +125,19 @@ def aggregate(invoice_id: str, pages: list[PageExtraction]) -> AggregatedInvoice
 
 def _copies(pages: Sequence[PageExtraction]) -> dict[int, int]:
     """Pages (by index) that repeat an earlier page of another number: the same line
-    items and the same subtotal, tax and total; each with the index of the page it
-    repeats. A page extracted twice under one number is a numbering warning instead."""
+    items and the same subtotal, tax and total, one of them at least shown; each with
+    the index of the page it repeats. A page extracted twice under one number is a
+    numbering warning instead."""
+    first: dict[tuple[Any, ...], int] = {}
     copies: dict[int, int] = {}
-    for later, page in enumerate(pages):
-        if not page.line_items:
+    for index, page in enumerate(pages):
+        totals = (page.subtotal, page.tax, page.total)
+        if not page.line_items or totals == (None, None, None):
             continue
-        repeated = (
-            earlier
-            for earlier, first in enumerate(pages[:later])
-            if earlier not in copies
-            and first.page_number != page.page_number
-            and first.line_items == page.line_items
-            and (first.subtotal, first.tax, first.total) == (page.subtotal, page.tax, page.total)
-        )
-        if (earlier := next(repeated, None)) is not None:
-            copies[later] = earlier
+        key = (tuple(page.line_items), *totals)
+        earlier = first.setdefault(key, index)
+        if earlier != index and pages[earlier].page_number != page.page_number:
+            copies[index] = earlier
     return copies
 
 
@@ -150,8 +149,10 @@ def _totals(pages: Sequence[PageExtraction]) -> dict[str, Decimal | None]:
         )
         for name in TOTAL_FIELDS
     }
-    if (total := last["total"]) is None:
-        return last
+    total = last["total"]
+    closing = next((page for page in reversed(pages) if page.total is not None), None)
+    if total is None or closing is None or None not in (closing.subtotal, closing.tax):
+        return last  # the page with the total shows its own subtotal and tax
     adding_up = (
         page
         for page in reversed(pages)

@@ -6,12 +6,14 @@
 //   - a header field (number, dates, parties, currency) takes the value most pages
 //     show, the earliest page winning a tie; disagreement becomes a warning;
 //   - the total comes from the last page that shows one, since the totals block closes
-//     an invoice; subtotal and tax from the last page whose own subtotal and tax add up
-//     to that total (a summary page, not a later page of worked examples), else each
-//     from the last page that shows it;
+//     an invoice, and so do subtotal and tax when that page shows both; when it does
+//     not, they come from the last page whose own subtotal and tax add up to that total
+//     (a summary page, not a later page of worked examples), else each from the last
+//     page that shows it;
 //   - line items are concatenated in page order, except a page that repeats an earlier
 //     page's line items and totals (a duplicate copy printed into the same PDF, as
-//     "ORIGINAL" and "DUPLICADO"): its items count once, with a warning;
+//     "ORIGINAL" and "DUPLICADO"; at least one of its totals shown): its items count
+//     once, with a warning;
 //   - a value read from the PDF's embedded e-invoice (source "embedded_xml") is taken
 //     over what the pages' text says, and so are its line items (the whole
 //     document's); the extract service has already warned where its page disagrees;
@@ -22,6 +24,7 @@ package merge
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,7 +94,11 @@ func Aggregate(invoiceID string, pages []contract.PageExtraction) (*contract.Agg
 			warnings = append(warnings, fmt.Sprintf("Page %d: %s", page.PageNumber, w))
 		}
 	}
-	copies := copiesOf(ordered)
+	structured := embedded("line_items", ordered)
+	copies := map[int]int{}
+	if structured == nil {
+		copies = copiesOf(ordered)
+	}
 	for later, page := range ordered {
 		if earlier, ok := copies[later]; ok {
 			warnings = append(warnings, fmt.Sprintf("Page %d repeats the line items and totals "+
@@ -116,7 +123,7 @@ func Aggregate(invoiceID string, pages []contract.PageExtraction) (*contract.Agg
 		}
 	}
 	var items []contract.LineItem
-	if structured := embedded("line_items", ordered); structured != nil {
+	if structured != nil {
 		items = slices.Clone(structured.LineItems)
 	} else {
 		for index, page := range ordered {
@@ -152,48 +159,52 @@ func Aggregate(invoiceID string, pages []contract.PageExtraction) (*contract.Agg
 	return invoice, nil
 }
 
-// copiesOf is the pages (by index) that repeat an earlier page of another number, the
-// same line items and the same subtotal, tax and total, each with the index of the page
-// it repeats. A page extracted twice under one number is a numbering warning instead.
+// copiesOf is the pages (by index) that repeat an earlier page of another number: the
+// same line items and the same subtotal, tax and total, one of them at least shown;
+// each with the index of the page it repeats. A page extracted twice under one number is
+// a numbering warning instead.
 func copiesOf(pages []*contract.PageExtraction) map[int]int {
+	first := map[string]int{}
 	copies := map[int]int{}
-	for later, page := range pages {
-		if len(page.LineItems) == 0 {
+	for index, page := range pages {
+		if len(page.LineItems) == 0 || (page.Subtotal == nil && page.Tax == nil && page.Total == nil) {
 			continue
 		}
-		for earlier, first := range pages[:later] {
-			if _, copied := copies[earlier]; copied || first.PageNumber == page.PageNumber {
-				continue
-			}
-			if sameItems(first.LineItems, page.LineItems) && sameTotals(first, page) {
-				copies[later] = earlier
-				break
-			}
+		key := pageKey(page)
+		earlier, seen := first[key]
+		if !seen {
+			first[key] = index
+		} else if pages[earlier].PageNumber != page.PageNumber {
+			copies[index] = earlier
 		}
 	}
 	return copies
 }
 
-func sameItems(a, b []contract.LineItem) bool {
-	return slices.EqualFunc(a, b, func(x, y contract.LineItem) bool {
-		return x.Description == y.Description && x.Amount.Equal(y.Amount) &&
-			sameOptional(x.Quantity, y.Quantity, func(p, q float64) bool { return p == q }) &&
-			sameOptional(x.UnitPrice, y.UnitPrice, contract.Money.Equal)
-	})
-}
-
-func sameTotals(a, b *contract.PageExtraction) bool {
-	return sameOptional(a.Subtotal, b.Subtotal, contract.Money.Equal) &&
-		sameOptional(a.Tax, b.Tax, contract.Money.Equal) &&
-		sameOptional(a.Total, b.Total, contract.Money.Equal)
-}
-
-// sameOptional: both absent, or both present and equal.
-func sameOptional[T any](a, b *T, equal func(T, T) bool) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
+// pageKey is equal for pages whose line items and totals are equal as Python compares
+// them: amounts in cents, quantities as numbers (-0 is 0), absent values apart.
+func pageKey(page *contract.PageExtraction) string {
+	var b strings.Builder
+	money := func(m *contract.Money) {
+		if m == nil {
+			b.WriteString("-|")
+			return
+		}
+		fmt.Fprintf(&b, "%d|", m.Cents())
 	}
-	return equal(*a, *b)
+	money(page.Subtotal)
+	money(page.Tax)
+	money(page.Total)
+	for _, item := range page.LineItems {
+		fmt.Fprintf(&b, "%q|%d|", item.Description, item.Amount.Cents())
+		money(item.UnitPrice)
+		if item.Quantity == nil {
+			b.WriteString("-|")
+		} else {
+			fmt.Fprintf(&b, "%d|", math.Float64bits(*item.Quantity+0))
+		}
+	}
+	return b.String()
 }
 
 // totals chooses subtotal, tax and total by the rule in the package comment.
@@ -209,8 +220,14 @@ func totals(pages []*contract.PageExtraction) map[string]*value {
 		}
 	}
 	total := last["total"]
-	if total == nil {
-		return last
+	var closing *contract.PageExtraction
+	for i := len(pages) - 1; i >= 0 && closing == nil; i-- {
+		if pages[i].Total != nil {
+			closing = pages[i]
+		}
+	}
+	if total == nil || closing == nil || (closing.Subtotal != nil && closing.Tax != nil) {
+		return last // the page with the total shows its own subtotal and tax
 	}
 	for i := len(pages) - 1; i >= 0; i-- {
 		subtotal, tax := fieldOf(pages[i], "subtotal"), fieldOf(pages[i], "tax")

@@ -244,6 +244,17 @@ def aggregate_cases() -> list[Case]:
                  _extraction(1, **_totals(500.0, 95.0, 595.0)),
                  _extraction(2, line_items=_extraction(1)["line_items"],
                              **_totals(500.0, 95.0, 595.0))))),
+        Case("same-lines-without-totals-are-not-copies", "Pages that list the same "
+             "line, with the totals only on the last page, are not copies.",
+             _post("/aggregate", _request(
+                 _extraction(1), _extraction(2, line_items=_extraction(1)["line_items"]),
+                 _extraction(3, line_items=[], **_totals(1000.0, 190.0, 1190.0))))),
+        Case("last-page-keeps-its-own-totals", "The page with the total shows its own "
+             "subtotal and tax: they are taken, and their mismatch warned about, even "
+             "when an earlier page's figures add up.",
+             _post("/aggregate", _request(
+                 _extraction(1, line_items=[], **_totals(100.0, 19.0, 119.0)),
+                 _extraction(2, line_items=[], **_totals(200.0, 38.0, 119.0))))),
         Case("lines-do-not-add-up", "Line items that miss the subtotal.",
              _post("/aggregate", _request(_extraction(1, **_totals(400.0, 76.0, 476.0))))),
         Case("no-tax-shown", "A subtotal and a total that differ with no tax shown.",
