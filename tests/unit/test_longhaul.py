@@ -1,13 +1,14 @@
 """The long-haul run's pure parts: its restart plan, its memory verdict, and the readings'
 parsing."""
 
+import os
 import signal
 
 import pytest
 
-from invoice_stack.load.memory import window_mean
+from invoice_stack.load.memory import usage_by_session, window_mean
 from invoice_stack.longhaul.readings import _complete
-from invoice_stack.longhaul.report import Outcome, failed, read_csv, write_csv
+from invoice_stack.longhaul.report import Outcome, failed, read_csv, trends_of, write_csv
 from invoice_stack.longhaul.sampler import Sample
 from invoice_stack.longhaul.schedule import SETTLE_SECONDS, restart_plan, restart_window
 from invoice_stack.longhaul.trend import last_half_trend, slope_per_hour
@@ -122,3 +123,21 @@ def test_a_redis_reply_is_read_until_complete():
     assert not _complete(b"$10\r\nabc")
     assert _complete(b"$3\r\nabc\r\n")
     assert _complete(b":42\r\n") and not _complete(b":4")
+
+
+def test_processes_are_judged_on_private_memory_when_it_was_sampled():
+    # RSS climbs (a binary's pages coming in) while the private memory is level.
+    rss = [Sample(m * 60.0, "sidecar", "rss_mib", 100 + m) for m in range(1, 61)]
+    anon = [Sample(m * 60.0, "sidecar", "anon_mib", 30.0) for m in range(1, 61)]
+    redis = [Sample(m * 60.0, "redis-db", "used_mib", 1.8) for m in range(1, 61)]
+    judged = trends_of([*rss, *anon, *redis], duration=3600, sample_s=60)
+    assert (judged["sidecar"].metric, judged["sidecar"].flat) == ("anon_mib", True)
+    assert judged["redis-db"].metric == "used_mib"
+    before = trends_of(rss, duration=3600, sample_s=60)  # a run from before: RSS
+    assert (before["sidecar"].metric, before["sidecar"].flat) == ("rss_mib", False)
+
+
+def test_the_private_part_of_a_process_memory_is_read():
+    me = os.getsid(0)
+    usage = usage_by_session([me])[me]
+    assert 0 < usage.anon_kib <= usage.rss_kib

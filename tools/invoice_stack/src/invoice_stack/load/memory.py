@@ -15,6 +15,7 @@ class Usage:
     """What one supervised process and all its descendants hold."""
 
     rss_kib: int = 0
+    anon_kib: int = 0  # the private part of the RSS: heaps and stacks, not mapped files
     fds: int = 0
     threads: int = 0
 
@@ -38,6 +39,8 @@ def usage_by_session(sessions: Iterable[int], count_fds: bool = False) -> dict[i
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
                 into.rss_kib += int(line.split()[1])
+            elif line.startswith("RssAnon:"):
+                into.anon_kib += int(line.split()[1])
             elif line.startswith("Threads:"):
                 into.threads += int(line.split()[1])
     return usage

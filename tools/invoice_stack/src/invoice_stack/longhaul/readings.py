@@ -13,12 +13,13 @@ LOOPBACK = "127.0.0.1"
 
 
 def processes(sessions: dict[str, int]) -> dict[str, dict[str, float]]:
-    """RSS (MiB), open file descriptors and threads of each supervised process with all
-    its descendants (by session: see usage_by_session)."""
+    """RSS and its anonymous part (MiB), open file descriptors and threads of each
+    supervised process with all its descendants (by session: see usage_by_session)."""
     usage = usage_by_session(sessions.values(), count_fds=True)
     return {
         name: {
             "rss_mib": usage[sid].rss_kib / 1024,
+            "anon_mib": usage[sid].anon_kib / 1024,
             "fds": float(usage[sid].fds),
             "threads": float(usage[sid].threads),
         }

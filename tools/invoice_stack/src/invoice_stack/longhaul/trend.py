@@ -39,7 +39,7 @@ MIN_SAMPLE_SHARE = 0.8
 @dataclass(frozen=True)
 class Trend:
     subject: str
-    metric: str  # what was fitted (rss_mib; used_mib for Redis's data)
+    metric: str  # what was fitted (anon_mib, or rss_mib; used_mib for Redis's data)
     level_mib: float  # mean over the last half
     slope_mib_per_hour: float
     late_slope_mib_per_hour: float  # over the last quarter
