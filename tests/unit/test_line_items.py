@@ -78,3 +78,17 @@ def test_a_price_printed_before_its_tax_code_is_a_column_of_its_own() -> None:
     # A percentage in the description is not a tax code.
     fee = parse_item_row(["Commission 5%", "1", "100.00", "100.00"], None, ".")
     assert fee is not None and fee.description == "Commission 5%"
+
+
+def test_a_line_given_free_or_not_taken_is_an_item_of_zero() -> None:
+    free = parse_item_row(["Kostenlose Zugabe", "1", "0,00", "0,00"], None, ",")
+    assert free is not None
+    assert (free.quantity, free.unit_price, free.amount) == (Decimal(1), Decimal(0), Decimal(0))
+    not_taken = parse_item_row(
+        ["Justificatif Papier", "0", "3,50", "0,00"], ("desc", "qty", "price", "amount"), ","
+    )
+    assert not_taken is not None
+    assert (not_taken.quantity, not_taken.unit_price) == (Decimal(0), Decimal("3.50"))
+    # Rows of nothing but zeros, or a zero rate, are not items.
+    assert parse_item_row(["Port", "0", "0,00", "0,00"], None, ",") is None
+    assert parse_item_row(["TVA", "0 %", "0,00", "0,00"], None, ",") is None

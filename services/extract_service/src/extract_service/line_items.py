@@ -234,6 +234,22 @@ def _pairs(before: Sequence[int]) -> list[tuple[int, int]]:
     return pairs
 
 
+def _priced(
+    a: Decimal, b: Decimal, amount: Decimal, factors: tuple[str, str], discount: int | None
+) -> bool:
+    """Positive quantity, price and amount; or a line of zero: given free (1 x 0.00) or
+    not taken (0 x 3.50), neither factor a rate ("TVA 21 % 0,00 0,00" is no line)."""
+    if amount > 0:
+        return a > 0 and b > 0
+    return (
+        amount == 0
+        and discount is None
+        and min(a, b) == 0
+        and max(a, b) > 0
+        and not any("%" in factor for factor in factors)
+    )
+
+
 def parse_item_row(
     cells: Sequence[str], roles: tuple[str, ...] | None, mark: str | None
 ) -> LineItem | None:
@@ -262,7 +278,9 @@ def parse_item_row(
     ]
     for last, (first, second), discount in tries:
         a, b, amount = values[first], values[second], values[last]
-        if a is None or b is None or amount is None or min(a, b, amount) <= 0:
+        if a is None or b is None or amount is None:
+            continue
+        if not _priced(a, b, amount, (cells[first], cells[second]), discount):
             continue
         if discount is not None:
             rate = values[discount]
