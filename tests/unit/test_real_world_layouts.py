@@ -506,7 +506,7 @@ def test_argentine_and_brazilian_labels() -> None:
         "                                      Importe Total: $       1210,00\n"
     )
     fields = parse_page(afip).fields
-    assert fields.invoice_number == "00000125"
+    assert fields.invoice_number == "00001-00000125"  # point of sale and number
     assert fields.due_date == dt.date(2023, 3, 13)
     assert (fields.subtotal, fields.tax) == (Decimal("1000.00"), Decimal("210.00"))
     nfse = (
@@ -624,3 +624,35 @@ def test_an_attention_line_under_another_block_keeps_its_person() -> None:
         "T.a.v. Dhr. Jansen\nDorpsstraat 5\n9052 Gent\nFactuur Nr. 5\nTotaal 10,00\n"
     )
     assert parse_page(dutch).fields.customer_name == "Jansen"
+
+
+def test_an_argentine_invoice_is_numbered_by_point_of_sale_and_number() -> None:
+    # Two fields on the number's row (the AFIP layout), and one label whose dash the
+    # PDF draws off the text line.
+    fields = (
+        "ORIGINAL\n"
+        "  Repuestos & Logistica             A       FACTURA\n"
+        "                                            Punto de Venta: 00001   Comp. Nro: 00000125\n"
+        "Razón Social: CAPUTTO PABLO ROBERTO         Fecha de Emisión: 13/02/2023\n"
+        "CUIT:   30500017704     Apellido y Nombre / Razón Social: LA SEGUNDA COOPERATIVA\n"
+        "Importe Total: $ 594636,99\n"
+    )
+    parsed = parse_page(fields).fields
+    assert parsed.invoice_number == "00001-00000125"
+    assert (parsed.vendor_name, parsed.customer_name) == (
+        "CAPUTTO PABLO ROBERTO",
+        "LA SEGUNDA COOPERATIVA",
+    )
+    one_label = "TALLER SA\n      NUMERO:       00003    00003668\n      FECHA: 14/02/2023\n"
+    assert parse_page(one_label).fields.invoice_number == "00003-00003668"
+
+
+def test_what_the_point_of_sale_rules_leave_alone() -> None:
+    # A number that is not padded as a point of sale, and a "Razón Social" in the
+    # customer's block, keep their ordinary reading.
+    two_numbers = "ACME SL\nFactura Nº: 2024    00000125\nTotal 10,00\n"
+    assert parse_page(two_numbers).fields.invoice_number == "2024"
+    customer_block = "Factura 77\nCliente:\nRazón Social: Compras Norte SL\nTotal 10,00\n"
+    assert parse_page(customer_block).fields.vendor_name != "Compras Norte SL"
+    copy_mark = "ORIGINAL\nFactura 77\nTotal 10,00\n"
+    assert parse_page(copy_mark).fields.vendor_name is None

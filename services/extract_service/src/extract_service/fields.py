@@ -76,6 +76,17 @@ _TAX_EXEMPT = re.compile(
 # The rest of a number printed a few columns after its series: "- 5469", "/ 0042".
 _NUMBER_CONTINUES = re.compile(r"[-/]\s?\d")
 _CONTINUATION_GAP = 8
+# Argentine invoices are numbered by point of sale and number, both zero-padded, and
+# written 00003-00003668. They print the two as separate fields ("Punto de Venta: 00001
+# Comp. Nro: 00000125"), or under one label with the dash drawn off the text line.
+_POINT_OF_SALE = re.compile(r"punto\s+de\s+venta\s*:?\s*(0\d{3,4})")
+_SALE_POINT_AND_NUMBER = (re.compile(r"0\d{3,4}"), re.compile(r"0\d{7}"))
+# "Razón Social: ..." (legal name) heads the issuer's block above the customer's.
+_LEGAL_NAME_LABEL = re.compile(r"razon\s+social\s*:\s*(.+)")
+# The copy a page is ("ORIGINAL", "DUPLICADO"): printed at the top, never a name.
+_COPY_MARK = re.compile(
+    r"original[e]?|duplicad[oa]|triplicad[oa]|duplicata|duplicate|copia|copy|copie|kopie"
+)
 # A document's title in the languages we read: never a vendor's name.
 _TITLE_WORDS = (
     r"invoice|bill|receipt|rechnung|gutschrift|facture|factuur|factura|fattura|fatura|"
@@ -253,6 +264,7 @@ class _PageParser:
         self._read_labels()
         if "invoice_number" not in self.values:
             self._number_under_title()
+        self._with_point_of_sale()
         if "invoice_date" not in self.values:
             self._date_after_number()
         self._read_breakdown_columns()
@@ -260,6 +272,8 @@ class _PageParser:
         self._complete_totals()
         if not self.items:
             self._read_amount_rows()
+        if "vendor_name" not in self.values:
+            self._vendor_by_legal_name()
         if "vendor_name" not in self.values:
             self._guess_vendor()
         if "customer_name" not in self.values:
@@ -461,6 +475,18 @@ class _PageParser:
             ambiguous = value in self.ambiguous_dates
             self.confidence[match.field] = _Confidence.AMBIGUOUS_DATE if ambiguous else how
 
+    def _with_point_of_sale(self) -> None:
+        """ "Punto de Venta: 00001  Comp. Nro: 00000125" is invoice 00001-00000125."""
+        number = self.values.get("invoice_number")
+        if not isinstance(number, str) or not number.isdigit():
+            return
+        for row in self.rows:
+            points = [_POINT_OF_SALE.fullmatch(fold(segment.text).strip()) for segment in row]
+            point = next((found.group(1) for found in points if found), None)
+            if point and any(segment.text.rstrip().endswith(number) for segment in row):
+                self.values["invoice_number"] = f"{point}-{number}"
+                return
+
     def _number_under_title(self) -> None:
         """The word "Invoice" itself as the number's label, when nothing better names it:
         a column of a header table ("Klant | Order | Factuur | Vervaldatum") or the
@@ -592,8 +618,13 @@ class _PageParser:
         if segment is None or segment.col + 1 >= len(row):
             return text
         after = row[segment.col + 1]
-        if _NUMBER_CONTINUES.match(after.text) and segment.gap_to(after) <= _CONTINUATION_GAP:
+        if segment.gap_to(after) > _CONTINUATION_GAP:
+            return text
+        if _NUMBER_CONTINUES.match(after.text):
             return f"{text} {after.text}"
+        point, number = _SALE_POINT_AND_NUMBER
+        if point.fullmatch(text.strip()) and number.fullmatch(after.text.strip()):
+            return f"{text.strip()}-{after.text.strip()}"
         return text
 
     def _further_right(self, label: Segment, right: Segment | None) -> list[Segment]:
@@ -670,6 +701,24 @@ class _PageParser:
         return found.value
 
     # -- vendor by position ----------------------------------------------------------
+
+    def _vendor_by_legal_name(self) -> None:
+        """A "Razón Social:" above the customer's label names the issuer (Argentine
+        layouts print the issuer's legal name so, then "Apellido y Nombre / Razón
+        Social" for the customer); below it, or with no customer label, it may be
+        anyone's."""
+        if self.customer_row is None:
+            return
+        for row in self.rows[: self.customer_row]:
+            for segment in row:
+                found = _LEGAL_NAME_LABEL.match(fold(segment.text).strip())
+                if found is None:
+                    continue
+                start = len(segment.text.strip()) - len(found.group(1))
+                if (name := _name(segment.text.strip()[start:])) is not None:
+                    self.values["vendor_name"] = name
+                    self.confidence["vendor_name"] = _Confidence.INLINE
+                    return
 
     def _guess_vendor(self) -> None:
         """No label names the vendor: the company the page's legal details (footer,
@@ -990,6 +1039,8 @@ def _named(segment: Segment | None) -> bool:
 
 def _could_be_vendor(text: str) -> bool:
     if _name(text) is None or _TITLE.fullmatch(text.strip()):
+        return False
+    if _COPY_MARK.fullmatch(fold(text.strip())):
         return False
     if not _READS_AS_A_NAME.search(text):
         return False  # OCR debris from a logo ("“a N", "Ad"): no name at all
