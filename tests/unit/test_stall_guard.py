@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 from dapr.ext.workflow._durabletask import task as dt
+from dapr.ext.workflow._durabletask.internal import helpers
 
 from invoice_shared.dapr_names import EXTRACT_ACTIVITY
-from workflow_app.stall_guard import MAX_STALLS, StalledError, Watchdog, gather
+from workflow_app.stall_guard import GROUPS, MAX_STALLS, StalledError, Watchdog, gather
 from workflow_app.workflows import invoice_workflow, page_batch_workflow
 
 from .test_workflows import REQUEST, _context, _page
@@ -161,3 +162,48 @@ def test_a_batch_whose_extraction_outcome_was_dropped_still_returns_every_page()
     batch = {"invoice_id": "INV-1", "pages": [_page(1, 2), _page(2, 2)], "stall_seconds": 60}
     refs = run_workflow(page_batch_workflow, ctx, batch)
     assert calls == [1, 1] and [ref["page_number"] for ref in refs] == [1, 2]
+
+
+def test_many_tasks_are_waited_on_in_groups_each_resumption_cheap():
+    # A replay re-runs the whole wait, so it must not resume once per task over a list
+    # of every pending one: 40 tasks are collected in at most GROUPS resumptions.
+    ctx = Clockwork()
+    tasks = _tasks(40)
+    reported: list[int] = []
+    gen = gather(Watchdog(ctx, 60), tasks, [None] * 40, lambda group: reported.extend(group))  # type: ignore[arg-type]
+    driver = Driver(gen)
+    resumptions = 0
+    for n, task in enumerate(reversed(tasks)):
+        task.complete(n)
+        before = driver.waiting
+        driver.settle()
+        resumptions += driver.waiting is not before or driver.result is not None
+    assert driver.result == list(range(39, -1, -1))
+    assert resumptions <= GROUPS and sorted(reported) == list(range(40))
+
+
+def test_a_failed_task_ends_the_wait_at_once_not_when_its_group_is_reached():
+    ctx = Clockwork()
+    tasks = _tasks(40)
+    driver = Driver(gather(Watchdog(ctx, 60), tasks, [None] * 40))  # type: ignore[arg-type]
+    tasks[-1].fail("boom", helpers.new_failure_details(RuntimeError("boom")))
+    with pytest.raises(dt.TaskFailedError, match="boom"):
+        driver.settle()  # task 0, in the first group, has not finished
+
+
+def test_a_stall_counts_tasks_finished_inside_a_group_as_progress():
+    ctx = Clockwork()
+    tasks = _tasks(40)  # groups of 3: one finished task does not finish its group
+    reissued: list[int] = []
+
+    def again(index: int) -> Any:
+        return lambda: reissued.append(index) or dt.CompletableTask()
+
+    driver = Driver(gather(Watchdog(ctx, 60), tasks, [again(i) for i in range(40)]))  # type: ignore[arg-type]
+    tasks[0].complete("one")
+    ctx.timers[0].complete(None)  # a task finished since the timer was armed: no stall
+    driver.settle()
+    assert reissued == []
+    ctx.timers[1].complete(None)  # nothing since: every unfinished task again
+    driver.settle()
+    assert reissued == list(range(1, 40))

@@ -23,9 +23,14 @@ from collections.abc import Callable, Generator
 from datetime import timedelta
 from typing import Any
 
-from dapr.ext.workflow import DaprWorkflowContext, when_any
+from dapr.ext.workflow import DaprWorkflowContext, when_all, when_any
 
 MAX_STALLS = 3
+# Tasks are waited on in at most this many groups. The runtime replays a workflow from
+# its start on every event, and a wait over n pending tasks costs O(n) to set up; one
+# wait per finished task made each replay O(n²) (250 page batches: 4 s of replay over a
+# 500-page invoice). Groups make it O(n), and progress still moves 16 times or more.
+GROUPS = 16
 
 # Tasks of the SDK's durabletask core, which it does not export under a public name.
 Task = Any
@@ -51,23 +56,27 @@ class Watchdog:
         self._progress_when_armed = 0
         self._stalls = 0
 
-    def timer(self) -> Task | None:
-        """The armed timer (armed now if none is), or None when the guard is off."""
+    def timer(self, unclaimed: Callable[[], int] = lambda: 0) -> Task | None:
+        """The armed timer (armed now if none is), or None when the guard is off.
+
+        `unclaimed()` counts tasks finished but not yet reported through `progressed`.
+        """
         if self._seconds is None:
             return None
         if self._timer is None:
             self._timer = self._ctx.create_timer(timedelta(seconds=self._seconds))
-            self._progress_when_armed = self._progress
+            self._progress_when_armed = self._progress + unclaimed()
         return self._timer
 
-    def progressed(self) -> None:
-        self._progress += 1
+    def progressed(self, tasks: int = 1) -> None:
+        self._progress += tasks
         self._stalls = 0
 
-    def fired(self) -> bool:
+    def fired(self, unclaimed: Callable[[], int] = lambda: 0) -> bool:
         """Record that the timer won a wait; True if that was a stall."""
         self._timer = None
-        if self._progress != self._progress_when_armed:
+        if self._progress + unclaimed() != self._progress_when_armed:
+            self._stalls = 0
             return False
         self._stalls += 1
         if self._stalls > MAX_STALLS:
@@ -82,33 +91,56 @@ def gather(
     watchdog: Watchdog,
     tasks: list[Task],
     reissue: list[Reissue],
-    on_done: Callable[[int], None] = lambda _: None,
+    on_done: Callable[[range], None] = lambda _: None,
 ) -> Generator[Any, Any, list[Any]]:
-    """Results of `tasks` in their order, collected as each finishes.
+    """Results of `tasks` in their order, collected a group at a time (see GROUPS).
 
-    On a stall, task `i` is replaced by `reissue[i]()` (None: keep waiting on it, for
-    work that guards itself, like a child workflow). A failed task raises its error.
-    `on_done(i)` runs after each one finishes (progress reports).
+    On a stall, each unfinished task `i` is replaced by `reissue[i]()` (None: keep
+    waiting on it, for work that guards itself, like a child workflow). A failed task
+    raises its error as soon as it fails. `on_done(indices)` runs as each group
+    finishes (progress reports).
     """
+    tasks = list(tasks)
+    size = max(1, -(-len(tasks) // GROUPS))
+    members = {
+        start: range(start, min(start + size, len(tasks))) for start in range(0, len(tasks), size)
+    }
+    pending = {start: when_all([tasks[i] for i in group]) for start, group in members.items()}
     results: list[Any] = [None] * len(tasks)
-    pending = dict(enumerate(tasks))
+
+    def unclaimed() -> int:
+        return sum(group.get_completed_tasks() for group in pending.values())
+
     while pending:
-        timer = watchdog.timer()
+        timer = watchdog.timer(unclaimed)
         waits = list(pending.values()) + ([timer] if timer is not None else [])
         finished = yield when_any(waits)
         if timer is not None and finished is timer:
-            if watchdog.fired():
-                for index in pending:
-                    again = reissue[index]
-                    if again is not None:
-                        pending[index] = again()
+            if watchdog.fired(unclaimed):
+                for start in pending:
+                    pending[start] = _issued_again(members[start], tasks, reissue, pending[start])
             continue
-        index = next(i for i, task in pending.items() if task is finished)
-        results[index] = finished.get_result()  # raises if the task failed
-        del pending[index]
-        watchdog.progressed()
-        on_done(index)
+        start = next(s for s, group in pending.items() if group is finished)
+        values = finished.get_result()  # raises if one of the group's tasks failed
+        del pending[start]
+        watchdog.progressed(len(values))
+        for index, value in zip(members[start], values, strict=True):
+            results[index] = value
+        on_done(members[start])
     return results
+
+
+def _issued_again(group: range, tasks: list[Task], reissue: list[Reissue], waiting: Task) -> Task:
+    """The group's unfinished tasks issued again, in order, and a wait over the group
+    as it now stands; the same wait when some of them cannot be reissued."""
+    unfinished = [index for index in group if not tasks[index].is_complete]
+    if any(reissue[index] is None for index in unfinished):
+        return waiting
+    for index in unfinished:
+        again = reissue[index]
+        assert again is not None
+        tasks[index] = again()
+    return when_all([tasks[index] for index in group])
 
 
 def one(watchdog: Watchdog, issue: Callable[[], Task]) -> Generator[Any, Any, Any]:

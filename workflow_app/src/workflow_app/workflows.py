@@ -136,11 +136,13 @@ def _extract_and_aggregate(
         tasks = [
             ctx.call_child_workflow(
                 PAGE_BATCH_WORKFLOW,
-                input=PageBatchInput(
-                    invoice_id=request.invoice_id,
-                    pages=[pages[i] for i in batch],
-                    stall_seconds=options.stall_seconds,
-                ).model_dump(mode="json"),
+                # PageBatchInput's fields as a plain dict: this runs for every child on
+                # every replay, and the child validates its input anyway.
+                input={
+                    "invoice_id": request.invoice_id,
+                    "pages": [pages[i] for i in batch],
+                    "stall_seconds": options.stall_seconds,
+                },
                 instance_id=child_instance_id(ctx.instance_id, number),
                 retry_policy=RETRY,
             )
@@ -149,13 +151,13 @@ def _extract_and_aggregate(
         reissue = [None] * len(tasks)  # each child guards its own activities
         sizes = [len(batch) for batch in batches]
 
-    # Collected one at a time (rather than a single when_all) so the custom status can
-    # say how many pages are done; the tasks all run in parallel regardless.
+    # Collected a group at a time (see stall_guard.GROUPS) rather than in one when_all,
+    # so the custom status can say how many pages are done; all run in parallel.
     done = 0
 
-    def count(index: int) -> None:
+    def count(indices: range) -> None:
         nonlocal done
-        done += sizes[index]
+        done += sum(sizes[index] for index in indices)
         report("extracting", done, total)
 
     results = yield from gather(guard, tasks, reissue, count)
