@@ -656,3 +656,83 @@ def test_what_the_point_of_sale_rules_leave_alone() -> None:
     assert parse_page(customer_block).fields.vendor_name != "Compras Norte SL"
     copy_mark = "ORIGINAL\nFactura 77\nTotal 10,00\n"
     assert parse_page(copy_mark).fields.vendor_name is None
+
+
+def test_labels_a_fifth_real_set_showed() -> None:
+    stripe = "Invoice number 8B83747E\nDate of issue  July 19, 2025\nDate due   August 1, 2025\n"
+    assert parse_page(stripe).fields.due_date == dt.date(2025, 8, 1)
+    dian = (
+        "Francorp S.A.S.\n"
+        "Factura electrónica de venta: Q83220078482\n"
+        "Nombre Cliente\n"
+        "Alejandro Uribe Sanchez\n"
+        "PLAZO\n"
+        "11.07.2025\n"
+    )
+    fields = parse_page(dian).fields
+    assert (fields.invoice_number, fields.customer_name) == (
+        "Q83220078482",
+        "Alejandro Uribe Sanchez",
+    )
+    assert fields.due_date == dt.date(2025, 7, 11)
+    assert parse_page("Factura 7\nPlazo: 30 días\n").fields.due_date is None
+    receipt = (
+        "                                Ricevuta d'acquisto\n"
+        "FRANCESCO SALZANO               Data ricevuta        10 luglio 2020\n"
+        "Indirizzo di fatturazione                   Venduto da\n"
+        "Francesco Salzano                           Amazon EU S.à r.l., Succursale Italiana\n"
+    )
+    fields = parse_page(receipt).fields
+    assert fields.invoice_date == dt.date(2020, 7, 10)
+    assert fields.vendor_name == "Amazon EU S.à r.l., Succursale Italiana"
+
+
+def test_dutch_totals_with_freight_and_the_rate_beside_the_tax() -> None:
+    page = (
+        "Factuurnr. 98559514\n"
+        " Netto goederenwaarde                                   534,87\n"
+        " Vrachtkosten                                            19,95\n"
+        " BTW plichtig bedrag                                    554,82\n"
+        " Af te dragen BTW            21,00    %                 116,51\n"
+        " Rekeningsbedrag                                        671,33\n"
+    )
+    fields = parse_page(page).fields
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("554.82"),
+        Decimal("116.51"),
+        Decimal("671.33"),
+    )
+
+
+def test_a_bill_to_block_naming_a_person_then_the_company_bills_the_company() -> None:
+    page = (
+        "Invoice number: 4836212534\n"
+        "Bill to\n"
+        "Thomas Flassbeck\n"
+        "SimFin Analytics GmbH\n"
+        "Pfälzer Ufer 4\n"
+    )
+    assert parse_page(page).fields.customer_name == "SimFin Analytics GmbH"
+    person = "Invoice 5\nBill to\nThomas Flassbeck\nPfälzer Ufer 4\n06108 Halle\n"
+    assert parse_page(person).fields.customer_name == "Thomas Flassbeck"
+
+
+def test_a_letter_dated_in_its_heading_without_a_label() -> None:
+    page = (
+        "                                             Rechnung\n"
+        "Medienpilot GmbH & Co. KG                    Reichenschwand          04.07.2023\n"
+        "                                             Rechnungs-Nr                 02581\n"
+        "SimFin Analytics GmbH                        Lieferdatum,            30.06.2023\n"
+        "#    Beschreibung                      Menge      Einzelpreis      Gesamt\n"
+        "1    Beratung                          1,00       100,00 €         100,00 €\n"
+    )
+    assert parse_page(page).fields.invoice_date == dt.date(2023, 7, 4)
+    # A date that ends a sentence, or a labelled one, is not the letter's.
+    sentence = (
+        "NOTA FISCAL\n"
+        "RPS nº. 131273, Série: U, emitido em 30/06/2025, conversão em\n"
+        "                  11/07/2025\n"
+    )
+    assert parse_page(sentence).fields.invoice_date is None
+    labelled = "ACME GmbH\nLieferdatum\n30.06.2023\nRechnungs-Nr 5\n"
+    assert parse_page(labelled).fields.invoice_date is None

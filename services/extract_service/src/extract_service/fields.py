@@ -83,6 +83,8 @@ _POINT_OF_SALE = re.compile(r"punto\s+de\s+venta\s*:?\s*(0\d{3,4})")
 _SALE_POINT_AND_NUMBER = (re.compile(r"0\d{3,4}"), re.compile(r"0\d{7}"))
 # "Razón Social: ..." (legal name) heads the issuer's block above the customer's.
 _LEGAL_NAME_LABEL = re.compile(r"razon\s+social\s*:\s*(.+)")
+# What may stand beside a letter's date ("#"): nothing, or its town ("Berlin, den").
+_LETTER_DATE = re.compile(r"(?:[A-ZÀ-Þ][\w.'\- ]{1,30},?\s+(?:den\s+|le\s+|il\s+)?)?#")
 # The copy a page is ("ORIGINAL", "DUPLICADO"): printed at the top, never a name.
 _COPY_MARK = re.compile(
     r"original[e]?|duplicad[oa]|triplicad[oa]|duplicata|duplicate|copia|copy|copie|kopie"
@@ -90,7 +92,7 @@ _COPY_MARK = re.compile(
 # A document's title in the languages we read: never a vendor's name.
 _TITLE_WORDS = (
     r"invoice|bill|receipt|rechnung|gutschrift|facture|factuur|factura|fattura|fatura|"
-    r"nota|avoir|credit\s+note|proforma"
+    r"nota|avoir|credit\s+note|proforma|ricevuta|quittung|recibo"
 )
 _TITLE = re.compile(
     r"(?:(?:tax|sales|commercial|proforma|pro-forma|vat)\s+)?(?:" + _TITLE_WORDS + r")"
@@ -198,6 +200,7 @@ class _Confidence:
     BESIDE = 0.85
     BELOW = 0.8
     GUESSED_VENDOR = 0.6
+    LETTER_DATE = 0.6  # a date alone in the heading, no label
     LEGAL_VENDOR = 0.75
     CURRENCY_CODE = 0.9
     CURRENCY_SYMBOL = 0.75
@@ -267,6 +270,8 @@ class _PageParser:
         self._with_point_of_sale()
         if "invoice_date" not in self.values:
             self._date_after_number()
+        if "invoice_date" not in self.values:
+            self._date_of_the_letter()
         self._read_breakdown_columns()
         self._choose_totals()
         self._complete_totals()
@@ -528,6 +533,45 @@ class _PageParser:
                 )
                 return
 
+    def _date_of_the_letter(self) -> None:
+        """No label names the issue date: the date a letter-style invoice prints alone
+        in its heading, after the town or not ("Reichenschwand   04.07.2023",
+        "Berlin, den 3. Mai 2024"). Only above the items, a segment that is that date
+        and nothing more, and no label's value: beside one, or under one."""
+        end = min(self.table_rows, default=len(self.rows))
+        for index in range(end):
+            for col, segment in enumerate(self.rows[index]):
+                if (index, col) in self.labels or (index, col - 1) in self.labels:
+                    continue
+                if self._under_a_label(segment) or self._continues_a_sentence(segment):
+                    continue
+                found = find_date(segment.text, self.date_hint)
+                if found is None or not _LETTER_DATE.fullmatch(
+                    segment.text.replace(found.text, "#", 1).strip()
+                ):
+                    continue
+                if (value := self._date(segment.text)) is not None:
+                    self.values["invoice_date"] = value
+                    self.confidence["invoice_date"] = _Confidence.LETTER_DATE
+                    return
+
+    def _continues_a_sentence(self, segment: Segment) -> bool:
+        """Printed under a sentence that runs on into it ("... conversão em" over
+        "11/07/2025"): the date belongs to that sentence, not to the letter."""
+        above = self.rows[segment.row - 1] if segment.row > 0 else []
+        return any(
+            other.overlap(segment) > 0
+            and len(other.text.split()) >= 4
+            and other.text.split()[-1].islower()
+            for other in above
+        )
+
+    def _under_a_label(self, segment: Segment) -> bool:
+        above = self.rows[segment.row - 1] if segment.row > 0 else []
+        return any(
+            (other.row, other.col) in self.labels and other.overlap(segment) > 0 for other in above
+        )
+
     def _read_breakdown_columns(self) -> None:
         """A tax breakdown prints one row per rate under "Base | % | VAT" headings; the
         invoice's subtotal and tax are then the sums of those columns (offered as
@@ -608,9 +652,22 @@ class _PageParser:
             candidates = [(self._number_continued(text, at), at) for text, at in candidates]
         for text, source in candidates:
             value = parse(_value_text(text))
+            if value is not None and kind == "customer_name" and not _is_company(value):
+                # "Bill to / Thomas Flassbeck / SimFin Analytics GmbH": the person to
+                # contact, then the company billed; the company is the customer.
+                company = self._company_under(source)
+                if company is not None:
+                    return _name(company.text), company
             if value is not None:
                 return value, source
         return None
+
+    def _company_under(self, segment: Segment | None) -> Segment | None:
+        """The company name printed on the row just under `segment`, in its column."""
+        if segment is None or segment.row + 1 >= len(self.rows):
+            return None
+        under = self._aligned(segment.row + 1, segment)
+        return under if under is not None and _is_company(under.text) else None
 
     def _number_continued(self, text: str, segment: Segment | None) -> str:
         """A series and its number printed apart: "25" then "- 5469" a few columns on."""

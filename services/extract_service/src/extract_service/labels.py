@@ -41,6 +41,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         # "Comp. Nro:" (comprobante), "Número da NFS-e" (nota fiscal de serviço).
         # Not "Comp. No.", which in English is a company's registration number.
         rf"comp\.?\s*nro\.?|comprobante\s*{_NO}",
+        # "Factura electrónica de venta: Q83220078482" (a Latin American e-invoice's number).
+        r"factura\s+electronica(?:\s+de\s+venta)?(?=\s*:)",
         rf"(?:numero|{_NO})\s+d[ao]\s+(?:nfs-?e|nf-?e|nota(?:\s+fiscal)?)",
         rf"inv\.?\s*{_NO}",
         rf"bill\s*{_NO}",
@@ -79,14 +81,14 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"date\s+(?:de\s+(?:la\s+)?)?(?:facture|facturation)|date\s+d'?\s?emission|emise?\s+le|"
         r"date\s+du\s+document",
         r"factuurdatum|factuur\s*-?\s*datum|datum\s+(?:van\s+(?:de\s+)?)?factuur|documentdatum",
-        r"issued\s+on|ausgestellt\s+am",
+        r"issued\s+on|ausgestellt\s+am|receipt\s+date|data\s+(?:della\s+)?ricevuta",
         r"fecha(?:\s+(?:de\s+|del\s+)?(?:la\s+)?(?:factura|emision|expedicion|documento))?",
         r"data(?:\s+(?:della\s+|di\s+)?(?:fattura|documento|emissione))?",
-        r"data\s+(?:e\s+hora\s+)?(?:da\s+)?(?:fatura|emissao)(?:\s+da\s+(?:nfs-?e|nf-?e|nota))?|"
+        r"data\s+(?:e\s+hora\s+)?(?:da\s+|de\s+)?(?:fatura|emissao)(?:\s+da\s+(?:nfs-?e|nf-?e|nota))?|"
         r"data\s+d[oa]\s+documento",
     ),
     "due_date": (
-        r"due\s+date|payment\s+due(?:\s+date)?|due\s+by|due\s+on|due",
+        r"due\s+date|date\s+due|payment\s+due(?:\s+date)?|due\s+by|due\s+on|due",
         r"pay(?:able)?\s+(?:by|before|until|no\s+later\s+than)|please\s+pay\s+by|"
         r"(?:total\s+)?(?:amount|balance)\s+due\s+(?:on|by)",
         r"falligkeit(?:sdatum)?|fallig\s+(?:am|bis|zum)|zahlbar\s+(?:bis|am)|zahlungsziel|fallig",
@@ -94,18 +96,19 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"a\s+regler\s+avant(?:\s+le)?|payable\s+(?:avant\s+)?le",
         r"vervaldatum|verval\s*datum|vervaldag|te\s+betalen\s+(?:voor|op)|uiterste\s+betaaldatum",
         r"(?:fecha\s+de\s+)?vencimiento|fecha\s+limite(?:\s+de\s+pago)?|fecha\s+de\s+pago|vence|"
-        r"pagar\s+antes\s+de(?:l)?|(?:fecha\s+de\s+)?vto\.?\s+(?:para\s+el\s+|del\s+|de\s+)?pago",
+        # "Plazo" (term) labels the due date when a date follows it.
+        r"pagar\s+antes\s+de(?:l)?|plazo(?:\s+de\s+pago)?|(?:fecha\s+de\s+)?vto\.?\s+(?:para\s+el\s+|del\s+|de\s+)?pago",
         r"(?:data\s+(?:di\s+)?)?scadenz[ae](?:\s+(?:del\s+)?pagamento)?|(?:da\s+)?pagare\s+entro(?:\s+il)?",
         r"(?:data\s+de\s+)?vencimento|data\s+limite(?:\s+de\s+pagamento)?|(?:a\s+)?pagar\s+ate",
     ),
     "vendor_name": (
         rf"from|vendor{_NOT_AN_ID}|supplier{_NOT_AN_ID}|seller{_NOT_AN_ID}|sold\s+by|"
         r"issued\s+by|bill\s+from|invoice\s+from",
-        rf"lieferant{_NOT_AN_ID}|verkaufer{_NOT_AN_ID}|rechnungssteller|absender",
-        rf"fournisseur{_NOT_AN_ID}|vendeur|emetteur",
-        rf"leverancier{_NOT_AN_ID}|verkoper|afzender",
-        rf"proveedor{_NOT_AN_ID}|vendedor|emisor",
-        rf"fornitore{_NOT_AN_ID}|venditore|cedente(?:\s+prestatore)?|mittente",
+        rf"lieferant{_NOT_AN_ID}|verkaufer{_NOT_AN_ID}|rechnungssteller|absender|verkauft\s+von",
+        rf"fournisseur{_NOT_AN_ID}|vendeur|emetteur|vendu\s+par",
+        rf"leverancier{_NOT_AN_ID}|verkoper|afzender|verkocht\s+door",
+        rf"proveedor{_NOT_AN_ID}|vendedor|emisor|vendido\s+por",
+        rf"fornitore{_NOT_AN_ID}|venditore|cedente(?:\s+prestatore)?|mittente|venduto\s+da",
         rf"fornecedor{_NOT_AN_ID}|emitente|prestador(?:\s+de\s+servicos)?",
     ),
     "customer_name": (
@@ -121,6 +124,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"(?:nom\s+de\s+l'?\s?)?abonne{_NOT_AN_ID}|titulaire\s+du\s+(?:contrat|compte)",
         rf"klant{_NOT_AN_ID}|factuuradres|afnemer|geadresseerde|gefactureerd\s+aan",
         rf"cliente{_NOT_AN_ID}|facturar\s+a|facturado\s+a|destinatario",
+        r"nombre\s+(?:del\s+)?cliente|nom\s+du\s+client|nome\s+(?:do\s+|del\s+)?cliente",
         # Argentine layouts: "Señor/es: ACME SA", "Apellido y Nombre / Razón Social: ...".
         r"senor(?:\s*/\s*es|es)?(?=\s*:)|apellido\s+y\s+nombre(?:\s*/\s*razon\s+social)?",
         r"spett(?:\.|abile)?(?:\s*le)?|intestatario|committente|cessionario(?:\s+committente)?",
@@ -149,6 +153,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"sous-?\s?total|total\s+h\.?\s?t\.?|montant\s+h\.?\s?t\.?|total\s+hors\s+tax(?:e|es)|"
         r"(?:montant|total)\s+hors\s+(?:tva|taxes?)|"
         r"base\s+h\.?\s?t\.?",
+        r"(?:netto\s+)?goederenwaarde|btw\s*-?\s*plichtig\s+bedrag|belastbaar\s+bedrag",
         rf"grondslag|subtota(?:a|le)l?|totaal\s+{_EXCL}\.?(?:\s+btw)?|netto\s*bedrag|bedrag\s+{_EXCL}\.?\s+btw",
         r"(?:total\s+)?base\s+imponible|base\s+imp\.|importe\s+neto(?:\s+gravado)?|subtotal|base(?=\s*:)|"
         r"total\s+parcial",
@@ -162,7 +167,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"(?:zzgl\.?\s+|zuzuglich\s+|plus\s+|enthaltene\s+|inkl\.?\s+)?{_RATE}(?:mwst\.?|ust\.?|umsatzsteuer|"
         rf"mehrwertsteuer){_AMOUNT}{_NOT_AN_ID}(?!\s*-?\s*id)",
         rf"{_RATE}(?:montant\s+|total\s+)?t\.?v\.?a\.?{_NOT_AN_ID}(?!\s+intra)",
-        rf"{_RATE}(?:totaal\s+)?btw(?:\s*-?\s*bedrag)?{_NOT_AN_ID}",
+        rf"{_RATE}(?:totaal\s+)?btw(?:\s*-?\s*bedrag)?{_NOT_AN_ID}|af\s+te\s+dragen\s+btw",
         rf"{_RATE}(?:cuota\s+|total\s+|importe\s+)?(?:iva|igic){_NOT_AN_ID}",
         r"(?:total\s+)?impuestos",
         rf"(?:tot(?:ale|\.)?\s+)?(?:iva|imposta){_NOT_AN_ID}",
@@ -180,7 +185,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"montant\s+total|montant\s+du|(?:somme|montant)\s+a\s+payer|total\s+facture|"
         r"montant\s+(?:de\s+la\s+)?facture",
         rf"totaal(?:\s*-?\s*bedrag)?(?:\s+{_INCL}\.?\s+btw)?|te\s+betalen|totaal\s+te\s+betalen|"
-        r"factuur\s*-?\s*(?:totaal|bedrag)",
+        r"factuur\s*-?\s*(?:totaal|bedrag)|rekenings?\s*-?\s*bedrag",
         r"total\s+(?:de\s+(?:la\s+)?)?factura|importe\s+total|total\s+a\s+pagar|"
         r"(?:saldo|importe)\s+(?:adeudado|pendiente)",
         r"totale(?:\s+(?:fattura|documento|da\s+pagare|complessivo))?|importo\s+totale|"
