@@ -92,3 +92,13 @@ def test_a_line_given_free_or_not_taken_is_an_item_of_zero() -> None:
     # Rows of nothing but zeros, or a zero rate, are not items.
     assert parse_item_row(["Port", "0", "0,00", "0,00"], None, ",") is None
     assert parse_item_row(["TVA", "0 %", "0,00", "0,00"], None, ",") is None
+
+
+def test_a_quantity_printed_one_space_before_its_description() -> None:
+    cells = ["1055 05/05/22", "2 Formation Deep Learning", "750.00", "1500.00"]
+    item = parse_item_row(cells, None, ".")
+    assert item is not None
+    assert (item.quantity, item.unit_price, item.amount) == (2, Decimal("750.00"), 1500)
+    # A description that starts with a number keeps it when the row multiplies out as is.
+    kept = parse_item_row(["3 Sobres salsa", "1", "2.50", "2.50"], None, ".")
+    assert kept is not None and kept.description == "3 Sobres salsa"

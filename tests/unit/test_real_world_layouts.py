@@ -736,3 +736,16 @@ def test_a_letter_dated_in_its_heading_without_a_label() -> None:
     assert parse_page(sentence).fields.invoice_date is None
     labelled = "ACME GmbH\nLieferdatum\n30.06.2023\nRechnungs-Nr 5\n"
     assert parse_page(labelled).fields.invoice_date is None
+
+
+def test_a_table_of_quantities_and_amounts_without_unit_prices() -> None:
+    page = (
+        "Invoice number: 4836212534\n"
+        "Subscription                       Description   Interval          Quantity   Amount(€)\n"
+        "Google Workspace Business Standard Usage         Oct 1 - Oct 31          8       83.20\n"
+        "                                   Subtotal in EUR                               €83.20\n"
+        "                                   VAT (0%)                                       €0.00\n"
+        "                                   Total in EUR                                  €83.20\n"
+    )
+    items = parse_page(page).line_items
+    assert [(i.quantity, i.unit_price, i.amount) for i in items] == [(8, None, Decimal("83.20"))]

@@ -31,6 +31,7 @@ from extract_service.line_items import (
     is_column_heading,
     looks_like_item_row,
     parse_item_row,
+    quantity_column,
 )
 from extract_service.numbers import amounts_in, detect_decimal_mark, parse_money
 from extract_service.segments import Segment, page_rows
@@ -405,23 +406,32 @@ class _PageParser:
             columns = amount_columns([segment.text for segment in row])
             if not columns:
                 continue
+            counted = quantity_column([segment.text for segment in row])
+            quantity = row[counted] if counted is not None else None
             for column in columns:  # net before gross: the first that adds up
-                items = self._amount_rows(index, row[column])
+                items = self._amount_rows(index, row[column], quantity)
                 if items and self._lines_add_up(items):
                     self.items = items
                     return
             return
 
-    def _amount_rows(self, heading_row: int, heading: Segment) -> list[LineItem]:
-        """The rows under `heading` that print an amount in its column, up to the totals."""
+    def _amount_rows(
+        self, heading_row: int, heading: Segment, quantity: Segment | None
+    ) -> list[LineItem]:
+        """The rows under `heading` that print an amount in its column, up to the totals,
+        with the number under `quantity` as each one's quantity."""
         items: list[LineItem] = []
         for below in range(heading_row + 1, len(self.rows)):
             if self._has_money_label(below):
                 break
             cells = self.rows[below]
             under = [n for n, s in enumerate(cells) if s.gap_to(heading) <= _VALUE_REACH]
+            counted = [
+                n for n, s in enumerate(cells) if quantity and s.gap_to(quantity) <= _VALUE_REACH
+            ]
             texts = [segment.text for segment in cells]
-            if under and (item := amount_row(texts, under[-1], self.mark)) is not None:
+            count = counted[0] if counted and counted[0] not in under else None
+            if under and (item := amount_row(texts, under[-1], self.mark, count)) is not None:
                 items.append(item)
         return items
 

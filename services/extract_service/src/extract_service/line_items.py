@@ -100,25 +100,38 @@ def heading_roles(cells: Sequence[str]) -> tuple[str, ...] | None:
 
 
 def amount_columns(cells: Sequence[str]) -> list[int]:
-    """The money columns of a heading with descriptions and no quantities ("Produit |
-    Description | Taxes | Prix", "Descrizione | Importo | IVA | Totale"): a table
-    listing each line's amount alone (net, and perhaps gross)."""
+    """The money columns of a heading with descriptions and no unit prices ("Produit |
+    Description | Taxes | Prix", "Descrizione | Importo | IVA | Totale", "Description |
+    Quantity | Amount"): a table listing each line's amount, perhaps with a quantity,
+    but nothing to multiply (net, and perhaps gross)."""
     roles = _column_roles(cells)
-    if roles is None or "desc" not in roles or "qty" in roles:
+    if roles is None or "desc" not in roles or ("qty" in roles and "price" in roles):
         return []
     return [index for index, role in enumerate(roles) if role in ("amount", "price")]
 
 
-def amount_row(cells: Sequence[str], column: int, mark: str | None) -> LineItem | None:
-    """A line printing its amount (cell `column`) after a description, or None."""
+def quantity_column(cells: Sequence[str]) -> int | None:
+    """The quantity column of such a heading, if it has one."""
+    roles = _column_roles(cells) or ()
+    return roles.index("qty") if "qty" in roles else None
+
+
+def amount_row(
+    cells: Sequence[str], column: int, mark: str | None, quantity: int | None = None
+) -> LineItem | None:
+    """A line printing its amount (cell `column`) after a description, and perhaps its
+    quantity (cell `quantity`), or None."""
     amount = parse_money(cells[column], mark) if column < len(cells) else None
     if amount is None or amount <= 0:
         return None
-    words = [cell for index, cell in enumerate(cells) if index != column]
+    count = parse_money(cells[quantity], mark) if quantity is not None else None
+    if count is not None and count <= 0:
+        return None
+    words = [cell for index, cell in enumerate(cells) if index not in (column, quantity)]
     description = " ".join(cell for cell in words if _number_cell(cell, mark) is None)
     if not any(ch.isalpha() for ch in description):
         return None
-    return LineItem(description=description.strip(), amount=amount)
+    return LineItem(description=description.strip(), quantity=count, amount=amount)
 
 
 def _multiplies_out(quantity: Decimal, price: Decimal, amount: Decimal, places: int) -> bool:
@@ -257,8 +270,33 @@ def parse_item_row(
 
     The amount is the last number, or one of the two before it (a VAT rate and a VAT
     amount may follow it); quantity x price must give it, either outright or after a
-    discount percentage printed between the price and the amount.
+    discount percentage printed between the price and the amount. A quantity printed
+    one space before the description ("2 Formation Deep Learning") is tried apart from
+    it when nothing else multiplies out.
     """
+    item = _item_from_cells(cells, roles, mark)
+    if item is not None:
+        return item
+    counted = _split_leading_counts(cells)
+    return _item_from_cells(counted, None, mark) if len(counted) != len(cells) else None
+
+
+# A small count glued to the words after it: "2 Formation Deep Learning".
+_LEADING_COUNT = re.compile(r"(\d{1,4})\s+([^\W\d_].*)")
+
+
+def _split_leading_counts(cells: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for cell in cells:
+        glued = _LEADING_COUNT.fullmatch(cell.strip())
+        out += list(glued.groups()) if glued else [cell]
+    return out
+
+
+def _item_from_cells(
+    cells: Sequence[str], roles: tuple[str, ...] | None, mark: str | None
+) -> LineItem | None:
+    """See parse_item_row."""
     cells = _split_tax_codes(cells, mark)
     if roles is None or len(cells) != len(roles):
         cells = _split_cells(cells, mark)
