@@ -749,3 +749,36 @@ def test_a_table_of_quantities_and_amounts_without_unit_prices() -> None:
     )
     items = parse_page(page).line_items
     assert [(i.quantity, i.unit_price, i.amount) for i in items] == [(8, None, Decimal("83.20"))]
+
+
+def test_a_colombian_e_invoice_header_and_its_item_rows_tax_cells() -> None:
+    page = (
+        "                 Francorp S.A.S. - 900178348-7\n"
+        "Factura electrónica de venta: Q83220078482\n"
+        "U/M    Cant     Precio unitario Impuesto % $           Total\n"
+        "94     1        4,369.75           IVA 19.00                5,200\n"
+        "94     1        67,815.13          IVA 19.00               80,700\n"
+        "                                SUBTOTAL            $ 111,428.58\n"
+        "                                IVA 19.00%            $ 21.171,43\n"
+        "                               TOTAL COP            $ 132,600.01\n"
+        "  Proveedor Tecnológico: Carvajal Tecnología y Servicios S.A.S BIC - Nombre del SW: CEN\n"
+        "                      Financiero - Nit: 890.321.151-0\n"
+    )
+    fields = parse_page(page).fields
+    assert fields.vendor_name == "Francorp S.A.S."
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("111428.58"),
+        Decimal("21171.43"),
+        Decimal("132600.01"),
+    )
+
+
+def test_what_a_longer_label_or_a_bank_code_still_means() -> None:
+    # "Bill to Address:" still labels the customer; a bank's BIC still marks a footer.
+    billed = "Invoice 5\nBill to Address:\nAcme Widgets Ltd\n1 Main Street\n"
+    assert parse_page(billed).fields.customer_name == "Acme Widgets Ltd"
+    footer = (
+        "Invoice 5\nTotal 10.00\n\n\n\n"
+        "Acme Widgets GmbH   IBAN DE02120300000000202051   BIC: BYLADEM1001\n"
+    )
+    assert parse_page(footer).fields.vendor_name == "Acme Widgets GmbH"

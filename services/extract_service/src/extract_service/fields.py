@@ -86,6 +86,20 @@ _SALE_POINT_AND_NUMBER = (re.compile(r"0\d{3,4}"), re.compile(r"0\d{7}"))
 _LEGAL_NAME_LABEL = re.compile(r"razon\s+social\s*:\s*(.+)")
 # What may stand beside a letter's date ("#"): nothing, or its town ("Berlin, den").
 _LETTER_DATE = re.compile(r"(?:[A-ZÀ-Þ][\w.'\- ]{1,30},?\s+(?:den\s+|le\s+|il\s+)?)?#")
+# A tax number after a name, with or without its own label: " - 900178348-7", ", CUIT
+# 20-13046568-5", " NIT: 890.321.151-0".
+_TRAILING_TAX_ID = re.compile(
+    r"\s*[-\u2013,]?\s*(?:(?:nit|cuit|rut|rfc|cif|nif|vat|tax\s+id)\.?\s*:?\s*)?\d[\d.\-/ ]{5,}$",
+    re.IGNORECASE,
+)
+# A label's first words continued by more before the colon: a longer label; unless the
+# words only say it is the party's name or address ("Bill to Address:").
+_LONGER_LABEL = re.compile(
+    r"(?!(?:address|adresse|adres|anschrift|indirizzo|direccion|endereco|name|nom|nombre|"
+    r"nome|details|datos|dati|dados)\b)"
+    r"[^\W\d_][\w.'\-]*(?:\s+[^\W\d_][\w.'\-]*){0,2}\s*:",
+    re.IGNORECASE,
+)
 # The copy a page is ("ORIGINAL", "DUPLICADO"): printed at the top, never a name.
 _COPY_MARK = re.compile(
     r"original[e]?|duplicad[oa]|triplicad[oa]|duplicata|duplicate|copia|copy|copie|kopie"
@@ -151,7 +165,8 @@ _BANK = re.compile(
 # Rows that state who issues the invoice: registration, bank and legal details, which
 # invoices print in their footer (or a sender line above the address window).
 _LEGAL_ROW = re.compile(
-    r"iban|bic\b|swift|hrb|hra\b|amtsgericht|registergericht|handelsregister|geschaftsfuhr|"
+    # A bank's BIC with its code; not "S.A.S. BIC", a Colombian company form.
+    r"iban|bic\b\s*[:/]?\s*[a-z]{6}[a-z0-9]{2}|swift|hrb|hra\b|amtsgericht|registergericht|handelsregister|geschaftsfuhr|"
     r"gesch\.?\s?f|ust\.?\s?-?id|steuer\s?-?nr|vat\s+(?:reg|no|number)|rcs\b|siret|siren|"
     r"capital|kvk|p\.?\s?iva|partita\s+iva|c\.?\s?f\.|cif\b|nif\b|nipc|registered\s+(?:office|in)|"
     r"company\s+(?:no|number|reg)|sitz\b|siege|sede\s+legale|registro|c\.i\.f\.|n\.i\.f\.|"
@@ -462,6 +477,8 @@ class _PageParser:
                     continue
                 if segment.col > 0 and _BARE_NR.match(fold(segment.text)):
                     continue  # "Kunde   Nr. 12345": another thing's number
+                if match.field in MONEY_FIELDS and self._rate_after_figures(segment, match):
+                    continue  # "94  1  4,369.75  IVA 19.00  5,200": an item's tax column
                 self.labels[(segment.row, segment.col)] = match
         for (row, col), match in self.labels.items():
             self.used.add((row, col))
@@ -501,6 +518,15 @@ class _PageParser:
             if point and any(segment.text.rstrip().endswith(number) for segment in row):
                 self.values["invoice_number"] = f"{point}-{number}"
                 return
+
+    def _rate_after_figures(self, segment: Segment, match: LabelMatch) -> bool:
+        """A label with a number of its own ("IVA 19.00") after two or more numbers on
+        its row: an item row's tax rate cell, not a totals label ("Imposta 2.114,00 €"
+        beside a breakdown keeps its meaning: it carries no number before its value)."""
+        if parse_money(match.rest, self.mark) is None:
+            return False
+        before = self.rows[segment.row][: segment.col]
+        return sum(parse_money(cell.text, self.mark) is not None for cell in before) >= 2
 
     def _number_under_title(self) -> None:
         """The word "Invoice" itself as the number's label, when nothing better names it:
@@ -628,6 +654,8 @@ class _PageParser:
     def _is_label(self, match: LabelMatch) -> bool:
         """ "Data Systems GmbH" starts with a label word ("Data", Italian for date) but
         is a name: text after a label, without a colon, must read as that field."""
+        if match.field in NAME_FIELDS and not match.colon and _LONGER_LABEL.match(fold(match.rest)):
+            return False  # "Proveedor Tecnológico: ...", "Client Services: ...": another label
         if not match.rest or match.colon or match.field in (*NAME_FIELDS, "ship_to", "other"):
             return True
         if match.field in MONEY_FIELDS:
@@ -949,8 +977,10 @@ class _PageParser:
             if (segment.row, segment.col) not in self.used and _could_be_vendor(segment.text)
         ]
         for text in candidates:
-            if _COMPANY_SUFFIX.search(text):
-                return _name(text)
+            # "Francorp S.A.S. - 900178348-7": a company's name and its tax number.
+            named = _TRAILING_TAX_ID.sub("", text)
+            if _COMPANY_SUFFIX.search(named):
+                return _name(named)
         plain = next((text for text in candidates if not any(ch.isdigit() for ch in text)), None)
         return _name(plain) if plain is not None else None
 
