@@ -782,3 +782,23 @@ def test_what_a_longer_label_or_a_bank_code_still_means() -> None:
         "Acme Widgets GmbH   IBAN DE02120300000000202051   BIC: BYLADEM1001\n"
     )
     assert parse_page(footer).fields.vendor_name == "Acme Widgets GmbH"
+
+
+def test_a_till_receipts_totals_as_ocr_reads_them() -> None:
+    page = (
+        "           SIMPLIFIED TAX INVOICE\n"
+        "\u2018DocNo        -\u2014~CS00012727 ~\u2014\u2014\n"
+        " Total Qty        3                  636   \u2014\n"
+        "      Total Sales (Excluding GST)  -  6.00\n"
+        "                     TotalGST  .     0.36\n"
+        "  Total Sales (Inclusive of GST) :   6.36\n"
+        "     Tax Code     %     Amt(RM)     Tax(RM)\n"
+    )
+    fields = parse_page(page).fields
+    assert fields.invoice_number == "CS00012727"
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("6.00"),
+        Decimal("0.36"),
+        Decimal("6.36"),
+    )
+    assert fields.currency == "MYR"

@@ -18,7 +18,7 @@ ISO_CODES = frozenset(
     {
         "USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK",
         "PLN", "CZK", "HUF", "NZD", "SGD", "HKD", "CNY", "INR", "BRL", "MXN",
-        "ZAR", "KRW", "TRY", "ILS", "AED", "SAR", "THB", "BGN", "ISK",
+        "ZAR", "KRW", "TRY", "ILS", "AED", "SAR", "THB", "BGN", "ISK", "MYR",
     }
 )  # fmt: skip
 # "Eur" too, as some accounting systems print it beside every amount ("Eur 319,03").
@@ -119,6 +119,7 @@ _WORDS = {
     "CHF": r"swiss\s+francs?|francs?\s+suisses?|schweizer\s+franken|franken|francs?|sfr\.?|fr\.",
     "PLN": r"zloty|zł|zl",
     "INR": r"rupees?|rs\.?",
+    "MYR": r"ringgit|(?-i:RM)",  # Malaysia's "RM 6.36", "Amt(RM)"
     "CZK": r"kč|korun",
     "SEK": r"svenska\s+kronor|swedish\s+kronor",
     "DKK": r"danske\s+kroner|danish\s+kroner",

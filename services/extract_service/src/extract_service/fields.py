@@ -1044,7 +1044,8 @@ def _invoice_number(text: str) -> str | None:
     # "Invoice: 12 March 2024" is when, not which; "INV-2024-03-12" is a number.
     if (date := find_date(" ".join(words[:3]))) is not None and date.text.startswith(words[0]):
         return None
-    token = words[0].lstrip("#").rstrip(".,;:") if words else ""
+    # OCR reads rules and dashes before a number as "-—~": they are not part of it.
+    token = words[0].lstrip("#-~\u2014\u2013\u2018'").rstrip(".,;:") if words else ""
     # A series and its number around a spaced dash or slash: "25 - 11.474" is 25-11.474.
     if len(words) > 2 and words[1] in ("-", "/") and token.isdigit() and words[2][0].isdigit():
         token = f"{token}{words[1]}{words[2].rstrip('.,;:')}"

@@ -24,9 +24,13 @@ _NOT_AN_ID = (
 _NO = r"(?:no\.?|nro\.?|nr\.?|n\s?[°º]|n\.\s?[°º]?|num\.?|number|#)"  # "number" abbreviated
 _OF = r"(?:\s+(?:de|da|do|di|del|della|van|der|des|du))?"
 _AMOUNT = r"(?:\s+(?:amount|betrag|montant|bedrag|importe|importo|valor))?"
-_INCL = r"(?:incl\.?|inkl\.?|including|inclusief|incluido|incluso|incluida|c/|con|com)"
+_INCL = (
+    r"(?:incl\.?|inkl\.?|including|inclusive(?:\s+of)?|inclusief|incluido|incluso|incluida|"
+    r"c/|con|com)"
+)
 _EXCL = (
-    r"(?:excl\.?|exkl\.?|excluding|exclusief|sin|senza|esclus[ao]|sem|hors|ohne|before|net\s+of)"
+    r"(?:excl\.?|exkl\.?|excluding|exclusive(?:\s+of)?|exclusief|sin|senza|esclus[ao]|sem|"
+    r"hors|ohne|before|net\s+of)"
 )
 _TAXWORD = r"(?:vat|tax(?:es)?|gst|mwst\.?|ust\.?|tva|btw|iva|igic)"
 _RATE = r"(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?"  # "19 % MwSt.", "21% BTW"
@@ -45,6 +49,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"factura\s+electronica(?:\s+de\s+venta)?(?=\s*:)",
         rf"(?:numero|{_NO})\s+d[ao]\s+(?:nfs-?e|nf-?e|nota(?:\s+fiscal)?)",
         rf"inv\.?\s*{_NO}",
+        rf"doc(?:ument)?\.?\s*{_NO}",  # a receipt's "Doc No"
         rf"bill\s*{_NO}",
         # "Invoice INV-123 (continued)": the word alone, followed by a code with a digit.
         r"(?:continuation\s+of\s+)?invoice(?=\s+[\w\-/.]*\d)",
@@ -146,7 +151,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:sub-?\s?total\s+)?less\s+discount|total\s+after\s+discount|"
         r"net\s+invoice(?:\s+(?:amount|total))?",
         rf"total\s+{_EXCL}\.?(?:\s+(?:of\s+)?{_TAXWORD})?",
-        rf"total\s*\(\s*{_EXCL}\.?(?:\s+(?:of\s+)?{_TAXWORD})?\s*\)",  # "Total (excl. taxes)"
+        # "Total (excl. taxes)", "Total Sales (Excluding GST)".
+        rf"total(?:\s+sales)?\s*\(\s*{_EXCL}\.?(?:\s+(?:of\s+)?{_TAXWORD})?\s*\)",
         rf"total{_AMOUNT}\s+{_EXCL}\.?\s+{_TAXWORD}|{_EXCL}\.?\s+{_TAXWORD}",
         r"nettobetrag|netto\s*-?\s*(?:betrag|summe)|zwischensumme|summe\s+netto|nettosumme|"
         r"gesamt(?:betrag|summe)?\s+netto|rechnungs\s*-?\s*(?:betrag|summe)\s+netto|warenwert|netto",
@@ -162,7 +168,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"valor\s+liquido",
     ),
     "tax": (
-        rf"{_RATE}(?:sales\s+|consumption\s+|goods\s+and\s+services\s+|total\s+)?"
+        rf"{_RATE}(?:sales\s+|consumption\s+|goods\s+and\s+services\s+|total\s*)?"
         rf"(?:tax(?:es)?|vat|gst|hst|pst){_AMOUNT}{_NOT_AN_ID}(?!\s+invoice)",
         rf"(?:zzgl\.?\s+|zuzuglich\s+|plus\s+|enthaltene\s+|inkl\.?\s+)?{_RATE}(?:mwst\.?|ust\.?|umsatzsteuer|"
         rf"mehrwertsteuer){_AMOUNT}{_NOT_AN_ID}(?!\s*-?\s*id)",
@@ -178,6 +184,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"balance\s+due|amount\s+payable|total\s+payable|(?:total|amount)\s+to\s+pay|total|"
         r"total\s+(?:for|of)\s+(?:this\s+)?(?:invoice|bill|period)|invoice\s+amount",
         rf"total{_AMOUNT}\s+{_INCL}\.?\s+{_TAXWORD}|(?:bedrag\s+)?{_INCL}\.?\s+{_TAXWORD}",
+        rf"total(?:\s+sales)?\s*\(\s*{_INCL}\.?\s+{_TAXWORD}\s*\)",
         r"gesamt\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|rechnungs\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|"
         r"end\s*-?\s*(?:betrag|summe)|brutto\s*-?\s*(?:betrag|summe)?|summe(?:\s+brutto)?|"
         r"zu\s+zahlen(?:der\s+betrag)?|zahlbetrag|gesamt|rechnungs\s*-?\s*total",
@@ -196,7 +203,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "other": (
         r"p\.?\s?o\.?\s*(?:no\.?|number|#)|(?:purchase\s+)?order\s+(?:no\.?|number|#|date)|"
         r"reference|ref\.|your\s+ref|our\s+ref|account(?:\s+(?:no\.?|number))?|"
-        r"payment\s+terms|terms|delivery\s+date|(?:customer|client)\s*(?:no\.?|number|id|#)",
+        r"payment\s+terms|terms|delivery\s+date|(?:customer|client)\s*(?:no\.?|number|id|#)|"
+        r"total\s+(?:qty|quantity|items?|units?|pcs|pieces)",
         r"page\s+\d+\s+(?:of|/)\s+\d+|seite\s+\d+\s+(?:von|/)\s+\d+|pagina\s+\d+\s+(?:van|di|de|/)"
         r"\s+\d+|page\s+\d+\s+sur\s+\d+",
         r"(?:vat|tax|gst|business|registration|company)\s+(?:no\.?|number|id|reg\.?)|abn|"
@@ -263,7 +271,9 @@ class LabelMatch:
 def match_label(text: str) -> LabelMatch | None:
     """The longest label `text` starts with; failing that, a label that ends just before
     the segment's first colon ("Liefer- und Rechnungsdatum: 11. Juli 2014")."""
-    found = _label_at_start(text.strip())
+    # OCR reads specks before a line as quotes, bars or bullets: "'DocNo", "| Total".
+    text = text.strip().lstrip("\u2018\u2019'\"|\u00a9\u2022*").strip()
+    found = _label_at_start(text)
     if found is not None or ":" not in text:
         return found
     before, after = text.strip().split(":", 1)
