@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from extract_service.line_items import parse_item_row
+from extract_service.line_items import heading_roles, parse_item_row
 
 
 def _item(cells: list[str], mark: str | None = ",") -> tuple[str, Decimal, Decimal, Decimal]:
@@ -102,3 +102,8 @@ def test_a_quantity_printed_one_space_before_its_description() -> None:
     # A description that starts with a number keeps it when the row multiplies out as is.
     kept = parse_item_row(["3 Sobres salsa", "1", "2.50", "2.50"], None, ".")
     assert kept is not None and kept.description == "3 Sobres salsa"
+
+
+def test_a_total_price_heading_is_the_amount_column() -> None:
+    assert heading_roles(["Descrizione", "Quant.", "Prezzo Totale"]) == ("desc", "qty", "amount")
+    assert heading_roles(["Description", "Qty", "Total Price"]) == ("desc", "qty", "amount")

@@ -40,7 +40,8 @@ _HEADINGS: tuple[tuple[str, str], ...] = (
         "amount",
         r"amount|line\s+total|total|net\s+amount|ext(?:ended)?\.?\s+price|sum|"
         r"betrag|gesamt(?:preis|betrag)?|summe|montant|total\s+ligne|bedrag|totaal|"
-        r"importe|total\s+linea|importo|totale|montante|valor|subtotal",
+        r"importe|total\s+linea|importo|totale|montante|valor|subtotal|total\s+price|"
+        r"prezzo\s+totale|precio\s+total|prix\s+total|preco\s+total|totaalprijs",
     ),
     (
         "code",
