@@ -27,7 +27,7 @@ _HEADINGS: tuple[tuple[str, str], ...] = (
         "qty",
         r"qty|quantity|hours|hrs|units?|pcs|no\.?\s+of\s+units|menge|anzahl|anz\.?|stk\.?|"
         r"stuck|std\.?|stunden|qte\.?|quantite|nombre|nb|aantal|uren|cantidad|cant\.?|uds?\.?|"
-        r"unidades|horas|quantita|qta\.?|q\.ta|ore|quantidade|qtd\.?|qt\.?",
+        r"unidades|horas|quantita|qta\.?|q\.ta|quant\.?|ore|quantidade|qtd\.?|qt\.?",
     ),
     (
         "price",
