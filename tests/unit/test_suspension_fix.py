@@ -8,71 +8,38 @@ fails at the resume; the fixed one schedules nothing until the resume and goes o
 
 from __future__ import annotations
 
-import functools
 import json
-import logging
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from dapr.ext.workflow import WorkflowRuntime
 from dapr.ext.workflow._durabletask import worker
 from dapr.ext.workflow._durabletask.internal import helpers
 
 from invoice_shared.dapr_names import INVOICE_WORKFLOW
 from workflow_app import suspension_fix
+from workflow_app.executor_harness import RecordedInstance, registry_for
 from workflow_app.workflows import invoice_workflow_v1
 
 INSTANCE = "PAUSED-1"
 PAYLOAD = json.dumps({"invoice_id": INSTANCE, "pdf_path": "e2e-tests/x.pdf", "stall_seconds": 45})
-START = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-@functools.cache
-def _registry() -> Any:
-    """The SDK's registry with invoice_workflow v1 (a function registers only once)."""
-    runtime = WorkflowRuntime(host="127.0.0.1", port="1")
-    runtime.register_versioned_workflow(
-        invoice_workflow_v1, name=INVOICE_WORKFLOW, version_name="v1", is_latest=True
-    )
-    return runtime._WorkflowRuntime__worker._registry  # type: ignore[attr-defined]
 
 
 class Instance:
-    """A history and the actions each run of the executor adds to it."""
+    """A recorded instance whose runs report the actions they took, as strings."""
 
     def __init__(self) -> None:
-        self.registry = _registry()
-        self.history: list[Any] = []
-        self.runs = 0
+        registry = registry_for(invoice_workflow_v1, INVOICE_WORKFLOW, "v1")
+        self.recorded = RecordedInstance(registry, INSTANCE)
 
     def run(self, *inbox: Any) -> list[str]:
-        self.runs += 1
-        started = helpers.new_workflow_started_event(START + timedelta(seconds=self.runs))
-        new = [started, *inbox]
-        executor = worker._OrchestrationExecutor(self.registry, logging.getLogger(__name__))
-        result = executor.execute(INSTANCE, list(self.history), new)
-        if result.version_name:
-            started.workflowStarted.version.name = result.version_name
-        self.history += new
         done = []
-        for action in result.actions:
+        for action in self.recorded.run(*inbox).actions:
             kind = action.WhichOneof("workflowActionType")
             if kind == "scheduleTask":
-                name = action.scheduleTask.name
-                self.history.append(helpers.new_task_scheduled_event(action.id, name))
                 done.append(f"activity {action.id}")
             elif kind == "createTimer":
-                fire_at = action.createTimer.fireAt
-                event = worker.pb.HistoryEvent(
-                    eventId=action.id, timerCreated=worker.pb.TimerCreatedEvent(fireAt=fire_at)
-                )
-                self.history.append(event)
                 done.append(f"timer {action.id}")
             elif kind == "createChildWorkflow":
-                child = action.createChildWorkflow
-                created = helpers.new_child_workflow_created_event
-                self.history.append(created(action.id, child.name, child.instanceId))
                 done.append(f"child {action.id}")
             else:
                 failure = action.completeWorkflow.failureDetails.errorMessage

@@ -12,26 +12,19 @@ CPU the replays took and the history's size, with no sidecar involved:
 from __future__ import annotations
 
 import argparse
-import functools
 import json
-import logging
-import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from dapr.ext.workflow import WorkflowRuntime
-from dapr.ext.workflow._durabletask import worker
 from dapr.ext.workflow._durabletask.internal import helpers
-from dapr.ext.workflow._durabletask.internal.timer import new_timer_created_event
 
 from invoice_shared.dapr_names import INVOICE_WORKFLOW
+from workflow_app.executor_harness import RecordedInstance, registry_for
 from workflow_app.planning import extraction_state_key
 from workflow_app.workflows import invoice_workflow
 
 _ID = "REPLAY-COST"
 _SHA = "0" * 64
-_START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -41,54 +34,6 @@ class Cost:
     runs: int
     replay_cpu_seconds: float  # the fan-in: from the split's result to the last child
     history_bytes: int
-
-
-@functools.cache
-def _registry() -> Any:
-    """The SDK's registry holding invoice_workflow (a function registers only once)."""
-    runtime = WorkflowRuntime(host="127.0.0.1", port="1")
-    runtime.register_versioned_workflow(
-        invoice_workflow, name=INVOICE_WORKFLOW, version_name="latest", is_latest=True
-    )
-    return runtime._WorkflowRuntime__worker._registry  # type: ignore[attr-defined]
-
-
-class _Instance:
-    """One instance's history, grown the way the runtime grows it."""
-
-    def __init__(self) -> None:
-        self.registry = _registry()
-        self.history: list[Any] = []
-        self.children: list[tuple[int, dict[str, Any]]] = []
-        self.runs = 0
-        self.cpu = 0.0
-
-    def run(self, *inbox: Any) -> None:
-        self.runs += 1
-        started = helpers.new_workflow_started_event(_START + timedelta(seconds=self.runs))
-        executor = worker._OrchestrationExecutor(self.registry, logging.getLogger(__name__))
-        began = time.process_time()
-        result = executor.execute(_ID, list(self.history), [started, *inbox])
-        self.cpu += time.process_time() - began
-        if result.version_name:
-            started.workflowStarted.version.name = result.version_name
-        self.history += [started, *inbox]
-        for action in result.actions:
-            kind = action.WhichOneof("workflowActionType")
-            if kind == "scheduleTask":
-                task = action.scheduleTask
-                event = helpers.new_task_scheduled_event(action.id, task.name, task.input.value)
-            elif kind == "createTimer":
-                event = new_timer_created_event(action.id, action.createTimer.fireAt)
-            elif kind == "createChildWorkflow":
-                child = action.createChildWorkflow
-                event = helpers.new_child_workflow_created_event(
-                    action.id, child.name, child.instanceId, child.input.value
-                )
-                self.children.append((action.id, json.loads(child.input.value)))
-            else:
-                continue
-            self.history.append(event)
 
 
 def _page(number: int, count: int) -> dict[str, Any]:
@@ -109,7 +54,7 @@ def _page(number: int, count: int) -> dict[str, Any]:
 def measure(pages: int, batch_size: int, per_run: int) -> Cost:
     """Start an invoice of `pages`, answer upload and split, then finish its children
     `per_run` at a time (the runtime batches events that arrive together)."""
-    instance = _Instance()
+    instance = RecordedInstance(registry_for(invoice_workflow, INVOICE_WORKFLOW, "latest"), _ID)
     start = {"invoice_id": _ID, "pdf_path": "x/x.pdf", "stall_seconds": 120}
     start |= {"batch_size": batch_size}
     instance.run(helpers.new_execution_started_event(INVOICE_WORKFLOW, _ID, json.dumps(start)))
@@ -119,7 +64,7 @@ def measure(pages: int, batch_size: int, per_run: int) -> Cost:
     split: dict[str, Any] = {"invoice_id": _ID, "source_sha256": _SHA, "page_count": pages}
     split["pages"] = [_page(n, pages) for n in range(1, pages + 1)]
     instance.run(helpers.new_task_completed_event(3, json.dumps(split)))
-    before = instance.cpu
+    before = instance.cpu_seconds
     children = list(instance.children)
     for first in range(0, len(children), per_run):
         finished = []
@@ -137,7 +82,7 @@ def measure(pages: int, batch_size: int, per_run: int) -> Cost:
         pages=pages,
         children=len(children),
         runs=instance.runs,
-        replay_cpu_seconds=instance.cpu - before,
+        replay_cpu_seconds=instance.cpu_seconds - before,
         history_bytes=sum(event.ByteSize() for event in instance.history),
     )
 
