@@ -207,3 +207,9 @@ def test_a_stall_counts_tasks_finished_inside_a_group_as_progress():
     ctx.timers[1].complete(None)  # nothing since: every unfinished task again
     driver.settle()
     assert reissued == list(range(1, 40))
+
+
+def test_tasks_that_can_be_reissued_and_tasks_that_cannot_are_not_mixed():
+    gen = gather(Watchdog(Clockwork(), 60), _tasks(2), [None, lambda: dt.CompletableTask()])  # type: ignore[arg-type, list-item]
+    with pytest.raises(ValueError, match="all callables or all None"):
+        next(gen)

@@ -29,7 +29,7 @@ MAX_STALLS = 3
 # Tasks are waited on in at most this many groups. The runtime replays a workflow from
 # its start on every event, and a wait over n pending tasks costs O(n) to set up; one
 # wait per finished task made each replay O(n²) (250 page batches: 4 s of replay over a
-# 500-page invoice). Groups make it O(n), and progress still moves 16 times or more.
+# 500-page invoice). Groups make it O(n); progress then moves a group at a time.
 GROUPS = 16
 
 # Tasks of the SDK's durabletask core, which it does not export under a public name.
@@ -100,6 +100,11 @@ def gather(
     raises its error as soon as it fails. `on_done(indices)` runs as each group
     finishes (progress reports).
     """
+    if len({again is None for again in reissue}) > 1:
+        # A group is issued again as a whole: one waiting on a task that cannot be
+        # reissued could not take new tasks beside it (the SDK lets a pending task
+        # belong to one pending wait only).
+        raise ValueError("reissue must be all callables or all None")
     tasks = list(tasks)
     size = max(1, -(-len(tasks) // GROUPS))
     members = {
@@ -132,7 +137,7 @@ def gather(
 
 def _issued_again(group: range, tasks: list[Task], reissue: list[Reissue], waiting: Task) -> Task:
     """The group's unfinished tasks issued again, in order, and a wait over the group
-    as it now stands; the same wait when some of them cannot be reissued."""
+    as it now stands; the same wait for work that guards itself (reissue None)."""
     unfinished = [index for index in group if not tasks[index].is_complete]
     if any(reissue[index] is None for index in unfinished):
         return waiting

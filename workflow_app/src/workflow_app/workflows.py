@@ -152,7 +152,8 @@ def _extract_and_aggregate(
         sizes = [len(batch) for batch in batches]
 
     # Collected a group at a time (see stall_guard.GROUPS) rather than in one when_all,
-    # so the custom status can say how many pages are done; all run in parallel.
+    # so the custom status says how many pages are done, a group's worth at a time (one
+    # task per group up to 16); all run in parallel regardless.
     done = 0
 
     def count(indices: range) -> None:
