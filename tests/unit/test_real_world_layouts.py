@@ -802,3 +802,77 @@ def test_a_till_receipts_totals_as_ocr_reads_them() -> None:
         Decimal("6.36"),
     )
     assert fields.currency == "MYR"
+
+
+def test_a_window_envelope_letter_names_its_sender_over_the_addressee() -> None:
+    page = (
+        "Telekom Deutschland GmbH, 53171 Bonn                    Datum             14.04.2026\n"
+        "                                                        Rechnungsnummer   726 752 5181\n"
+        "Levent Cetin\n"
+        "Finkenstr. 8\n"
+        "47057 Duisburg\n"
+        "Rechnungsbetrag                                         59,94 €\n"
+    )
+    fields = parse_page(page).fields
+    assert (fields.vendor_name, fields.customer_name) == (
+        "Telekom Deutschland GmbH",
+        "Levent Cetin",
+    )
+    commas = (
+        "K&K Kommunikationssysteme GmbH,Haunstetter Str 19,86161 Augsburg\n"
+        "gsr Unternehmensberatung GmbH\n"
+        "Rainer Strobel\n"
+        "Von-der-Tann-Str. 45\n"
+        "86159 Augsburg\n"
+        "Rechnung Nr. 202430082\n"
+    )
+    fields = parse_page(commas).fields
+    assert (fields.vendor_name, fields.customer_name) == (
+        "K&K Kommunikationssysteme GmbH",
+        "gsr Unternehmensberatung GmbH",
+    )
+    # An address written on one line with no address block under it is no sender line.
+    lone = "Invoice 5\nAcme Ltd, 12 High Street, 10115 Berlin\nTotal 10.00\n"
+    assert parse_page(lone).fields.customer_name is None
+
+
+def test_a_greeting_names_the_customer_and_a_salutation_is_never_the_vendor() -> None:
+    greeted = (
+        "Enel Energia - Mercato libero dell'energia\n"
+        "Gentile COMUNE DI SESTO AL REGHENA,\n"
+        "Totale Bolletta   2.589,80 €\n"
+    )
+    assert parse_page(greeted).fields.customer_name == "COMUNE DI SESTO AL REGHENA"
+    generic = "ACME GmbH\nSehr geehrte Damen und Herren,\nRechnung 5\n"
+    assert parse_page(generic).fields.customer_name is None
+    addressed = "factuur\n Mevrouw M.S. Post           contactpersoon\n Fugastraat 10\n"
+    assert parse_page(addressed).fields.vendor_name != "Mevrouw M.S. Post"
+
+
+def test_who_is_who_labels_a_sixth_real_set_showed() -> None:
+    remit = (
+        "Invoice Number  CIV-104210842\n"
+        "   Bill To:                                  Remit To:\n"
+        "   Ekashree Shah                             IU Internationale Hochschule GmbH\n"
+    )
+    fields = parse_page(remit).fields
+    assert (fields.vendor_name, fields.customer_name) == (
+        "IU Internationale Hochschule GmbH",
+        "Ekashree Shah",
+    )
+    spanish = (
+        "Remite: IBERDROLA CLIENTES, S.A.U. Apartado de Correos 61175 28080 Madrid\n"
+        "Titular\n"
+        "LICEO SPORTCENTER S.L\n"
+    )
+    fields = parse_page(spanish).fields
+    assert (fields.vendor_name, fields.customer_name) == (
+        "IBERDROLA CLIENTES, S.A.U.",
+        "LICEO SPORTCENTER S.L",
+    )
+    french = (
+        "Facture 082083\n"
+        "          CLIENT LIVRE            CLIENT FACTURE\n"
+        " L'ECO                   002250 L'ECOSERIE\n"
+    )
+    assert parse_page(french).fields.customer_name == "L'ECOSERIE"

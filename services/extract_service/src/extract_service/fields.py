@@ -100,6 +100,22 @@ _LONGER_LABEL = re.compile(
     r"[^\W\d_][\w.'\-]*(?:\s+[^\W\d_][\w.'\-]*){0,2}\s*:",
     re.IGNORECASE,
 )
+# The sender's line of a window-envelope letter: a name and its address in one short
+# line at the top, the parts apart by commas, dashes or dots, the last a town.
+_SENDER_ROWS = 8
+_SENDER_PARTS = re.compile(r"\s*,\s*|\s+[-\u2013]\s+|\s*[•·|]\s*")
+_SENDER_TOWN = re.compile(r"(?:^|\s)(?:[A-Z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2})?\s+[^\W\d_]")
+# A greeting and the name it greets, up to its comma.
+_GREETING = re.compile(
+    r"(?i:dear|hello|hi|gentile|gentili|egregio|spett\.?(?:abile|le)?|guten\s+tag|hallo|"
+    r"sehr\s+geehrte[rs]?|beste|geachte|cher|chere|chère|estimad[oa]s?|prezad[oa]s?)\s+"
+    r"(.+?)\s*,$"
+)
+_GENERIC_ADDRESSEE = re.compile(
+    r"(?:(?:dear\s+)?(?:customer|client|cliente|kunde|kundin|klant|sir|madam|sirs|"
+    r"damen\s+und\s+herren|heer|mevrouw|signore|signora|signori|monsieur|madame|"
+    r"senor|senora|senores)(?:\s*/\s*\w+)*\s*)+"
+)
 # The copy a page is ("ORIGINAL", "DUPLICADO"): printed at the top, never a name.
 _COPY_MARK = re.compile(
     r"original[e]?|duplicad[oa]|triplicad[oa]|duplicata|duplicate|copia|copy|copie|kopie"
@@ -118,10 +134,14 @@ _TITLE_ALONE = re.compile(r"(?:invoice|rechnung|facture|factuur|factura|fattura|
 _LEGAL_FORMS = (
     r"ltd|limited|llc|llp|lp|inc|incorporated|corp|corporation|co|company|gmbh|ag|kg|ohg|"
     r"gbr|se|ug|e\.?\s?k|s\.?a|sarl|sas|sasu|eurl|b\.?v|n\.?v|v\.?o\.?f|ab|oy|as|a/s|plc|"
-    r"pty|k\.?k|s\.?r\.?l(?:\.?\s?s)?|s\.?p\.?a|s\.?n\.?c|s\.?a\.?s|s\.?l\.?l?|s\.?l\.?u|"
+    r"pty|k\.?k|s\.?r\.?l(?:\.?\s?s)?|s\.?p\.?a|s\.?n\.?c|s\.?a\.?s|s\.?l\.?l?|s\.?l\.?u|s\.?a\.?u|"
     r"lda|group|holdings"
 )
 _COMPANY_SUFFIX = re.compile(rf"(?:^|[\s-])(?:{_LEGAL_FORMS})\.?$", re.IGNORECASE)
+_ACCOUNT_BEFORE = re.compile(r"^\d{4,}\s+(?=[^\W\d_])")
+_COMPANY_THEN_ADDRESS = re.compile(
+    rf"^(.*?[\s,](?:{_LEGAL_FORMS})\.?)\s+(?=\S.*\d)(?!(?:{_LEGAL_FORMS})\b)", re.IGNORECASE
+)
 # A company's name within a longer line: "Hetzner Online GmbH · Industriestr. 25 ...".
 _COMPANY_IN_LINE = re.compile(
     rf"(?<![\w&])((?:(?:\(?[A-ZÀ-Þ0-9][\w&.'\-]*\)?|&|and|und|et|e|y)\s+){{0,5}}\(?[\w&.'\-]*\)?\s?,?\s"
@@ -293,12 +313,17 @@ class _PageParser:
         self._complete_totals()
         if not self.items:
             self._read_amount_rows()
+        if "vendor_name" not in self.values or "customer_name" not in self.values:
+            self._parties_by_window_envelope()
         if "vendor_name" not in self.values:
             self._vendor_by_legal_name()
         if "vendor_name" not in self.values:
             self._guess_vendor()
         if "customer_name" not in self.values:
             self._customer_from_address_blocks()
+        if "customer_name" not in self.values and (greeted := self._greeted_name()):
+            self.values["customer_name"] = greeted
+            self.confidence["customer_name"] = _Confidence.GUESSED_VENDOR
         currency = self.values.pop("currency", None)
         if currency is None and self.currency is not None:
             currency = self.currency
@@ -797,6 +822,63 @@ class _PageParser:
 
     # -- vendor by position ----------------------------------------------------------
 
+    def _parties_by_window_envelope(self) -> None:
+        """A letter for a window envelope prints the sender on one small line over the
+        addressee's block ("Telekom Deutschland GmbH, 53171 Bonn" over "Levent Cetin /
+        Finkenstr. 8 / 47057 Duisburg"): the sender is the vendor when the line names a
+        company, and the block's first name the customer."""
+        for row in self.rows[:_SENDER_ROWS]:
+            for segment in row:
+                parts = _SENDER_PARTS.split(segment.text.strip())
+                if len(parts) < 2 or not _SENDER_TOWN.search(parts[-1]):
+                    continue
+                sender = parts[0].strip()
+                if any(ch.isdigit() for ch in sender) or not _could_be_vendor(sender):
+                    continue
+                addressee = self._addressee_under(segment)
+                if addressee is None:
+                    continue
+                if "vendor_name" not in self.values and _is_company(sender):
+                    self.values["vendor_name"] = sender
+                    self.confidence["vendor_name"] = _Confidence.LEGAL_VENDOR
+                if "customer_name" not in self.values and (name := _name(addressee.text)):
+                    self.values["customer_name"] = name
+                    self.confidence["customer_name"] = _Confidence.GUESSED_VENDOR
+                    self.used.add((addressee.row, addressee.col))
+                return
+
+    def _greeted_name(self) -> str | None:
+        """A letter greets the customer by name: "Gentile COMUNE DI SESTO AL REGHENA,",
+        "Dear Jane Doe,", "Guten Tag Levent Cetin,"; not "Dear customer,". Weaker than
+        a label or an address block, stronger than a guess from the top of the page."""
+        for row in self.rows:
+            for segment in row:
+                found = _GREETING.match(segment.text.strip())
+                if found is None:
+                    continue
+                name = _name(found.group(1))
+                if name and not _GENERIC_ADDRESSEE.fullmatch(fold(name)):
+                    return name
+        return None
+
+    def _addressee_under(self, sender: Segment) -> Segment | None:
+        """The first name under the sender's line in its column, when a town line (a
+        postcode and a name) follows within the block: the addressee's window."""
+        column = [
+            self._aligned(index, sender)
+            for index in range(
+                sender.row + 1, min(sender.row + 1 + _BLOCK_ROWS + 1, len(self.rows))
+            )
+        ]
+        lines = [line for line in column if line is not None]
+        names = [line for line in lines if not _salutation_alone(line.text)]
+        if not names or not any(_SENDER_TOWN.search(line.text) for line in lines[1:]):
+            return None
+        first = names[0]
+        if any(ch.isdigit() for ch in first.text) or (first.row, first.col) in self.labels:
+            return None
+        return first
+
     def _vendor_by_legal_name(self) -> None:
         """A "Razón Social:" above the customer's label names the issuer (Argentine
         layouts print the issuer's legal name so, then "Apellido y Nombre / Razón
@@ -834,6 +916,8 @@ class _PageParser:
         if vendor is not None:
             self.values["vendor_name"] = vendor
             self.confidence["vendor_name"] = sure
+        if customer is None and self._greeted_name() is not None:
+            return  # the greeting names the customer, if no address block does
         if customer is None:
             top = self._customer_from_top(vendor) or top
         if (
@@ -974,7 +1058,9 @@ class _PageParser:
         candidates = [
             segment.text
             for segment in [*(s for row in self.rows[:end] for s in row), *beside]
-            if (segment.row, segment.col) not in self.used and _could_be_vendor(segment.text)
+            if (segment.row, segment.col) not in self.used
+            and _could_be_vendor(segment.text)
+            and not _HONORIFIC.match(segment.text.strip() + " ")  # "Mevrouw M.S. Post"
         ]
         for text in candidates:
             # "Francorp S.A.S. - 900178348-7": a company's name and its tax number.
@@ -1085,6 +1171,7 @@ _ATTENTION = re.compile(
 # with their dot.
 _HONORIFIC = re.compile(
     r"^(?:(?:(?:herrn?|frau|mr|mrs|ms|dr|prof|mme|mlle|dhr|mevr|sr|sra|srta|dna)\.?|"
+    r"mevrouw|meneer|heer|mijnheer|monsieur|madame|mister|miss|"
     r"(?:dott\.?\s?ssa|sig\.?\s?ra)\.?|"
     r"(?:ing|dott|arch|avv|geom|rag|sig|eng|m|d)\.|spett\.?\s?le)\s+)+",
     re.IGNORECASE,
@@ -1110,6 +1197,11 @@ def _name(text: str) -> str | None:
     # "Excel Consulting, Lda. NIF: 500084580": the tax number is not part of the name.
     if (tax_id := _TAX_ID_AFTER.search(text)) is not None:
         text = text[: tax_id.start()].rstrip(" ,-")
+    # "002250 L'ECOSERIE": a customer's account number before the name.
+    text = _ACCOUNT_BEFORE.sub("", text)
+    # "IBERDROLA CLIENTES, S.A.U. Apartado de Correos 61175": the address after a company.
+    if (company := _COMPANY_THEN_ADDRESS.match(text)) is not None:
+        text = company.group(1)
     if sum(ch.isalpha() for ch in text) < 2 or len(text.split()) > _MAX_NAME_WORDS + 2:
         return None  # a sentence, not a name
     if _STREET_NAME.search(text):

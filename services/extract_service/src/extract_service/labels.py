@@ -108,11 +108,11 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "vendor_name": (
         rf"from|vendor{_NOT_AN_ID}|supplier{_NOT_AN_ID}|seller{_NOT_AN_ID}|sold\s+by|"
-        r"issued\s+by|bill\s+from|invoice\s+from",
+        r"issued\s+by|bill\s+from|invoice\s+from|remit\s+(?:payment\s+)?to",
         rf"lieferant{_NOT_AN_ID}|verkaufer{_NOT_AN_ID}|rechnungssteller|absender|verkauft\s+von",
         rf"fournisseur{_NOT_AN_ID}|vendeur|emetteur|vendu\s+par",
         rf"leverancier{_NOT_AN_ID}|verkoper|afzender|verkocht\s+door",
-        rf"proveedor{_NOT_AN_ID}|vendedor|emisor|vendido\s+por",
+        rf"proveedor{_NOT_AN_ID}|vendedor|emisor|vendido\s+por|remite(?:nte)?",
         rf"fornitore{_NOT_AN_ID}|venditore|cedente(?:\s+prestatore)?|mittente|venduto\s+da",
         rf"fornecedor{_NOT_AN_ID}|emitente|prestador(?:\s+de\s+servicos)?",
     ),
@@ -121,14 +121,14 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:(?:rechnung|invoice|factuur|fattura|factura|fatura|facture)\s+)?"
         r"(?:to|an|aan|a|para|per)(?=\s*:)|datos\s+del\s+cliente",
         rf"bill(?:ed)?\s+to|invoice(?:d)?\s+to|sold\s+to|charge\s+to|(?:customer|client){_NOT_AN_ID}",
-        rf"subscriber(?:\s+name)?{_NOT_AN_ID}",
+        rf"subscriber(?:\s+name)?{_NOT_AN_ID}|passenger\s+name|guest\s+name",
         r"billing\s+address|invoice\s+address|rechnungsanschrift|"
         r"direccion\s+de\s+facturacion|indirizzo\s+di\s+fatturazione|morada\s+de\s+faturacao",
         rf"rechnungsempfanger|rechnungsadresse|kunde{_NOT_AN_ID}|empfanger",
-        r"facture\s+a|facturer\s+a|adresse\s+de\s+facturation|destinataire|"
+        r"facture\s+a|facturer\s+a|adresse\s+de\s+facturation|destinataire|client\s+facture|"
         rf"(?:nom\s+de\s+l'?\s?)?abonne{_NOT_AN_ID}|titulaire\s+du\s+(?:contrat|compte)",
         rf"klant{_NOT_AN_ID}|factuuradres|afnemer|geadresseerde|gefactureerd\s+aan",
-        rf"cliente{_NOT_AN_ID}|facturar\s+a|facturado\s+a|destinatario",
+        rf"cliente{_NOT_AN_ID}|facturar\s+a|facturado\s+a|destinatario|titular(?=\s*:?\s*$)",
         r"nombre\s+(?:del\s+)?cliente|nom\s+du\s+client|nome\s+(?:do\s+|del\s+)?cliente",
         # Argentine layouts: "Señor/es: ACME SA", "Apellido y Nombre / Razón Social: ...".
         r"senor(?:\s*/\s*es|es)?(?=\s*:)|apellido\s+y\s+nombre(?:\s*/\s*razon\s+social)?",
@@ -138,7 +138,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "ship_to": (
         r"ship(?:ped)?\s+to|deliver(?:y|ed)?\s+(?:to|address)",
         r"lieferadresse|lieferanschrift|lieferung\s+an",
-        r"(?:adresse\s+de\s+)?livraison|livre\s+a",
+        r"(?:adresse\s+de\s+)?livraison|livre\s+a|client\s+livre",
         r"afleveradres|leveringsadres|leveradres",
         r"(?:direccion\s+de\s+)?(?:envio|entrega)",
         r"(?:indirizzo\s+di\s+|luogo\s+di\s+)?(?:consegna|destinazione)",
@@ -204,6 +204,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"p\.?\s?o\.?\s*(?:no\.?|number|#)|(?:purchase\s+)?order\s+(?:no\.?|number|#|date)|"
         r"reference|ref\.|your\s+ref|our\s+ref|account(?:\s+(?:no\.?|number))?|"
         r"payment\s+terms|terms|delivery\s+date|(?:customer|client)\s*(?:no\.?|number|id|#)|"
+        r"contact\s*(?:person|persoon)|contactpersoon|ansprechpartner|persona\s+de\s+contacto|"
+        r"doorkiesnummer|durchwahl|debiteur(?:en)?\s*-?\s*(?:nummer|nr\.?)|debtor\s+(?:number|no\.?)|"
+        r"follow\s+us|seguici\s+su|suivez-nous|codice(?:\s+[^\W\d_]+)?|"
         r"total\s+(?:qty|quantity|items?|units?|pcs|pieces)",
         r"page\s+\d+\s+(?:of|/)\s+\d+|seite\s+\d+\s+(?:von|/)\s+\d+|pagina\s+\d+\s+(?:van|di|de|/)"
         r"\s+\d+|page\s+\d+\s+sur\s+\d+",
