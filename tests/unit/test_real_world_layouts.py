@@ -876,3 +876,35 @@ def test_who_is_who_labels_a_sixth_real_set_showed() -> None:
         " L'ECO                   002250 L'ECOSERIE\n"
     )
     assert parse_page(french).fields.customer_name == "L'ECOSERIE"
+
+
+def test_a_telecom_bill_sums_then_adds_its_tax_with_a_plus() -> None:
+    page = (
+        "Telekom Deutschland GmbH, 53171 Bonn              Rechnungsnummer     726 752 5181\n"
+        "Grundpreise                                                   50,37 €\n"
+        "Summe Betrag                                                  50,37 €\n"
+        "+19 % USt. auf 50,37 €                                         9,57 €\n"
+        "Rechnungsbetrag                                               59,94 €\n"
+    )
+    fields = parse_page(page).fields
+    assert fields.invoice_number == "726 752 5181"
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("50.37"),
+        Decimal("9.57"),
+        Decimal("59.94"),
+    )
+
+
+def test_a_title_with_its_number_beside_it_and_dates_in_a_table_of_readings() -> None:
+    page = (
+        "Pôle Yvon Morandat\n"
+        "388 Avenue Galerie de la Mer                              Facture           082083\n"
+        "13120 GARDANNE\n"
+    )
+    assert parse_page(page).fields.invoice_number == "082083"
+    readings = (
+        "INFORMACIÓN SOBRE CONSUMO\n"
+        "0047531898   Energía activa P1   31/10/2025   43.672   30/11/2025   43.672   0 kWh\n"
+        "0047531898   Energía activa P2   31/10/2025   66.913   30/11/2025   68.188   1.275 kWh\n"
+    )
+    assert parse_page(readings).fields.invoice_date is None

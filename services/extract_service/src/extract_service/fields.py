@@ -84,6 +84,7 @@ _POINT_OF_SALE = re.compile(r"punto\s+de\s+venta\s*:?\s*(0\d{3,4})")
 _SALE_POINT_AND_NUMBER = (re.compile(r"0\d{3,4}"), re.compile(r"0\d{7}"))
 # "Razón Social: ..." (legal name) heads the issuer's block above the customer's.
 _LEGAL_NAME_LABEL = re.compile(r"razon\s+social\s*:\s*(.+)")
+_LETTER_ROW_PARTS = 4
 # What may stand beside a letter's date ("#"): nothing, or its town ("Berlin, den").
 _LETTER_DATE = re.compile(r"(?:[A-ZÀ-Þ][\w.'\- ]{1,30},?\s+(?:den\s+|le\s+|il\s+)?)?#")
 # A tax number after a name, with or without its own label: " - 900178348-7", ", CUIT
@@ -116,6 +117,7 @@ _GENERIC_ADDRESSEE = re.compile(
     r"damen\s+und\s+herren|heer|mevrouw|signore|signora|signori|monsieur|madame|"
     r"senor|senora|senores)(?:\s*/\s*\w+)*\s*)+"
 )
+_GROUPED_NUMBER = re.compile(r"\d{2,4}(?: \d{2,4}){1,4}")
 # The copy a page is ("ORIGINAL", "DUPLICADO"): printed at the top, never a name.
 _COPY_MARK = re.compile(
     r"original[e]?|duplicad[oa]|triplicad[oa]|duplicata|duplicate|copia|copy|copie|kopie"
@@ -355,6 +357,19 @@ class _PageParser:
         if any(value > 0 for value, _ in money["total"]):
             # "Less discount 0.00" read as a subtotal: no invoice with a total has none.
             money["subtotal"] = [c for c in money["subtotal"] if c[0] != 0]
+        if not money["subtotal"]:
+            # No subtotal label, but "Summe 50,37 / USt. 9,57 / Rechnungsbetrag 59,94":
+            # a total-labelled amount that a tax takes to a later total is the net.
+            money["subtotal"] = [
+                (net, _Confidence.DERIVED)
+                for index, (net, _) in enumerate(money["total"])
+                if any(
+                    abs(net + tax - gross) <= _CENT
+                    for tax, _ in money["tax"]
+                    for gross, _ in money["total"][index + 1 :]
+                    if tax > 0
+                )
+            ]
         options = {name: [*money[name][:_MAX_CANDIDATES], None] for name in MONEY_FIELDS}
         lines = sum((item.amount for item in self.items), Decimal(0)) if self.items else None
         slack = _CENT * max(1, len(self.items))
@@ -565,8 +580,10 @@ class _PageParser:
             for segment in row:
                 if not _TITLE_ALONE.fullmatch(fold(segment.text)):
                     continue
-                if labelled < 2 and len(row) > 1:
-                    continue
+                beside = self._right_of(segment)
+                numbered = beside is not None and _invoice_number(beside.text) is not None
+                if labelled < 2 and len(row) > 1 and not numbered:
+                    continue  # "Facture   082083" is a title and its number; a heading is not
                 match = LabelMatch("invoice_number", "", False)
                 self.labels[(segment.row, segment.col)] = match
                 found = self._labelled_value(segment, match)
@@ -599,8 +616,12 @@ class _PageParser:
         in its heading, after the town or not ("Reichenschwand   04.07.2023",
         "Berlin, den 3. Mai 2024"). Only above the items, a segment that is that date
         and nothing more, and no label's value: beside one, or under one."""
-        end = min(self.table_rows, default=len(self.rows))
+        # The heading: the top half of the page, above any items, rows of a few parts
+        # (not a table's row of readings, each with its date).
+        end = min(min(self.table_rows, default=len(self.rows)), len(self.rows) // 2 + 1)
         for index in range(end):
+            if len(self.rows[index]) > _LETTER_ROW_PARTS:
+                continue
             for col, segment in enumerate(self.rows[index]):
                 if (index, col) in self.labels or (index, col - 1) in self.labels:
                     continue
@@ -1123,6 +1144,9 @@ def _totals_rank(
 
 
 def _invoice_number(text: str) -> str | None:
+    # "726 752 5181": a number printed in groups, the whole value, kept as printed.
+    if _GROUPED_NUMBER.fullmatch(text.strip()):
+        return text.strip()
     words = text.split()
     # "Invoice: No. 001": the word for "number" after the label, then the number.
     if len(words) > 1 and (_NUMBER_WORD.fullmatch(words[0]) or fold(words[0]) in ("no", "nr")):

@@ -275,7 +275,7 @@ def match_label(text: str) -> LabelMatch | None:
     """The longest label `text` starts with; failing that, a label that ends just before
     the segment's first colon ("Liefer- und Rechnungsdatum: 11. Juli 2014")."""
     # OCR reads specks before a line as quotes, bars or bullets: "'DocNo", "| Total".
-    text = text.strip().lstrip("\u2018\u2019'\"|\u00a9\u2022*").strip()
+    text = text.strip().lstrip("\u2018\u2019'\"|\u00a9\u2022*+").strip()  # and "+19 % USt."
     found = _label_at_start(text)
     if found is not None or ":" not in text:
         return found
