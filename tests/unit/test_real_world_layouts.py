@@ -908,3 +908,18 @@ def test_a_title_with_its_number_beside_it_and_dates_in_a_table_of_readings() ->
         "0047531898   Energía activa P2   31/10/2025   66.913   30/11/2025   68.188   1.275 kWh\n"
     )
     assert parse_page(readings).fields.invoice_date is None
+
+
+def test_a_table_of_periods_and_amounts_with_a_credit_line() -> None:
+    page = (
+        "Invoice Number  CIV-104210842\n"
+        " Invoice Item              From Date     To Date      Currency      Net Amount\n"
+        " Tuition Fee               01.04.2024    31.03.2025   EUR             5,751.65\n"
+        " Campus Fee                01.04.2024    31.03.2025   EUR             1,000.00\n"
+        " Study Prepayments         01.04.2024    31.03.2025   EUR            -1,000.00\n"
+        "                Net Amount                            EUR             5,751.65\n"
+        "                VAT 0%                                EUR                 0.00\n"
+        "                Total                                 EUR             5,751.65\n"
+    )
+    amounts = [item.amount for item in parse_page(page).line_items]
+    assert amounts == [Decimal("5751.65"), Decimal("1000.00"), Decimal("-1000.00")]

@@ -52,9 +52,16 @@ _HEADINGS: tuple[tuple[str, str], ...] = (
     (
         "desc",
         r"(?:item\s+)?description|details|services?|products?|items?|particulars|article|"
+        r"(?:invoice|line)\s+items?|"
         r"(?:artikel)?\s*-?\s*beschreibung|bezeichnung|leistung|artikel|designation|libelle|"
         r"prestation|produit|omschrijving|artikel|dienst|descripcion|concepto|producto|"
         r"descrizione|prodotto|articolo|descricao|designacao|produto|servico",
+    ),
+    (
+        # Columns we do not read but know for a table's: dates, periods, currencies.
+        "note",
+        r"(?:from|to|start|end|service)?\s*date|datum|fecha|data|periode|period|periodo|"
+        r"zeitraum|currency|wahrung|devise|moneda|valuta",
     ),
 )
 # "Montant HT", "Prix (EUR)", "Betrag netto", "Total €": a heading and its qualifier.
@@ -121,9 +128,10 @@ def amount_row(
     cells: Sequence[str], column: int, mark: str | None, quantity: int | None = None
 ) -> LineItem | None:
     """A line printing its amount (cell `column`) after a description, and perhaps its
-    quantity (cell `quantity`), or None."""
+    quantity (cell `quantity`), or None. A credit line is negative ("Prepayment
+    -1,000.00"); a line of zero is left out (headings of groups print 0.00)."""
     amount = parse_money(cells[column], mark) if column < len(cells) else None
-    if amount is None or amount <= 0:
+    if amount is None or amount == 0:
         return None
     count = parse_money(cells[quantity], mark) if quantity is not None else None
     if count is not None and count <= 0:
