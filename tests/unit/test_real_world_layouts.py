@@ -923,3 +923,17 @@ def test_a_table_of_periods_and_amounts_with_a_credit_line() -> None:
     )
     amounts = [item.amount for item in parse_page(page).line_items]
     assert amounts == [Decimal("5751.65"), Decimal("1000.00"), Decimal("-1000.00")]
+
+
+def test_an_invoice_named_in_a_sentence() -> None:
+    page = (
+        "Enel Energia - Mercato libero dell'energia\n"
+        "     Bolletta sintetica riferita alla fattura elettronica n. 5059958065 del 07/08/2024 "
+        "valida ai fini fiscali.\n"
+        "       Importo da pagare       2.122,79€\n"
+    )
+    fields = parse_page(page).fields
+    assert (fields.invoice_number, fields.invoice_date) == ("5059958065", dt.date(2024, 8, 7))
+    # Not a sentence about some other document's number.
+    other = "Rechnung 77\nBitte geben Sie die Kundennummer 12345 an.\n"
+    assert parse_page(other).fields.invoice_number == "77"

@@ -118,6 +118,13 @@ _GENERIC_ADDRESSEE = re.compile(
     r"senor|senora|senores)(?:\s*/\s*\w+)*\s*)+"
 )
 _GROUPED_NUMBER = re.compile(r"\d{2,4}(?: \d{2,4}){1,4}")
+_INVOICE_IN_SENTENCE = re.compile(
+    r"\b(?:invoice|rechnung|facture|factuur|factura|fattura|fatura)"
+    r"(?:\s+(?:elettronica|electr[oó]nica|[eé]lectronique|elektronische|eletr[oô]nica))?"
+    r"\s+(?:n[°º.]|nr\.|no\.|num\.|number|nummer|num[eé]ro)\s*:?\s*"
+    r"([A-Za-z0-9][\w\-/.]*\d[\w\-/]*)",
+    re.IGNORECASE,
+)
 # The copy a page is ("ORIGINAL", "DUPLICADO"): printed at the top, never a name.
 _COPY_MARK = re.compile(
     r"original[e]?|duplicad[oa]|triplicad[oa]|duplicata|duplicate|copia|copy|copie|kopie"
@@ -305,6 +312,8 @@ class _PageParser:
         self._read_labels()
         if "invoice_number" not in self.values:
             self._number_under_title()
+        if "invoice_number" not in self.values:
+            self._number_in_a_sentence()
         self._with_point_of_sale()
         if "invoice_date" not in self.values:
             self._date_after_number()
@@ -546,6 +555,23 @@ class _PageParser:
             self.values[match.field] = value
             ambiguous = value in self.ambiguous_dates
             self.confidence[match.field] = _Confidence.AMBIGUOUS_DATE if ambiguous else how
+
+    def _number_in_a_sentence(self) -> None:
+        """No label starts a segment, but a sentence names the invoice: "Bolletta riferita
+        alla fattura elettronica n. 5059958065 del 07/08/2024", "relative à la facture
+        n° F-2024-12 du 3 mars 2024"; its date too, when no label gave one."""
+        for row in self.rows:
+            line = " ".join(segment.text for segment in row)
+            found = _INVOICE_IN_SENTENCE.search(line)
+            if found is None or (number := _invoice_number(found.group(1))) is None:
+                continue
+            self.values["invoice_number"] = number
+            self.confidence["invoice_number"] = _Confidence.BESIDE
+            dated = _DATED_BELOW.match(line[found.end() :].strip())
+            if "invoice_date" not in self.values and dated and (day := self._date(dated.group(1))):
+                self.values["invoice_date"] = day
+                self.confidence["invoice_date"] = _Confidence.BESIDE
+            return
 
     def _with_point_of_sale(self) -> None:
         """ "Punto de Venta: 00001  Comp. Nro: 00000125" is invoice 00001-00000125."""
