@@ -792,7 +792,7 @@ def test_a_till_receipts_totals_as_ocr_reads_them() -> None:
         "      Total Sales (Excluding GST)  -  6.00\n"
         "                     TotalGST  .     0.36\n"
         "  Total Sales (Inclusive of GST) :   6.36\n"
-        "     Tax Code     %     Amt(RM)     Tax(RM)\n"
+        "                        CASH   :     RM 6.36\n"
     )
     fields = parse_page(page).fields
     assert fields.invoice_number == "CS00012727"
@@ -840,9 +840,17 @@ def test_a_greeting_names_the_customer_and_a_salutation_is_never_the_vendor() ->
     greeted = (
         "Enel Energia - Mercato libero dell'energia\n"
         "Gentile COMUNE DI SESTO AL REGHENA,\n"
+        "                                  COMUNE DI SESTO AL REGHENA Amm. pub.\n"
         "Totale Bolletta   2.589,80 €\n"
     )
     assert parse_page(greeted).fields.customer_name == "COMUNE DI SESTO AL REGHENA"
+    # A greeting whose name the page prints nowhere else, or that greets no one.
+    for greeting in (
+        "Dear Jane,",
+        "Dear Valued Customer,",
+        "Sehr geehrte Kundin, sehr geehrter Kunde,",
+    ):
+        assert parse_page(f"ACME GmbH\n{greeting}\nRechnung 5\n").fields.customer_name is None
     generic = "ACME GmbH\nSehr geehrte Damen und Herren,\nRechnung 5\n"
     assert parse_page(generic).fields.customer_name is None
     addressed = "factuur\n Mevrouw M.S. Post           contactpersoon\n Fugastraat 10\n"
@@ -937,3 +945,37 @@ def test_an_invoice_named_in_a_sentence() -> None:
     # Not a sentence about some other document's number.
     other = "Rechnung 77\nBitte geben Sie die Kundennummer 12345 an.\n"
     assert parse_page(other).fields.invoice_number == "77"
+
+
+def test_what_the_letter_and_name_rules_leave_alone() -> None:
+    # Rome's province is no currency; a page counter is no invoice number.
+    rome = "ACME Srl\nVia Appia 1, 00100 Roma (RM)\nFattura 12\nTotale 122,00\n"
+    assert parse_page(rome).fields.currency is None
+    counter = "ACME GmbH\nRechnung                     1/2\n"
+    assert parse_page(counter).fields.invoice_number is None
+    # Dates beside a label we do not know, or in a sentence, are not the letter's.
+    for line in ("Plazo de entrega:   15/03/2024", "Auftrag 4711 vom 01.06.2023"):
+        assert parse_page(f"ACME SL\n{line}\n").fields.invoice_date is None
+    assert parse_page("ACME GmbH\nBerlin, den 3. Mai 2024\n").fields.invoice_date == dt.date(
+        2024, 5, 3
+    )
+    # A credit note's sentence names the invoice it corrects, not its own number.
+    credit = "Gutschrift\nGutschrift zur Rechnung Nr. 4711 vom 01.02.2024\n"
+    assert parse_page(credit).fields.invoice_number is None
+    # Names: a number that is part of one, a later legal form, a label of a longer label.
+    assert parse_page("Vendor: 1901 Group LLC\n").fields.vendor_name == "1901 Group LLC"
+    holding = parse_page("Bill To: Hanse Group 24 Hamburg GmbH\n").fields.customer_name
+    assert holding == "Hanse Group 24 Hamburg GmbH"
+    legal = parse_page("Invoice 5\nCustomer Legal Name: Beta Industries Ltd\n").fields
+    assert legal.customer_name != "Customer Legal Name: Beta Industries Ltd"
+    # A one-line totals bar keeps its total; "Firma" over a name is not the customer.
+    bar = parse_page("Invoice 5\nItems  100.00   Shipping  5.00   Total 105.00\n").fields
+    assert bar.total == Decimal("105.00")
+    envelope = (
+        "Muster GmbH, Hauptstr. 1, 12345 Musterstadt\n"
+        "Firma\n"
+        "Beispiel AG\n"
+        "Beispielweg 2\n"
+        "54321 Beispielstadt\n"
+    )
+    assert parse_page(envelope).fields.customer_name == "Beispiel AG"

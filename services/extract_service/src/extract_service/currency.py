@@ -119,7 +119,8 @@ _WORDS = {
     "CHF": r"swiss\s+francs?|francs?\s+suisses?|schweizer\s+franken|franken|francs?|sfr\.?|fr\.",
     "PLN": r"zloty|zł|zl",
     "INR": r"rupees?|rs\.?",
-    "MYR": r"ringgit|(?-i:RM)",  # Malaysia's "RM 6.36", "Amt(RM)"
+    # Malaysia's "RM 6.36" beside an amount; not "(RM)" alone, Rome's province.
+    "MYR": r"ringgit|(?-i:RM)(?=\s?\d)|(?<=\d)\s?(?-i:RM)",
     "CZK": r"kč|korun",
     "SEK": r"svenska\s+kronor|swedish\s+kronor",
     "DKK": r"danske\s+kroner|danish\s+kroner",

@@ -86,7 +86,9 @@ _SALE_POINT_AND_NUMBER = (re.compile(r"0\d{3,4}"), re.compile(r"0\d{7}"))
 _LEGAL_NAME_LABEL = re.compile(r"razon\s+social\s*:\s*(.+)")
 _LETTER_ROW_PARTS = 4
 # What may stand beside a letter's date ("#"): nothing, or its town ("Berlin, den").
-_LETTER_DATE = re.compile(r"(?:[A-ZÀ-Þ][\w.'\- ]{1,30},?\s+(?:den\s+|le\s+|il\s+)?)?#")
+_LETTER_DATE = re.compile(r"(?:[^\W\d_][\w.'\- ]{1,30},\s+(?:den\s+|le\s+|il\s+)?)?#")
+# A town beside a letter's date: a word or three, letters only.
+_TOWN = re.compile(r"[^\W\d_][^\W\d_.'\-]*(?:[ \-][^\W\d_][^\W\d_.'\-]*){0,2},?")
 # A tax number after a name, with or without its own label: " - 900178348-7", ", CUIT
 # 20-13046568-5", " NIT: 890.321.151-0".
 _TRAILING_TAX_ID = re.compile(
@@ -105,7 +107,6 @@ _LONGER_LABEL = re.compile(
 # line at the top, the parts apart by commas, dashes or dots, the last a town.
 _SENDER_ROWS = 8
 _SENDER_PARTS = re.compile(r"\s*,\s*|\s+[-\u2013]\s+|\s*[•·|]\s*")
-_SENDER_TOWN = re.compile(r"(?:^|\s)(?:[A-Z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2})?\s+[^\W\d_]")
 # A greeting and the name it greets, up to its comma.
 _GREETING = re.compile(
     r"(?i:dear|hello|hi|gentile|gentili|egregio|spett\.?(?:abile|le)?|guten\s+tag|hallo|"
@@ -113,9 +114,16 @@ _GREETING = re.compile(
     r"(.+?)\s*,$"
 )
 _GENERIC_ADDRESSEE = re.compile(
-    r"(?:(?:dear\s+)?(?:customer|client|cliente|kunde|kundin|klant|sir|madam|sirs|"
-    r"damen\s+und\s+herren|heer|mevrouw|signore|signora|signori|monsieur|madame|"
-    r"senor|senora|senores)(?:\s*/\s*\w+)*\s*)+"
+    r"(?:(?:dear|valued|esteemed|or|and|und|et|e|y|en|there|all|everyone|zusammen|relatie|"
+    r"customer|customers|client|clients|cliente|clientes|kunde|kundin|kunden|klant|klanten|"
+    r"sir|madam|sirs|damen|herren|heer|mevrouw|signore|signora|signori|monsieur|madame|"
+    r"senor|senora|senores|team|colleague|colleagues)(?:\s*/\s*\w+)*\s*)+"
+)
+# A credit note or a reminder: its sentences name the invoice it is about.
+_REFERS_TO_ANOTHER = re.compile(
+    r"gutschrift|credit\s+note|avoir|nota\s+de\s+credito|nota\s+di\s+credito|creditnota|"
+    r"mahnung|zahlungserinnerung|reminder|rappel|relance|herinnering|sollecito|recordatorio|"
+    r"refers?\s+to|with\s+reference\s+to|bezug|betreft|riferimento\s+a"
 )
 _GROUPED_NUMBER = re.compile(r"\d{2,4}(?: \d{2,4}){1,4}")
 _INVOICE_IN_SENTENCE = re.compile(
@@ -125,6 +133,13 @@ _INVOICE_IN_SENTENCE = re.compile(
     r"([A-Za-z0-9][\w\-/.]*\d[\w\-/]*)",
     re.IGNORECASE,
 )
+# What a window's first line may say before the addressee's name: "Firma", "An",
+# "Einschreiben", "Société", "Ditta", "Fa.".
+_ENVELOPE_NOTE = re.compile(
+    r"\s*(?:firma|fa\.?|an|einschreiben|einwurf-einschreiben|personlich|vertraulich|"
+    r"societe|ditta|messrs\.?|to|aan|a)\s*:?\s*"
+)
+_BANK_ROW = re.compile(r"\b(?:iban|bic|swift)\b")
 # The copy a page is ("ORIGINAL", "DUPLICADO"): printed at the top, never a name.
 _COPY_MARK = re.compile(
     r"original[e]?|duplicad[oa]|triplicad[oa]|duplicata|duplicate|copia|copy|copie|kopie"
@@ -147,9 +162,10 @@ _LEGAL_FORMS = (
     r"lda|group|holdings"
 )
 _COMPANY_SUFFIX = re.compile(rf"(?:^|[\s-])(?:{_LEGAL_FORMS})\.?$", re.IGNORECASE)
-_ACCOUNT_BEFORE = re.compile(r"^\d{4,}\s+(?=[^\W\d_])")
+_ACCOUNT_BEFORE = re.compile(r"^(?:0\d{3,}|\d{6,})\s+(?=[^\W\d_])")
 _COMPANY_THEN_ADDRESS = re.compile(
-    rf"^(.*?[\s,](?:{_LEGAL_FORMS})\.?)\s+(?=\S.*\d)(?!(?:{_LEGAL_FORMS})\b)", re.IGNORECASE
+    rf"^(.*?[\s,](?:{_LEGAL_FORMS})\.?)\s+(?=\S.*\d)(?!.*[\s,](?:{_LEGAL_FORMS})\.?(?:\s|$))",
+    re.IGNORECASE,
 )
 # A company's name within a longer line: "Hetzner Online GmbH · Industriestr. 25 ...".
 _COMPANY_IN_LINE = re.compile(
@@ -522,11 +538,21 @@ class _PageParser:
             if index in self.table_rows:
                 continue
             for segment in segments:
-                if (match := match_label(segment.text)) is None or not self._is_label(match):
+                if (match := match_label(segment.text)) is None:
                     continue
+                if match.field in NAME_FIELDS and _longer_label(match):
+                    # "Proveedor Tecnológico: ...", "Customer Legal Name: ...": another
+                    # label, whose text is then no one's name either.
+                    match = LabelMatch("other", match.rest, match.colon)
+                if not self._is_label(match):
+                    continue
+                if match.field == "customer_name" and _BANK_ROW.search(
+                    fold(" ".join(s.text for s in segments))
+                ):
+                    continue  # "IBAN ...  Titular: ACME SL": the account's holder
                 if segment.col > 0 and _BARE_NR.match(fold(segment.text)):
                     continue  # "Kunde   Nr. 12345": another thing's number
-                if match.field in MONEY_FIELDS and self._rate_after_figures(segment, match):
+                if match.field == "tax" and self._rate_after_figures(segment, match):
                     continue  # "94  1  4,369.75  IVA 19.00  5,200": an item's tax column
                 self.labels[(segment.row, segment.col)] = match
         for (row, col), match in self.labels.items():
@@ -560,6 +586,8 @@ class _PageParser:
         """No label starts a segment, but a sentence names the invoice: "Bolletta riferita
         alla fattura elettronica n. 5059958065 del 07/08/2024", "relative à la facture
         n° F-2024-12 du 3 mars 2024"; its date too, when no label gave one."""
+        if _REFERS_TO_ANOTHER.search(fold(self.text)):
+            return  # "Gutschrift zur Rechnung Nr. 4711": the invoice it corrects
         for row in self.rows:
             line = " ".join(segment.text for segment in row)
             found = _INVOICE_IN_SENTENCE.search(line)
@@ -581,7 +609,8 @@ class _PageParser:
         for row in self.rows:
             points = [_POINT_OF_SALE.fullmatch(fold(segment.text).strip()) for segment in row]
             point = next((found.group(1) for found in points if found), None)
-            if point and any(segment.text.rstrip().endswith(number) for segment in row):
+            cells = [s.text.rstrip() for s, p in zip(row, points, strict=True) if p is None]
+            if point and any(re.search(rf"(?<!\d){re.escape(number)}$", c) for c in cells):
                 self.values["invoice_number"] = f"{point}-{number}"
                 return
 
@@ -607,7 +636,11 @@ class _PageParser:
                 if not _TITLE_ALONE.fullmatch(fold(segment.text)):
                     continue
                 beside = self._right_of(segment)
-                numbered = beside is not None and _invoice_number(beside.text) is not None
+                numbered = (
+                    beside is not None
+                    and _invoice_number(beside.text) is not None
+                    and sum(ch.isalnum() for ch in beside.text) >= 4  # not a page's "1/2"
+                )
                 if labelled < 2 and len(row) > 1 and not numbered:
                     continue  # "Facture   082083" is a title and its number; a heading is not
                 match = LabelMatch("invoice_number", "", False)
@@ -653,9 +686,11 @@ class _PageParser:
                     continue
                 if self._under_a_label(segment) or self._continues_a_sentence(segment):
                     continue
+                if col > 0 and not _TOWN.fullmatch(self.rows[index][col - 1].text.strip()):
+                    continue  # "Plazo de entrega:   15/03/2024": some label we do not know
                 found = find_date(segment.text, self.date_hint)
                 if found is None or not _LETTER_DATE.fullmatch(
-                    segment.text.replace(found.text, "#", 1).strip()
+                    fold(segment.text).replace(fold(found.text), "#", 1).strip()
                 ):
                     continue
                 if (value := self._date(segment.text)) is not None:
@@ -726,8 +761,6 @@ class _PageParser:
     def _is_label(self, match: LabelMatch) -> bool:
         """ "Data Systems GmbH" starts with a label word ("Data", Italian for date) but
         is a name: text after a label, without a colon, must read as that field."""
-        if match.field in NAME_FIELDS and not match.colon and _LONGER_LABEL.match(fold(match.rest)):
-            return False  # "Proveedor Tecnológico: ...", "Client Services: ...": another label
         if not match.rest or match.colon or match.field in (*NAME_FIELDS, "ship_to", "other"):
             return True
         if match.field in MONEY_FIELDS:
@@ -877,7 +910,7 @@ class _PageParser:
         for row in self.rows[:_SENDER_ROWS]:
             for segment in row:
                 parts = _SENDER_PARTS.split(segment.text.strip())
-                if len(parts) < 2 or not _SENDER_TOWN.search(parts[-1]):
+                if len(parts) < 2 or not _POSTCODE_TOWN.search(parts[-1].strip()):
                     continue
                 sender = parts[0].strip()
                 if any(ch.isdigit() for ch in sender) or not _could_be_vendor(sender):
@@ -904,9 +937,22 @@ class _PageParser:
                 if found is None:
                     continue
                 name = _name(found.group(1))
-                if name and not _GENERIC_ADDRESSEE.fullmatch(fold(name)):
+                if not name or "," in name or _GENERIC_ADDRESSEE.fullmatch(fold(name)):
+                    continue
+                # The name is printed again (the address block, a header): a greeting
+                # alone could be anyone's ("Dear Jane,").
+                if self._printed_elsewhere(name, segment):
                     return name
         return None
+
+    def _printed_elsewhere(self, name: str, but: Segment) -> bool:
+        key = fold(name)
+        return any(
+            key in fold(segment.text)
+            for row in self.rows
+            for segment in row
+            if (segment.row, segment.col) != (but.row, but.col)
+        )
 
     def _addressee_under(self, sender: Segment) -> Segment | None:
         """The first name under the sender's line in its column, when a town line (a
@@ -918,8 +964,12 @@ class _PageParser:
             )
         ]
         lines = [line for line in column if line is not None]
-        names = [line for line in lines if not _salutation_alone(line.text)]
-        if not names or not any(_SENDER_TOWN.search(line.text) for line in lines[1:]):
+        names = [
+            line
+            for line in lines
+            if not _salutation_alone(line.text) and not _ENVELOPE_NOTE.fullmatch(fold(line.text))
+        ]
+        if not names or not any(_POSTCODE_TOWN.search(line.text) for line in lines[1:]):
             return None
         first = names[0]
         if any(ch.isdigit() for ch in first.text) or (first.row, first.col) in self.labels:
@@ -931,9 +981,10 @@ class _PageParser:
         layouts print the issuer's legal name so, then "Apellido y Nombre / Razón
         Social" for the customer); below it, or with no customer label, it may be
         anyone's."""
-        if self.customer_row is None:
+        customer_rows = [r for (r, _), m in self.labels.items() if m.field == "customer_name"]
+        if not customer_rows:
             return
-        for row in self.rows[: self.customer_row]:
+        for row in self.rows[: min(customer_rows)]:
             for segment in row:
                 found = _LEGAL_NAME_LABEL.match(fold(segment.text).strip())
                 if found is None:
@@ -1247,6 +1298,7 @@ def _name(text: str) -> str | None:
     # "Excel Consulting, Lda. NIF: 500084580": the tax number is not part of the name.
     if (tax_id := _TAX_ID_AFTER.search(text)) is not None:
         text = text[: tax_id.start()].rstrip(" ,-")
+    text = _TRAILING_TAX_ID.sub("", text)  # "Francorp S.A.S. - 900178348-7"
     # "002250 L'ECOSERIE": a customer's account number before the name.
     text = _ACCOUNT_BEFORE.sub("", text)
     # "IBERDROLA CLIENTES, S.A.U. Apartado de Correos 61175": the address after a company.
@@ -1275,6 +1327,11 @@ def _named(segment: Segment | None) -> bool:
         and not any(ch.isdigit() for ch in segment.text)
         and _STREET.search(segment.text) is None
     )
+
+
+def _longer_label(match: LabelMatch) -> bool:
+    """A name label's first words continued by more before a colon: another label."""
+    return not match.colon and _LONGER_LABEL.match(fold(match.rest)) is not None
 
 
 def _could_be_vendor(text: str) -> bool:
