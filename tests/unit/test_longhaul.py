@@ -7,7 +7,7 @@ import signal
 import pytest
 
 from invoice_stack.load.memory import usage_by_session, window_mean
-from invoice_stack.longhaul.readings import _complete
+from invoice_stack.longhaul.readings import _complete, go_sys_mib
 from invoice_stack.longhaul.report import Outcome, failed, read_csv, trends_of, write_csv
 from invoice_stack.longhaul.sampler import Sample
 from invoice_stack.longhaul.schedule import SETTLE_SECONDS, restart_plan, restart_window
@@ -141,3 +141,20 @@ def test_the_private_part_of_a_process_memory_is_read():
     me = os.getsid(0)
     usage = usage_by_session([me])[me]
     assert 0 < usage.anon_kib <= usage.rss_kib
+
+
+def test_go_processes_are_judged_on_their_runtimes_memory_when_it_was_sampled():
+    # Private memory creeps into what the Go runtime already holds; the runtime is level.
+    anon = [Sample(m * 60.0, "sidecar", "anon_mib", 30 + m / 30) for m in range(1, 101)]
+    runtime = [Sample(m * 60.0, "sidecar", "go_sys_mib", 42.9) for m in range(1, 101)]
+    python = [Sample(m * 60.0, "host", "anon_mib", 80.0) for m in range(1, 101)]
+    judged = trends_of([*anon, *runtime, *python], duration=6000, sample_s=60)
+    assert (judged["sidecar"].metric, judged["sidecar"].flat) == ("go_sys_mib", True)
+    assert judged["host"].metric == "anon_mib"
+    growing = [Sample(m * 60.0, "sidecar", "go_sys_mib", 42 + m / 20) for m in range(1, 101)]
+    assert not trends_of(growing, duration=6000, sample_s=60)["sidecar"].flat
+
+
+def test_the_go_runtimes_memory_is_read_from_its_metrics():
+    metrics = "# HELP go_memstats_sys_bytes ...\ngo_memstats_sys_bytes 4.5e+07\ngo_goroutines 170\n"
+    assert abs(go_sys_mib(metrics) - 45e6 / 2**20) < 1e-9

@@ -60,6 +60,21 @@ def redis(port: int) -> dict[str, float]:
     }
 
 
+def go_runtime(metrics_port: int) -> dict[str, float]:
+    """The memory a Go process's runtime holds from the OS (`go_memstats_sys_bytes`,
+    MiB), from its Prometheus metrics: what a Go leak grows, and the ceiling its private
+    memory fills into as the heap's pages are touched."""
+    text = httpx.get(f"http://{LOOPBACK}:{metrics_port}/metrics", timeout=5.0).text
+    return {"go_sys_mib": go_sys_mib(text)}
+
+
+def go_sys_mib(metrics: str) -> float:
+    for line in metrics.splitlines():
+        if line.startswith("go_memstats_sys_bytes "):
+            return float(line.split()[1]) / 2**20
+    raise ValueError("no go_memstats_sys_bytes in the metrics")
+
+
 def scheduler_etcd(client_port: int) -> dict[str, float]:
     """The embedded etcd's database size (file and in use), revision, raft index and
     live keys, from its own status API and metrics on the client port."""

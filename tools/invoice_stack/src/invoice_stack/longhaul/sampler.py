@@ -28,6 +28,10 @@ class Sample:
     value: float
 
 
+def _runtime_of(name: str, metrics_port: int) -> dict[str, dict[str, float]]:
+    return {name: readings.go_runtime(metrics_port)}
+
+
 @dataclass
 class Sampler:
     run_dir: Path  # the `make up` stack's, whose state names the current processes
@@ -50,6 +54,12 @@ class Sampler:
                 SCHEDULER_ETCD: readings.scheduler_etcd(ports.scheduler_etcd_client)
             },
         }
+        # The Go processes' runtimes: every sidecar, placement and the scheduler.
+        go_ports = {f"{app_id}-dapr": app.metrics for app_id, app in ports.apps.items()}
+        go_ports |= {"placement": ports.placement_metrics, "scheduler": ports.scheduler_metrics}
+        for name, port in go_ports.items():
+            if name in sessions:
+                parts[f"{name}'s runtime"] = partial(_runtime_of, name, port)
         values: dict[tuple[str, str], float] = {}
         for part, read in parts.items():
             try:
