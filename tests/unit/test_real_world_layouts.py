@@ -278,6 +278,11 @@ def test_a_series_and_its_number_printed_apart_are_one_number() -> None:
     assert parse_page(NUMBER_UNDER_SERIES).fields.invoice_number == "25-11.474"
 
 
+def test_a_number_the_text_layer_broke_after_its_dash_is_one_number() -> None:
+    text = "Invoice\nInvoice number 124114EE- 0006\nDate of issue  February 18, 2025\n"
+    assert parse_page(text).fields.invoice_number == "124114EE-0006"
+
+
 CURRENCY_COLUMN = """\
 Factuurnummer : 600627                                   Factuurdatum     : 14-08-2024
 Subtotaal                                                       Eur               319,03
@@ -979,3 +984,54 @@ def test_what_the_letter_and_name_rules_leave_alone() -> None:
         "54321 Beispielstadt\n"
     )
     assert parse_page(envelope).fields.customer_name == "Beispiel AG"
+
+
+ADDRESSEE_ONLY = """\
+         Jansen Installatietechniek
+         Dorpsstraat 14
+         7311 AB APELDOORN
+
+
+
+Referentie     : Werk Zutphen
+Debiteurnummer: 440213                                           Factuurdatum   : 02-09-2024
+Factuurnummer : 771204
+
+Aantal     Omschrijving                                       Prijs per stuk        Regeltotaal
+  2,00     Koppeling 22 mm                                             6,50              13,00
+"""
+
+
+def test_the_one_address_on_a_page_that_numbers_its_customer_is_the_customers() -> None:
+    fields = parse_page(ADDRESSEE_ONLY).fields
+    assert fields.customer_name == "Jansen Installatietechniek"
+    # The vendor's name is in its logo: unknown, not the addressee or a label.
+    assert fields.vendor_name is None
+    # Without a customer number the lone block may be the sender's: no such reading.
+    alone = parse_page(ADDRESSEE_ONLY.replace("Debiteurnummer: 440213", "")).fields
+    assert alone.customer_name != "Jansen Installatietechniek"
+
+
+VAT_SUMMARY_UNDER_THE_TOTAL = """\
+Factuurdatum          3 mei 2022
+Factuurnummer         WEB-NL-2022-00417
+Totaal te betalen     € 12,10
+
+Omschrijving                     Aantal   Prijs (excl. btw)   Btw-tarief   Subtotaal (incl. btw)
+Inktpatroon zwart                     1             € 10,00         21%                 € 12,10
+
+                          Totaal factuur                                                     € 12,10
+
+                               Btw-tarief        Subtotaal item (excl. btw)         Subtotaal btw
+                                      21%                           € 10,00                € 2,10
+                          Totaal                                    € 10,00                € 2,10
+"""
+
+
+def test_longer_total_labels_win_and_a_vat_summary_gives_net_and_tax() -> None:
+    fields = parse_page(VAT_SUMMARY_UNDER_THE_TOTAL).fields
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("10.00"),
+        Decimal("2.10"),
+        Decimal("12.10"),
+    )

@@ -139,6 +139,12 @@ _ENVELOPE_NOTE = re.compile(
     r"\s*(?:firma|fa\.?|an|einschreiben|einwurf-einschreiben|personlich|vertraulich|"
     r"societe|ditta|messrs\.?|to|aan|a)\s*:?\s*"
 )
+# A label numbering the customer (folded text).
+_CUSTOMER_NUMBER = re.compile(
+    r"\b(?:kunden|debiteur(?:en)?|klant)\s*-?\s*(?:nummer|nr\b)|compte\s+client|"
+    r"(?:n\s?[°º]|numero)\s*(?:de\s+)?client[e]?\b|codice\s+cliente|"
+    r"\b(?:customer|client|account)\s*(?:no\b|number|id\b|#)"
+)
 _BANK_ROW = re.compile(r"\b(?:iban|bic|swift)\b")
 # The copy a page is ("ORIGINAL", "DUPLICADO"): printed at the top, never a name.
 _COPY_MARK = re.compile(
@@ -314,6 +320,9 @@ class _PageParser:
         self.table_rows: set[int] = set()  # heading and item rows: never labels or values
         self.labels: dict[tuple[int, int], LabelMatch] = {}
         self.used: set[tuple[int, int]] = set()
+        # The one address block is the customer's (_numbered_addressee): text at the
+        # top is then no guide to the vendor.
+        self.addressee_only = False
         self.customer_row: int | None = None
         self.customer_col = 0  # where on its row the customer block's label starts
         self.confidence: dict[str, float] = {}
@@ -344,6 +353,8 @@ class _PageParser:
             self._parties_by_window_envelope()
         if "vendor_name" not in self.values:
             self._vendor_by_legal_name()
+        if "vendor_name" not in self.values and "customer_name" not in self.values:
+            self._numbered_addressee()
         if "vendor_name" not in self.values:
             self._guess_vendor()
         if "customer_name" not in self.values:
@@ -384,14 +395,15 @@ class _PageParser:
             money["subtotal"] = [c for c in money["subtotal"] if c[0] != 0]
         if not money["subtotal"]:
             # No subtotal label, but "Summe 50,37 / USt. 9,57 / Rechnungsbetrag 59,94":
-            # a total-labelled amount that a tax takes to a later total is the net.
+            # a total-labelled amount that a tax takes to another total is the net
+            # (printed before it, or in a VAT summary under it).
             money["subtotal"] = [
                 (net, _Confidence.DERIVED)
-                for index, (net, _) in enumerate(money["total"])
+                for net, _ in money["total"]
                 if any(
                     abs(net + tax - gross) <= _CENT
                     for tax, _ in money["tax"]
-                    for gross, _ in money["total"][index + 1 :]
+                    for gross, _ in money["total"]
                     if tax > 0
                 )
             ]
@@ -1040,11 +1052,27 @@ class _PageParser:
         self.values["customer_name"] = others[0]
         self.confidence["customer_name"] = _Confidence.GUESSED_VENDOR
 
+    def _numbered_addressee(self) -> None:
+        """A page that numbers its customer ("Debiteurnummer", "N° de compte client")
+        and prints one postal address prints the addressee's, for the window envelope;
+        the vendor is then in a logo or the small print, not that block."""
+        blocks = self._address_blocks()
+        if len(blocks) != 1 or not _CUSTOMER_NUMBER.search(fold(self.text)):
+            return
+        name, segment = blocks[0]
+        self.values["customer_name"] = name
+        self.confidence["customer_name"] = _Confidence.GUESSED_VENDOR
+        self.used.add((segment.row, segment.col))
+        self.addressee_only = True
+
     def _address_block_names(self) -> list[str]:
+        return [name for name, _ in self._address_blocks()]
+
+    def _address_blocks(self) -> list[tuple[str, Segment]]:
         """The name heading each postal address above the table: the line over the
         street over the postcode line (or straight over the postcode), same column."""
         end = min(self.table_rows, default=len(self.rows))
-        names: list[str] = []
+        names: list[tuple[str, Segment]] = []
         for index in range(1, end):
             for town in self.rows[index]:
                 if not _POSTCODE_TOWN.search(town.text):
@@ -1057,8 +1085,9 @@ class _PageParser:
                 if name is None or (name.row, name.col) in self.labels:
                     continue
                 found = _name(name.text)
-                if found is not None and _could_be_vendor(found) and found not in names:
-                    names.append(found)
+                known = [seen for seen, _ in names]
+                if found is not None and _could_be_vendor(found) and found not in known:
+                    names.append((found, name))
         return names
 
     def _column_above(self, row: int, under: Segment) -> list[Segment | None]:
@@ -1147,6 +1176,14 @@ class _PageParser:
                     found.append(segment.text)
         return found
 
+    def _labels_a_value(self, segment: Segment) -> bool:
+        """ "Remise à Zéro : 01/12/2019": text before a colon names what follows, and
+        the text after it is a value."""
+        if segment.text.rstrip().endswith(":") or segment.text.lstrip().startswith(":"):
+            return True
+        after = [s for s in self.rows[segment.row] if s.start > segment.start]
+        return bool(after) and after[0].text.lstrip().startswith(":")
+
     def _vendor_from_top(self) -> str | None:
         """The first company-like text above the customer block and the table, or left
         of the customer block's label on its row (the sender's block beside it)."""
@@ -1157,6 +1194,8 @@ class _PageParser:
             segment.text
             for segment in [*(s for row in self.rows[:end] for s in row), *beside]
             if (segment.row, segment.col) not in self.used
+            and (segment.row, segment.col) not in self.labels
+            and not self._labels_a_value(segment)
             and _could_be_vendor(segment.text)
             and not _HONORIFIC.match(segment.text.strip() + " ")  # "Mevrouw M.S. Post"
         ]
@@ -1165,6 +1204,8 @@ class _PageParser:
             named = _TRAILING_TAX_ID.sub("", text)
             if _COMPANY_SUFFIX.search(named):
                 return _name(named)
+        if self.addressee_only:
+            return None
         plain = next((text for text in candidates if not any(ch.isdigit() for ch in text)), None)
         return _name(plain) if plain is not None else None
 
@@ -1236,6 +1277,9 @@ def _invoice_number(text: str) -> str | None:
     # A series and its number around a spaced dash or slash: "25 - 11.474" is 25-11.474.
     if len(words) > 2 and words[1] in ("-", "/") and token.isdigit() and words[2][0].isdigit():
         token = f"{token}{words[1]}{words[2].rstrip('.,;:')}"
+    # A number the text layer broke after its dash: "124114EE- 0006".
+    if len(words) > 1 and token[-1:] in ("-", "/") and words[1][0].isalnum():
+        token = f"{token}{words[1].rstrip('.,;:')}"
     # A series prefix printed apart from the number: "FT 2024/3769", "FT A/16925".
     if _SERIES.fullmatch(token) and len(words) > 1 and any(ch.isdigit() for ch in words[1]):
         token = f"{token} {words[1].rstrip('.,;:')}"

@@ -173,7 +173,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"(?:zzgl\.?\s+|zuzuglich\s+|plus\s+|enthaltene\s+|inkl\.?\s+)?{_RATE}(?:mwst\.?|ust\.?|umsatzsteuer|"
         rf"mehrwertsteuer){_AMOUNT}{_NOT_AN_ID}(?!\s*-?\s*id)",
         rf"{_RATE}(?:montant\s+|total\s+)?t\.?v\.?a\.?{_NOT_AN_ID}(?!\s+intra)",
-        rf"{_RATE}(?:totaal\s+)?btw(?:\s*-?\s*bedrag)?{_NOT_AN_ID}|af\s+te\s+dragen\s+btw",
+        rf"{_RATE}(?:totaal\s+|subtotaal\s+)?btw(?:\s*-?\s*bedrag)?{_NOT_AN_ID}|af\s+te\s+dragen\s+btw",
         rf"{_RATE}(?:cuota\s+|total\s+|importe\s+)?(?:iva|igic){_NOT_AN_ID}",
         r"(?:total\s+)?impuestos",
         rf"(?:tot(?:ale|\.)?\s+)?(?:iva|imposta){_NOT_AN_ID}",
@@ -181,8 +181,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "total": (
         r"grand\s+total|total\s+due|total\s+amount(?:\s+due)?|invoice\s+total|amount\s+due|"
-        r"balance\s+due|amount\s+payable|total\s+payable|(?:total|amount)\s+to\s+pay|total|"
-        r"total\s+(?:for|of)\s+(?:this\s+)?(?:invoice|bill|period)|invoice\s+amount",
+        r"balance\s+due|amount\s+payable|total\s+payable|(?:total|amount)\s+to\s+pay|"
+        r"total\s+(?:for|of)\s+(?:this\s+)?(?:invoice|bill|period)|total|invoice\s+amount",
         rf"total{_AMOUNT}\s+{_INCL}\.?\s+{_TAXWORD}|(?:bedrag\s+)?{_INCL}\.?\s+{_TAXWORD}",
         rf"total(?:\s+sales)?\s*\(\s*{_INCL}\.?\s+{_TAXWORD}\s*\)",
         r"gesamt\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|rechnungs\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|"
@@ -191,7 +191,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"total\s+t\.?t\.?c\.?|montant\s+t\.?t\.?c\.?|net\s+a\s+payer|total\s+a\s+payer|"
         r"montant\s+total|montant\s+du|(?:somme|montant)\s+a\s+payer|total\s+facture|"
         r"montant\s+(?:de\s+la\s+)?facture",
-        rf"totaal(?:\s*-?\s*bedrag)?(?:\s+{_INCL}\.?\s+btw)?|te\s+betalen|totaal\s+te\s+betalen|"
+        # The first alternative that matches wins: the longer labels go first.
+        rf"totaal\s+te\s+betalen|totaal\s+factuur|"
+        rf"totaal(?:\s*-?\s*bedrag)?(?:\s+{_INCL}\.?\s+btw)?|te\s+betalen|"
         r"factuur\s*-?\s*(?:totaal|bedrag)|rekenings?\s*-?\s*bedrag",
         r"total\s+(?:de\s+(?:la\s+)?)?factura|importe\s+total|total\s+a\s+pagar|"
         r"(?:saldo|importe)\s+(?:adeudado|pendiente)",
