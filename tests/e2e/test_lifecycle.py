@@ -3,6 +3,7 @@ time out, pause, resume, terminate, purge, list, history and rerun."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -12,7 +13,7 @@ from workflow_app.extraction_keys import extraction_keys
 
 from .helpers import moment, unique_id, wait_for
 from .stack import RunningStack
-from .stack_config import APPROVAL_TIMEOUT_SECONDS
+from .stack_config import APPROVAL_TIMEOUT_SECONDS, LINE_ITEMS_INLINE_BYTES
 
 APPROVE = {"approved": True, "approver": "alice@example.com", "comment": "checked"}
 
@@ -243,3 +244,28 @@ def test_purging_an_invoice_also_deletes_its_page_extractions(stack: RunningStac
         assert all(stored(key) for key in keys)
         assert client.delete(f"/api/workflows/{invoice_id}").status_code == 204
         assert not any(stored(key) for key in keys)
+
+
+def test_a_long_invoices_line_items_live_beside_its_history_and_go_with_its_purge(
+    stack: RunningStack,
+):
+    """Items beyond LINE_ITEMS_INLINE_BYTES are kept in the state store, their key in the
+    history; the API answers with them in place, and a purge deletes them."""
+    invoice_id = _start(stack, "LONGITEMS", needs_approval=False, pages=6)
+    truth = generate_invoice(seed=46, pages=6, invoice_id=invoice_id).truth
+    expected = truth.model_dump(mode="json")["line_items"]
+    assert len(json.dumps(expected)) > LINE_ITEMS_INLINE_BYTES  # else this tests nothing
+    view = stack.wait_for_end(invoice_id)
+    assert view["status"] == "COMPLETED", view
+    assert view["result"]["line_items"] == expected
+    with stack.client() as client, stack.sidecar_client() as sidecar:
+        history = client.get(f"/api/workflows/{invoice_id}/history").json()
+        results = [
+            json.loads(e["details"]["result"]) for e in history if e["kind"] == "taskCompleted"
+        ]
+        (aggregated,) = [r for r in results if isinstance(r, dict) and "line_items" in r]
+        assert aggregated["line_items"] == []
+        key = aggregated["line_items_state_key"]
+        assert sidecar.get(f"/v1.0/state/statestore/{key}").json() == expected
+        assert client.delete(f"/api/workflows/{invoice_id}").status_code == 204
+        assert sidecar.get(f"/v1.0/state/statestore/{key}").status_code == 204

@@ -33,6 +33,15 @@ def _state(name: str, status: str, output: str | None = None) -> SimpleNamespace
     )
 
 
+ITEM = {"description": "Widget", "quantity": 2.0, "unit_price": 1.5, "amount": 3.0}
+
+
+def _invoice_output(instance_id: str, **extra: Any) -> str:
+    approval = {"status": "auto_approved", "decided_at": WHEN.isoformat(), "reason": "small"}
+    invoice = {"invoice_id": instance_id, "page_count": 1, "line_items": [], "warnings": []}
+    return json.dumps({**invoice, "approval": approval, **extra})
+
+
 class FakeClient:
     """The calls of DaprWorkflowClient the routes make, over a dict of states."""
 
@@ -60,20 +69,48 @@ class FakeClient:
 
 
 class FakeEngine:
+    def __init__(self) -> None:
+        self.reruns: list[tuple[str, int, str]] = []
+
     async def history(self, instance_id: str) -> list[dict[str, Any]]:
         result = json.dumps([{"state_key": "extraction:DONE:1"}])
-        return [
-            {"event_id": 1, "timestamp": "", "kind": "taskCompleted", "details": {"result": result}}
-        ]
+        events = [
+            {"event_id": 1, "timestamp": "", "kind": "taskScheduled", "details": {}},
+            {"event_id": -1, "timestamp": "", "kind": "taskCompleted",
+             "details": {"result": result}},
+        ]  # fmt: skip
+        if instance_id == "LONG":  # aggregated with its items kept beside it, then a timer
+            aggregated = json.dumps({"line_items": [], "line_items_state_key": "line-items:LONG"})
+            events += [
+                {"event_id": 2, "timestamp": "", "kind": "taskScheduled", "details": {}},
+                {"event_id": -1, "timestamp": "", "kind": "taskCompleted",
+                 "details": {"result": aggregated}},
+                {"event_id": 3, "timestamp": "", "kind": "timerCreated", "details": {}},
+            ]  # fmt: skip
+        return events
+
+    async def rerun(self, source_id: str, event_id: int, new_id: str, new_input: Any) -> str:
+        self.reruns.append((source_id, event_id, new_id))
+        return new_id
 
 
 @pytest.fixture
 def host() -> SimpleNamespace:
     deleted: list[list[str]] = []
+    stored: dict[str, Any] = {"line-items:LONG": [ITEM, ITEM]}
+
+    def save_state(key: str, value: Any, ttl_seconds: int | None = None) -> None:
+        stored[key] = value
+
     return SimpleNamespace(
         readiness=SimpleNamespace(check=lambda: (False, "still connecting")),
-        sidecar=SimpleNamespace(delete_state=deleted.append),
+        sidecar=SimpleNamespace(
+            delete_state=deleted.append,
+            get_bulk_state=lambda keys: {k: stored[k] for k in keys if k in stored},
+            save_state=save_state,
+        ),
         deleted=deleted,
+        stored=stored,
     )
 
 
@@ -82,11 +119,16 @@ def client() -> FakeClient:
     return FakeClient()
 
 
-def _calls(client: FakeClient, host: SimpleNamespace, *requests: tuple[str, str, Any]):
+def _calls(
+    client: FakeClient,
+    host: SimpleNamespace,
+    *requests: tuple[str, str, Any],
+    engine: FakeEngine | None = None,
+):
     app = create_app(Settings(), app_token=SecretStr(KEY + "-app"), api_key=SecretStr(KEY))
     # What the lifespan would make, without a sidecar to connect to.
     app.state.workflow_client = client
-    app.state.engine = FakeEngine()
+    app.state.engine = engine or FakeEngine()
     app.state.host = host
     app.state.start_locks = StartLocks()
 
@@ -135,11 +177,11 @@ def test_unknown_instances_are_404_and_wrong_states_409(client, host):
     assert paused.json() == {"instance_id": "RUN", "status": "SUSPENDED"}
 
 
-def test_a_purge_deletes_the_page_extractions_its_history_names(client, host):
+def test_a_purge_deletes_the_page_extractions_its_history_names_and_its_line_items(client, host):
     (purged,) = _calls(client, host, ("DELETE", "/api/workflows/DONE", None))
     assert purged.status_code == 204
     assert client.calls == [("purge", "DONE")]
-    assert host.deleted == [["extraction:DONE:1"]]
+    assert host.deleted == [["line-items:DONE", "extraction:DONE:1"]]
 
 
 def test_readyz_says_why_the_host_is_not_ready(client, host):
@@ -173,3 +215,71 @@ def test_a_start_that_lands_as_the_budget_runs_out_is_accepted_not_503(
     (started,) = _calls(slow, host, ("POST", "/api/workflows/invoice", body))
     assert started.status_code == answer, started.text
     assert slow.calls == [("schedule", "INV-2")]
+
+
+def test_line_items_kept_in_the_state_store_are_put_back_into_the_result(client, host):
+    client.states["LONG"] = _state(
+        "invoice_workflow",
+        "COMPLETED",
+        _invoice_output("LONG", line_items_state_key="line-items:LONG"),
+    )
+    client.states["LOST"] = _state(
+        "invoice_workflow",
+        "COMPLETED",
+        _invoice_output("LOST", line_items_state_key="line-items:LOST"),
+    )
+    client.states["SHORT"] = _state("invoice_workflow", "COMPLETED", _invoice_output("SHORT"))
+    long, lost, short = _calls(
+        client,
+        host,
+        ("GET", "/api/workflows/LONG", None),
+        ("GET", "/api/workflows/LOST", None),
+        ("GET", "/api/workflows/SHORT", None),
+    )
+    assert long.status_code == 200
+    assert long.json()["result"]["line_items"] == [ITEM, ITEM]
+    assert lost.status_code == 500
+    assert "line-items:LOST" in lost.json()["message"]
+    assert short.status_code == 200 and short.json()["result"]["line_items"] == []
+
+
+def test_a_rerun_from_past_the_aggregation_gets_its_own_copy_of_the_line_items(client, host):
+    output = _invoice_output("LONG", line_items_state_key="line-items:LONG")
+    client.states["LONG"] = _state("invoice_workflow", "COMPLETED", output)
+    engine = FakeEngine()
+    late, early = _calls(
+        client,
+        host,
+        ("POST", "/api/workflows/LONG/rerun", {"new_instance_id": "LATE", "from_event_id": 3}),
+        ("POST", "/api/workflows/LONG/rerun", {"new_instance_id": "EARLY", "from_event_id": 2}),
+        engine=engine,
+    )
+    assert (late.status_code, early.status_code) == (202, 202)
+    assert [new for _, _, new in engine.reruns] == ["LATE", "EARLY"]
+    # From the timer, after the aggregation: the result is copied, so are its items.
+    assert host.stored["line-items:LATE"] == [ITEM, ITEM]
+    # From the aggregation itself: it runs again and writes its own; no copy races it.
+    assert "line-items:EARLY" not in host.stored
+
+
+def test_a_rerun_reads_its_sources_items_until_its_own_copy_exists(client, host):
+    output = _invoice_output("COPY", line_items_state_key="line-items:LONG")
+    client.states["COPY"] = _state("invoice_workflow", "COMPLETED", output)
+    (before,) = _calls(client, host, ("GET", "/api/workflows/COPY", None))
+    assert before.json()["result"]["line_items"] == [ITEM, ITEM]
+    host.stored["line-items:COPY"] = [ITEM]
+    (after,) = _calls(client, host, ("GET", "/api/workflows/COPY", None))
+    assert after.json()["result"]["line_items"] == [ITEM]
+
+
+def test_an_invoice_purged_while_its_items_are_read_is_404_not_500(client, host):
+    output = _invoice_output("GONE", line_items_state_key="line-items:GONE")
+    gone = _state("invoice_workflow", "COMPLETED", output)
+    reads = iter([gone, None])  # the purge lands between the two reads
+
+    async def get_workflow_state(instance_id: str, fetch_payloads: bool = True) -> Any:
+        return next(reads)
+
+    client.get_workflow_state = get_workflow_state  # type: ignore[method-assign]
+    (answer,) = _calls(client, host, ("GET", "/api/workflows/GONE", None))
+    assert answer.status_code == 404

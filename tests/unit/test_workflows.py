@@ -44,6 +44,7 @@ def _context(
     fail_page: int | None = None,
     total: float = 100.0,
     warnings: tuple[str, ...] = (),
+    items_key: str | None = None,
 ) -> FakeContext:
     def extract(page: dict[str, Any]) -> dict[str, Any]:
         if page["page_number"] == fail_page:
@@ -54,6 +55,9 @@ def _context(
 
     def aggregate(body: dict[str, Any]) -> dict[str, Any]:
         pages = [ref["page_number"] for ref in body["extractions"]]
+        if items_key:  # as the activity answers when the items went to the state store
+            return {"invoice_id": body["invoice_id"], "total": total, "page_count": len(pages),
+                    "line_items": [], "line_items_state_key": items_key}  # fmt: skip
         return {
             "invoice_id": body["invoice_id"],
             "total": total,
@@ -200,3 +204,10 @@ def test_the_input_may_arrive_as_a_json_string_as_the_cli_sends_it():
     ctx = _context(1)
     run_workflow(invoice_workflow, ctx, json.dumps(REQUEST))
     assert ctx.calls[0].name == UPLOAD_ACTIVITY
+
+
+def test_the_key_of_line_items_kept_in_the_state_store_reaches_the_output():
+    stored = run_workflow(invoice_workflow, _context(5, items_key="line-items:INV-1"), REQUEST)
+    assert stored["line_items"] == [] and stored["line_items_state_key"] == "line-items:INV-1"
+    inline = run_workflow(invoice_workflow, _context(5), REQUEST)
+    assert len(inline["line_items"]) == 5 and "line_items_state_key" not in inline

@@ -3,6 +3,7 @@ sidecar and validates the answer against the shared contract."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -33,7 +34,7 @@ from invoice_shared.models import (
     UploadResult,
 )
 from workflow_app.models import AggregateInput, ExtractionRef
-from workflow_app.planning import extraction_state_key
+from workflow_app.planning import LINE_ITEMS_KEY_FIELD, extraction_state_key, line_items_state_key
 from workflow_app.sidecar import NonRetryableError, Sidecar
 
 Json = dict[str, Any]
@@ -52,9 +53,12 @@ def _parse(model: type[M], payload: Any, what: str) -> M:
 class InvoiceActivities:
     """The four activities, bound to one sidecar client."""
 
-    def __init__(self, sidecar: Sidecar, extraction_ttl_seconds: int) -> None:
+    def __init__(
+        self, sidecar: Sidecar, extraction_ttl_seconds: int, line_items_inline_bytes: int
+    ) -> None:
         self._sidecar = sidecar
         self._ttl = extraction_ttl_seconds
+        self._inline_bytes = line_items_inline_bytes
 
     def _call(self, app_id: str, method: str, body: BaseModel, answer: type[M]) -> M:
         raw = self._sidecar.invoke(app_id, method, body.model_dump(mode="json"))
@@ -78,7 +82,7 @@ class InvoiceActivities:
         self._sidecar.save_state(key, extraction.model_dump(mode="json"), self._ttl)
         return ExtractionRef(page_number=page.page_number, state_key=key).model_dump()
 
-    def aggregate(self, _: WorkflowActivityContext, payload: Json) -> Json:
+    def aggregate(self, ctx: WorkflowActivityContext, payload: Json) -> Json:
         request = _parse(AggregateInput, payload, "aggregate input")
         keys = [ref.state_key for ref in request.extractions]
         stored = self._sidecar.get_bulk_state(keys)
@@ -89,7 +93,17 @@ class InvoiceActivities:
         pages = [_parse(PageExtraction, stored[key], f"stored {key}") for key in keys]
         body = AggregateRequest(invoice_id=request.invoice_id, pages=pages)
         result = self._call(AGGREGATE_APP_ID, AGGREGATE_METHOD, body, AggregatedInvoice)
-        return result.model_dump(mode="json")
+        invoice = result.model_dump(mode="json")
+        items = invoice["line_items"]
+        if len(json.dumps(items)) > self._inline_bytes:
+            # A long invoice's items would push its history past what the SDK takes:
+            # keep them beside the workflow (no TTL: they are its result) and put the key
+            # in their place; GET /api/workflows/{id} puts them back. Same key on a retry.
+            key = line_items_state_key(ctx.workflow_id)
+            self._sidecar.save_state(key, items)
+            invoice["line_items"] = []
+            invoice[LINE_ITEMS_KEY_FIELD] = key
+        return invoice
 
     def by_name(self) -> dict[str, Activity]:
         return {

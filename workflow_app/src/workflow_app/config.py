@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     extraction_ttl_seconds: int = Field(
         default=30 * 24 * 3600, description="How long page extractions stay in the state store."
     )
+    line_items_inline_bytes: int = Field(
+        default=256 * 1024,
+        ge=0,
+        description="Line items larger than this (as JSON) are kept in the state store and "
+        "the workflow's history holds their key: the runtime sends the whole history with "
+        "every event, and the SDK takes at most 4 MiB.",
+    )
     activity_workers: int = Field(
         default=policy.ACTIVITY_WORKERS,
         ge=1,

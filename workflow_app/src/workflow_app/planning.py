@@ -9,14 +9,19 @@ from invoice_shared.policy import plan_batches
 
 __all__ = [
     "CHILD_SEPARATOR",
+    "LINE_ITEMS_KEY_FIELD",
     "child_instance_id",
     "extraction_state_key",
+    "line_items_state_key",
     "one_ref_per_page",
     "plan_batches",
 ]
 
 Json = dict[str, Any]
 
+# The field an aggregate result (and the workflow's output) carries in place of line items
+# kept in the state store.
+LINE_ITEMS_KEY_FIELD = "line_items_state_key"
 # Between a parent's id and its batch number in a child's id.
 CHILD_SEPARATOR = ":batch-"
 
@@ -29,6 +34,11 @@ def child_instance_id(parent_id: str, batch_number: int) -> str:
 def extraction_state_key(invoice_id: str, source_sha256: str, page_number: int) -> str:
     # Dapr reserves "||" in state keys for its own prefixes, so ':' separates the parts.
     return f"extraction:{invoice_id}:{source_sha256}:{page_number:05d}"
+
+
+def line_items_state_key(instance_id: str) -> str:
+    """Where an instance's line items are kept when too many for its history."""
+    return f"line-items:{instance_id}"
 
 
 def one_ref_per_page(refs: list[Json], pages: list[Json]) -> tuple[list[Json], list[Json]]:

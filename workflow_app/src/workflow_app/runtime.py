@@ -56,7 +56,9 @@ class WorkflowHost:
                 invoice_workflow, name=INVOICE_WORKFLOW, version_name="v2", is_latest=True
             )
         self.runtime.register_workflow(page_batch_workflow, name=PAGE_BATCH_WORKFLOW)
-        activities = InvoiceActivities(self.sidecar, settings.extraction_ttl_seconds)
+        activities = InvoiceActivities(
+            self.sidecar, settings.extraction_ttl_seconds, settings.line_items_inline_bytes
+        )
         for name, activity in activities.by_name().items():
             self.runtime.register_activity(activity, name=name)
         self._start_attempted = False

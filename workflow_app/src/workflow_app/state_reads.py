@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
+import httpx
 from dapr.ext.workflow import WorkflowState
 from dapr.ext.workflow.aio import DaprWorkflowClient
 from fastapi import FastAPI, Request
@@ -16,6 +17,7 @@ from fastapi.responses import JSONResponse
 from invoice_shared.error_response import error_response
 from invoice_shared.web import ServiceError
 from workflow_app.engine_api import CALL_TIMEOUT_SECONDS, WorkflowEngine
+from workflow_app.sidecar import Sidecar
 
 T = TypeVar("T")
 
@@ -87,6 +89,18 @@ async def wait_for_end(
         )
     except (TimeoutError, grpc.aio.AioRpcError):
         return None
+
+
+async def stored_line_items(sidecar: Sidecar, keys: list[str]) -> Any:
+    """The line items kept under the first of `keys` that has them, or None; 503 when
+    the state store cannot be read just now."""
+    try:
+        stored = await asyncio.to_thread(sidecar.get_bulk_state, keys)
+    except (RuntimeError, httpx.HTTPError) as exc:
+        raise ServiceError(
+            503, "state_unavailable", f"the line items under {keys[0]!r} could not be read; retry"
+        ) from exc
+    return next((stored[key] for key in keys if key in stored), None)
 
 
 def install_sidecar_error_handler(app: FastAPI) -> None:

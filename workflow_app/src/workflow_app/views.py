@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from dapr.ext.workflow import WorkflowState
 from pydantic import TypeAdapter
 
 from invoice_shared.dapr_names import INVOICE_WORKFLOW
-from invoice_shared.models import AggregatedInvoice, ProcessedInvoice
+from invoice_shared.models import AggregatedInvoice, LineItem, ProcessedInvoice
 from workflow_app.models import ExtractionRef, Progress, WorkflowSummary, WorkflowView
+from workflow_app.planning import LINE_ITEMS_KEY_FIELD
 
 _refs = TypeAdapter(list[ExtractionRef])
+_line_items = TypeAdapter(list[LineItem])
 
 
 def view_of(instance_id: str, state: WorkflowState) -> WorkflowView:
@@ -22,6 +25,7 @@ def view_of(instance_id: str, state: WorkflowState) -> WorkflowView:
     if status_name == "COMPLETED" and state.serialized_output:
         if state.name == INVOICE_WORKFLOW:
             output = json.loads(state.serialized_output)
+            output.pop(LINE_ITEMS_KEY_FIELD, None)  # the route puts those items back
             # v2 adds the approval; v1 instances return the bare invoice.
             model = ProcessedInvoice if "approval" in output else AggregatedInvoice
             result = model.model_validate(output)
@@ -41,6 +45,25 @@ def view_of(instance_id: str, state: WorkflowState) -> WorkflowView:
         started_at=progress.started_at if progress else None,
         updated_at=progress.updated_at if progress else None,
     )
+
+
+def stored_line_items_key(state: WorkflowState) -> str | None:
+    """The state key of a completed invoice's line items when they were too many to keep
+    in its history (see activities.py), else None."""
+    if state.runtime_status.name != "COMPLETED" or not state.serialized_output:
+        return None
+    if state.name != INVOICE_WORKFLOW or LINE_ITEMS_KEY_FIELD not in state.serialized_output:
+        return None
+    key = json.loads(state.serialized_output).get(LINE_ITEMS_KEY_FIELD)
+    return key if isinstance(key, str) else None
+
+
+def with_line_items(view: WorkflowView, items: Any) -> WorkflowView:
+    """`view` with its invoice's line items put back (validated: they come from the store)."""
+    if not isinstance(view.result, AggregatedInvoice):
+        return view
+    invoice = view.result.model_copy(update={"line_items": _line_items.validate_python(items)})
+    return view.model_copy(update={"result": invoice})
 
 
 def progress_of(raw: str | None) -> Progress | None:

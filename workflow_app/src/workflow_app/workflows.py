@@ -43,7 +43,12 @@ from workflow_app.models import (
     Progress,
     Stage,
 )
-from workflow_app.planning import child_instance_id, one_ref_per_page, plan_batches
+from workflow_app.planning import (
+    LINE_ITEMS_KEY_FIELD,
+    child_instance_id,
+    one_ref_per_page,
+    plan_batches,
+)
 from workflow_app.sidecar import NonRetryableError
 from workflow_app.stall_guard import Watchdog, gather, one
 
@@ -208,6 +213,7 @@ def invoice_workflow(ctx: DaprWorkflowContext, payload: Json | str) -> Generator
     options = InvoiceWorkflowInput.from_payload(payload)
     report = _Reporter(ctx)
     raw, pages = yield from _extract_and_aggregate(ctx, options, report)
+    items_key = raw.pop(LINE_ITEMS_KEY_FIELD, None)  # items in the state store (activities.py)
     invoice = AggregatedInvoice.model_validate(raw)
 
     reason = approval_reason(invoice, options.approval_threshold, options.approval_on_warnings)
@@ -247,7 +253,10 @@ def invoice_workflow(ctx: DaprWorkflowContext, payload: Json | str) -> Generator
                 reason=reason,
             )
     report("completed", pages, pages)
-    return ProcessedInvoice(**invoice.model_dump(), approval=record).model_dump(mode="json")
+    output = ProcessedInvoice(**invoice.model_dump(), approval=record).model_dump(mode="json")
+    if items_key is not None:
+        output[LINE_ITEMS_KEY_FIELD] = items_key
+    return output
 
 
 def page_batch_workflow(ctx: DaprWorkflowContext, payload: Json) -> Generator[Any, Any, list[Json]]:

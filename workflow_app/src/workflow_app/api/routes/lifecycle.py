@@ -19,7 +19,7 @@ from invoice_shared.metrics import APPROVAL_DECISIONS
 from invoice_shared.models import ApprovalDecision, ErrorBody
 from invoice_shared.web import ServiceError
 from workflow_app.api.deps import Client, Engine, Host, InstanceId
-from workflow_app.extraction_keys import extraction_keys
+from workflow_app.extraction_keys import extraction_keys, stored_items_before
 from workflow_app.models import (
     EventName,
     HistoryEvent,
@@ -28,6 +28,8 @@ from workflow_app.models import (
     StartAccepted,
     WorkflowSummary,
 )
+from workflow_app.planning import line_items_state_key
+from workflow_app.runtime import WorkflowHost
 from workflow_app.starting import WORKFLOWS_PATH, status_url
 from workflow_app.state_reads import existing_state, read_history, read_state
 from workflow_app.views import view_of, with_details
@@ -151,14 +153,21 @@ async def purge(instance_id: InstanceId, client: Client, engine: Engine, host: H
     if current not in TERMINAL:
         raise _conflict(instance_id, current, "purge", "terminate it first or let it finish")
     # The page extractions are stored beside the workflow (see activities.py); their keys
-    # are in its history, which the purge deletes, so collect them first.
+    # are in its history, which the purge deletes, so collect them first. A long
+    # invoice's line items are under a key its id names: deleted whether or not the
+    # history got as far as naming it (a delete of no key does nothing).
     keys = extraction_keys(await read_history(engine, instance_id))
+    items = line_items_state_key(instance_id)
     await client.purge_workflow(instance_id, recursive=True)
-    if keys:
-        try:
-            await asyncio.to_thread(host.sidecar.delete_state, sorted(keys))
-        except (RuntimeError, httpx.HTTPError):  # they expire with their TTL anyway
-            log.exception("purged %s but could not delete its page extractions", instance_id)
+    try:
+        await asyncio.to_thread(host.sidecar.delete_state, [items, *sorted(keys)])
+    except (RuntimeError, httpx.HTTPError):  # the extractions expire with their TTL
+        log.exception(
+            "purged %s but could not delete %s and %d page extractions",
+            instance_id,
+            items,
+            len(keys),
+        )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -213,7 +222,7 @@ async def history(instance_id: InstanceId, client: Client, engine: Engine) -> li
     summary="Run a finished instance again from one of its events, as a new instance",
 )
 async def rerun(
-    instance_id: InstanceId, body: RerunRequest, client: Client, engine: Engine
+    instance_id: InstanceId, body: RerunRequest, client: Client, engine: Engine, host: Host
 ) -> StartAccepted:
     current = await _status_of(client, instance_id)
     if current not in TERMINAL:
@@ -223,11 +232,10 @@ async def rerun(
             409, "already_exists", f"a workflow with id {body.new_instance_id!r} already exists"
         )
     new_input = json.dumps(body.input) if body.input is not None else None
+    history = await read_history(engine, instance_id)
     event_id = body.from_event_id
     if event_id is None:
-        scheduled = [
-            e for e in await read_history(engine, instance_id) if e["kind"] == "taskScheduled"
-        ]
+        scheduled = [e for e in history if e["kind"] == "taskScheduled"]
         if not scheduled:
             raise ServiceError(409, "invalid_rerun", f"{instance_id!r} ran no activity to rerun")
         event_id = scheduled[0]["event_id"]
@@ -239,4 +247,23 @@ async def rerun(
         if exc.code() in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND):
             raise ServiceError(409, "invalid_rerun", exc.details() or "rerun refused") from exc
         raise
+    if stored_items_before(history, event_id):
+        await _copy_line_items(host, instance_id, new_id)
     return StartAccepted(instance_id=new_id, status_url=status_url(new_id))
+
+
+async def _copy_line_items(host: WorkflowHost, source_id: str, new_id: str) -> None:
+    """A rerun from past the aggregation copies the source's result, whose line items
+    (kept beside its history) are under the source's key: the new instance gets a copy
+    under its own, so purging either one leaves the other whole. Until the copy lands,
+    a read falls back to the source's key (see get_workflow). A rerun from before the
+    aggregation writes its own, and gets no copy that could land after it."""
+    source = line_items_state_key(source_id)
+    try:
+        stored = await asyncio.to_thread(host.sidecar.get_bulk_state, [source])
+        if source in stored:
+            await asyncio.to_thread(
+                host.sidecar.save_state, line_items_state_key(new_id), stored[source]
+            )
+    except (RuntimeError, httpx.HTTPError):
+        log.exception("rerun %s: could not copy the line items of %s", new_id, source_id)
