@@ -19,6 +19,7 @@ from extract_service.fields import parse_page
 from extract_service.pdf_text import page_text
 from invoice_gen import GeneratedInvoice, generate_invoice
 from invoice_gen.cli import main as cli_main
+from invoice_gen.generator import MAX_PAGES
 from invoice_shared.models import AggregatedInvoice
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -141,7 +142,7 @@ def test_invoice_id_defaults_to_one_derived_from_seed_and_pages() -> None:
     assert generate_invoice(4, 2, invoice_id="INV-X").truth.invoice_id == "INV-X"
 
 
-@pytest.mark.parametrize("pages", [0, 501])
+@pytest.mark.parametrize("pages", [0, MAX_PAGES + 1])
 def test_page_counts_out_of_range_are_rejected(pages: int) -> None:
     with pytest.raises(ValueError, match="pages"):
         generate_invoice(1, pages)

@@ -26,7 +26,7 @@ import psutil
 
 from invoice_bench.check import check_run
 from invoice_bench.common import Sampler
-from invoice_bench.corpus import SCALING_PAGES, CorpusItem, build_corpus
+from invoice_bench.corpus import SCALING_CAPS, SCALING_PAGES, CorpusItem, build_corpus
 from invoice_bench.report import PhaseResult, scaling_table, table, write_plots
 from invoice_shared.policy import PAGE_BATCH_SIZE
 
@@ -124,8 +124,9 @@ def main(args: argparse.Namespace) -> int:
     for peer in args.peers.split(","):
         print(f"{peer}:", flush=True)
         results.append(run_phase(peer, "mix", mix, args.concurrency, args.batch_size))
-        if singles:
-            results.append(run_phase(peer, "scaling", singles, 1, args.batch_size))
+        cap = SCALING_CAPS.get(peer, (max(scaling, default=0), ""))[0]
+        if mine := [item for item in singles if item.pages <= cap]:
+            results.append(run_phase(peer, "scaling", mine, 1, args.batch_size))
         if peer == "dapr":  # the same corpus on more workflow hosts (on 2 cores: the cost)
             for hosts in (int(n) for n in args.host_replicas.split(",") if n):
                 label = f"dapr, {hosts} hosts"
@@ -153,6 +154,14 @@ def main(args: argparse.Namespace) -> int:
         f"ground truth.\n\n"
         f"## Scaling: single invoices, one at a time (latency)\n\n{scaling_table(results)}"
     )
+    peers = args.peers.split(",")
+    capped = [
+        f"- {peer}: up to {cap} pages ({why})."
+        for peer, (cap, why) in SCALING_CAPS.items()
+        if peer in peers and any(size > cap for size in scaling)
+    ]
+    if capped:
+        text += "\nSingles not run:\n" + "\n".join(capped) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{stamp}.md").write_text(text)
     (RESULTS / "latest.md").write_text(text)

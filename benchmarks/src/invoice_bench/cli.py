@@ -1,6 +1,6 @@
 """Command line: write the corpus, or run one peer over (part of) it and check the results.
 
-    python -m invoice_bench corpus --out DIR [--count 50] [--seed N] [--scaling 1,10,100,500]
+    python -m invoice_bench corpus --out DIR [--count 50] [--seed N] [--scaling 1,10,100,500,2000]
     python -m invoice_bench run asyncio|prefect|temporal|dbos --corpus DIR [--concurrency 4]
         [--ids ID,ID...] [--kind mix|scaling] [--max-pages N] [--workdir DIR] [--json OUT]
     python -m invoice_bench aggregate [--requests 500] [--pages 1,10,100,500]

@@ -28,7 +28,7 @@ from invoice_gen.variants import Variant
 from invoice_gen.vocab import PAYMENT_NOTES
 from invoice_shared.models import INVOICE_ID_PATTERN, AggregatedInvoice, LineItem
 
-MAX_PAGES = 500
+MAX_PAGES = 2000  # as many as the split service takes by default
 
 
 @dataclass(frozen=True)
