@@ -1035,3 +1035,9 @@ def test_longer_total_labels_win_and_a_vat_summary_gives_net_and_tax() -> None:
         Decimal("2.10"),
         Decimal("12.10"),
     )
+
+
+def test_a_zero_amount_is_not_the_total_when_another_total_is_not() -> None:
+    text = "Receipt 4471\nAmount due        0.00\nTotal           270.00\n"
+    assert parse_page(text).fields.total == Decimal("270.00")
+    assert parse_page("Receipt 4471\nTotal             0.00\n").fields.total == Decimal("0.00")

@@ -391,8 +391,10 @@ class _PageParser:
         money = dict(self.money)
         money["total"] = money["total"] + self.partial_totals
         if any(value > 0 for value, _ in money["total"]):
-            # "Less discount 0.00" read as a subtotal: no invoice with a total has none.
+            # "Less discount 0.00" read as a subtotal: no invoice with a total has none;
+            # nor is "Total deductions 0.00" its total when another total is not zero.
             money["subtotal"] = [c for c in money["subtotal"] if c[0] != 0]
+            money["total"] = [c for c in money["total"] if c[0] != 0]
         if not money["subtotal"]:
             # No subtotal label, but "Summe 50,37 / USt. 9,57 / Rechnungsbetrag 59,94":
             # a total-labelled amount that a tax takes to another total is the net
