@@ -1041,3 +1041,21 @@ def test_a_zero_amount_is_not_the_total_when_another_total_is_not() -> None:
     text = "Receipt 4471\nAmount due        0.00\nTotal           270.00\n"
     assert parse_page(text).fields.total == Decimal("270.00")
     assert parse_page("Receipt 4471\nTotal             0.00\n").fields.total == Decimal("0.00")
+
+
+SPANISH_TOTALS_BOX = """\
+Factura 25-3391                                              Fecha 12/05/2025
+                TOT.      200,00                              NETO             200,00
+Dpp     0,00%    1º         200,00  10%      20,00            I.V.A.            20,00
+                                                      TOTAL                    220,00 €
+"""
+
+
+def test_neto_and_dotted_iva_label_the_net_and_the_tax() -> None:
+    fields = parse_page(SPANISH_TOTALS_BOX).fields
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("200.00"),
+        Decimal("20.00"),
+        Decimal("220.00"),
+    )
+    assert parse_page("Neto a pagar      220,00\n").fields.subtotal is None

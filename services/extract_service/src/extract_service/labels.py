@@ -162,6 +162,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:netto\s+)?goederenwaarde|btw\s*-?\s*plichtig\s+bedrag|belastbaar\s+bedrag",
         rf"grondslag|subtota(?:a|le)l?|totaal\s+{_EXCL}\.?(?:\s+btw)?|netto\s*bedrag|bedrag\s+{_EXCL}\.?\s+btw",
         r"(?:total\s+)?base\s+imponible|base\s+imp\.|importe\s+neto(?:\s+gravado)?|subtotal|base(?=\s*:)|"
+        r"(?:total\s+)?neto(?!\s+a\s+pagar)|"
         r"total\s+parcial",
         r"(?:tot(?:ale|\.)?\s+)?imponibile|subtotale|totale\s+netto",
         r"(?:total|valor)\s+(?:sem|s/)\s+iva|total\s+iliquido|base\s+tributavel|incidencia|"
@@ -174,7 +175,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"mehrwertsteuer){_AMOUNT}{_NOT_AN_ID}(?!\s*-?\s*id)",
         rf"{_RATE}(?:montant\s+|total\s+)?t\.?v\.?a\.?{_NOT_AN_ID}(?!\s+intra)",
         rf"{_RATE}(?:totaal\s+|subtotaal\s+)?btw(?:\s*-?\s*bedrag)?{_NOT_AN_ID}|af\s+te\s+dragen\s+btw",
-        rf"{_RATE}(?:cuota\s+|total\s+|importe\s+)?(?:iva|igic){_NOT_AN_ID}",
+        rf"{_RATE}(?:cuota\s+|total\s+|importe\s+)?(?:iva|i\.v\.a\.?|igic){_NOT_AN_ID}",
         r"(?:total\s+)?impuestos",
         rf"(?:tot(?:ale|\.)?\s+)?(?:iva|imposta){_NOT_AN_ID}",
         rf"(?:valor\s+|total\s+(?:do\s+|de\s+)?)?iva{_NOT_AN_ID}",
