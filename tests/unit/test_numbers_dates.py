@@ -128,6 +128,7 @@ def test_page_without_decimal_evidence_gives_no_mark() -> None:
         ("Total 100 Australian dollars", "AUD"),
         # ... and the "$" of pesos: the country, or the tax number only it uses.
         ("C.U.I.T.: 20-12345678-3   Total $ 1.234,56", "ARS"),
+        ("CUIT Nº: 23-12345678-9   Importe $ 1.234,56", "ARS"),
         ("Buenos Aires, Argentina   Total $ 1.234,56", "ARS"),
         ("Monterrey, N.L., México   Total $ 1,234.56", "MXN"),
         ("Santa Fe, New Mexico   Total $ 1,234.56", "USD"),
