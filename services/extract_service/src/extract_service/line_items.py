@@ -280,32 +280,40 @@ def parse_item_row(
     The amount is the last number, or one of the two before it (a VAT rate and a VAT
     amount may follow it); quantity x price must give it, either outright or after a
     discount percentage printed between the price and the amount. A quantity printed
-    one space before the description ("2 Formation Deep Learning") is tried apart from
-    it when nothing else multiplies out.
+    one space before the description ("2 Formation Deep Learning", "1.00 Repair") is
+    tried apart from it when nothing else multiplies out.
     """
     item = _item_from_cells(cells, roles, mark)
     if item is not None:
         return item
-    counted = _split_leading_counts(cells)
-    return _item_from_cells(counted, None, mark) if len(counted) != len(cells) else None
+    counted, count_at = _split_leading_counts(cells)
+    return _item_from_cells(counted, None, mark, count_at) if count_at is not None else None
 
 
-# A small count glued to the words after it: "2 Formation Deep Learning".
-_LEADING_COUNT = re.compile(r"(\d{1,4})\s+([^\W\d_].*)")
+# A small count glued to the words after it: "2 Formation Deep Learning", "1.00 STRO".
+_LEADING_COUNT = re.compile(r"(\d{1,4}(?:[.,]\d{1,3})?)\s+([^\W\d_].*)")
 
 
-def _split_leading_counts(cells: Sequence[str]) -> list[str]:
+def _split_leading_counts(cells: Sequence[str]) -> tuple[list[str], int | None]:
+    """The cells with each count split from its words, and where the first count is."""
     out: list[str] = []
+    first: int | None = None
     for cell in cells:
         glued = _LEADING_COUNT.fullmatch(cell.strip())
+        if glued and first is None:
+            first = len(out)
         out += list(glued.groups()) if glued else [cell]
-    return out
+    return out, first
 
 
 def _item_from_cells(
-    cells: Sequence[str], roles: tuple[str, ...] | None, mark: str | None
+    cells: Sequence[str],
+    roles: tuple[str, ...] | None,
+    mark: str | None,
+    count_at: int | None = None,
 ) -> LineItem | None:
-    """See parse_item_row."""
+    """See parse_item_row; `count_at` is a count split from its description, a quantity
+    whatever its digits."""
     cells = _split_tax_codes(cells, mark)
     if roles is None or len(cells) != len(roles):
         cells = _split_cells(cells, mark)
@@ -342,7 +350,9 @@ def _item_from_cells(
             continue
         quantity, price = values[first], values[second]
         assert quantity is not None and price is not None
-        if not _quantity_first(roles, cells[first], cells[second], mark):
+        if first != count_at and (
+            second == count_at or not _quantity_first(roles, cells[first], cells[second], mark)
+        ):
             quantity, price = price, quantity
         return LineItem(description=description, quantity=quantity, unit_price=price, amount=amount)
     return None
