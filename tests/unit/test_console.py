@@ -315,3 +315,15 @@ def test_sessions_expire_and_close():
     other, _ = sessions.open(KEY)
     sessions.close(other)
     assert sessions.get(other) is None
+
+
+def test_a_finished_invoices_page_stops_refreshing_and_a_running_ones_does_not(
+    browser: Browser,
+):
+    browser.sign_in()
+    done = browser.request("GET", "/invoices/INV-1").text
+    running = browser.request("GET", "/invoices/INV-2").text
+    assert 'data-refresh="/fragments/invoices/INV-1"' not in done and "data-final" in done
+    assert 'data-refresh="/fragments/invoices/INV-2"' in running and "data-final" not in running
+    # A page opened while the invoice ran learns from the fragment that it has ended.
+    assert "data-final" in browser.request("GET", "/fragments/invoices/INV-1").text

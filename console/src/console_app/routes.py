@@ -51,6 +51,7 @@ PAGE_IMAGE_WIDTH = 800  # px: legible beside the fields, about 30 KB a text page
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["age"] = views.age
 templates.env.globals["display_status"] = views.display_status
+templates.env.globals["finished"] = views.finished
 templates.env.filters["pretty"] = lambda value: json.dumps(value, indent=2, default=str)
 
 router = APIRouter()

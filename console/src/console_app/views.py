@@ -41,6 +41,12 @@ def display_status(view: Json) -> str:
     return str(view.get("status", "UNKNOWN"))
 
 
+def finished(view: Json) -> bool:
+    """An instance that has ended: its page stops refreshing (a long invoice's answer is
+    megabytes, read from the state store on every request)."""
+    return view.get("status") in TERMINAL_STATUSES
+
+
 def counts(statuses: list[str]) -> dict[str, int]:
     found = Counter(statuses)
     return {name: found.get(name, 0) for name in FILTERS}
