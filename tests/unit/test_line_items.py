@@ -102,6 +102,8 @@ def test_a_quantity_printed_one_space_before_its_description() -> None:
     # A description that starts with a number keeps it when the row multiplies out as is.
     kept = parse_item_row(["3 Sobres salsa", "1", "2.50", "2.50"], None, ".")
     assert kept is not None and kept.description == "3 Sobres salsa"
+    # "5.5 kW" is part of a description, not a count printed with fixed decimals.
+    assert parse_item_row(["5.5 kW Motor", "1", "5.50"], None, ".") is None
     # A quantity with decimals, before a price with four: the count is the quantity.
     repair = parse_item_row(["1.00 Reparación caja", "2500.0000", "2500.00"], None, ".")
     assert repair is not None

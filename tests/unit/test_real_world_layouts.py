@@ -281,6 +281,9 @@ def test_a_series_and_its_number_printed_apart_are_one_number() -> None:
 def test_a_number_the_text_layer_broke_after_its_dash_is_one_number() -> None:
     text = "Invoice\nInvoice number 124114EE- 0006\nDate of issue  February 18, 2025\n"
     assert parse_page(text).fields.invoice_number == "124114EE-0006"
+    # A dash before a word is not a broken number.
+    text = "Rechnung\nRechnungsnummer 2024- Datum 01.03.2024\n"
+    assert parse_page(text).fields.invoice_number != "2024-Datum"
 
 
 CURRENCY_COLUMN = """\
@@ -1010,6 +1013,19 @@ def test_the_one_address_on_a_page_that_numbers_its_customer_is_the_customers() 
     # Without a customer number the lone block may be the sender's: no such reading.
     alone = parse_page(ADDRESSEE_ONLY.replace("Debiteurnummer: 440213", "")).fields
     assert alone.customer_name != "Jansen Installatietechniek"
+    # A letterhead gives a phone or an e-mail under its address: the sender's, whatever
+    # numbers the customer; and a bank's account number numbers no customer.
+    letterhead = """\
+Pinecrest Landscaping
+418 Oak Avenue
+Springfield, IL 62704
+Phone: (217) 555-0142
+
+Customer No: 7731                                   Invoice date: 03/02/2024
+"""
+    assert parse_page(letterhead).fields.customer_name != "Pinecrest Landscaping"
+    banked = ADDRESSEE_ONLY.replace("Debiteurnummer: 440213", "Bank account number 000123456")
+    assert parse_page(banked).fields.customer_name != "Jansen Installatietechniek"
 
 
 VAT_SUMMARY_UNDER_THE_TOTAL = """\
@@ -1041,6 +1057,8 @@ def test_a_zero_amount_is_not_the_total_when_another_total_is_not() -> None:
     text = "Receipt 4471\nAmount due        0.00\nTotal           270.00\n"
     assert parse_page(text).fields.total == Decimal("270.00")
     assert parse_page("Receipt 4471\nTotal             0.00\n").fields.total == Decimal("0.00")
+    credit = "Credit note 88\nBalance due        0.00\nTotal           -270.00\n"
+    assert parse_page(credit).fields.total == Decimal("-270.00")
 
 
 SPANISH_TOTALS_BOX = """\
@@ -1059,3 +1077,15 @@ def test_neto_and_dotted_iva_label_the_net_and_the_tax() -> None:
         Decimal("220.00"),
     )
     assert parse_page("Neto a pagar      220,00\n").fields.subtotal is None
+    assert parse_page("Peso Neto kg   1.250,00\nNeto kg      1.250,00\n").fields.subtotal is None
+    # No net printed: the tax can only come from its label.
+    assert parse_page("Factura 9\nI.V.A. 21%     21,00\n").fields.tax == Decimal("21.00")
+
+
+def test_totals_named_in_full_are_totals_not_parts() -> None:
+    # "Totaal te betalen" is the Dutch amount to pay, not "Totaal" narrowed down.
+    text = "Factuurnummer  F-88\nTotaal te betalen   € 12,10\nTotaal          € 10,00\n"
+    assert parse_page(text).fields.total == Decimal("12.10")
+    # This invoice's total, not the statement's balance brought forward with it.
+    text = "Invoice 4412\nPrevious balance    120.00\nTotal for this invoice    85.00\n"
+    assert parse_page(text + "Total    205.00\n").fields.total == Decimal("85.00")

@@ -79,7 +79,7 @@ _DOLLAR_COUNTRIES = {
     # Argentina's tax number with its digits: "Argentina Malbec", "green chile" and
     # "jambon cuit" are not places, and New Mexico is a state.
     "ARS": rf"{_ADDRESS_END.format('argentina')}|\.com\.ar\b|"
-    r"\bc\.?u\.?i\.?t\.?\s*(?:n\s?[°º]\.?\s*)?:?\s*\d{2}-?\d{8}-?\d\b",
+    r"\bc\.?u\.?i\.?t\.?\s*(?:(?:n\s?[°º]|nro)\.?\s*)?:?\s*\d{2}-?\d{8}-?\d\b",
     "MXN": rf"{_ADDRESS_END.format('m[eé]xico')}|\.com\.mx\b",
     "CLP": rf"{_ADDRESS_END.format('chile')}|(?<=\w)\.cl(?![\w.-])",
     "COP": rf"{_ADDRESS_END.format('colombia')}|\.com\.co(?![\w.-])",

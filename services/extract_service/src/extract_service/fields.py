@@ -143,7 +143,7 @@ _ENVELOPE_NOTE = re.compile(
 _CUSTOMER_NUMBER = re.compile(
     r"\b(?:kunden|debiteur(?:en)?|klant)\s*-?\s*(?:nummer|nr\b)|compte\s+client|"
     r"(?:n\s?[°º]|numero)\s*(?:de\s+)?client[e]?\b|codice\s+cliente|"
-    r"\b(?:customer|client|account)\s*(?:no\b|number|id\b|#)"
+    r"\b(?:customer|client)\s*(?:no\b|number|id\b|#)"
 )
 _BANK_ROW = re.compile(r"\b(?:iban|bic|swift)\b")
 # The copy a page is ("ORIGINAL", "DUPLICADO"): printed at the top, never a name.
@@ -391,9 +391,12 @@ class _PageParser:
         money = dict(self.money)
         money["total"] = money["total"] + self.partial_totals
         if any(value > 0 for value, _ in money["total"]):
-            # "Less discount 0.00" read as a subtotal: no invoice with a total has none;
-            # nor is "Total deductions 0.00" its total when another total is not zero.
+            # "Less discount 0.00" read as a subtotal: no invoice with a total has none.
             money["subtotal"] = [c for c in money["subtotal"] if c[0] != 0]
+        if any(value != 0 for value, _ in money["total"]):
+            # Nor is "Amount due 0.00" (paid) the total beside one that is not zero, a
+            # credit note's negative one included. (An invoice whose items are all
+            # credited away prints only zeros, and keeps its 0.00.)
             money["total"] = [c for c in money["total"] if c[0] != 0]
         if not money["subtotal"]:
             # No subtotal label, but "Summe 50,37 / USt. 9,57 / Rechnungsbetrag 59,94":
@@ -1059,13 +1062,29 @@ class _PageParser:
         and prints one postal address prints the addressee's, for the window envelope;
         the vendor is then in a logo or the small print, not that block."""
         blocks = self._address_blocks()
-        if len(blocks) != 1 or not _CUSTOMER_NUMBER.search(fold(self.text)):
+        if len(blocks) != 1 or not self._numbers_its_customer():
             return
         name, segment = blocks[0]
+        # A sender's block gives a phone, an e-mail, a web site or a bank; an addressee's
+        # none of those.
+        under = range(segment.row + 1, min(segment.row + 1 + _BLOCK_ROWS, len(self.rows)))
+        lines = [self._aligned(index, segment) for index in under]
+        if any(line is not None and _CONTACT.search(line.text) for line in lines):
+            return
         self.values["customer_name"] = name
         self.confidence["customer_name"] = _Confidence.GUESSED_VENDOR
         self.used.add((segment.row, segment.col))
         self.addressee_only = True
+
+    def _numbers_its_customer(self) -> bool:
+        """A customer-number label outside the bank and legal small print."""
+        for row in self.rows:
+            line = fold(" ".join(segment.text for segment in row))
+            if _BANK_ROW.search(line) or _LEGAL_ROW.search(line):
+                continue
+            if _CUSTOMER_NUMBER.search(line):
+                return True
+        return False
 
     def _address_block_names(self) -> list[str]:
         return [name for name, _ in self._address_blocks()]
@@ -1178,14 +1197,6 @@ class _PageParser:
                     found.append(segment.text)
         return found
 
-    def _labels_a_value(self, segment: Segment) -> bool:
-        """ "Remise à Zéro : 01/12/2019": text before a colon names what follows, and
-        the text after it is a value."""
-        if segment.text.rstrip().endswith(":") or segment.text.lstrip().startswith(":"):
-            return True
-        after = [s for s in self.rows[segment.row] if s.start > segment.start]
-        return bool(after) and after[0].text.lstrip().startswith(":")
-
     def _vendor_from_top(self) -> str | None:
         """The first company-like text above the customer block and the table, or left
         of the customer block's label on its row (the sender's block beside it)."""
@@ -1196,8 +1207,6 @@ class _PageParser:
             segment.text
             for segment in [*(s for row in self.rows[:end] for s in row), *beside]
             if (segment.row, segment.col) not in self.used
-            and (segment.row, segment.col) not in self.labels
-            and not self._labels_a_value(segment)
             and _could_be_vendor(segment.text)
             and not _HONORIFIC.match(segment.text.strip() + " ")  # "Mevrouw M.S. Post"
         ]
@@ -1280,7 +1289,7 @@ def _invoice_number(text: str) -> str | None:
     if len(words) > 2 and words[1] in ("-", "/") and token.isdigit() and words[2][0].isdigit():
         token = f"{token}{words[1]}{words[2].rstrip('.,;:')}"
     # A number the text layer broke after its dash: "124114EE- 0006".
-    if len(words) > 1 and token[-1:] in ("-", "/") and words[1][0].isalnum():
+    if len(words) > 1 and token[-1:] in ("-", "/") and words[1][0].isdigit():
         token = f"{token}{words[1].rstrip('.,;:')}"
     # A series prefix printed apart from the number: "FT 2024/3769", "FT A/16925".
     if _SERIES.fullmatch(token) and len(words) > 1 and any(ch.isdigit() for ch in words[1]):

@@ -162,7 +162,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:netto\s+)?goederenwaarde|btw\s*-?\s*plichtig\s+bedrag|belastbaar\s+bedrag",
         rf"grondslag|subtota(?:a|le)l?|totaal\s+{_EXCL}\.?(?:\s+btw)?|netto\s*bedrag|bedrag\s+{_EXCL}\.?\s+btw",
         r"(?:total\s+)?base\s+imponible|base\s+imp\.|importe\s+neto(?:\s+gravado)?|subtotal|base(?=\s*:)|"
-        r"(?:total\s+)?neto(?!\s+a\s+pagar)|"
+        r"(?:total\s+)?neto(?!\s+a\s+(?:pagar|cobrar|percibir))(?!\s*\(?\s*(?:kg|kgs|kilos?|g|t|lbs?)\b)|"
         r"total\s+parcial",
         r"(?:tot(?:ale|\.)?\s+)?imponibile|subtotale|totale\s+netto",
         r"(?:total|valor)\s+(?:sem|s/)\s+iva|total\s+iliquido|base\s+tributavel|incidencia|"
@@ -183,7 +183,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "total": (
         r"grand\s+total|total\s+due|total\s+amount(?:\s+due)?|invoice\s+total|amount\s+due|"
         r"balance\s+due|amount\s+payable|total\s+payable|(?:total|amount)\s+to\s+pay|"
-        r"total\s+(?:for|of)\s+(?:this\s+)?(?:invoice|bill|period)|total|invoice\s+amount",
+        # "Total for this period" stays a part ("total" and a qualifier): a statement's
+        # period is not its amount due.
+        r"total\s+(?:for|of)\s+(?:this\s+)?(?:invoice|bill)|total|invoice\s+amount",
         rf"total{_AMOUNT}\s+{_INCL}\.?\s+{_TAXWORD}|(?:bedrag\s+)?{_INCL}\.?\s+{_TAXWORD}",
         rf"total(?:\s+sales)?\s*\(\s*{_INCL}\.?\s+{_TAXWORD}\s*\)",
         r"gesamt\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|rechnungs\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|"

@@ -287,11 +287,15 @@ def parse_item_row(
     if item is not None:
         return item
     counted, count_at = _split_leading_counts(cells)
-    return _item_from_cells(counted, None, mark, count_at) if count_at is not None else None
+    if count_at is None:
+        return None
+    return _item_from_cells(counted, None, mark, (count_at, counted[count_at]))
 
 
 # A small count glued to the words after it: "2 Formation Deep Learning", "1.00 STRO".
-_LEADING_COUNT = re.compile(r"(\d{1,4}(?:[.,]\d{1,3})?)\s+([^\W\d_].*)")
+# A count with decimals is printed with a fixed two or three ("1.00"): "5.5 kW Motor" is
+# a description.
+_LEADING_COUNT = re.compile(r"(\d{1,4}(?:[.,]\d{2,3})?)\s+([^\W\d_].*)")
 
 
 def _split_leading_counts(cells: Sequence[str]) -> tuple[list[str], int | None]:
@@ -310,13 +314,19 @@ def _item_from_cells(
     cells: Sequence[str],
     roles: tuple[str, ...] | None,
     mark: str | None,
-    count_at: int | None = None,
+    count: tuple[int, str] | None = None,
 ) -> LineItem | None:
-    """See parse_item_row; `count_at` is a count split from its description, a quantity
-    whatever its digits."""
+    """See parse_item_row; `count` (where, and its text) is a count split from its
+    description: a quantity whatever its digits."""
     cells = _split_tax_codes(cells, mark)
     if roles is None or len(cells) != len(roles):
         cells = _split_cells(cells, mark)
+    # The splits above may have put cells before the count: find it again.
+    count_at = (
+        next((i for i in range(count[0], len(cells)) if cells[i] == count[1]), None)
+        if count is not None
+        else None
+    )
     values = [_number_cell(cell, mark) for cell in cells]
     numeric = [index for index, value in enumerate(values) if value is not None]
     if len(numeric) < 3:
