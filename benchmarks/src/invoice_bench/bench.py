@@ -156,12 +156,12 @@ def main(args: argparse.Namespace) -> int:
     )
     peers = args.peers.split(",")
     capped = [
-        f"- {peer}: up to {cap} pages ({why})."
+        f"- {peer}: singles over {cap} pages not run ({why})."
         for peer, (cap, why) in SCALING_CAPS.items()
         if peer in peers and any(size > cap for size in scaling)
     ]
     if capped:
-        text += "\nSingles not run:\n" + "\n".join(capped) + "\n"
+        text += "\nBlank cells:\n" + "\n".join(capped) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{stamp}.md").write_text(text)
     (RESULTS / "latest.md").write_text(text)
