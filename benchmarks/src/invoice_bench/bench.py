@@ -74,6 +74,7 @@ def run_phase(
         latencies=[r.latency_s for r in run.records],
         pages_per_invoice=[r.pages for r in run.records],
         problems=problems,
+        notes=run.notes,
     )
     print(
         f"  {name} {phase}: {len(items)} invoices, {pages} pages in {run.wall_s:.1f} s "
@@ -162,6 +163,9 @@ def main(args: argparse.Namespace) -> int:
     ]
     if capped:
         text += "\nBlank cells:\n" + "\n".join(capped) + "\n"
+    for result in results:
+        if result.notes and result.phase == "mix" and result.peer == "dapr":
+            text += f"\n## Where dapr's time goes, mixed corpus\n\n{result.notes}"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{stamp}.md").write_text(text)
     (RESULTS / "latest.md").write_text(text)

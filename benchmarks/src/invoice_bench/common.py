@@ -53,6 +53,7 @@ class PeerRun:
     pids: dict[str, int]
     wall_s: float
     config: dict[str, Any] = field(default_factory=dict)
+    notes: str = ""  # markdown the peer measured about itself (dapr: the runtime's metrics)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

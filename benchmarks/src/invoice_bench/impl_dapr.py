@@ -47,4 +47,6 @@ def run(
             procs, PEER, job, root, common.child_env(), on_ready, timeout, argv=argv
         )
         pids = {**procs.pids(), **common.driver_pids(root)}
-    return PeerRun(PEER, records, pids, wall, config=job.options())
+        profile = root / "runtime-profile.md"
+        notes = profile.read_text(encoding="utf-8") if profile.exists() else ""
+    return PeerRun(PEER, records, pids, wall, config=job.options(), notes=notes)

@@ -28,6 +28,7 @@ class PhaseResult:
     pages_per_invoice: list[int]
     problems: dict[str, list[str]] = field(default_factory=dict)
     failure: str | None = None  # the peer could not run at all
+    notes: str = ""  # what the peer measured about itself (PeerRun.notes)
 
     @property
     def invoices_per_s(self) -> float:

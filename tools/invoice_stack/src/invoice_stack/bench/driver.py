@@ -7,7 +7,8 @@ Runs in the product's own environment (the benchmark's environment holds the pee
 engines and must not leak into ours). It speaks the benchmark's driver protocol:
 read JOB_DIR/job.json, start the stack on free loopback ports with SOURCE_DIR as its
 source directory, write the pid of every process to pids.json, touch `ready`, wait for
-`go`, run the job, write records.json ({wall_s, records}), stop the stack.
+`go`, run the job, write records.json ({wall_s, records}) and runtime-profile.md (the
+runtime's own metrics over the run: see runtime_profile), stop the stack.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import httpx
 from invoice_shared.auth import api_key_headers
 from invoice_shared.dapr_names import TERMINAL_STATUSES, WORKFLOW_APP_ID
 from invoice_stack.api_calls import call_api
+from invoice_stack.bench import runtime_profile
 from invoice_stack.bench.job import app_env, finished_record
 from invoice_stack.layout import dapr_bin_dir, find_repo, jaeger_binary
 from invoice_stack.supervisor.stack import Stack
@@ -76,6 +78,18 @@ async def _run(api_url: str, api_key: str, job: dict[str, Any]) -> list[dict[str
         return list(await asyncio.gather(*(gated(i) for i in job["invoices"])))
 
 
+def _write_profile(
+    job_dir: Path,
+    job: dict[str, Any],
+    before: dict[str, runtime_profile.Series],
+    after: dict[str, runtime_profile.Series],
+) -> None:
+    deltas = {name: runtime_profile.difference(before[name], after[name]) for name in after}
+    pages = sum(invoice["pages"] for invoice in job["invoices"])
+    text = runtime_profile.render(runtime_profile.breakdown(deltas), len(job["invoices"]), pages)
+    (job_dir / "runtime-profile.md").write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
     job_dir, source_dir = Path(argv[0]), Path(argv[1])
     job = json.loads((job_dir / "job.json").read_text())
@@ -110,10 +124,12 @@ def main(argv: list[str]) -> int:
         (job_dir / "ready").touch()
         while not (job_dir / "go").exists():
             time.sleep(0.01)
+        counters = runtime_profile.scrape(stack.ports)
         started = time.perf_counter()
         records = asyncio.run(_run(stack.api_url(), stack.tokens.api_key, job))
         wall = time.perf_counter() - started
         (job_dir / "records.json").write_text(json.dumps({"wall_s": wall, "records": records}))
+        _write_profile(job_dir, job, counters, runtime_profile.scrape(stack.ports))
         if stack.crashes:  # restarted by the keeper: the numbers include a crash
             raise RuntimeError(f"processes crashed during the run: {stack.crashes}")
     finally:
