@@ -69,3 +69,10 @@ def test_the_table_gives_counts_per_page():
     table = render(lines, invoices=1, pages=5)
     assert "| host-dapr | activity, scheduled to completed extract | 5 | 1.00 | 70.0 |" in table
     assert "| host-dapr | reminders fired: activity | 7 | 1.40 | |" in table
+
+
+def test_cpu_per_process_comes_first_largest_first_with_the_total():
+    table = render([], invoices=1, pages=10, cpu_s={"redis": 0.5, "workflow-app": 2.0, "idle": 0.0})
+    assert table.index("| workflow-app | 2.0 | 200.0 |") < table.index("| redis | 0.5 | 50.0 |")
+    assert "idle" not in table
+    assert "| all | 2.5 | 250.0 |" in table

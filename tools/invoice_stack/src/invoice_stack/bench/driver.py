@@ -28,6 +28,7 @@ from invoice_stack.api_calls import call_api
 from invoice_stack.bench import runtime_profile
 from invoice_stack.bench.job import app_env, finished_record
 from invoice_stack.layout import dapr_bin_dir, find_repo, jaeger_binary
+from invoice_stack.load.memory import usage_by_session
 from invoice_stack.supervisor.stack import Stack
 from invoice_stack.topology import StackLayout
 from invoice_stack.topology.ports import free_ports
@@ -83,11 +84,19 @@ def _write_profile(
     job: dict[str, Any],
     before: dict[str, runtime_profile.Series],
     after: dict[str, runtime_profile.Series],
+    cpu_s: dict[str, float],
 ) -> None:
     deltas = {name: runtime_profile.difference(before[name], after[name]) for name in after}
     pages = sum(invoice["pages"] for invoice in job["invoices"])
-    text = runtime_profile.render(runtime_profile.breakdown(deltas), len(job["invoices"]), pages)
+    lines = runtime_profile.breakdown(deltas)
+    text = runtime_profile.render(lines, len(job["invoices"]), pages, cpu_s)
     (job_dir / "runtime-profile.md").write_text(text, encoding="utf-8")
+
+
+def _cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+    """Each supervised process's CPU time so far, with its descendants (its session)."""
+    usage = usage_by_session(pids.values())
+    return {name: usage[pid].cpu_s for name, pid in pids.items()}
 
 
 def main(argv: list[str]) -> int:
@@ -125,11 +134,13 @@ def main(argv: list[str]) -> int:
         while not (job_dir / "go").exists():
             time.sleep(0.01)
         counters = runtime_profile.scrape(stack.ports)
+        cpu = _cpu_seconds(pids)
         started = time.perf_counter()
         records = asyncio.run(_run(stack.api_url(), stack.tokens.api_key, job))
         wall = time.perf_counter() - started
         (job_dir / "records.json").write_text(json.dumps({"wall_s": wall, "records": records}))
-        _write_profile(job_dir, job, counters, runtime_profile.scrape(stack.ports))
+        used = {name: seconds - cpu.get(name, 0.0) for name, seconds in _cpu_seconds(pids).items()}
+        _write_profile(job_dir, job, counters, runtime_profile.scrape(stack.ports), used)
         if stack.crashes:  # restarted by the keeper: the numbers include a crash
             raise RuntimeError(f"processes crashed during the run: {stack.crashes}")
     finally:

@@ -96,13 +96,30 @@ def breakdown(deltas: Mapping[str, Series]) -> list[Line]:
     return lines
 
 
-def render(lines: list[Line], invoices: int, pages: int) -> str:
+def render(
+    lines: list[Line], invoices: int, pages: int, cpu_s: Mapping[str, float] | None = None
+) -> str:
+    """Markdown: CPU per process when given (largest first), then the runtime's lines."""
+    cpu = ""
+    if cpu_s:
+        total = sum(cpu_s.values())
+        cpu_rows = [
+            f"| {name} | {seconds:.1f} | {1000 * seconds / pages:.1f} |"
+            for name, seconds in sorted(cpu_s.items(), key=lambda item: -item[1])
+            if seconds >= 0.05
+        ]
+        cpu = (
+            "CPU of each process over the run (with its children: the extract service's "
+            "pool):\n\n| Process | CPU s | ms per page |\n|---|---:|---:|\n"
+            + "\n".join(cpu_rows)
+            + f"\n| all | {total:.1f} | {1000 * total / pages:.1f} |\n\n"
+        )
     rows = [
         f"| {line.source} | {line.what} | {line.count:,.0f} | {line.count / pages:.2f} | "
         + (f"{line.mean_ms:,.1f} |" if line.mean_ms is not None else "|")
         for line in lines
     ]
-    return (
+    return cpu + (
         f"The runtime's own metrics over the run ({invoices} invoices, {pages} pages): "
         "counts, counts per page, and mean latency.\n\n"
         "| Measured by | What | Count | Per page | Mean ms |\n|---|---|---:|---:|---:|\n"

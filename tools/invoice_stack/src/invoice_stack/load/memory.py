@@ -1,4 +1,5 @@
-"""Resident memory of the stack's processes, read from /proc and averaged over time."""
+"""Resident memory (and CPU time) of the stack's processes, read from /proc and
+averaged over time."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ class Usage:
     anon_kib: int = 0  # the private part of the RSS: heaps and stacks, not mapped files
     fds: int = 0
     threads: int = 0
+    cpu_s: float = 0.0  # user and system time of the live processes
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def usage_by_session(sessions: Iterable[int], count_fds: bool = False) -> dict[int, Usage]:
@@ -36,6 +41,7 @@ def usage_by_session(sessions: Iterable[int], count_fds: bool = False) -> dict[i
         except (OSError, IndexError, ValueError):
             continue  # the process ended between the listing and the read
         into.fds += fds
+        into.cpu_s += (int(fields[11]) + int(fields[12])) / _TICKS  # fields 14, 15: utime, stime
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
                 into.rss_kib += int(line.split()[1])
