@@ -7,10 +7,13 @@ from datetime import timedelta
 import pytest
 
 from invoice_shared.policy import (
+    MAX_CHILD_WORKFLOWS,
     MAX_DIRECT_PAGES,
+    MAX_PAGE_BATCH_SIZE,
     PAGE_BATCH_SIZE,
     STEP_RETRY,
     RetrySchedule,
+    batch_size_for,
     plan_batches,
 )
 
@@ -49,3 +52,20 @@ def test_by_default_two_pages_fan_out_directly_and_more_go_in_pairs():
     assert (PAGE_BATCH_SIZE, MAX_DIRECT_PAGES) == (2, 2)
     assert plan_batches(2, PAGE_BATCH_SIZE, MAX_DIRECT_PAGES) is None
     assert plan_batches(5, PAGE_BATCH_SIZE, MAX_DIRECT_PAGES) == [[0, 1], [2, 3], [4]]
+
+
+def test_long_invoices_grow_their_batches_to_stay_within_the_childrens_bound():
+    assert MAX_CHILD_WORKFLOWS == 64
+    # Two-page batches up to 128 pages...
+    assert len(plan_batches(128, PAGE_BATCH_SIZE, MAX_DIRECT_PAGES) or []) == 64
+    # ...then the fewest pages per child that keep 64 children or fewer.
+    batches = plan_batches(129, PAGE_BATCH_SIZE, MAX_DIRECT_PAGES) or []
+    assert (len(batches), len(batches[0])) == (43, 3)
+    batches = plan_batches(2000, PAGE_BATCH_SIZE, MAX_DIRECT_PAGES) or []
+    assert (len(batches), len(batches[0]), len(batches[-1])) == (63, 32, 16)
+    assert [page for batch in batches for page in batch] == list(range(2000))
+
+
+def test_no_bound_keeps_the_batch_size_and_a_batch_never_passes_the_largest():
+    assert batch_size_for(2000, 2, None) == 2
+    assert batch_size_for(2000, 2, 1) == MAX_PAGE_BATCH_SIZE

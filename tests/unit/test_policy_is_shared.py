@@ -57,6 +57,11 @@ def test_host_settings_and_workflow_input_default_to_the_same_policy():
         assert _default(InvoiceWorkflowInput, option) == value, option
 
 
+def test_new_invoices_bound_their_children_by_the_policy_and_old_inputs_have_no_bound():
+    assert _default(Settings, "max_child_workflows") == policy.MAX_CHILD_WORKFLOWS
+    assert _default(InvoiceWorkflowInput, "max_children") is None
+
+
 def test_host_limits_come_from_the_policy():
     assert _default(Settings, "service_timeout_seconds") == policy.SERVICE_TIMEOUT_SECONDS
     assert _default(Settings, "activity_workers") == policy.ACTIVITY_WORKERS

@@ -139,6 +139,23 @@ def test_batch_size_comes_from_the_workflow_input():
     assert len([c for c in ctx.calls if c.kind == "child"]) == 3
 
 
+def test_past_the_childrens_bound_from_the_input_each_batch_takes_more_pages():
+    ctx = _context(9)
+    result = run_workflow(invoice_workflow, ctx, {**REQUEST, "batch_size": 2, "max_children": 3})
+    children = [c for c in ctx.calls if c.kind == "child"]
+    assert [[p["page_number"] for p in c.input["pages"]] for c in children] == [
+        [1, 2, 3], [4, 5, 6], [7, 8, 9],
+    ]  # fmt: skip
+    assert [item["description"] for item in result["line_items"]] == [f"p{n}" for n in range(1, 10)]
+
+
+def test_an_input_without_a_bound_as_instances_started_before_it_keeps_two_page_batches():
+    # Their replays must plan the children their histories hold, however many.
+    ctx = _context(300)
+    run_workflow(invoice_workflow, ctx, REQUEST)
+    assert len([c for c in ctx.calls if c.kind == "child"]) == 150
+
+
 def test_the_steps_run_in_order_upload_split_extract_aggregate():
     ctx = _context(3)
     run_workflow(invoice_workflow, ctx, REQUEST)

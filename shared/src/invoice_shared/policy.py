@@ -68,20 +68,36 @@ STALL_SECONDS: Final = 600
 PAGE_BATCH_SIZE: Final = 2
 MAX_PAGE_BATCH_SIZE: Final = 100
 MAX_DIRECT_PAGES: Final = 2
+# Past this many children an invoice's batches grow instead (adaptive batching): a
+# parent replays every child call on each event, so its cost grows as children squared.
+# 64 keeps two-page batches up to 128 pages; 2,000 pages go in 63 batches of 32.
+MAX_CHILD_WORKFLOWS: Final = 64
 
 
-def plan_batches(page_count: int, batch_size: int, max_direct_pages: int) -> list[list[int]] | None:
+def batch_size_for(page_count: int, batch_size: int, max_children: int | None) -> int:
+    """Pages per child: `batch_size`, grown just enough to stay within `max_children`
+    (None: no bound), and never past MAX_PAGE_BATCH_SIZE."""
+    if not max_children or -(-page_count // batch_size) <= max_children:
+        return batch_size
+    return min(-(-page_count // max_children), MAX_PAGE_BATCH_SIZE)
+
+
+def plan_batches(
+    page_count: int,
+    batch_size: int,
+    max_direct_pages: int,
+    max_children: int | None = MAX_CHILD_WORKFLOWS,
+) -> list[list[int]] | None:
     """Group page indexes into child-workflow batches, or None to extract directly.
 
     Invoices of up to `max_direct_pages` pages fan out straight from the parent; longer
     ones go through children so the parent's history grows with the number of batches,
-    not pages.
+    not pages; past `max_children` batches, each batch takes more pages.
     """
     if page_count <= max_direct_pages:
         return None
-    return [
-        list(range(i, min(i + batch_size, page_count))) for i in range(0, page_count, batch_size)
-    ]
+    size = batch_size_for(page_count, batch_size, max_children)
+    return [list(range(i, min(i + size, page_count))) for i in range(0, page_count, size)]
 
 
 # When an invoice waits for a person, and how long. An unanswered invoice is never

@@ -8,7 +8,13 @@ from pydantic_settings import BaseSettings
 
 from invoice_shared import policy
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
-from workflow_app.models import ApprovalTimeoutSeconds, DirectPages, PageBatchSize, StallSeconds
+from workflow_app.models import (
+    ApprovalTimeoutSeconds,
+    DirectPages,
+    MaxChildren,
+    PageBatchSize,
+    StallSeconds,
+)
 
 
 class Settings(BaseSettings):
@@ -22,6 +28,11 @@ class Settings(BaseSettings):
     max_direct_pages: DirectPages = Field(
         default=policy.MAX_DIRECT_PAGES,
         description="Up to this many pages are extracted without children.",
+    )
+    max_child_workflows: MaxChildren = Field(
+        default=policy.MAX_CHILD_WORKFLOWS,
+        description="Past this many children an invoice's batches take more pages "
+        "(adaptive batching for long invoices); unset: page_batch_size however long.",
     )
     service_timeout_seconds: float = Field(
         default=policy.SERVICE_TIMEOUT_SECONDS,

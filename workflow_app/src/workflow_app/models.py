@@ -23,6 +23,7 @@ from invoice_shared.models import (
 # Bounds shared by the host's settings and the workflow input they fill.
 PageBatchSize = Annotated[int, Field(ge=1, le=policy.MAX_PAGE_BATCH_SIZE)]
 DirectPages = Annotated[int, Field(ge=1)]
+MaxChildren = Annotated[int | None, Field(ge=1)]
 ApprovalTimeoutSeconds = Annotated[int, Field(ge=1)]
 StallSeconds = Annotated[
     int | None,
@@ -57,6 +58,9 @@ class InvoiceWorkflowInput(InvoiceRequest):
 
     batch_size: PageBatchSize = policy.PAGE_BATCH_SIZE
     max_direct_pages: DirectPages = policy.MAX_DIRECT_PAGES
+    # None, as in instances started before adaptive batching (their replays must plan
+    # the same children): two-page batches however long the invoice.
+    max_children: MaxChildren = None
     approval_threshold: Decimal | None = Field(
         default=policy.APPROVAL_THRESHOLD,
         description="Totals above this wait for approval; null: never by amount.",

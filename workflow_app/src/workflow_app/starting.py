@@ -63,6 +63,7 @@ async def start_invoice_workflow(
         **body.model_dump(),
         batch_size=settings.page_batch_size,
         max_direct_pages=settings.max_direct_pages,
+        max_children=settings.max_child_workflows,
         approval_threshold=settings.approval_threshold,
         approval_on_warnings=settings.approval_on_warnings,
         approval_timeout_seconds=settings.approval_timeout_seconds,

@@ -130,7 +130,9 @@ def _extract_and_aggregate(
     total = len(pages)
     report("extracting", 0, total)
 
-    batches = plan_batches(total, options.batch_size, options.max_direct_pages)
+    batches = plan_batches(
+        total, options.batch_size, options.max_direct_pages, options.max_children
+    )
     reissue: list[Callable[[], Any] | None]
     if batches is None:
         issuers = [_issuer(ctx, EXTRACT_ACTIVITY, page) for page in pages]
