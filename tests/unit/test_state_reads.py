@@ -10,7 +10,7 @@ import pytest
 from grpc.aio import AioRpcError, Metadata
 
 from invoice_shared.web import ServiceError
-from workflow_app.state_reads import read_history
+from workflow_app.state_reads import RECHECK_SECONDS, read_history, wait_for_end
 
 
 def _rpc_error(code: grpc.StatusCode, details: str) -> AioRpcError:
@@ -49,3 +49,59 @@ def test_other_errors_are_not_retried():
     with pytest.raises(AioRpcError):
         asyncio.run(read_history(engine, "INV-1"))  # type: ignore[arg-type]
     assert engine.calls == 1
+
+
+class Status:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class State:
+    def __init__(self, status: str, payloads: bool) -> None:
+        self.runtime_status, self.payloads = Status(status), payloads
+
+
+class StalledWatchClient:
+    """A watch that answers only after `watch_delay` (the sidecar re-attaching a watch
+    its deactivated actor closed), while status reads see the end after `ends_after`."""
+
+    def __init__(self, watch_delay: float, ends_after: float) -> None:
+        self.watch_delay, self.ends_after = watch_delay, ends_after
+        self.started = asyncio.get_running_loop().time()
+
+    def _ended(self) -> bool:
+        return asyncio.get_running_loop().time() - self.started >= self.ends_after
+
+    async def wait_for_workflow_completion(
+        self, instance_id: str, fetch_payloads: bool, timeout_in_seconds: int
+    ) -> State:
+        await asyncio.sleep(min(self.watch_delay, timeout_in_seconds))
+        if not self._ended():
+            raise TimeoutError
+        return State("COMPLETED", fetch_payloads)
+
+    async def get_workflow_state(self, instance_id: str, fetch_payloads: bool) -> State:
+        return State("COMPLETED" if self._ended() else "RUNNING", fetch_payloads)
+
+
+async def _timed_wait(watch_delay: float, ends_after: float, seconds: int) -> tuple[Any, float]:
+    client = StalledWatchClient(watch_delay, ends_after)
+    started = asyncio.get_running_loop().time()
+    state = await wait_for_end(client, "INV-1", seconds)  # type: ignore[arg-type]
+    return state, asyncio.get_running_loop().time() - started
+
+
+def test_a_stalled_watch_does_not_hold_the_answer_past_the_next_status_read():
+    state, took = asyncio.run(_timed_wait(watch_delay=5.0, ends_after=0.3, seconds=10))
+    assert state.runtime_status.name == "COMPLETED" and state.payloads  # read in full
+    assert took < 0.3 + RECHECK_SECONDS + 0.2
+
+
+def test_a_watch_that_answers_first_is_the_answer():
+    state, took = asyncio.run(_timed_wait(watch_delay=0.05, ends_after=0.0, seconds=10))
+    assert state.runtime_status.name == "COMPLETED" and took < RECHECK_SECONDS
+
+
+def test_an_instance_still_running_at_the_deadline_gives_none():
+    state, took = asyncio.run(_timed_wait(watch_delay=5.0, ends_after=60.0, seconds=1))
+    assert state is None and took < 1.5

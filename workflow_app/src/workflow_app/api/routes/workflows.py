@@ -55,7 +55,8 @@ async def get_workflow(
             ge=0,
             le=MAX_WAIT_SECONDS,
             description="Wait up to this long for the instance to end before answering "
-            "(the sidecar watches its status: no polling); 0 answers at once.",
+            "(the sidecar watches its status, and it is read every 0.25 s besides); "
+            "0 answers at once.",
         ),
     ] = 0,
 ) -> WorkflowView:
