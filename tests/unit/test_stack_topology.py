@@ -114,6 +114,13 @@ def test_extra_app_settings_reach_every_app_and_no_sidecar():
     assert with_setting == set(APP_IDS)
 
 
+def test_every_app_runs_with_two_malloc_arenas_and_a_setting_may_override_it():
+    specs = build_processes(LAYOUT, DEFAULT_PORTS, TOKENS)
+    assert {s.name for s in specs if s.env.get("MALLOC_ARENA_MAX") == "2"} == set(APP_IDS)
+    specs = build_processes(LAYOUT, DEFAULT_PORTS, TOKENS, app_env={"MALLOC_ARENA_MAX": "8"})
+    assert {s.env.get("MALLOC_ARENA_MAX") for s in specs if s.name in APP_IDS} == {"8"}
+
+
 def test_the_host_is_ready_by_its_own_readyz_and_services_by_their_sidecars():
     specs = {spec.name: spec for spec in build_processes(LAYOUT, DEFAULT_PORTS, TOKENS)}
     host = DEFAULT_PORTS.apps[WORKFLOW_APP_ID]
