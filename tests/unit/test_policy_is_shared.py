@@ -6,6 +6,7 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from invoice_shared import policy
@@ -60,6 +61,11 @@ def test_host_settings_and_workflow_input_default_to_the_same_policy():
 def test_new_invoices_bound_their_children_by_the_policy_and_old_inputs_have_no_bound():
     assert _default(Settings, "max_child_workflows") == policy.MAX_CHILD_WORKFLOWS
     assert _default(InvoiceWorkflowInput, "max_children") is None
+
+
+def test_an_empty_children_bound_setting_means_no_bound(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("MAX_CHILD_WORKFLOWS", "")
+    assert Settings().max_child_workflows is None
 
 
 def test_host_limits_come_from_the_policy():

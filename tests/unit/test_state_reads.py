@@ -105,3 +105,35 @@ def test_a_watch_that_answers_first_is_the_answer():
 def test_an_instance_still_running_at_the_deadline_gives_none():
     state, took = asyncio.run(_timed_wait(watch_delay=5.0, ends_after=60.0, seconds=1))
     assert state is None and took < 1.5
+
+
+class ReadsSeeNoEnd(StalledWatchClient):
+    async def get_workflow_state(self, instance_id: str, fetch_payloads: bool) -> State:
+        return State("RUNNING", fetch_payloads)
+
+
+def test_past_the_last_status_read_the_watch_still_answers():
+    # The reads stop just short of the deadline; an end only the watch sees counts.
+    async def waited() -> Any:
+        client = ReadsSeeNoEnd(watch_delay=0.95, ends_after=0.0)
+        return await wait_for_end(client, "INV-1", 1)  # type: ignore[arg-type]
+
+    state = asyncio.run(waited())
+    assert state is not None and state.runtime_status.name == "COMPLETED"
+
+
+class UnreadableAfterTheEnd(StalledWatchClient):
+    """Status reads see the end, then the full read keeps failing as a restart does."""
+
+    async def get_workflow_state(self, instance_id: str, fetch_payloads: bool) -> State:
+        if fetch_payloads:
+            raise _rpc_error(grpc.StatusCode.UNAVAILABLE, "sidecar restarting")
+        return await super().get_workflow_state(instance_id, fetch_payloads)
+
+
+def test_an_end_whose_state_cannot_be_read_answers_with_what_was_read_before():
+    async def waited() -> Any:
+        client = UnreadableAfterTheEnd(watch_delay=30.0, ends_after=0.1)
+        return await wait_for_end(client, "INV-1", 10)  # type: ignore[arg-type]
+
+    assert asyncio.run(waited()) is None

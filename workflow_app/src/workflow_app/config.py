@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     max_child_workflows: MaxChildren = Field(
         default=policy.MAX_CHILD_WORKFLOWS,
         description="Past this many children an invoice's batches take more pages "
-        "(adaptive batching for long invoices); unset: page_batch_size however long.",
+        "(adaptive batching for long invoices); empty: page_batch_size however long.",
     )
     service_timeout_seconds: float = Field(
         default=policy.SERVICE_TIMEOUT_SECONDS,
@@ -117,7 +117,13 @@ class Settings(BaseSettings):
         "deployment from before v2 existed (used by the versioning test).",
     )
 
-    @field_validator("approval_threshold", "stall_seconds", "fanout_repair_seconds", mode="before")
+    @field_validator(
+        "approval_threshold",
+        "stall_seconds",
+        "fanout_repair_seconds",
+        "max_child_workflows",
+        mode="before",
+    )
     @classmethod
     def _empty_means_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -84,9 +84,11 @@ async def existing_state(
 # and that closes every watch on the instance; the sidecar attaches the watch again only
 # after a fixed second (its DaprBuiltInActorNotFoundRetries policy, which a resiliency
 # spec cannot change; dapr/dapr-agents#520 is the same). A 10-page invoice, which ends
-# within that second, took 1.4 s instead of 0.4. A status read beside the watch every
-# RECHECK_SECONDS ends the wait at most that long after the end.
+# within that second, took 1.4 s instead of 0.4. Status reads beside the watch end the
+# wait soon after the end: the first ones close together (short invoices end within a
+# second of losing their watch), then every RECHECK_SECONDS.
 RECHECK_SECONDS = 0.25
+FIRST_RECHECK_SECONDS = 0.05
 
 
 async def wait_for_end(
@@ -97,15 +99,18 @@ async def wait_for_end(
     watch = asyncio.ensure_future(_watched_end(client, instance_id, seconds))
     check = asyncio.ensure_future(_checked_end(client, instance_id, seconds))
     try:
-        done, _ = await asyncio.wait({watch, check}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({watch, check}, return_when=asyncio.FIRST_COMPLETED)
+        if watch.done():
+            return watch.result()
+        if not check.result():  # the reads stop just short of the deadline: the watch's
+            return await watch  # own timeout ends it
+        try:
+            return await read_state(client, instance_id)
+        except ServiceError:  # unreadable just now: answer with what was read before
+            return None
     finally:
         watch.cancel()
         check.cancel()
-    if watch in done:
-        return watch.result()
-    if not check.result():
-        return None
-    return await read_state(client, instance_id)
 
 
 async def _watched_end(
@@ -123,8 +128,10 @@ async def _checked_end(client: DaprWorkflowClient, instance_id: str, seconds: in
     """True once a status read finds the instance ended; False at the deadline. Reads
     that fail are skipped (the watch is the primary)."""
     deadline = asyncio.get_running_loop().time() + seconds
-    while asyncio.get_running_loop().time() + RECHECK_SECONDS < deadline:
-        await asyncio.sleep(RECHECK_SECONDS)
+    pause = FIRST_RECHECK_SECONDS
+    while asyncio.get_running_loop().time() + pause < deadline:
+        await asyncio.sleep(pause)
+        pause = min(2 * pause, RECHECK_SECONDS)
         try:
             state = await client.get_workflow_state(instance_id, fetch_payloads=False)
         except grpc.aio.AioRpcError:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import tempfile
 import time
 from pathlib import Path
@@ -33,8 +34,10 @@ from invoice_stack.supervisor.stack import Stack
 from invoice_stack.topology import StackLayout
 from invoice_stack.topology.ports import free_ports
 
-# Each GET waits for the invoice's end on the server (the sidecar watches the instance),
-# so the latency is exact and nothing polls.
+log = logging.getLogger(__name__)
+
+# Each GET waits for the invoice's end on the server (the sidecar watches the instance,
+# and the host reads its status beside the watch), so the client does not poll.
 WAIT_SECONDS = 30
 INVOICE_TIMEOUT_SECONDS = 1800.0
 
@@ -93,6 +96,16 @@ def _write_profile(
     (job_dir / "runtime-profile.md").write_text(text, encoding="utf-8")
 
 
+def _scraped(stack: Stack) -> dict[str, runtime_profile.Series] | None:
+    """The runtime's counters now, or None: the profile is a diagnostic, never a reason
+    for the run to fail."""
+    try:
+        return runtime_profile.scrape(stack.ports)
+    except httpx.HTTPError as exc:
+        log.warning("no runtime profile: the metrics could not be read: %s", exc)
+        return None
+
+
 def _cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
     """Each supervised process's CPU time so far, with its descendants (its session)."""
     usage = usage_by_session(pids.values())
@@ -133,14 +146,16 @@ def main(argv: list[str]) -> int:
         (job_dir / "ready").touch()
         while not (job_dir / "go").exists():
             time.sleep(0.01)
-        counters = runtime_profile.scrape(stack.ports)
+        counters = _scraped(stack)
         cpu = _cpu_seconds(pids)
         started = time.perf_counter()
         records = asyncio.run(_run(stack.api_url(), stack.tokens.api_key, job))
         wall = time.perf_counter() - started
         (job_dir / "records.json").write_text(json.dumps({"wall_s": wall, "records": records}))
         used = {name: seconds - cpu.get(name, 0.0) for name, seconds in _cpu_seconds(pids).items()}
-        _write_profile(job_dir, job, counters, runtime_profile.scrape(stack.ports), used)
+        after = _scraped(stack)
+        if counters is not None and after is not None:
+            _write_profile(job_dir, job, counters, after, used)
         if stack.crashes:  # restarted by the keeper: the numbers include a crash
             raise RuntimeError(f"processes crashed during the run: {stack.crashes}")
     finally:

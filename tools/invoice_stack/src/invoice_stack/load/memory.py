@@ -19,7 +19,7 @@ class Usage:
     anon_kib: int = 0  # the private part of the RSS: heaps and stacks, not mapped files
     fds: int = 0
     threads: int = 0
-    cpu_s: float = 0.0  # user and system time of the live processes
+    cpu_s: float = 0.0  # user and system time of the live processes and their reaped children
 
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -41,7 +41,8 @@ def usage_by_session(sessions: Iterable[int], count_fds: bool = False) -> dict[i
         except (OSError, IndexError, ValueError):
             continue  # the process ended between the listing and the read
         into.fds += fds
-        into.cpu_s += (int(fields[11]) + int(fields[12])) / _TICKS  # fields 14, 15: utime, stime
+        # Fields 14-17: utime, stime, and the same of children it waited for (OCR runs).
+        into.cpu_s += sum(int(field) for field in fields[11:15]) / _TICKS
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
                 into.rss_kib += int(line.split()[1])

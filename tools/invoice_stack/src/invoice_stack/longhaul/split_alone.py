@@ -219,8 +219,8 @@ def _report_process(pid: int, done: int, traced: Path) -> str:
         f"{done:7d} splits  service anon {_rss_anon_mib(pid):7.2f} MiB  "
         f"threads {_status(pid, 'Threads')}"
     )
-    if traced.exists():  # --tracemalloc: what Python holds, as of the last second
-        line += f"  traced {int(traced.read_text()) / 2**20:6.2f} MiB"
+    with contextlib.suppress(OSError, ValueError):  # --tracemalloc: Python's own bytes,
+        line += f"  traced {int(traced.read_text()) / 2**20:6.2f} MiB"  # as of the last second
     return line
 
 
