@@ -19,11 +19,17 @@ def test_pages_beyond_the_direct_limit_are_batched_in_order():
 
 
 def test_every_page_lands_in_exactly_one_batch():
-    batches = plan_batches(500, 7, 2)
+    batches = plan_batches(500, 7, 2, max_children=None)
     assert batches is not None
     flat = [i for batch in batches for i in batch]
     assert flat == list(range(500))
     assert all(len(batch) <= 7 for batch in batches)
+
+
+def test_within_the_default_childrens_bound_every_page_still_lands_once():
+    batches = plan_batches(500, 7, 2)  # 72 batches of 7 would pass 64: 63 of 8
+    assert batches is not None and len(batches) <= 64
+    assert [i for batch in batches for i in batch] == list(range(500))
 
 
 def test_child_ids_derive_from_the_parent_id():
