@@ -3,7 +3,18 @@ after a run, differenced and summed per activity, target and operation."""
 
 from __future__ import annotations
 
-from invoice_stack.bench.runtime_profile import breakdown, difference, parse, render
+from pathlib import Path
+
+from invoice_shared.dapr_names import WORKFLOW_APP_ID
+from invoice_stack.bench.runtime_profile import breakdown, difference, metric_ports, parse, render
+from invoice_stack.tokens import StackTokens
+from invoice_stack.topology import APP_IDS, StackLayout, build_processes
+from invoice_stack.topology.ports import DEFAULT_PORTS, with_replicas
+
+LAYOUT = StackLayout(
+    repo=Path("/repo"), bin_dir=Path("/bin"), run_dir=Path("/run"), source_dir=Path("/src")
+)
+TOKENS = StackTokens.generate(APP_IDS, api_key="public-api-key-0123456789")
 
 BEFORE = """\
 # HELP dapr_runtime_workflow_activity_execution_latency The total time taken.
@@ -76,3 +87,11 @@ def test_cpu_per_process_comes_first_largest_first_with_the_total():
     assert table.index("| workflow-app | 2.0 | 200.0 |") < table.index("| redis | 0.5 | 50.0 |")
     assert "idle" not in table
     assert "| all | 2.5 | 250.0 |" in table
+
+
+def test_every_sidecar_is_read_under_its_process_name_replicas_too():
+    ports = with_replicas(DEFAULT_PORTS, {WORKFLOW_APP_ID: 2})
+    read = metric_ports(ports)
+    specs = {spec.name for spec in build_processes(LAYOUT, ports, TOKENS)}
+    assert set(read) - {"scheduler"} == {name for name in specs if name.endswith("-dapr")}
+    assert read["scheduler"] == ports.scheduler_metrics

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import httpx
 
 from invoice_stack.topology.ports import LOOPBACK, StackPorts
+from invoice_stack.topology.processes import app_instances
 
 # "name{labels} value": histograms' _sum and _count and counters' _total only.
 _SAMPLE = re.compile(r"^(dapr_[a-z_]+?(?:_sum|_count|_total))(\{[^}]*\})?\s+(\S+)$")
@@ -128,11 +129,10 @@ def render(
     )
 
 
-def _metric_ports(ports: StackPorts) -> dict[str, int]:
-    found = {f"{app_id}-dapr": app.metrics for app_id, app in ports.apps.items()}
-    for app_id, more in ports.replicas.items():
-        found.update({f"{app_id}-{n}-dapr": app.metrics for n, app in enumerate(more, 2)})
-    return {**found, "scheduler": ports.scheduler_metrics}
+def metric_ports(ports: StackPorts) -> dict[str, int]:
+    """Every sidecar's metrics port under its process name, and the scheduler's."""
+    sidecars = {f"{app.name}-dapr": app.ports.metrics for app in app_instances(ports)}
+    return {**sidecars, "scheduler": ports.scheduler_metrics}
 
 
 def scrape(ports: StackPorts) -> dict[str, Series]:
@@ -140,5 +140,5 @@ def scrape(ports: StackPorts) -> dict[str, Series]:
     with httpx.Client(timeout=10.0) as client:
         return {
             name: parse(client.get(f"http://{LOOPBACK}:{port}/metrics").text)
-            for name, port in _metric_ports(ports).items()
+            for name, port in metric_ports(ports).items()
         }
