@@ -72,6 +72,25 @@ def test_one_step_up_is_not_a_leak_but_a_steady_climb_is():
     assert not stairs.flat
 
 
+@pytest.mark.parametrize("minute", [33, 40, 47, 52, 58])
+def test_one_step_anywhere_in_the_last_half_is_high_water(minute):
+    """The fifth long-haul run's split service stepped 1.9 MiB at 75 of 90 minutes: over
+    the bound on the last half and on its last quarter, level in its third."""
+    minutes = range(0, 3601, 60)
+    trend = _trend([(t, 63.0 if t < minute * 60 else 65.0) for t in minutes])
+    assert trend.slope_mib_per_hour > trend.bound_mib_per_hour
+    assert trend.flat
+
+
+def test_a_step_in_each_quarter_of_the_last_half_is_growth():
+    minutes = range(0, 3601, 60)
+    two_steps = _trend([(t, 63.0 + 2.0 * (t >= 2400) + 2.0 * (t >= 3300)) for t in minutes])
+    assert not two_steps.flat
+    # Every quarter's slope is reported, so a reader can see which one climbed.
+    assert two_steps.third_quarter_slope_mib_per_hour > two_steps.bound_mib_per_hour
+    assert two_steps.late_slope_mib_per_hour > two_steps.bound_mib_per_hour
+
+
 def test_the_drain_after_the_load_is_not_judged():
     """Samples past the end of the load (at falling load) would pull a slope down."""
     leaking = [(t, 100 + 10 * t / 3600) for t in range(0, 3601, 60)]

@@ -145,14 +145,15 @@ def summary(outcome: Outcome, samples: list[Sample], trends: dict[str, Trend]) -
         "memory from the OS when sampled, else its private memory, the anonymous part of "
         "its RSS, else its RSS; Redis's data: used memory):",
         "",
-        "| process | judged on | level MiB | slope MiB/h | last quarter MiB/h | bound MiB/h "
-        "| flat |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| process | judged on | level MiB | slope MiB/h | third quarter MiB/h "
+        "| last quarter MiB/h | bound MiB/h | flat |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for name, t in sorted(trends.items()):
         lines.append(
             f"| {name} | {t.metric} | {t.level_mib:.1f} | {t.slope_mib_per_hour:+.2f} | "
-            f"{t.late_slope_mib_per_hour:+.2f} | {t.bound_mib_per_hour:.1f} | {_verdict(name, t)} |"
+            f"{t.third_quarter_slope_mib_per_hour:+.2f} | {t.late_slope_mib_per_hour:+.2f} | "
+            f"{t.bound_mib_per_hour:.1f} | {_verdict(name, t)} |"
         )
     if outcome.problems:
         lines += ["", "Wrong:", *(f"- {p}" for p in outcome.problems[:20])]
