@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from extract_service.fields import parse_page
 from extract_service.line_items import heading_roles, parse_item_row
 
 
@@ -117,3 +118,41 @@ def test_a_quantity_printed_one_space_before_its_description() -> None:
 def test_a_total_price_heading_is_the_amount_column() -> None:
     assert heading_roles(["Descrizione", "Quant.", "Prezzo Totale"]) == ("desc", "qty", "amount")
     assert heading_roles(["Description", "Qty", "Total Price"]) == ("desc", "qty", "amount")
+
+
+# Charges one to a line, no table heading, above the line that sums them.
+_CHARGES = """\
+Fattura N. 11                                   del 10/04/2022
+Secondo Acconto
+
+Onorario                                                750,00
+Cassa di Previdenza (4%)                                  30,00
+Imponibile Iva                                          780,00
+IVA 22%                                                 171,60
+Totale fattura                                          951,60
+"""
+
+
+def test_charges_above_the_line_that_sums_them_are_the_line_items() -> None:
+    parsed = parse_page(_CHARGES)
+    items = [
+        (item.description, item.quantity, item.unit_price, item.amount)
+        for item in parsed.line_items
+    ]
+    # Only the amounts are printed: quantity and unit price stay unknown, not made up.
+    assert items == [
+        ("Onorario", None, None, Decimal("750.00")),
+        ("Cassa di Previdenza (4%)", None, None, Decimal("30.00")),
+    ]
+    assert parsed.fields.subtotal == Decimal("780.00")
+
+
+def test_charges_that_do_not_add_up_or_stand_alone_are_not_line_items() -> None:
+    # 750 + 20 is not the 780 below them: some other list of figures.
+    assert parse_page(_CHARGES.replace("30,00", "20,00")).line_items == []
+    # One line above its sum ("Grundpreise 50,37 / Summe 50,37") says nothing new.
+    single = "Grundpreise       50,37 €\nSumme Betrag      50,37 €\n+19 % USt.  9,57 €\n"
+    assert parse_page(single).line_items == []
+    # The totals block is not a list of charges: subtotal and tax above the total.
+    totals = "Subtotal      100.00\nVAT 20%        20.00\nTotal         120.00\n"
+    assert parse_page(totals).line_items == []

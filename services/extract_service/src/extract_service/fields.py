@@ -349,6 +349,8 @@ class _PageParser:
         self._complete_totals()
         if not self.items:
             self._read_amount_rows()
+        if not self.items:
+            self._read_charge_rows()
         if "vendor_name" not in self.values or "customer_name" not in self.values:
             self._parties_by_window_envelope()
         if "vendor_name" not in self.values:
@@ -531,6 +533,44 @@ class _PageParser:
             if under and (item := amount_row(texts, under[-1], self.mark, count)) is not None:
                 items.append(item)
         return items
+
+    def _read_charge_rows(self) -> None:
+        """No table at all: charges printed one to a line, each a description and its
+        amount, straight above the line that sums them ("Onorario 750,00 / Cassa di
+        Previdenza (4%) 30,00 / Imponibile 780,00"). They are the line items only when
+        there are two or more and they add up (see _lines_add_up)."""
+        for index, row in enumerate(self.rows):
+            if not self._has_money_label(index):
+                continue
+            items: list[LineItem] = []
+            above = index - 1
+            while above >= 0 and (item := self._charge_row(above, row[-1])) is not None:
+                items.insert(0, item)
+                above -= 1
+            if len(items) >= 2 and any(item.amount for item in items) and self._lines_add_up(items):
+                self.items = items
+                return
+
+    def _charge_row(self, index: int, sum_cell: Segment) -> LineItem | None:
+        """Row `index` as one charge: words, then an amount in the column of the sum
+        below (`sum_cell`); other cells may be codes, not a second amount. A row with
+        any label (a subtotal, a date) is not a charge."""
+        cells = self.rows[index]
+        if len(cells) < 2 or any(match_label(cell.text) is not None for cell in cells):
+            return None
+        amount = parse_money(cells[-1].text, self.mark)
+        if amount is None or cells[-1].gap_to(sum_cell) > _VALUE_REACH:
+            return None
+        words = []
+        for cell in cells[:-1]:
+            if parse_money(cell.text, self.mark) is not None:
+                return None
+            if any(ch.isalpha() for ch in cell.text):  # not an account or item number
+                words.append(cell.text)
+        description = " ".join(words)
+        if not any(ch.isalpha() for ch in cells[0].text):
+            return None
+        return LineItem(description=description, amount=amount)
 
     def _lines_add_up(self, items: list[LineItem]) -> bool:
         lines = sum((item.amount for item in items), Decimal(0))
