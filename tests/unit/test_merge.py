@@ -292,3 +292,20 @@ def test_the_embedded_e_invoice_wins_and_its_contradictions_are_reported() -> No
     assert any(
         'e-invoice says total "1626.33" but page 2 shows "1526.33"' in w for w in invoice.warnings
     ), invoice.warnings
+
+
+def test_a_guessed_name_on_more_pages_does_not_outvote_one_read_from_the_legal_details() -> None:
+    """Page 1 names the vendor in its legal details; four continuation pages only guess
+    (a name printed in passing), all alike."""
+    pages = [_page(1, vendor_name="Enel Energia S.p.A.", confidence={"vendor_name": 0.75})]
+    pages += [_page(n, vendor_name="Enel", confidence={"vendor_name": 0.65}) for n in range(2, 6)]
+    result = aggregate(ID, pages)
+    assert result.vendor_name == "Enel Energia S.p.A."
+    assert any("Pages disagree on the vendor name" in warning for warning in result.warnings)
+    # Equally sure pages still vote, most pages winning; other fields always do.
+    alike = [_page(1, vendor_name="A", confidence={"vendor_name": 0.8})]
+    alike += [_page(n, vendor_name="B", confidence={"vendor_name": 0.78}) for n in (2, 3)]
+    assert aggregate(ID, alike).vendor_name == "B"
+    numbers = [_page(1, invoice_number="1", confidence={"invoice_number": 0.9})]
+    numbers += [_page(n, invoice_number="2", confidence={"invoice_number": 0.5}) for n in (2, 3)]
+    assert aggregate(ID, numbers).invoice_number == "2"

@@ -3,7 +3,9 @@
 Rules:
 * pages are taken in page-number order;
 * a header field (number, dates, parties, currency) takes the value most pages
-  show, the earliest page winning a tie; disagreement becomes a warning;
+  show, the earliest page winning a tie; disagreement becomes a warning; for the
+  parties' names only the pages surest of theirs count (a guess does not outvote a
+  label);
 * the total comes from the last page that shows one, since the totals block closes
   an invoice, and so do subtotal and tax when that page shows both; when it does not,
   they come from the last page whose own subtotal and tax add up to that total (a
@@ -217,12 +219,32 @@ def _agreed_value(name: str, pages: Sequence[PageExtraction]) -> tuple[Any, str 
             seen.setdefault(value, []).append(page.page_number)
     if not seen:
         return None, None
+    voters = _surest(name, pages)
     # max() keeps the first of equal counts, and `seen` is in page order.
-    chosen = max(seen, key=lambda value: len(seen[value]))
+    chosen = max(seen, key=lambda value: sum(n in voters for n in seen[value]))
     if len(seen) == 1:
         return chosen, None
     shown = "; ".join(f"{_show(value)} on {_pages(numbers)}" for value, numbers in seen.items())
     return chosen, f"Pages disagree on the {FIELD_NAMES[name]}: {shown}. Using {_show(chosen)}."
+
+
+# How much less sure than the surest page a page may be and still vote on a name.
+NAME_VOTE_MARGIN = 0.05
+
+
+def _surest(name: str, pages: Sequence[PageExtraction]) -> set[int]:
+    """The pages whose say counts for field `name`: all of them, except for the parties'
+    names, where a page that only guessed (the top of a continuation page, a name in
+    passing) does not outvote one that read it from a label or the legal details."""
+    shown = [page for page in pages if getattr(page, name) is not None]
+    if name not in ("vendor_name", "customer_name"):
+        return {page.page_number for page in shown}
+    best = max(page.confidence.get(name, 0.5) for page in shown)
+    return {
+        page.page_number
+        for page in shown
+        if page.confidence.get(name, 0.5) >= best - NAME_VOTE_MARGIN
+    }
 
 
 def _arithmetic_warnings(values: dict[str, Any], items: list[LineItem]) -> list[str]:

@@ -35,6 +35,7 @@ from extract_service.line_items import (
 )
 from extract_service.numbers import amounts_in, detect_decimal_mark, parse_money
 from extract_service.segments import Segment, page_rows
+from extract_service.web_names import begins_with_name, name_spelled_by_domain
 from invoice_shared.models import FieldSource, InvoiceFields, LineItem, PageExtraction
 
 NO_TEXT_WARNING = "The page has no extractable text (it may be a scanned image)."
@@ -269,6 +270,7 @@ class _Confidence:
     GUESSED_VENDOR = 0.6
     LETTER_DATE = 0.6  # a date alone in the heading, no label
     LEGAL_VENDOR = 0.75
+    SPELLED_VENDOR = 0.65  # a name printed in passing that the vendor's domain spells
     CURRENCY_CODE = 0.9
     CURRENCY_SYMBOL = 0.75
     AMBIGUOUS_DATE = 0.5
@@ -1068,6 +1070,15 @@ class _PageParser:
         sure = _Confidence.GUESSED_VENDOR
         if legal and not (top and _COMPANY_SUFFIX.search(top) and _same_name(top, legal[0])):
             vendor, sure = legal[0], _Confidence.LEGAL_VENDOR
+        elif (
+            (spelled := name_spelled_by_domain(self.text))
+            and not _same_name(spelled, customer)
+            and not (top and begins_with_name(top, spelled))
+        ):
+            # Printed in passing and spelled by its own web or mail domain: surer than
+            # whatever heads the page when the name itself is a logo. The top of the
+            # page naming the same company with its legal form ("Lenze B.V.") says more.
+            vendor, sure = spelled, _Confidence.SPELLED_VENDOR
         if vendor is not None:
             self.values["vendor_name"] = vendor
             self.confidence["vendor_name"] = sure
