@@ -309,3 +309,18 @@ def test_a_guessed_name_on_more_pages_does_not_outvote_one_read_from_the_legal_d
     numbers = [_page(1, invoice_number="1", confidence={"invoice_number": 0.9})]
     numbers += [_page(n, invoice_number="2", confidence={"invoice_number": 0.5}) for n in (2, 3)]
     assert aggregate(ID, numbers).invoice_number == "2"
+
+
+def test_detail_pages_summing_the_net_do_not_replace_the_summary_s_totals() -> None:
+    """A telecom bill: the summary on page 1, the detail on page 2 summing the net."""
+    summary = _page(1, subtotal=Decimal("50.37"), tax=Decimal("9.57"), total=Decimal("59.94"))
+    detail = _page(2, subtotal=Decimal("50.37"), total=Decimal("50.37"))
+    result = aggregate(ID, [summary, detail])
+    assert (result.subtotal, result.tax, result.total) == (
+        Decimal("50.37"),
+        Decimal("9.57"),
+        Decimal("59.94"),
+    )
+    # A last page whose lone total is not the summary's net closes the invoice.
+    later = _page(2, total=Decimal("70.00"))
+    assert aggregate(ID, [summary, later]).total == Decimal("70.00")

@@ -10,7 +10,8 @@ Rules:
   an invoice, and so do subtotal and tax when that page shows both; when it does not,
   they come from the last page whose own subtotal and tax add up to that total (a
   summary page, not a later page of worked examples), else each from the last page
-  that shows it;
+  that shows it; but a last total alone that is an earlier summary's subtotal (detail
+  pages summing the net) leaves the invoice's totals to that summary;
 * line items are concatenated in page order, except a page that repeats an earlier
   page's line items and totals (a duplicate copy printed into the same PDF, as
   "ORIGINAL" and "DUPLICADO"; at least one of its totals shown): its items count once,
@@ -153,6 +154,8 @@ def _totals(pages: Sequence[PageExtraction]) -> dict[str, Decimal | None]:
     }
     total = last["total"]
     closing = next((page for page in reversed(pages) if page.total is not None), None)
+    if closing is not None and (summary := _summary_of_net(pages, closing)) is not None:
+        return {name: getattr(summary, name) for name in TOTAL_FIELDS}
     if total is None or closing is None or None not in (closing.subtotal, closing.tax):
         return last  # the page with the total shows its own subtotal and tax
     adding_up = (
@@ -165,6 +168,32 @@ def _totals(pages: Sequence[PageExtraction]) -> dict[str, Decimal | None]:
     if (summary := next(adding_up, None)) is not None:
         return last | {"subtotal": summary.subtotal, "tax": summary.tax}
     return last
+
+
+def _summary_of_net(
+    pages: Sequence[PageExtraction], closing: PageExtraction
+) -> PageExtraction | None:
+    """An earlier page whose subtotal, tax and total add up, with `closing`'s lone total
+    (no tax, no other subtotal) as its subtotal: the detail pages after a summary sum
+    the net ("Summe Grundpreise 50,37" after "Summe 50,37 / USt. 9,57 /
+    Rechnungsbetrag 59,94"), not the invoice."""
+    if closing.tax is not None or closing.total is None:
+        return None
+    if closing.subtotal is not None and closing.subtotal != closing.total:
+        return None  # a net and a gross of its own: the closing page's totals
+    for page in pages:
+        if page.page_number >= closing.page_number:
+            return None
+        if (
+            page.subtotal is not None
+            and page.tax is not None
+            and page.total is not None
+            and page.tax > 0
+            and abs(page.subtotal - closing.total) <= CENT
+            and abs(page.subtotal + page.tax - page.total) <= CENT
+        ):
+            return page
+    return None
 
 
 def _evidence(
