@@ -355,8 +355,15 @@ def test_an_exempt_invoice_has_zero_tax_and_its_date_under_the_number() -> None:
         Decimal("300.00"),
     )
     # Without a word saying why, a missing tax stays unknown.
-    silent = parse_page(EXEMPT.replace("In franchigia da IVA", "vedi nota")).fields
+    silent = parse_page(EXEMPT.replace("0% - In franchigia da IVA", "vedi nota")).fields
     assert silent.tax is None
+    # An intra-EU supply says why in other words; so does a rate of zero printed alone.
+    for why in ("VAT transferred according to article 138", "Intra-Community supply", "0,00%"):
+        noted = parse_page(EXEMPT.replace("0% - In franchigia da IVA", why)).fields
+        assert noted.tax == Decimal("0"), why
+    # "10%" or "100%" is no rate of zero.
+    for other in ("Sconto 10%", "100% online"):
+        assert parse_page(EXEMPT.replace("0% - In franchigia da IVA", other)).fields.tax is None
 
 
 def test_ocr_debris_from_a_logo_is_no_vendor() -> None:
@@ -1089,3 +1096,12 @@ def test_totals_named_in_full_are_totals_not_parts() -> None:
     # This invoice's total, not the statement's balance brought forward with it.
     text = "Invoice 4412\nPrevious balance    120.00\nTotal for this invoice    85.00\n"
     assert parse_page(text + "Total    205.00\n").fields.total == Decimal("85.00")
+
+
+def test_to_pay_and_to_be_paid_label_the_total() -> None:
+    for label in ("To pay:", "To be paid:"):
+        page = (
+            f"Invoice 77\nTotal excl. VAT:  1.220,00\n{label}  EUR 1.220,00\nPaid already: 0,00\n"
+        )
+        fields = parse_page(page).fields
+        assert (fields.subtotal, fields.total) == (Decimal("1220.00"), Decimal("1220.00")), label

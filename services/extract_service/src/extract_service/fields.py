@@ -73,7 +73,12 @@ _BLOCK_ROWS = 5
 _TAX_EXEMPT = re.compile(
     r"exempt|exonere|exoneration|franchigia|esente|esenzione|non\s+soggett|steuerfrei|"
     r"umsatzsteuerbefreit|kleinunternehmer|vrijgesteld|exent[oa]|isent[oa]|reverse\s+charge|"
-    r"autoliquidation|verlegd|inversione\s+contabile|inversion\s+del\s+sujeto\s+pasivo"
+    r"autoliquidation|verlegd|inversione\s+contabile|inversion\s+del\s+sujeto\s+pasivo|"
+    # Intra-EU supplies (VAT directive, article 138), in the languages we read.
+    r"intra-?\s?communit|intracommunautaire|innergemeinschaftlich|intracomunitari|"
+    r"vat\s+transferred|art(?:icle|ikel|\.)?\s*138\b|"
+    # A rate of zero printed as such: "0,00% VAT", "Tasa 0.00%".
+    r"(?<![\d.,])0(?:[.,]0{1,2})?\s?%"
 )
 # The rest of a number printed a few columns after its series: "- 5469", "/ 0042".
 _NUMBER_CONTINUES = re.compile(r"[-/]\s?\d")

@@ -182,7 +182,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "total": (
         r"grand\s+total|total\s+due|total\s+amount(?:\s+due)?|invoice\s+total|amount\s+due|"
-        r"balance\s+due|amount\s+payable|total\s+payable|(?:total|amount)\s+to\s+pay|"
+        r"balance\s+due|amount\s+payable|total\s+payable|(?:(?:total|amount)\s+)?to\s+(?:pay|be\s+paid)|"
         # "Total for this period" stays a part ("total" and a qualifier): a statement's
         # period is not its amount due.
         r"total\s+(?:for|of)\s+(?:this\s+)?(?:invoice|bill)|total|invoice\s+amount",
