@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from extract_service.fields import parse_page
 
 TOTALS_TABLE = """\
@@ -960,6 +962,21 @@ def test_an_invoice_named_in_a_sentence() -> None:
     # Not a sentence about some other document's number.
     other = "Rechnung 77\nBitte geben Sie die Kundennummer 12345 an.\n"
     assert parse_page(other).fields.invoice_number == "77"
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "day"),
+    [
+        ("Détail de la facture du 29/07/2021 N°26614600353", "26614600353", dt.date(2021, 7, 29)),
+        ("Zu Ihrer Rechnung vom 12.03.2024 Nr. 4711", "4711", dt.date(2024, 3, 12)),
+    ],
+)
+def test_an_invoice_named_in_a_sentence_date_first(line: str, number: str, day: dt.date) -> None:
+    page = f"    Document à conserver 5 ans\n{line}\n    Montant TTC    80,43 €\n"
+    fields = parse_page(page).fields
+    assert (fields.invoice_number, fields.invoice_date) == (number, day)
+    # Without a date between them, "facture du client N° 12" names no invoice.
+    assert parse_page("Facture du client N° 12\n").fields.invoice_number is None
 
 
 def test_what_the_letter_and_name_rules_leave_alone() -> None:

@@ -139,6 +139,14 @@ _INVOICE_IN_SENTENCE = re.compile(
     r"([A-Za-z0-9][\w\-/.]*\d[\w\-/]*)",
     re.IGNORECASE,
 )
+# The date first, then the number: "Détail de la facture du 29/07/2021 N°26614600353",
+# "Rechnung vom 12.03.2024 Nr. 4711".
+_DATED_INVOICE_IN_SENTENCE = re.compile(
+    r"\b(?:invoice|rechnung|facture|factuur|factura|fattura|fatura)"
+    r"\s+(?:du|vom|del|of|dated|de|van|do|da)\s+(\S+(?:\s+\S+){0,2}?)\s+"
+    r"(?:n[°º.]|nr\.|no\.|num\.)\s*:?\s*([A-Za-z0-9][\w\-/.]*\d[\w\-/]*)",
+    re.IGNORECASE,
+)
 # What a window's first line may say before the addressee's name: "Firma", "An",
 # "Einschreiben", "Société", "Ditta", "Fa.".
 _ENVELOPE_NOTE = re.compile(
@@ -654,6 +662,8 @@ class _PageParser:
             return  # "Gutschrift zur Rechnung Nr. 4711": the invoice it corrects
         for row in self.rows:
             line = " ".join(segment.text for segment in row)
+            if self._dated_number_in(line):
+                return
             found = _INVOICE_IN_SENTENCE.search(line)
             if found is None or (number := _invoice_number(found.group(1))) is None:
                 continue
@@ -664,6 +674,21 @@ class _PageParser:
                 self.values["invoice_date"] = day
                 self.confidence["invoice_date"] = _Confidence.BESIDE
             return
+
+    def _dated_number_in(self, line: str) -> bool:
+        """The invoice's date and number from a sentence naming the date first; whether
+        the line gave them (a number after a real date)."""
+        found = _DATED_INVOICE_IN_SENTENCE.search(line)
+        if found is None or (day := self._date(found.group(1))) is None:
+            return False
+        if (number := _invoice_number(found.group(2))) is None:
+            return False
+        self.values["invoice_number"] = number
+        self.confidence["invoice_number"] = _Confidence.BESIDE
+        if "invoice_date" not in self.values:
+            self.values["invoice_date"] = day
+            self.confidence["invoice_date"] = _Confidence.BESIDE
+        return True
 
     def _with_point_of_sale(self) -> None:
         """ "Punto de Venta: 00001  Comp. Nro: 00000125" is invoice 00001-00000125."""
