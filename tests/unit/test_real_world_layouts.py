@@ -1122,3 +1122,21 @@ def test_to_pay_and_to_be_paid_label_the_total() -> None:
         )
         fields = parse_page(page).fields
         assert (fields.subtotal, fields.total) == (Decimal("1220.00"), Decimal("1220.00")), label
+
+
+SWISS_WINDOW = """\
+                 Services Industriels de Genève
+                 Case postale 2777
+                 1211 Genève 2
+                 CHE-108.955.185 TVA            P.P. 1211 Genève 2              Poste CH SA
+                                                Monsieur Philippe RAEMY
+                                                Ch. des Sillons 8
+Téléphone: 0844 800 808*                        CH-1226 THONEX
+                                                N° facture    38600988 du 09.12.2024
+"""
+
+
+def test_the_addressee_is_under_the_postage_imprint_which_names_no_party() -> None:
+    fields = parse_page(SWISS_WINDOW).fields
+    assert fields.customer_name == "Philippe RAEMY"
+    assert fields.vendor_name != "Poste CH SA"

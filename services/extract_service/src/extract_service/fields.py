@@ -149,6 +149,13 @@ _DATED_INVOICE_IN_SENTENCE = re.compile(
 )
 # What a window's first line may say before the addressee's name: "Firma", "An",
 # "Einschreiben", "Société", "Ditta", "Fa.".
+# A postage imprint over a window envelope's address: "P.P. 1211 Genève 2", "Poste CH
+# SA", "Post CH AG", "Entgelt bezahlt", "Port payé", "Porto betaald". It names the
+# postal service, never a party; the name under it is the addressee's.
+_POSTAGE = re.compile(
+    r"p\.\s?p\.(?:\s.*)?|(?:poste?|posta)\s+ch\s+(?:sa|ag)|entgelt\s+bezahlt.*|"
+    r"port\s+paye.*|porto\s+betaald.*|a-priority|b-economy"
+)
 _ENVELOPE_NOTE = re.compile(
     r"\s*(?:firma|fa\.?|an|einschreiben|einwurf-einschreiben|personlich|vertraulich|"
     r"societe|ditta|messrs\.?|to|aan|a)\s*:?\s*"
@@ -998,6 +1005,9 @@ class _PageParser:
         company, and the block's first name the customer."""
         for row in self.rows[:_SENDER_ROWS]:
             for segment in row:
+                if _POSTAGE.fullmatch(fold(segment.text.strip())):
+                    self._addressee_under_postage(segment)
+                    return
                 parts = _SENDER_PARTS.split(segment.text.strip())
                 if len(parts) < 2 or not _POSTCODE_TOWN.search(parts[-1].strip()):
                     continue
@@ -1015,6 +1025,17 @@ class _PageParser:
                     self.confidence["customer_name"] = _Confidence.GUESSED_VENDOR
                     self.used.add((addressee.row, addressee.col))
                 return
+
+    def _addressee_under_postage(self, imprint: Segment) -> None:
+        """The customer is the first name in the window under a postage imprint (printed
+        at the window's top, sometimes beside the sender's block)."""
+        addressee = self._addressee_under(imprint)
+        if addressee is None or "customer_name" in self.values:
+            return
+        if (name := _name(addressee.text)) is not None:
+            self.values["customer_name"] = name
+            self.confidence["customer_name"] = _Confidence.GUESSED_VENDOR
+            self.used.add((addressee.row, addressee.col))
 
     def _greeted_name(self) -> str | None:
         """A letter greets the customer by name: "Gentile COMUNE DI SESTO AL REGHENA,",
@@ -1479,6 +1500,8 @@ def _could_be_vendor(text: str) -> bool:
         return False  # OCR debris from a logo ("“a N", "Ad"): no name at all
     lowered = fold(text)
     if "@" in text or lowered.startswith(("www.", "http")):
+        return False
+    if _POSTAGE.fullmatch(lowered.strip()):
         return False
     return re.search(rf"\b(?:{_TITLE_WORDS})\b", lowered) is None
 
