@@ -294,21 +294,23 @@ def test_the_embedded_e_invoice_wins_and_its_contradictions_are_reported() -> No
     ), invoice.warnings
 
 
-def test_a_guessed_name_on_more_pages_does_not_outvote_one_read_from_the_legal_details() -> None:
-    """Page 1 names the vendor in its legal details; four continuation pages only guess
-    (a name printed in passing), all alike."""
-    pages = [_page(1, vendor_name="Enel Energia S.p.A.", confidence={"vendor_name": 0.75})]
-    pages += [_page(n, vendor_name="Enel", confidence={"vendor_name": 0.65}) for n in range(2, 6)]
+def test_a_party_named_in_full_and_in_short_on_other_pages_is_one_vote_for_the_full_name() -> None:
+    """Page 1 names the vendor with its legal form; four continuation pages name it in
+    passing. They are one party, not five votes against one."""
+    pages = [_page(1, vendor_name="Enel Energia S.p.A.")]
+    pages += [_page(n, vendor_name="Enel") for n in range(2, 6)]
     result = aggregate(ID, pages)
     assert result.vendor_name == "Enel Energia S.p.A."
-    assert any("Pages disagree on the vendor name" in warning for warning in result.warnings)
-    # Equally sure pages still vote, most pages winning; other fields always do.
-    alike = [_page(1, vendor_name="A", confidence={"vendor_name": 0.8})]
-    alike += [_page(n, vendor_name="B", confidence={"vendor_name": 0.78}) for n in (2, 3)]
-    assert aggregate(ID, alike).vendor_name == "B"
-    numbers = [_page(1, invoice_number="1", confidence={"invoice_number": 0.9})]
-    numbers += [_page(n, invoice_number="2", confidence={"invoice_number": 0.5}) for n in (2, 3)]
-    assert aggregate(ID, numbers).invoice_number == "2"
+    assert not any("vendor name" in warning for warning in result.warnings)
+    # Different names still vote page by page, the earliest winning a tie.
+    split = [_page(1, vendor_name="Gandi SAS"), _page(2, vendor_name="APE 6311Z - SAS")]
+    assert aggregate(ID, split).vendor_name == "Gandi SAS"
+    most = [_page(1, vendor_name="Foo GmbH"), *(_page(n, vendor_name="Bar AG") for n in (2, 3))]
+    assert aggregate(ID, most).vendor_name == "Bar AG"
+    # Two letters are too few to say two names are one party.
+    short = [_page(n, vendor_name=name) for n, name in enumerate(["SA", "SA", "SAP SE"], 1)]
+    short += [_page(n, vendor_name="Other AG") for n in (4, 5)]
+    assert aggregate(ID, short).vendor_name == "SA"
 
 
 def test_detail_pages_summing_the_net_do_not_replace_the_summary_s_totals() -> None:

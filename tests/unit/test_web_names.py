@@ -23,6 +23,9 @@ from extract_service.web_names import begins_with_name, name_spelled_by_domain
         ("edf.fr\nEDF & MOI", None),
         # The domain itself is no name on the page.
         ("www.acmeparts.com", None),
+        # A public body's site names an authority, and a lower-case word is no name.
+        ("Reclamaciones: consumo.gob.es\nConsumo", None),
+        ("info@tarifa.es\nsu tarifa de consumo", None),
     ],
 )
 def test_a_name_spelled_by_a_domain(text: str, expected: str | None) -> None:

@@ -3,9 +3,9 @@
 Rules:
 * pages are taken in page-number order;
 * a header field (number, dates, parties, currency) takes the value most pages
-  show, the earliest page winning a tie; disagreement becomes a warning; for the
-  parties' names only the pages surest of theirs count (a guess does not outvote a
-  label);
+  show, the earliest page winning a tie; disagreement becomes a warning; a party's
+  name that begins another page's ("Enel", "Enel Energia S.p.A.") votes for the
+  fuller one;
 * the total comes from the last page that shows one, since the totals block closes
   an invoice, and so do subtotal and tax when that page shows both; when it does not,
   they come from the last page whose own subtotal and tax add up to that total (a
@@ -248,32 +248,40 @@ def _agreed_value(name: str, pages: Sequence[PageExtraction]) -> tuple[Any, str 
             seen.setdefault(value, []).append(page.page_number)
     if not seen:
         return None, None
-    voters = _surest(name, pages)
+    if name in ("vendor_name", "customer_name"):
+        seen = _same_party_together(seen)
     # max() keeps the first of equal counts, and `seen` is in page order.
-    chosen = max(seen, key=lambda value: sum(n in voters for n in seen[value]))
+    chosen = max(seen, key=lambda value: len(seen[value]))
     if len(seen) == 1:
         return chosen, None
     shown = "; ".join(f"{_show(value)} on {_pages(numbers)}" for value, numbers in seen.items())
     return chosen, f"Pages disagree on the {FIELD_NAMES[name]}: {shown}. Using {_show(chosen)}."
 
 
-# How much less sure than the surest page a page may be and still vote on a name.
-NAME_VOTE_MARGIN = 0.05
+# A name this short ("SA", "AG") begins too many others to say they are one party.
+_MIN_PARTY_LETTERS = 3
 
 
-def _surest(name: str, pages: Sequence[PageExtraction]) -> set[int]:
-    """The pages whose say counts for field `name`: all of them, except for the parties'
-    names, where a page that only guessed (the top of a continuation page, a name in
-    passing) does not outvote one that read it from a label or the legal details."""
-    shown = [page for page in pages if getattr(page, name) is not None]
-    if name not in ("vendor_name", "customer_name"):
-        return {page.page_number for page in shown}
-    best = max(page.confidence.get(name, 0.5) for page in shown)
-    return {
-        page.page_number
-        for page in shown
-        if page.confidence.get(name, 0.5) >= best - NAME_VOTE_MARGIN
-    }
+def _letters(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def _same_party_together(seen: dict[Any, list[int]]) -> dict[Any, list[int]]:
+    """Names where one begins with the other ("Enel" and "Enel Energia S.p.A.", a
+    continuation page naming the company in passing) are one party: its pages vote
+    together for the fullest name, in the place of the first of them."""
+    groups: list[tuple[Any, list[int]]] = []  # (fullest name, its pages), in page order
+    for value, numbers in seen.items():
+        key = _letters(value)
+        for index, (name, pages) in enumerate(groups):
+            other = _letters(name)
+            short = min(len(key), len(other))
+            if short >= _MIN_PARTY_LETTERS and key[:short] == other[:short]:
+                groups[index] = (value if len(key) > len(other) else name, pages + numbers)
+                break
+        else:
+            groups.append((value, list(numbers)))
+    return {name: sorted(pages) for name, pages in groups}
 
 
 def _arithmetic_warnings(values: dict[str, Any], items: list[LineItem]) -> list[str]:

@@ -21,7 +21,7 @@ _DOMAIN = re.compile(
     re.IGNORECASE,
 )
 # Second levels that are not the owner's name ("example.co.uk", "example.com.br").
-_SECOND_LEVELS = frozenset({"co", "com", "org", "net", "gov", "ac", "gob", "gouv"})
+_SECOND_LEVELS = frozenset({"co", "com", "org", "net", "ac"})
 # Mail providers and hosts that name no one on the page.
 _PROVIDERS = frozenset(
     {
@@ -30,6 +30,9 @@ _PROVIDERS = frozenset(
         "protonmail", "proton", "libero", "alice", "ziggo", "kpn", "telenet", "uol",
     }
 )  # fmt: skip
+# Public bodies' domains ("consumo.gob.es", "impots.gouv.fr") name an authority the
+# invoice refers to, not its issuer.
+_PUBLIC = frozenset({"gob", "gov", "gouv", "gv", "admin", "bund", "overheid", "gouvernement"})
 # A name this short could be spelled by any run of letters.
 _MIN_LETTERS = 4
 _MAX_WORDS = 6
@@ -43,7 +46,8 @@ def _owners(text: str) -> list[str]:
         while len(labels) > 1 and labels[-1] in _SECOND_LEVELS:
             labels.pop()
         owner = labels[-1] if labels else ""
-        if owner not in _PROVIDERS and owner not in owners:
+        public = any(label in _PUBLIC for label in labels)
+        if owner not in _PROVIDERS and not public and owner not in owners:
             owners.append(owner)
     return owners
 
@@ -74,6 +78,8 @@ def name_spelled_by_domain(text: str) -> str | None:
                     spelled += _letters(words[end])
                     if not wanted.startswith(spelled) or not spelled:
                         break
-                    if spelled == wanted:
-                        return " ".join(words[start : end + 1]).strip(".,;:()\"'")
+                    found = " ".join(words[start : end + 1]).strip(".,;:()\"'")
+                    # A name is capitalised: "consumo" beside consumo.gob.es is a word.
+                    if spelled == wanted and any(word[:1].isupper() for word in found.split()):
+                        return found
     return None
