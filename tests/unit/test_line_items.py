@@ -156,3 +156,16 @@ def test_charges_that_do_not_add_up_or_stand_alone_are_not_line_items() -> None:
     # The totals block is not a list of charges: subtotal and tax above the total.
     totals = "Subtotal      100.00\nVAT 20%        20.00\nTotal         120.00\n"
     assert parse_page(totals).line_items == []
+
+
+def test_charges_above_a_sum_printed_with_its_label_in_one_cell() -> None:
+    page = (
+        "Overzicht\n"
+        "        Wat                      Prijs (euro)\n"
+        "        Les 1 op 15 januari 2019  140.48\n"
+        "        Les 2 op 29 januari 2019  140.48\n"
+        "        Materiaal                281.71\n"
+        "Totaal: 562.67\n"
+    )
+    amounts = [item.amount for item in parse_page(page).line_items]
+    assert amounts == [Decimal("140.48"), Decimal("140.48"), Decimal("281.71")]

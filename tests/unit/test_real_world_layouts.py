@@ -1140,3 +1140,8 @@ def test_the_addressee_is_under_the_postage_imprint_which_names_no_party() -> No
     fields = parse_page(SWISS_WINDOW).fields
     assert fields.customer_name == "Philippe RAEMY"
     assert fields.vendor_name != "Poste CH SA"
+
+
+def test_a_greeting_is_no_vendor() -> None:
+    page = "Factuur\nGeachte medewerker van het Parcival college,\nTotaal:   703,15\n"
+    assert parse_page(page).fields.vendor_name is None

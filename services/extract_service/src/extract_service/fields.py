@@ -581,7 +581,14 @@ class _PageParser:
         if len(cells) < 2 or any(match_label(cell.text) is not None for cell in cells):
             return None
         amount = parse_money(cells[-1].text, self.mark)
-        if amount is None or cells[-1].gap_to(sum_cell) > _VALUE_REACH:
+        if amount is None:
+            return None
+        # In the sum's column, when the sum has one of its own ("Totaal: 703.15" prints
+        # the label and the amount as one cell, anywhere).
+        aligned = parse_money(sum_cell.text, self.mark) is None or (
+            cells[-1].gap_to(sum_cell) <= _VALUE_REACH
+        )
+        if not aligned:
             return None
         words = []
         for cell in cells[:-1]:
@@ -1501,8 +1508,8 @@ def _could_be_vendor(text: str) -> bool:
     lowered = fold(text)
     if "@" in text or lowered.startswith(("www.", "http")):
         return False
-    if _POSTAGE.fullmatch(lowered.strip()):
-        return False
+    if _POSTAGE.fullmatch(lowered.strip()) or _GREETING.match(text.strip()):
+        return False  # "Geachte medewerker van het Parcival college," greets, not signs
     return re.search(rf"\b(?:{_TITLE_WORDS})\b", lowered) is None
 
 
