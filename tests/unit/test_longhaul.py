@@ -7,7 +7,7 @@ import signal
 import pytest
 
 from invoice_stack.load.memory import usage_by_session, window_mean
-from invoice_stack.longhaul.readings import _complete, go_sys_mib
+from invoice_stack.longhaul.readings import _complete, go_metric_mib
 from invoice_stack.longhaul.report import Outcome, failed, read_csv, trends_of, write_csv
 from invoice_stack.longhaul.sampler import Sample
 from invoice_stack.longhaul.schedule import SETTLE_SECONDS, restart_plan, restart_window
@@ -176,4 +176,19 @@ def test_go_processes_are_judged_on_their_runtimes_memory_when_it_was_sampled():
 
 def test_the_go_runtimes_memory_is_read_from_its_metrics():
     metrics = "# HELP go_memstats_sys_bytes ...\ngo_memstats_sys_bytes 4.5e+07\ngo_goroutines 170\n"
-    assert abs(go_sys_mib(metrics) - 45e6 / 2**20) < 1e-9
+    assert abs(go_metric_mib(metrics, "go_memstats_sys_bytes") - 45e6 / 2**20) < 1e-9
+    with pytest.raises(ValueError, match="go_memstats_buck_hash_sys_bytes"):
+        go_metric_mib(metrics, "go_memstats_buck_hash_sys_bytes")
+
+
+def test_a_go_process_is_judged_without_its_allocation_profiles_records():
+    """The host's sidecar after a restart: its runtime's memory climbs, all of it in the
+    allocation profile's records, while the rest holds level."""
+    minutes = range(1, 91)
+    held = [Sample(m * 60.0, "sidecar", "go_sys_mib", 46 + 2.5 * m / 60) for m in minutes]
+    program = [Sample(m * 60.0, "sidecar", "go_program_mib", 44.4) for m in minutes]
+    judged = trends_of([*held, *program], duration=5400, sample_s=60)
+    assert (judged["sidecar"].metric, judged["sidecar"].flat) == ("go_program_mib", True)
+    assert not trends_of(held, duration=5400, sample_s=60)["sidecar"].flat
+    leaking = [Sample(m * 60.0, "sidecar", "go_program_mib", 44 + m / 20) for m in minutes]
+    assert not trends_of([*held, *leaking], duration=5400, sample_s=60)["sidecar"].flat
