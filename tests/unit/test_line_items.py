@@ -153,6 +153,12 @@ def test_charges_that_do_not_add_up_or_stand_alone_are_not_line_items() -> None:
     # One line above its sum ("Grundpreise 50,37 / Summe 50,37") says nothing new.
     single = "Grundpreise       50,37 €\nSumme Betrag      50,37 €\n+19 % USt.  9,57 €\n"
     assert parse_page(single).line_items == []
+    # A statement's balance and payment are not charges.
+    statement = (
+        "Previous balance         50.00\nPayment received        -50.00\n"
+        "Current charges         120.00\nAmount due              120.00\n"
+    )
+    assert parse_page(statement).line_items == []
     # The totals block is not a list of charges: subtotal and tax above the total.
     totals = "Subtotal      100.00\nVAT 20%        20.00\nTotal         120.00\n"
     assert parse_page(totals).line_items == []

@@ -302,6 +302,10 @@ def test_a_party_named_in_full_and_in_short_on_other_pages_is_one_vote_for_the_f
     result = aggregate(ID, pages)
     assert result.vendor_name == "Enel Energia S.p.A."
     assert not any("vendor name" in warning for warning in result.warnings)
+    # Every page backs the name, so it is as sure as its surest page.
+    sure = [_page(1, vendor_name="Enel Energia S.p.A.", confidence={"vendor_name": 0.75})]
+    sure += [_page(n, vendor_name="Enel", confidence={"vendor_name": 0.65}) for n in (2, 3)]
+    assert aggregate(ID, sure).confidence["vendor_name"] == 0.75
     # Different names still vote page by page, the earliest winning a tie.
     split = [_page(1, vendor_name="Gandi SAS"), _page(2, vendor_name="APE 6311Z - SAS")]
     assert aggregate(ID, split).vendor_name == "Gandi SAS"

@@ -360,11 +360,11 @@ def test_an_exempt_invoice_has_zero_tax_and_its_date_under_the_number() -> None:
     silent = parse_page(EXEMPT.replace("0% - In franchigia da IVA", "vedi nota")).fields
     assert silent.tax is None
     # An intra-EU supply says why in other words; so does a rate of zero printed alone.
-    for why in ("VAT transferred according to article 138", "Intra-Community supply", "0,00%"):
+    for why in ("VAT transferred according to article 138", "Intra-Community supply", "IVA 0%"):
         noted = parse_page(EXEMPT.replace("0% - In franchigia da IVA", why)).fields
         assert noted.tax == Decimal("0"), why
-    # "10%" or "100%" is no rate of zero.
-    for other in ("Sconto 10%", "100% online"):
+    # No rate of zero, and no exemption: a discount of 0%, a VAT number's label.
+    for other in ("Sconto 10%", "100% online", "Rabatt 0%", "N° TVA intracommunautaire : FR12"):
         assert parse_page(EXEMPT.replace("0% - In franchigia da IVA", other)).fields.tax is None
 
 
@@ -975,8 +975,11 @@ def test_an_invoice_named_in_a_sentence_date_first(line: str, number: str, day: 
     page = f"    Document à conserver 5 ans\n{line}\n    Montant TTC    80,43 €\n"
     fields = parse_page(page).fields
     assert (fields.invoice_number, fields.invoice_date) == (number, day)
-    # Without a date between them, "facture du client N° 12" names no invoice.
+    # Without a date between them, "facture du client N° 12" names no invoice; with more
+    # than the date, the number is some other document's.
     assert parse_page("Facture du client N° 12\n").fields.invoice_number is None
+    order = "Rechnung vom 12.03.2024 zu Auftrag Nr. 4711\n"
+    assert parse_page(order).fields.invoice_number is None
 
 
 def test_what_the_letter_and_name_rules_leave_alone() -> None:
@@ -1139,7 +1142,18 @@ Téléphone: 0844 800 808*                        CH-1226 THONEX
 def test_the_addressee_is_under_the_postage_imprint_which_names_no_party() -> None:
     fields = parse_page(SWISS_WINDOW).fields
     assert fields.customer_name == "Philippe RAEMY"
-    assert fields.vendor_name != "Poste CH SA"
+    assert fields.vendor_name == "Services Industriels de Genève"
+    # An imprint above a sender line leaves the sender line to name both parties.
+    sender = (
+        "P.P. 8001 Zürich             Post CH AG\n"
+        "Muster Elektro AG, Bahnhofstr. 1, 8001 Zürich\n"
+        "Peter Meier\n"
+        "Seeweg 3\n"
+        "8600 Dübendorf\n"
+        "Rechnung Nr. 55\n"
+    )
+    both = parse_page(sender).fields
+    assert (both.vendor_name, both.customer_name) == ("Muster Elektro AG", "Peter Meier")
 
 
 def test_a_greeting_is_no_vendor() -> None:

@@ -26,6 +26,9 @@ from extract_service.web_names import begins_with_name, name_spelled_by_domain
         # A public body's site names an authority, and a lower-case word is no name.
         ("Reclamaciones: consumo.gob.es\nConsumo", None),
         ("info@tarifa.es\nsu tarifa de consumo", None),
+        # Platforms an invoice links to name no one on it.
+        ("Folgen Sie uns: facebook.com/pizzeria\nFacebook", None),
+        ("Paiement par PayPal (paypal.com)", None),
     ],
 )
 def test_a_name_spelled_by_a_domain(text: str, expected: str | None) -> None:
@@ -50,3 +53,7 @@ def test_the_vendor_of_a_page_whose_name_is_a_logo() -> None:
     parsed = parse_page(_LOGO_ONLY)
     assert parsed.fields.vendor_name == "Bouygues Telecom"
     assert parsed.confidence["vendor_name"] < 0.75  # surer readings outvote it
+    # A company named at the top with its legal form is the vendor, whatever a domain
+    # on the page spells.
+    named = parse_page("Lenze B.V.\n" + _LOGO_ONLY).fields.vendor_name
+    assert named == "Lenze B.V."

@@ -26,6 +26,7 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -207,7 +208,7 @@ def _evidence(
         if value is None:
             continue
         showing = [page for page in pages if getattr(page, name) is not None]
-        agreeing = [page for page in showing if getattr(page, name) == value]
+        agreeing = [page for page in showing if _agrees(name, getattr(page, name), value)]
         if (structured := _embedded(name, pages)) is not None:
             showing = agreeing = [structured]
         best = max(agreeing, key=lambda page: page.confidence.get(name, 0.5))
@@ -263,7 +264,23 @@ _MIN_PARTY_LETTERS = 3
 
 
 def _letters(name: str) -> str:
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
+    """A name's letters and digits, without case or accents ("Société" is "societe")."""
+    bare = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in bare if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def _same_party(a: str, b: str) -> bool:
+    """Whether one name begins with the other ("Enel", "Enel Energia S.p.A.")."""
+    x, y = _letters(a), _letters(b)
+    short = min(len(x), len(y))
+    return short >= _MIN_PARTY_LETTERS and x[:short] == y[:short]
+
+
+def _agrees(name: str, shown: Any, chosen: Any) -> bool:
+    """Whether a page showing `shown` backs the `chosen` value of field `name`."""
+    if name in ("vendor_name", "customer_name"):
+        return shown == chosen or _same_party(shown, chosen)
+    return bool(shown == chosen)
 
 
 def _same_party_together(seen: dict[Any, list[int]]) -> dict[Any, list[int]]:
@@ -272,12 +289,10 @@ def _same_party_together(seen: dict[Any, list[int]]) -> dict[Any, list[int]]:
     together for the fullest name, in the place of the first of them."""
     groups: list[tuple[Any, list[int]]] = []  # (fullest name, its pages), in page order
     for value, numbers in seen.items():
-        key = _letters(value)
         for index, (name, pages) in enumerate(groups):
-            other = _letters(name)
-            short = min(len(key), len(other))
-            if short >= _MIN_PARTY_LETTERS and key[:short] == other[:short]:
-                groups[index] = (value if len(key) > len(other) else name, pages + numbers)
+            if _same_party(value, name):
+                fuller = value if len(_letters(value)) > len(_letters(name)) else name
+                groups[index] = (fuller, pages + numbers)
                 break
         else:
             groups.append((value, list(numbers)))

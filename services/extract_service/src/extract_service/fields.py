@@ -70,15 +70,18 @@ _CONTACT = re.compile(
 )
 _BLOCK_ROWS = 5
 # A page saying its sale bears no tax: exempt, small-business scheme, reverse charge.
+_TAX_WORDS = r"(?:vat|tva|iva|mwst|ust|btw|gst|tax|igic)\b"
 _TAX_EXEMPT = re.compile(
     r"exempt|exonere|exoneration|franchigia|esente|esenzione|non\s+soggett|steuerfrei|"
     r"umsatzsteuerbefreit|kleinunternehmer|vrijgesteld|exent[oa]|isent[oa]|reverse\s+charge|"
     r"autoliquidation|verlegd|inversione\s+contabile|inversion\s+del\s+sujeto\s+pasivo|"
-    # Intra-EU supplies (VAT directive, article 138), in the languages we read.
-    r"intra-?\s?communit|intracommunautaire|innergemeinschaftlich|intracomunitari|"
-    r"vat\s+transferred|art(?:icle|ikel|\.)?\s*138\b|"
-    # A rate of zero printed as such: "0,00% VAT", "Tasa 0.00%".
-    r"(?<![\d.,])0(?:[.,]0{1,2})?\s?%"
+    # An intra-EU supply (VAT directive, article 138), not the "TVA intracommunautaire"
+    # that labels a VAT number on most invoices.
+    r"intra-?\s?community\s+(?:supply|supplies|delivery)|livraison\s+intracommunautaire|"
+    r"innergemeinschaftliche\s+lieferung|cessione\s+intracomunitaria|"
+    r"entrega\s+intracomunitaria|vat\s+transferred|\bart(?:icle|ikel|\.)?\s*138\b|"
+    # A tax rate of zero printed as such: "0,00% VAT", "VAT @ 0%", "IVA 0 %".
+    rf"(?<![\d.,])0(?:[.,]0{{1,2}})?\s?%\s*{_TAX_WORDS}|{_TAX_WORDS}\W{{0,4}}0(?:[.,]0{{1,2}})?\s?%"
 )
 # The rest of a number printed a few columns after its series: "- 5469", "/ 0042".
 _NUMBER_CONTINUES = re.compile(r"[-/]\s?\d")
@@ -146,16 +149,17 @@ _DATED_INVOICE_IN_SENTENCE = re.compile(
     r"\s+(?:du|vom|del|of|dated|de|van|do|da)\s+(\S+(?:\s+\S+){0,2}?)\s+"
     r"(?:n[°º.]|nr\.|no\.|num\.)\s*:?\s*([A-Za-z0-9][\w\-/.]*\d[\w\-/]*)",
     re.IGNORECASE,
+)  # and the words between are the date, nothing more: see _dated_number_in
+# A postage imprint over a window envelope's address: "P.P. 1211 Genève 2", "Poste CH
+# SA", "Post CH AG", "Entgelt bezahlt", "Port payé", "Porto betaald". It names the
+# postal service, never a party; the name under it is the addressee's. ("P.P." before
+# a postcode only: before a name it signs per procura.)
+_POSTAGE = re.compile(
+    r"p\.\s?p\.\s+(?:ch-)?\d{4,5}\b.*|(?:poste?|posta)\s+ch\s+(?:sa|ag)|"
+    r"entgelt\s+bezahlt.*|port\s+paye.*|porto\s+betaald.*|a-priority|b-economy"
 )
 # What a window's first line may say before the addressee's name: "Firma", "An",
 # "Einschreiben", "Société", "Ditta", "Fa.".
-# A postage imprint over a window envelope's address: "P.P. 1211 Genève 2", "Poste CH
-# SA", "Post CH AG", "Entgelt bezahlt", "Port payé", "Porto betaald". It names the
-# postal service, never a party; the name under it is the addressee's.
-_POSTAGE = re.compile(
-    r"p\.\s?p\.(?:\s.*)?|(?:poste?|posta)\s+ch\s+(?:sa|ag)|entgelt\s+bezahlt.*|"
-    r"port\s+paye.*|porto\s+betaald.*|a-priority|b-economy"
-)
 _ENVELOPE_NOTE = re.compile(
     r"\s*(?:firma|fa\.?|an|einschreiben|einwurf-einschreiben|personlich|vertraulich|"
     r"societe|ditta|messrs\.?|to|aan|a)\s*:?\s*"
@@ -165,6 +169,11 @@ _CUSTOMER_NUMBER = re.compile(
     r"\b(?:kunden|debiteur(?:en)?|klant)\s*-?\s*(?:nummer|nr\b)|compte\s+client|"
     r"(?:n\s?[°º]|numero)\s*(?:de\s+)?client[e]?\b|codice\s+cliente|"
     r"\b(?:customer|client)\s*(?:no\b|number|id\b|#)"
+)
+# A statement's lines that are not charges: balances carried over, payments received.
+_NOT_A_CHARGE = re.compile(
+    r"\b(?:balance|saldo|solde|payments?|paid|zahlung|paiement|pago|pagamento|betaling|"
+    r"ubertrag|vortrag|report|riporto|carried|brought)\b"
 )
 _BANK_ROW = re.compile(r"\b(?:iban|bic|swift)\b")
 # The copy a page is ("ORIGINAL", "DUPLICADO"): printed at the top, never a name.
@@ -575,14 +584,15 @@ class _PageParser:
 
     def _charge_row(self, index: int, sum_cell: Segment) -> LineItem | None:
         """Row `index` as one charge: words, then an amount in the column of the sum
-        below (`sum_cell`); other cells may be codes, not a second amount. A row with
-        any label (a subtotal, a date) is not a charge."""
+        below (`sum_cell`); other cells may be numbers without decimals (an item or
+        account number), not a second amount. A row with any label (a subtotal, a date),
+        a balance carried over or a payment is not a charge."""
         cells = self.rows[index]
         if len(cells) < 2 or any(match_label(cell.text) is not None for cell in cells):
             return None
         amount = parse_money(cells[-1].text, self.mark)
-        if amount is None:
-            return None
+        if amount is None or amount < 0:
+            return None  # a payment or credit, not a charge
         # In the sum's column, when the sum has one of its own ("Totaal: 703.15" prints
         # the label and the amount as one cell, anywhere).
         aligned = parse_money(sum_cell.text, self.mark) is None or (
@@ -592,12 +602,14 @@ class _PageParser:
             return None
         words = []
         for cell in cells[:-1]:
-            if parse_money(cell.text, self.mark) is not None:
-                return None
-            if any(ch.isalpha() for ch in cell.text):  # not an account or item number
-                words.append(cell.text)
+            text = cell.text.strip()
+            if any(ch.isalpha() for ch in text):
+                words.append(text)
+            elif not re.fullmatch(r"[\d ]+", text):
+                return None  # a second amount: some other table
+            # else digits alone: an account or item number, not part of the description
         description = " ".join(words)
-        if not any(ch.isalpha() for ch in cells[0].text):
+        if not words or _NOT_A_CHARGE.search(fold(description)):
             return None
         return LineItem(description=description, amount=amount)
 
@@ -693,8 +705,13 @@ class _PageParser:
         """The invoice's date and number from a sentence naming the date first; whether
         the line gave them (a number after a real date)."""
         found = _DATED_INVOICE_IN_SENTENCE.search(line)
-        if found is None or (day := self._date(found.group(1))) is None:
+        if found is None:
             return False
+        # "Rechnung vom 12.03.2024 zu Auftrag Nr. 4711" numbers the order, not the invoice.
+        dated = find_date(found.group(1), self.date_hint)
+        if dated is None or dated.text.strip() != found.group(1).strip():
+            return False
+        day = dated.value if "invoice_date" in self.values else self._date(found.group(1))
         if (number := _invoice_number(found.group(2))) is None:
             return False
         self.values["invoice_number"] = number
@@ -1010,11 +1027,12 @@ class _PageParser:
         addressee's block ("Telekom Deutschland GmbH, 53171 Bonn" over "Levent Cetin /
         Finkenstr. 8 / 47057 Duisburg"): the sender is the vendor when the line names a
         company, and the block's first name the customer."""
+        imprint: Segment | None = None
         for row in self.rows[:_SENDER_ROWS]:
             for segment in row:
                 if _POSTAGE.fullmatch(fold(segment.text.strip())):
-                    self._addressee_under_postage(segment)
-                    return
+                    imprint = imprint or segment
+                    continue
                 parts = _SENDER_PARTS.split(segment.text.strip())
                 if len(parts) < 2 or not _POSTCODE_TOWN.search(parts[-1].strip()):
                     continue
@@ -1032,6 +1050,8 @@ class _PageParser:
                     self.confidence["customer_name"] = _Confidence.GUESSED_VENDOR
                     self.used.add((addressee.row, addressee.col))
                 return
+        if imprint is not None:  # no sender line: the imprint still marks the window
+            self._addressee_under_postage(imprint)
 
     def _addressee_under_postage(self, imprint: Segment) -> None:
         """The customer is the first name in the window under a postage imprint (printed
@@ -1129,13 +1149,14 @@ class _PageParser:
         if legal and not (top and _COMPANY_SUFFIX.search(top) and _same_name(top, legal[0])):
             vendor, sure = legal[0], _Confidence.LEGAL_VENDOR
         elif (
-            (spelled := name_spelled_by_domain(self.text))
+            not (top and _COMPANY_SUFFIX.search(top))
+            and (spelled := name_spelled_by_domain(self.text))
             and not _same_name(spelled, customer)
             and not (top and begins_with_name(top, spelled))
         ):
             # Printed in passing and spelled by its own web or mail domain: surer than
-            # whatever heads the page when the name itself is a logo. The top of the
-            # page naming the same company with its legal form ("Lenze B.V.") says more.
+            # whatever heads the page when the name itself is a logo. A company named at
+            # the top with its legal form ("Lenze B.V.") says more.
             vendor, sure = spelled, _Confidence.SPELLED_VENDOR
         if vendor is not None:
             self.values["vendor_name"] = vendor

@@ -28,6 +28,10 @@ _PROVIDERS = frozenset(
         "gmail", "googlemail", "outlook", "hotmail", "live", "yahoo", "icloud", "aol",
         "gmx", "web", "t-online", "orange", "free", "wanadoo", "laposte", "sfr",
         "protonmail", "proton", "libero", "alice", "ziggo", "kpn", "telenet", "uol",
+        # Platforms an invoice links to without being theirs: social media, payments.
+        "facebook", "instagram", "linkedin", "twitter", "x", "youtube", "tiktok",
+        "pinterest", "xing", "whatsapp", "google", "apple", "microsoft", "paypal",
+        "stripe", "klarna", "mollie", "adyen", "sumup", "wise", "revolut", "trustpilot",
     }
 )  # fmt: skip
 # Public bodies' domains ("consumo.gob.es", "impots.gouv.fr") name an authority the

@@ -150,8 +150,9 @@ def summary(outcome: Outcome, samples: list[Sample], trends: dict[str, Trend]) -
     lines += [
         "",
         "Memory over the last half (each process with its children: a Go process's runtime "
-        "memory from the OS when sampled, else its private memory, the anonymous part of "
-        "its RSS, else its RSS; Redis's data: used memory):",
+        "memory from the OS when sampled, less its allocation profile's records when "
+        "sampled (go_program_mib); else its private memory, the anonymous part of its RSS, "
+        "else its RSS; Redis's data: used memory):",
         "",
         "| process | judged on | level MiB | slope MiB/h | third quarter MiB/h "
         "| last quarter MiB/h | bound MiB/h | flat |",
