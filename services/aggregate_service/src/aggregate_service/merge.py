@@ -26,13 +26,13 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from invoice_shared.models import AggregatedInvoice, LineItem, PageExtraction
+from invoice_shared.party_names import name_key, same_party
 
 HEADER_FIELDS = (
     "invoice_number",
@@ -259,27 +259,10 @@ def _agreed_value(name: str, pages: Sequence[PageExtraction]) -> tuple[Any, str 
     return chosen, f"Pages disagree on the {FIELD_NAMES[name]}: {shown}. Using {_show(chosen)}."
 
 
-# A name this short ("SA", "AG") begins too many others to say they are one party.
-_MIN_PARTY_LETTERS = 3
-
-
-def _letters(name: str) -> str:
-    """A name's letters and digits, without case or accents ("Société" is "societe")."""
-    bare = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(ch for ch in bare if ch.isalnum() and not unicodedata.combining(ch))
-
-
-def _same_party(a: str, b: str) -> bool:
-    """Whether one name begins with the other ("Enel", "Enel Energia S.p.A.")."""
-    x, y = _letters(a), _letters(b)
-    short = min(len(x), len(y))
-    return short >= _MIN_PARTY_LETTERS and x[:short] == y[:short]
-
-
 def _agrees(name: str, shown: Any, chosen: Any) -> bool:
     """Whether a page showing `shown` backs the `chosen` value of field `name`."""
     if name in ("vendor_name", "customer_name"):
-        return shown == chosen or _same_party(shown, chosen)
+        return shown == chosen or same_party(shown, chosen)
     return bool(shown == chosen)
 
 
@@ -290,8 +273,8 @@ def _same_party_together(seen: dict[Any, list[int]]) -> dict[Any, list[int]]:
     groups: list[tuple[Any, list[int]]] = []  # (fullest name, its pages), in page order
     for value, numbers in seen.items():
         for index, (name, pages) in enumerate(groups):
-            if _same_party(value, name):
-                fuller = value if len(_letters(value)) > len(_letters(name)) else name
+            if same_party(value, name):
+                fuller = value if len(name_key(value)) > len(name_key(name)) else name
                 groups[index] = (fuller, pages + numbers)
                 break
         else:

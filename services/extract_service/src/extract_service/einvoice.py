@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from invoice_shared.models import (
     LineItem,
     PageExtraction,
 )
+from invoice_shared.party_names import name_key, same_party
 
 MAX_XML_BYTES = 5 * 1024 * 1024
 # Tags cost memory, not bytes: 5 MB of "<a/>" is 1.3 million elements. Real invoice XML
@@ -417,20 +417,14 @@ def _ubl_line(line: ET.Element, quantity_path: str) -> LineItem | None:
 # --- the page against the XML -----------------------------------------------------------
 
 
-def _name_key(value: str) -> str:
-    # Case, accents, punctuation and spacing differ between a layout and its data.
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    return "".join(c for c in decomposed if c.isalnum())
-
-
 def _agree(name: str, embedded: object, shown: object) -> bool:
     if name in ("vendor_name", "customer_name"):
         # "Acme" on the letterhead and "Acme GmbH" (its legal name) in the data are one
         # party: a name that starts the other agrees, if it is more than an initial.
-        short, long = sorted((_name_key(str(embedded)), _name_key(str(shown))), key=len)
-        return short == long or (len(short) >= 3 and long.startswith(short))
+        return same_party(str(embedded), str(shown))
     if name == "invoice_number":
-        return _name_key(str(embedded)) == _name_key(str(shown))
+        # Case, accents, punctuation and spacing differ between a layout and its data.
+        return name_key(str(embedded)) == name_key(str(shown))
     return embedded == shown
 
 
