@@ -4,12 +4,15 @@
 // Rules:
 //   - pages are taken in page-number order (pages of the same number as given);
 //   - a header field (number, dates, parties, currency) takes the value most pages
-//     show, the earliest page winning a tie; disagreement becomes a warning;
+//     show, the earliest page winning a tie; disagreement becomes a warning; a party's
+//     name that begins another page's ("Enel", "Enel Energia S.p.A.") votes for the
+//     fuller one;
 //   - the total comes from the last page that shows one, since the totals block closes
 //     an invoice, and so do subtotal and tax when that page shows both; when it does
 //     not, they come from the last page whose own subtotal and tax add up to that total
 //     (a summary page, not a later page of worked examples), else each from the last
-//     page that shows it;
+//     page that shows it; but a last total alone that is an earlier summary's subtotal
+//     (detail pages summing the net) leaves the invoice's totals to that summary;
 //   - line items are concatenated in page order, except a page that repeats an earlier
 //     page's line items and totals (a duplicate copy printed into the same PDF, as
 //     "ORIGINAL" and "DUPLICADO"; at least one of its totals shown): its items count
@@ -226,6 +229,14 @@ func totals(pages []*contract.PageExtraction) map[string]*value {
 			closing = pages[i]
 		}
 	}
+	if closing != nil {
+		if summary := summaryOfNet(pages, closing); summary != nil {
+			for _, name := range totalFields {
+				last[name] = fieldOf(summary, name)
+			}
+			return last
+		}
+	}
 	if total == nil || closing == nil || (closing.Subtotal != nil && closing.Tax != nil) {
 		return last // the page with the total shows its own subtotal and tax
 	}
@@ -238,6 +249,31 @@ func totals(pages []*contract.PageExtraction) map[string]*value {
 		}
 	}
 	return last
+}
+
+// summaryOfNet is an earlier page whose subtotal, tax and total add up, with closing's
+// lone total (no tax, no other subtotal) as its subtotal: the detail pages after a
+// summary sum the net ("Summe Grundpreise 50,37" after "Summe 50,37 / USt. 9,57 /
+// Rechnungsbetrag 59,94"), not the invoice.
+func summaryOfNet(pages []*contract.PageExtraction, closing *contract.PageExtraction) *contract.PageExtraction {
+	if closing.Tax != nil || closing.Total == nil {
+		return nil
+	}
+	if closing.Subtotal != nil && !closing.Subtotal.Equal(*closing.Total) {
+		return nil // a net and a gross of its own: the closing page's totals
+	}
+	for _, page := range pages {
+		if page.PageNumber >= closing.PageNumber {
+			return nil
+		}
+		if page.Subtotal != nil && page.Tax != nil && page.Total != nil &&
+			page.Tax.Cents() > 0 &&
+			abs(page.Subtotal.Cents()-closing.Total.Cents()) <= 1 &&
+			abs(page.Subtotal.Cents()+page.Tax.Cents()-page.Total.Cents()) <= 1 {
+			return page
+		}
+	}
+	return nil
 }
 
 // pageCountError is pydantic's account of the page count it refuses.
@@ -264,7 +300,7 @@ func evidence(values map[string]*value, pages []*contract.PageExtraction, doubtf
 		for _, page := range pages {
 			if v := fieldOf(page, name); v != nil {
 				showing = append(showing, page)
-				if v.equal(*chosen) {
+				if v.equal(*chosen) || (isParty(name) && sameParty(v.text, chosen.text)) {
 					agreeing = append(agreeing, page)
 				}
 			}
@@ -340,13 +376,43 @@ func embedded(name string, pages []*contract.PageExtraction) *contract.PageExtra
 	return nil
 }
 
+// seen is one value of a header field and the numbers of the pages that show it.
+type seen struct {
+	value   *value
+	numbers []int
+}
+
+// samePartyTogether: names where one begins with the other ("Enel" and "Enel Energia
+// S.p.A.", a continuation page naming the company in passing) are one party: its pages
+// vote together for the fullest name, in the place of the first of them.
+func samePartyTogether(order []*seen) []*seen {
+	var groups []*seen
+	for _, s := range order {
+		joined := false
+		for i, g := range groups {
+			if sameParty(s.value.text, g.value.text) {
+				fuller := g.value
+				if len([]rune(nameKey(s.value.text))) > len([]rune(nameKey(g.value.text))) {
+					fuller = s.value
+				}
+				groups[i] = &seen{value: fuller, numbers: append(slices.Clone(g.numbers), s.numbers...)}
+				joined = true
+				break
+			}
+		}
+		if !joined {
+			groups = append(groups, &seen{value: s.value, numbers: slices.Clone(s.numbers)})
+		}
+	}
+	for _, g := range groups {
+		slices.Sort(g.numbers)
+	}
+	return groups
+}
+
 // agreedValue is the value most pages show (earliest wins ties) and a warning if
 // pages differ.
 func agreedValue(name string, pages []*contract.PageExtraction) (*value, string) {
-	type seen struct {
-		value   *value
-		numbers []int
-	}
 	var order []*seen
 	byText := map[string]*seen{} // header values are text or dates: equal as text
 	for _, page := range pages {
@@ -364,6 +430,9 @@ func agreedValue(name string, pages []*contract.PageExtraction) (*value, string)
 	}
 	if len(order) == 0 {
 		return nil, ""
+	}
+	if isParty(name) {
+		order = samePartyTogether(order)
 	}
 	chosen := order[0]
 	for _, s := range order[1:] {

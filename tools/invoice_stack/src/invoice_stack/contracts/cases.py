@@ -255,6 +255,26 @@ def aggregate_cases() -> list[Case]:
              _post("/aggregate", _request(
                  _extraction(1, line_items=[], **_totals(100.0, 19.0, 119.0)),
                  _extraction(2, line_items=[], **_totals(200.0, 38.0, 119.0))))),
+        Case("one-party-in-full-and-in-short", "A party named in full on one page and "
+             "in short, in capitals or without accents on others is one party: its pages "
+             "vote together for the fullest name and back its confidence; a name under "
+             "three letters begins too many others to join one.",
+             _post("/aggregate", _request(
+                 _extraction(1, vendor_name="ENEL", customer_name="Société Générale",
+                             confidence={"vendor_name": 0.4, "customer_name": 0.7}),
+                 _extraction(2, vendor_name="Enel Energia S.p.A.",
+                             customer_name="SOCIETE GENERALE SA",
+                             confidence={"vendor_name": 0.9}),
+                 _extraction(3, vendor_name="SA", customer_name="Straße & Söhne"),
+                 _extraction(4, vendor_name="Other Vendor Srl", customer_name="STRASSE",
+                             **_totals(2000.0, 380.0, 2380.0))))),
+        Case("summary-keeps-the-totals", "A last total alone that is an earlier summary's "
+             "subtotal (detail pages summing the net) leaves the invoice's totals to the "
+             "summary.",
+             _post("/aggregate", _request(
+                 _extraction(1, line_items=[], **_totals(50.37, 9.57, 59.94)),
+                 _extraction(2, line_items=[]),
+                 _extraction(3, line_items=[], total=50.37)))),
         Case("lines-do-not-add-up", "Line items that miss the subtotal.",
              _post("/aggregate", _request(_extraction(1, **_totals(400.0, 76.0, 476.0))))),
         Case("no-tax-shown", "A subtotal and a total that differ with no tax shown.",
