@@ -1159,3 +1159,50 @@ def test_the_addressee_is_under_the_postage_imprint_which_names_no_party() -> No
 def test_a_greeting_is_no_vendor() -> None:
     page = "Factuur\nGeachte medewerker van het Parcival college,\nTotaal:   703,15\n"
     assert parse_page(page).fields.vendor_name is None
+
+
+LETTER_INVOICE = """\
+Factuur
+
+Geachte medewerker van het college,
+Ik zou graag 703.15 euro willen factureren voor de scholing van docenten.
+Het gefactureerde bedrag staat hieronder nader gespecificeerd. Dit bedrag graag
+overmaken op NL11 TRIO 0781 5094 40.
+Hartelijk dank, Richel Bilderbeek
+
+Totaal:   703.15
+"""
+
+
+def test_a_letter_is_signed_by_its_vendor_and_its_prose_names_no_one() -> None:
+    assert parse_page(LETTER_INVOICE).fields.vendor_name == "Richel Bilderbeek"
+    # A closing alone names no one; prose is no name, capitalised or not.
+    closing = LETTER_INVOICE.replace("Hartelijk dank, Richel Bilderbeek", "Met vriendelijke groet")
+    assert parse_page(closing).fields.vendor_name is None
+
+
+@pytest.mark.parametrize(
+    ("top", "vendor"),
+    [
+        ("cadastre-se.", None),  # no capital: the end of a sentence broken over lines
+        ("bol.com b.v.", "bol.com b.v."),  # lowercase, with its legal form
+        ("2250 SOUTHGATE RD. COLORADO SPRINGS, CO", None),  # a street and its town
+        ("Razón Social: TASCA BAREA SLL", "TASCA BAREA SLL"),
+        ("Thanksgiving Foods Inc", "Thanksgiving Foods Inc"),  # not a closing
+    ],
+)
+def test_what_heads_a_page_names_the_vendor_only_when_it_reads_as_a_name(
+    top: str, vendor: str | None
+) -> None:
+    assert parse_page(f"{top}\n\nInvoice No: 77\nTotal: 10.00\n").fields.vendor_name == vendor
+
+
+def test_a_signature_mark_is_not_part_of_the_name_and_not_another_party() -> None:
+    page = (
+        "                       Fdo. MERCADONA S.A.\n"
+        "MERCADONA S.A.                           DATOS FISCALES\n"
+        "C/ Valencia, 5                           Razón Social: TASCA BAREA SLL\n"
+        "Factura: A-1001\nTotal: 33,20\n"
+    )
+    fields = parse_page(page).fields
+    assert (fields.vendor_name, fields.customer_name) == ("MERCADONA S.A.", "TASCA BAREA SLL")

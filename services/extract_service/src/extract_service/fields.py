@@ -94,6 +94,12 @@ _SALE_POINT_AND_NUMBER = (re.compile(r"0\d{3,4}"), re.compile(r"0\d{7}"))
 # "Razón Social: ..." (legal name) heads the issuer's block above the customer's.
 _LEGAL_NAME_LABEL = re.compile(r"razon\s+social\s*:\s*(.+)")
 _LETTER_ROW_PARTS = 4
+# "Razón Social: TASCA BAREA SLL": the words for "legal name" before one.
+_NAME_LABEL = re.compile(
+    r"^(?:raz[oó]n\s+social|raison\s+sociale|ragione\s+sociale|denominaci[oó]n(?:\s+social)?|"
+    r"company\s+name|business\s+name|firmenname|bedrijfsnaam)\s*:\s*",
+    re.IGNORECASE,
+)
 # What may stand beside a letter's date ("#"): nothing, or its town ("Berlin, den").
 _LETTER_DATE = re.compile(r"(?:[^\W\d_][\w.'\- ]{1,30},\s+(?:den\s+|le\s+|il\s+)?)?#")
 # A town beside a letter's date: a word or three, letters only.
@@ -121,6 +127,16 @@ _GREETING = re.compile(
     r"(?i:dear|hello|hi|gentile|gentili|egregio|spett\.?(?:abile|le)?|guten\s+tag|hallo|"
     r"sehr\s+geehrte[rs]?|beste|geachte|cher|chere|chère|estimad[oa]s?|prezad[oa]s?)\s+"
     r"(.+?)\s*,$"
+)
+# A letter's closing or a signature's mark, before the signer's name ("Hartelijk dank,
+# Richel Bilderbeek", "Fdo. MERCADONA S.A.") or on a line of its own.
+_VALEDICTION = re.compile(
+    r"(?i:(?:with\s+)?(?:kind|best|warm|many)?\s*(?:regards|thanks)|yours\s+(?:sincerely|"
+    r"faithfully|truly)|sincerely|thank\s+you|(?:mit\s+)?(?:freundlichen|besten|herzlichen|"
+    r"vielen)\s+(?:gr(?:ü|ue)(?:ß|ss)en|dank)|(?:met\s+)?vriendelijke\s+groet(?:en)?|"
+    r"hartelijk\s+dank|(?:bien\s+)?cordialement|(?:sinc[eè]res\s+)?salutations|merci|"
+    r"atentamente|(?:un\s+)?saludos?(?:\s+cordiales)?|cordiali\s+saluti|distinti\s+saluti|"
+    r"grazie|atenciosamente|obrigad[oa]|cumprimentos|signed|fdo|firmado|gez)\s*(?:[,.!:]\s*|$)"
 )
 _GENERIC_ADDRESSEE = re.compile(
     r"(?:(?:dear|valued|esteemed|or|and|und|et|e|y|en|there|all|everyone|zusammen|relatie|"
@@ -235,7 +251,7 @@ _STREET_NAME = re.compile(
     r"paseo)\b.*\d|\w(?:strasse|straße|str\.|weg|laan|straat|street|gasse|platz|plein|kade)"
     r"\s*\d|^\d+[a-z]?,?\s+(?:rue|avenue|av\.|bd|boulevard|chemin|allee|impasse|place|route|"
     r"via|calle|rua)\b|^\d+\s+(?:\w+\s+)+(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|"
-    r"way|blvd|court|ct)\.?$",
+    r"way|blvd|court|ct)\.?(?:$|,?\s)",
     re.IGNORECASE,
 )
 # A street line: a house number before or after the street's name.
@@ -1274,8 +1290,9 @@ class _PageParser:
                 text = segment.text
                 if (segment.row, segment.col) in self.used or not _could_be_vendor(text):
                     continue
-                if _is_company(text) and not _same_name(text, vendor):
-                    return text
+                name = _name(text) or text
+                if _is_company(name) and not _same_name(name, vendor):
+                    return name
         return None
 
     def _legal_names(self) -> list[str]:
@@ -1480,6 +1497,9 @@ def _name(text: str) -> str | None:
         return None  # "Herr" on its own line, the name below it
     # Dot leaders and bullets before a name are layout: ".. Acme Ltd", "• Acme Ltd".
     text = without_title(_ATTENTION.sub("", text.strip().lstrip(".·•*|- ")))
+    if (closing := _VALEDICTION.match(text)) is not None:
+        text = text[closing.end() :]  # "Kind regards, Jane Doe": the signer
+    text = _NAME_LABEL.sub("", text)
     # "Excel Consulting, Lda. NIF: 500084580": the tax number is not part of the name.
     if (tax_id := _TAX_ID_AFTER.search(text)) is not None:
         text = text[: tax_id.start()].rstrip(" ,-")
@@ -1491,6 +1511,8 @@ def _name(text: str) -> str | None:
         text = company.group(1)
     if sum(ch.isalpha() for ch in text) < 2 or len(text.split()) > _MAX_NAME_WORDS + 2:
         return None  # a sentence, not a name
+    if _reads_as_a_sentence(text):
+        return None
     if _STREET_NAME.search(text):
         return None  # "Via delle Fiocine, n.°45": an address line
     # A label alone or with a colon is not a name; "Data Systems GmbH" is.
@@ -1503,6 +1525,14 @@ def _name(text: str) -> str | None:
     if parse_money(text) is not None or find_date(text) is not None:
         return None
     return text
+
+
+def _reads_as_a_sentence(text: str) -> bool:
+    """Prose, not a name: four or more lowercase words of four letters or more ("Het
+    gefactureerde bedrag staat hieronder nader gespecificeerd"). A name's lowercase
+    words are particles ("Services Industriels de Genève", "Agenzia delle Entrate")."""
+    words = [word.strip(".,;:()") for word in text.split()]
+    return sum(len(word) >= 4 and word.isalpha() and word.islower() for word in words) >= 4
 
 
 def _named(segment: Segment | None) -> bool:
@@ -1526,6 +1556,8 @@ def _could_be_vendor(text: str) -> bool:
         return False
     if not _READS_AS_A_NAME.search(text):
         return False  # OCR debris from a logo ("“a N", "Ad"): no name at all
+    if not any(ch.isupper() for ch in text) and not _is_company(text):
+        return False  # "cadastre-se.": prose broken over lines; "bol.com b.v." has its form
     lowered = fold(text)
     if "@" in text or lowered.startswith(("www.", "http")):
         return False
