@@ -1456,8 +1456,9 @@ def _currency(text: str) -> str | None:
     return code if code in ISO_CODES else None
 
 
-# "Nr." alone labels the invoice number only as the first thing on its row.
-_BARE_NR = re.compile(r"nr\.(?!\w)")
+# "Nr." and "Number:" alone label the invoice number only as the first thing on their
+# row: "Kunde   Nr. 12345", "Order   Number: 57" number something else.
+_BARE_NR = re.compile(r"nr\.(?!\w)|number\s*:")
 # Rows searched above a postcode line for its block's street and name.
 _BLOCK_REACH = 6
 _ATTENTION = re.compile(

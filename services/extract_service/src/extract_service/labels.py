@@ -57,12 +57,13 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:invoice|rechnung|factur[ae]|factuur|fattura|fatura)(?=\s*:)",
         r"rechnungs?\s*-?\s*(?:nummer|nr\.?|no\.?)",
         r"numero|nummer",  # alone, as header tables print it above the value
+        r"number(?=\s*:)",  # "Number : DL1232402DO21075" under a "Tax Invoice" title
         # "Nr. 16117778" under the document's title; not "No.", which starts addresses
         # ("No. 35, 80 Feet Road").
         # Only with a value that has a digit, or none (the value beside it); and only as
         # the first thing on its row (see fields._read_labels): "Kunde  Nr. 12345" is not.
         r"nr\.(?=\s*[:#]?\s*(?:$|[\w\-/.]*\d))",
-        r"rechnung\s*(?:nr\.?|no\.?)",
+        rf"rechnung\s*{_NO}",  # "Rechnung Nr.", "Rechnung #:"
         r"re\.?\s*-?\s*nr\.?",
         r"beleg\s*-?\s*(?:nummer|nr\.?)",
         r"rechnung(?=\s+[\w\-/.]*\d)",
@@ -282,6 +283,13 @@ def match_label(text: str) -> LabelMatch | None:
     # OCR reads specks before a line as quotes, bars or bullets: "'DocNo", "| Total".
     text = text.strip().lstrip("\u2018\u2019'\"|\u00a9\u2022*+").strip()  # and "+19 % USt."
     found = _label_at_start(text)
+    if found is not None and found.field in _TAIL_FIELDS and not found.colon:
+        # "NUMERO FATTURA ELETTRONICA VALIDA AI FINI FISCALI:": words qualifying the
+        # label before its colon; the value is after it, or under the label.
+        qualifier, colon, after = found.rest.partition(":")
+        words = qualifier.split()
+        if colon and 0 < len(words) <= _QUALIFIER_WORDS and all(w.isalpha() for w in words):
+            return LabelMatch(found.field, after.strip(), True)
     if found is not None or ":" not in text:
         return found
     before, after = text.strip().split(":", 1)
@@ -299,6 +307,7 @@ def match_label(text: str) -> LabelMatch | None:
 
 
 _TAIL_FIELDS = ("invoice_date", "due_date", "invoice_number")
+_QUALIFIER_WORDS = 6
 _GENERIC_WORDS = frozenset(
     {"nummer", "numero", "number", "no", "nr", "date", "datum", "data", "fecha", "dated"}
 )
