@@ -33,20 +33,70 @@ _UNITS_PER_POINT = 10
 _WORD_GAP = 0.25
 _LINE_SHIFT = 0.5  # a baseline moved by more than this share of the height: a new line
 _UPRIGHT = 0.1  # radians: characters turned further than this are not read
+# A line whose letters stand this share of their height apart (the median gap) is
+# letter-spaced ("L I C O R E S"): PDFium puts spaces of its own between its letters,
+# which then break words only where the gap is wider than the letters' by _WORD_GAP.
+_LETTER_SPACED = 0.08
 
 
 @dataclass(frozen=True)
 class Char:
-    """A character and its box in PDF points: left, bottom, right, top."""
+    """A character and its box in PDF points: left, bottom, right, top. `generated`:
+    a space PDFium inferred from the gap, not one the page's text has."""
 
     text: str
     box: tuple[float, float, float, float]
+    generated: bool = False
+
+
+def _read_through(chars: Sequence[Char]) -> set[int]:
+    """The indexes of PDFium's own spaces inside letter-spaced lines whose gap is no
+    wider than the line's letter spacing allows: not word breaks (pure)."""
+    through: set[int] = set()
+    line_gaps: list[float] = []  # gaps between neighbouring letters of the line so far
+    candidates: list[tuple[int, float]] = []  # (index, gap) of PDFium's spaces in it
+    previous: Char | None = None  # the last letter, and whether a generated space followed
+    spaced_at = -1
+
+    def close_line() -> None:
+        if len(line_gaps) >= 4 and candidates:
+            line_gaps.sort()
+            spacing = line_gaps[len(line_gaps) // 2]
+            if spacing >= _LETTER_SPACED:
+                through.update(i for i, gap in candidates if gap <= spacing + _WORD_GAP)
+        line_gaps.clear()
+        candidates.clear()
+
+    for index, char in enumerate(chars):
+        if not char.text.strip():
+            if char.text in "\r\n":
+                close_line()
+                previous = None
+            elif char.generated and previous is not None and spaced_at < 0:
+                spaced_at = index
+            else:
+                previous = None  # a space the text has: a word break, whatever the gap
+            continue
+        if previous is not None:
+            height = max(previous.box[3] - previous.box[1], 1.0)
+            if abs(char.box[1] - previous.box[1]) > _LINE_SHIFT * height:
+                close_line()
+            else:
+                gap = (char.box[0] - previous.box[2]) / height
+                if -0.5 < gap < 1.0:
+                    line_gaps.append(gap)
+                if spaced_at >= 0:
+                    candidates.append((spaced_at, gap))
+        previous, spaced_at = char, -1
+    close_line()
+    return through
 
 
 def words_from_chars(chars: Sequence[Char], page_height: float) -> list[Word]:
     """Characters joined into words by their spacing (pure)."""
     words: list[Word] = []
     current: list[Char] = []
+    through = _read_through(chars)
 
     def flush() -> None:
         if current:
@@ -65,7 +115,9 @@ def words_from_chars(chars: Sequence[Char], page_height: float) -> list[Word]:
             )
             current.clear()
 
-    for char in chars:
+    for index, char in enumerate(chars):
+        if index in through:
+            continue
         if not char.text.strip():
             flush()
             continue
@@ -96,7 +148,8 @@ def _chars(page: pdfium.PdfPage) -> Iterator[Char]:
                 continue
             code = pdfium_c.FPDFText_GetUnicode(text_page.raw, index)
             text = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else " "
-            yield Char(text, text_page.get_charbox(index, loose=True))
+            generated = code == 0x20 and pdfium_c.FPDFText_IsGenerated(text_page.raw, index) == 1
+            yield Char(text, text_page.get_charbox(index, loose=True), generated)
     finally:
         text_page.close()
 
