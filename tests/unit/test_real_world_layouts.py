@@ -1206,3 +1206,21 @@ def test_a_signature_mark_is_not_part_of_the_name_and_not_another_party() -> Non
     )
     fields = parse_page(page).fields
     assert (fields.vendor_name, fields.customer_name) == ("MERCADONA S.A.", "TASCA BAREA SLL")
+
+
+def test_to_alone_over_a_name_labels_the_customer_but_not_within_a_slogan() -> None:
+    page = (
+        "Invoice FI15636047324\n\n"
+        "To                                   Date issued\n"
+        "SimFin Analytics GmbH                Mar 4, 2023\n"
+        "Pfälzer Ufer 4\n\n"
+        "Total (EUR)   208.13\n"
+    )
+    assert parse_page(page).fields.customer_name == "SimFin Analytics GmbH"
+    slogan = (
+        "Office DEPOT\n\nTotal:   43.59\n"
+        "WE  WANT   TO   HEAR   FROM   YOU!\n"
+        "Visit   survey.officedepot.com\n"
+    )
+    fields = parse_page(slogan).fields
+    assert (fields.vendor_name, fields.customer_name) == ("Office DEPOT", None)

@@ -664,7 +664,7 @@ class _PageParser:
                     fold(" ".join(s.text for s in segments))
                 ):
                     continue  # "IBAN ...  Titular: ACME SL": the account's holder
-                if segment.col > 0 and _BARE_NR.match(fold(segment.text)):
+                if segment.col > 0 and _FIRST_ON_ROW.match(fold(segment.text).strip()):
                     continue  # "Kunde   Nr. 12345": another thing's number
                 if match.field == "tax" and self._rate_after_figures(segment, match):
                     continue  # "94  1  4,369.75  IVA 19.00  5,200": an item's tax column
@@ -1456,9 +1456,12 @@ def _currency(text: str) -> str | None:
     return code if code in ISO_CODES else None
 
 
-# "Nr." and "Number:" alone label the invoice number only as the first thing on their
-# row: "Kunde   Nr. 12345", "Order   Number: 57" number something else.
-_BARE_NR = re.compile(r"nr\.(?!\w)|number\s*:")
+# A host name of three parts or more.
+_HOST_NAME = re.compile(r"[\w-]+(?:\.[\w-]+){2,}/?")
+# Labels only as the first thing on their row: "Nr." and "Number:" alone ("Kunde   Nr.
+# 12345", "Order   Number: 57" number something else), and "To" or "From" alone ("WE
+# WANT   TO   HEAR   FROM   YOU!").
+_FIRST_ON_ROW = re.compile(r"nr\.(?!\w)|number\s*:|(?:to|an|aan|para|from)\s*$")
 # Rows searched above a postcode line for its block's street and name.
 _BLOCK_REACH = 6
 _ATTENTION = re.compile(
@@ -1512,6 +1515,8 @@ def _name(text: str) -> str | None:
         text = company.group(1)
     if sum(ch.isalpha() for ch in text) < 2 or len(text.split()) > _MAX_NAME_WORDS + 2:
         return None  # a sentence, not a name
+    if _HOST_NAME.fullmatch(text) or fold(text).startswith(("www.", "http")):
+        return None  # "survey.officedepot.com": a web address ("Amazon.com" may be a name)
     if _reads_as_a_sentence(text):
         return None
     if _STREET_NAME.search(text):
@@ -1560,8 +1565,8 @@ def _could_be_vendor(text: str) -> bool:
     if not any(ch.isupper() for ch in text) and not _is_company(text):
         return False  # "cadastre-se.": prose broken over lines; "bol.com b.v." has its form
     lowered = fold(text)
-    if "@" in text or lowered.startswith(("www.", "http")):
-        return False
+    if "@" in text or lowered.startswith(("www.", "http")) or text.rstrip().endswith("!"):
+        return False  # an address, or a slogan ("WE WANT TO HEAR FROM YOU!")
     if _POSTAGE.fullmatch(lowered.strip()) or _GREETING.match(text.strip()):
         return False  # "Geachte medewerker van het Parcival college," greets, not signs
     return re.search(rf"\b(?:{_TITLE_WORDS})\b", lowered) is None

@@ -118,9 +118,10 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"fornecedor{_NOT_AN_ID}|emitente|prestador(?:\s+de\s+servicos)?",
     ),
     "customer_name": (
-        # Short words that mean "to" are labels only with a colon: "Aan:", "An:", "Para:".
+        # Short words that mean "to" are labels only with a colon ("Aan:", "An:",
+        # "Para:"), or alone on their segment over the name ("To"); not "A" or "Per".
         r"(?:(?:rechnung|invoice|factuur|fattura|factura|fatura|facture)\s+)?"
-        r"(?:to|an|aan|a|para|per)(?=\s*:)|datos\s+del\s+cliente",
+        r"(?:to|an|aan|a|para|per)(?=\s*:)|(?:to|an|aan|para)(?=\s*$)|datos\s+del\s+cliente",
         rf"bill(?:ed)?\s+to|invoice(?:d)?\s+to|sold\s+to|charge\s+to|(?:customer|client){_NOT_AN_ID}",
         rf"subscriber(?:\s+name)?{_NOT_AN_ID}|passenger\s+name|guest\s+name",
         r"billing\s+address|invoice\s+address|rechnungsanschrift|"
