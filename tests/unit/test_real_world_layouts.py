@@ -1224,3 +1224,17 @@ def test_to_alone_over_a_name_labels_the_customer_but_not_within_a_slogan() -> N
     )
     fields = parse_page(slogan).fields
     assert (fields.vendor_name, fields.customer_name) == ("Office DEPOT", None)
+
+
+def test_a_bare_total_of_a_table_yields_to_the_amount_the_invoice_names() -> None:
+    page = (
+        "Fattura    : 2452493\n"
+        "Numero statistico   CBS definizione        Quantità    EUR Netto    Lordo (Cg)\n"
+        "06031100            Rose                        155       154,24       12\n"
+        "                    Totale                    1.242       956,98       85\n"
+        "Zero Rated - intercommunity supply      Ammontare della fattura EUR       981,97\n"
+    )
+    assert parse_page(page).fields.total == Decimal("981.97")
+    # Alone, the table's total is read, its counts left aside.
+    alone = page.replace("Ammontare della fattura EUR       981,97", "")
+    assert parse_page(alone).fields.total == Decimal("956.98")

@@ -378,6 +378,7 @@ class _PageParser:
         # confidence of how it was found: the choice among them is made last (_choose_totals).
         self.money: dict[str, list[tuple[Decimal, float]]] = {name: [] for name in MONEY_FIELDS}
         self.partial_totals: list[tuple[Decimal, float]] = []
+        self.bare_totals: list[tuple[Decimal, float]] = []  # a "Total" label, no more
 
     def parse(self) -> ParsedPage:
         self._read_table()
@@ -438,7 +439,7 @@ class _PageParser:
         that adds up (subtotal + tax = total, line items = subtotal), then the one
         found first. A value is never made up: each comes from a label on the page."""
         money = dict(self.money)
-        money["total"] = money["total"] + self.partial_totals
+        money["total"] = money["total"] + self.bare_totals + self.partial_totals
         if any(value > 0 for value, _ in money["total"]):
             # "Less discount 0.00" read as a subtotal: no invoice with a total has none.
             money["subtotal"] = [c for c in money["subtotal"] if c[0] != 0]
@@ -774,7 +775,7 @@ class _PageParser:
                 beside = self._right_of(segment)
                 numbered = (
                     beside is not None
-                    and _invoice_number(beside.text) is not None
+                    and _invoice_number(_value_text(beside.text)) is not None
                     and sum(ch.isalnum() for ch in beside.text) >= 4  # not a page's "1/2"
                 )
                 if labelled < 2 and len(row) > 1 and not numbered:
@@ -882,6 +883,7 @@ class _PageParser:
         down ("Totale non soggetto IVA (N2)") is one part: a candidate of last resort."""
         how = _Confidence.INLINE if source is None else _Confidence.BESIDE
         found = [(value, how)]
+        cents = [_CENTS.search(source.text) is not None] if source is not None else [True]
         if source is not None:
             self.used.add((source.row, source.col))
             for segment in self.rows[label.row][source.col + 1 :]:
@@ -890,8 +892,16 @@ class _PageParser:
                 amount = parse_money(_value_text(segment.text), self.mark)
                 if amount is not None:
                     found.append((amount, _Confidence.BELOW))
+                    cents.append(_CENTS.search(segment.text) is not None)
+        if any(cents) and not all(cents):
+            # "Totale  1.242  956,98  55  85": beside amounts printed with cents, numbers
+            # without them are counts (items, stems, kilograms), not money.
+            found = [candidate for candidate, printed in zip(found, cents, strict=True) if printed]
         if kind == "total" and len(found) > 1:
             found = [found[-1], *found[:-1]]
+        if kind == "total" and _BARE_TOTAL.fullmatch(fold(label.text).strip()):
+            self.bare_totals.extend(found)  # "Totale": a table's, maybe; after named ones
+            return
         (self.partial_totals if kind == "total" and qualified else self.money[kind]).extend(found)
 
     def _is_label(self, match: LabelMatch) -> bool:
@@ -1456,6 +1466,10 @@ def _currency(text: str) -> str | None:
     return code if code in ISO_CODES else None
 
 
+# An amount printed with its cents: "956,98", "1.50".
+_CENTS = re.compile(r"\d[.,]\d{2}(?!\d)")
+# A total label that is the word alone, which a table's sums print too.
+_BARE_TOTAL = re.compile(r"(?:total|totale|totaal|gesamt|summe|somme|totales)\s*:?")
 # A host name of three parts or more.
 _HOST_NAME = re.compile(r"[\w-]+(?:\.[\w-]+){2,}/?")
 # Labels only as the first thing on their row: "Nr." and "Number:" alone ("Kunde   Nr.

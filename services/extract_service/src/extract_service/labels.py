@@ -122,6 +122,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         # "Para:"), or alone on their segment over the name ("To"); not "A" or "Per".
         r"(?:(?:rechnung|invoice|factuur|fattura|factura|fatura|facture)\s+)?"
         r"(?:to|an|aan|a|para|per)(?=\s*:)|(?:to|an|aan|para)(?=\s*$)|datos\s+del\s+cliente",
+        r"(?:rechnung|invoice|factuur|fattura|factura|fatura|facture)\s+(?:a|per|pour)(?=\s*$)",
         rf"bill(?:ed)?\s+to|invoice(?:d)?\s+to|sold\s+to|charge\s+to|(?:customer|client){_NOT_AN_ID}",
         rf"subscriber(?:\s+name)?{_NOT_AN_ID}|passenger\s+name|guest\s+name",
         r"billing\s+address|invoice\s+address|rechnungsanschrift|"
@@ -204,8 +205,10 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:saldo|importe)\s+(?:adeudado|pendiente)",
         r"totale(?:\s+(?:fattura|documento|da\s+pagare|complessivo))?|importo\s+totale|"
         r"tot\.?\s+(?:fattura|documento)|"
-        r"netto\s+a\s+pagare",
-        r"valor\s+total|total\s+(?:da\s+)?fatura|total\s+a\s+pagar",
+        r"netto\s+a\s+pagare|(?:ammontare|importo)\s+(?:della\s+|del\s+)?(?:fattura|documento)|"
+        r"importo\s+da\s+pagare|importe\s+(?:de\s+la\s+)?factura",
+        r"valor\s+total|total\s+(?:da\s+)?fatura|total\s+a\s+pagar|valor\s+(?:da\s+)?fatura|"
+        r"valor\s+a\s+pagar",
     ),
     "other": (
         r"p\.?\s?o\.?\s*(?:no\.?|number|#)|(?:purchase\s+)?order\s+(?:no\.?|number|#|date)|"
