@@ -1238,3 +1238,26 @@ def test_a_bare_total_of_a_table_yields_to_the_amount_the_invoice_names() -> Non
     # Alone, the table's total is read, its counts left aside.
     alone = page.replace("Ammontare della fattura EUR       981,97", "")
     assert parse_page(alone).fields.total == Decimal("956.98")
+
+
+def test_a_letter_addressed_to_a_person_at_an_organisation_bills_the_organisation() -> None:
+    page = (
+        "  TENNISMEHL GmbH Hundsberg 13 97950 Großrinderfeld\n\n"
+        "  TG Höchberg -TA\n"
+        "  Herrn Andreas Dallner\n"
+        "  Albrecht-Dürer-Straße 44\n"
+        "  97204 Höchberg\n\n"
+        "  RECHNUNG                      Lieferadresse\n"
+        "  2503001                       TG Höchberg -TA\n"
+        "  Gesamtsumme                   3.834,06\n\n"
+        "  TENNISMEHL GmbH · Amtsgericht Würzburg HRB 13520\n"
+    )
+    fields = parse_page(page).fields
+    assert (fields.invoice_number, fields.vendor_name) == ("2503001", "TENNISMEHL GmbH")
+    assert fields.customer_name == "TG Höchberg -TA"
+
+
+@pytest.mark.parametrize("line", ["Allée Jean Marie AMELIN", "Bâtiment E", "Rue du Port"])
+def test_french_street_and_building_lines_are_no_vendor(line: str) -> None:
+    page = f"{line}\n51370 CHAMPIGNY        FACTURE\nFacture n° : 23013043\nTotal TTC 451,69\n"
+    assert parse_page(page).fields.vendor_name is None

@@ -248,7 +248,7 @@ _TAX_ID_AFTER = re.compile(
 # A street's name: "Via delle Fiocine, n.°45", "Rue de Rivoli 12", "Huswertstr. 14".
 _STREET_NAME = re.compile(
     r"^(?:via|viale|piazza|corso|rue|avenue|boulevard|calle|avda|avenida|rua|travessa|plaza|"
-    r"paseo)\b.*\d|\w(?:strasse|straße|str\.|weg|laan|straat|street|gasse|platz|plein|kade)"
+    r"paseo)\b.*\d|^(?:rue|all[eé]e|impasse|chemin|quai|b[aâ]timent|edificio)\s|\w(?:strasse|straße|str\.|weg|laan|straat|street|gasse|platz|plein|kade)"
     r"\s*\d|^\d+[a-z]?,?\s+(?:rue|avenue|av\.|bd|boulevard|chemin|allee|impasse|place|route|"
     r"via|calle|rua)\b|^\d+\s+(?:\w+\s+)+(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|"
     r"way|blvd|court|ct)\.?(?:$|,?\s)",
@@ -778,7 +778,10 @@ class _PageParser:
                     and _invoice_number(_value_text(beside.text)) is not None
                     and sum(ch.isalnum() for ch in beside.text) >= 4  # not a page's "1/2"
                 )
-                if labelled < 2 and len(row) > 1 and not numbered:
+                # Beside it only labels of other columns ("RECHNUNG   Lieferadresse"): a
+                # column's heading too.
+                others = [s for s in row if s is not segment and (index, s.col) not in self.labels]
+                if labelled < 2 and others and not numbered:
                     continue  # "Facture   082083" is a title and its number; a heading is not
                 match = LabelMatch("invoice_number", "", False)
                 self.labels[(segment.row, segment.col)] = match
@@ -1257,8 +1260,19 @@ class _PageParser:
                 street, name, higher = self._column_above(index, town)
                 if street is not None and _STREET.search(street.text) is None:
                     street, name, higher = None, street, name  # no street: name right above
-                if name is not None and _ATTENTION.match(name.text) and _named(higher):
-                    name = higher  # "AttOra / T.a.v. Administratie / street": the company
+                # The person's line right under the organisation's, in one block.
+                addressed = (
+                    name is not None
+                    and higher is not None
+                    and higher.row == name.row - 1
+                    and _HONORIFIC.match(name.text + " ") is not None
+                    and _could_be_vendor(higher.text)  # a name, not the title "factuur"
+                )
+                attention = name is not None and _ATTENTION.match(name.text) is not None
+                if (attention or addressed) and _named(higher):
+                    # "AttOra / T.a.v. Administratie / street", "TG Höchberg / Herrn Andreas
+                    # Dallner / street": the organisation, then the person at it.
+                    name = higher
                 if name is None or (name.row, name.col) in self.labels:
                     continue
                 found = _name(name.text)
