@@ -67,3 +67,13 @@ def test_letter_spaced_text_reads_as_words() -> None:
 def test_words_set_apart_by_gaps_alone_stay_apart() -> None:
     text = page_text(_pdf(_spaced("Total amount due 12.00", 0, 280), _PLAIN))
     assert text.split() == ["Total", "amount", "due", "12.00"]
+
+
+def test_letter_spaced_words_beside_ordinary_ones_read_as_words() -> None:
+    content = (
+        _spaced("FORMA DE PAGO", 200, 700).replace(b" ET", b"")
+        + b" [(      ) -3000 (ordinary text here)] TJ ET"
+    )
+    assert page_text(_pdf(content, _PLAIN)).split() == [
+        "FORMA", "DE", "PAGO", "ordinary", "text", "here",
+    ]  # fmt: skip

@@ -33,10 +33,12 @@ _UNITS_PER_POINT = 10
 _WORD_GAP = 0.25
 _LINE_SHIFT = 0.5  # a baseline moved by more than this share of the height: a new line
 _UPRIGHT = 0.1  # radians: characters turned further than this are not read
-# A line whose letters stand this share of their height apart (the median gap) is
-# letter-spaced ("L I C O R E S"): PDFium puts spaces of its own between its letters,
-# which then break words only where the gap is wider than the letters' by _WORD_GAP.
+# Text whose letters stand this share of their height apart (the median gap around a
+# space) is letter-spaced ("L I C O R E S"): PDFium puts spaces of its own between its
+# letters, which then break words only where the gap is wider than the letters' by
+# _WORD_GAP.
 _LETTER_SPACED = 0.08
+_NEIGHBOURS = 3  # letter gaps on each side that tell a PDFium space's surroundings
 
 
 @dataclass(frozen=True)
@@ -50,44 +52,50 @@ class Char:
 
 
 def _read_through(chars: Sequence[Char]) -> set[int]:
-    """The indexes of PDFium's own spaces inside letter-spaced lines whose gap is no
-    wider than the line's letter spacing allows: not word breaks (pure)."""
+    """The indexes of PDFium's own spaces inside letter-spaced text whose gap is no wider
+    than the letters' spacing around it allows: not word breaks (pure)."""
     through: set[int] = set()
-    line_gaps: list[float] = []  # gaps between neighbouring letters of the line so far
-    candidates: list[tuple[int, float]] = []  # (index, gap) of PDFium's spaces in it
-    previous: Char | None = None  # the last letter, and whether a generated space followed
-    spaced_at = -1
+    # Per line: the gap after each letter to the next, and what lay between them: None
+    # (nothing), the index of a PDFium space, or -1 (a space the text has).
+    gaps: list[float] = []
+    between: list[int | None] = []
 
     def close_line() -> None:
-        if len(line_gaps) >= 4 and candidates:
-            line_gaps.sort()
-            spacing = line_gaps[len(line_gaps) // 2]
-            if spacing >= _LETTER_SPACED:
-                through.update(i for i, gap in candidates if gap <= spacing + _WORD_GAP)
-        line_gaps.clear()
-        candidates.clear()
+        for k, space in enumerate(between):
+            if space is None or space < 0:
+                continue
+            near = sorted(
+                gaps[j]
+                for j in range(max(0, k - _NEIGHBOURS), min(len(gaps), k + _NEIGHBOURS + 1))
+                if j != k and (between[j] is None or between[j] >= 0) and -0.5 < gaps[j] < 1.0
+            )
+            if len(near) >= 2:
+                spacing = near[len(near) // 2]
+                if spacing >= _LETTER_SPACED and gaps[k] <= spacing + _WORD_GAP:
+                    through.add(space)
+        gaps.clear()
+        between.clear()
 
+    previous: Char | None = None  # the line's last letter
+    pending: int | None = None  # what followed it so far
     for index, char in enumerate(chars):
         if not char.text.strip():
             if char.text in "\r\n":
                 close_line()
                 previous = None
-            elif char.generated and previous is not None and spaced_at < 0:
-                spaced_at = index
-            else:
-                previous = None  # a space the text has: a word break, whatever the gap
+            elif previous is not None and pending is None:
+                pending = index if char.generated else -1
+            elif not char.generated:
+                pending = -1
             continue
         if previous is not None:
             height = max(previous.box[3] - previous.box[1], 1.0)
             if abs(char.box[1] - previous.box[1]) > _LINE_SHIFT * height:
                 close_line()
             else:
-                gap = (char.box[0] - previous.box[2]) / height
-                if -0.5 < gap < 1.0:
-                    line_gaps.append(gap)
-                if spaced_at >= 0:
-                    candidates.append((spaced_at, gap))
-        previous, spaced_at = char, -1
+                gaps.append((char.box[0] - previous.box[2]) / height)
+                between.append(pending)
+        previous, pending = char, None
     close_line()
     return through
 
