@@ -67,7 +67,7 @@ def _read_through(chars: Sequence[Char]) -> set[int]:
             near = sorted(
                 gaps[j]
                 for j in range(max(0, k - _NEIGHBOURS), min(len(gaps), k + _NEIGHBOURS + 1))
-                if j != k and (between[j] is None or between[j] >= 0) and -0.5 < gaps[j] < 1.0
+                if j != k and (between[j] or 0) >= 0 and -0.5 < gaps[j] < 1.0
             )
             if len(near) >= 2:
                 spacing = near[len(near) // 2]
