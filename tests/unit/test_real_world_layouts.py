@@ -1261,3 +1261,18 @@ def test_a_letter_addressed_to_a_person_at_an_organisation_bills_the_organisatio
 def test_french_street_and_building_lines_are_no_vendor(line: str) -> None:
     page = f"{line}\n51370 CHAMPIGNY        FACTURE\nFacture n° : 23013043\nTotal TTC 451,69\n"
     assert parse_page(page).fields.vendor_name is None
+
+
+def test_the_customer_is_the_organisation_under_the_person_to_see() -> None:
+    page = (
+        "INVOICE  # 9379\n"
+        "Invoice To:\n"
+        "                Attn: Paula Beaton\n"
+        "                BCA\n"
+        "                Level 3 , 115 Queen St\n"
+        "Total   73.75\n"
+    )
+    assert parse_page(page).fields.customer_name == "BCA"
+    # With nothing under the person, the person.
+    alone = "INVOICE  # 9379\nInvoice To:\n                Attn: Paula Beaton"
+    assert parse_page(alone).fields.customer_name == "Paula Beaton"

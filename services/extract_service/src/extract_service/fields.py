@@ -944,6 +944,16 @@ class _PageParser:
             candidates = [(self._number_continued(text, at), at) for text, at in candidates]
         for text, source in candidates:
             value = parse(_value_text(text))
+            if value is not None and kind == "customer_name" and _ATTENTION.match(text.strip()):
+                # "Invoice To: / Attn: Paula Beaton / BCA": the person to see, then the
+                # organisation billed.
+                under = (
+                    self._aligned(source.row + 1, source)
+                    if source is not None and source.row + 1 < len(self.rows)
+                    else None
+                )
+                if under is not None and _named(under) and _could_be_vendor(under.text):
+                    return _name(under.text), under
             if value is not None and kind == "customer_name" and not _is_company(value):
                 # "Bill to / Thomas Flassbeck / SimFin Analytics GmbH": the person to
                 # contact, then the company billed; the company is the customer.
