@@ -1276,3 +1276,10 @@ def test_the_customer_is_the_organisation_under_the_person_to_see() -> None:
     # With nothing under the person, the person.
     alone = "INVOICE  # 9379\nInvoice To:\n                Attn: Paula Beaton"
     assert parse_page(alone).fields.customer_name == "Paula Beaton"
+
+
+def test_a_simplified_invoice_number_numbers_a_receipt_only_when_nothing_else_does() -> None:
+    receipt = "Pingo Doce\nFatura Simplificada  FS 04890902308181410/047766\nTotal 15,77\n"
+    assert parse_page(receipt).fields.invoice_number == "FS 04890902308181410/047766"
+    invoice = "Factura Simplificada: 3995-016-322364\nFactura: A-1001\nTotal 33,20\n"
+    assert parse_page(invoice).fields.invoice_number == "A-1001"

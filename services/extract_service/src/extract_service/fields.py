@@ -158,6 +158,9 @@ _INVOICE_IN_SENTENCE = re.compile(
     r"([A-Za-z0-9][\w\-/.]*\d[\w\-/]*)",
     re.IGNORECASE,
 )
+_SIMPLIFIED_INVOICE = re.compile(
+    r"\b(?:fatura|factura)\s+simplificada\s*(?:n[°º.]\s*)?:?\s*(\S.*)", re.IGNORECASE
+)
 # The date first, then the number: "Détail de la facture du 29/07/2021 N°26614600353",
 # "Rechnung vom 12.03.2024 Nr. 4711".
 _DATED_INVOICE_IN_SENTENCE = re.compile(
@@ -314,6 +317,7 @@ class _Confidence:
     BELOW = 0.8
     GUESSED_VENDOR = 0.6
     LETTER_DATE = 0.6  # a date alone in the heading, no label
+    TICKET_NUMBER = 0.6  # a till receipt's "Fatura Simplificada" number, nothing better
     LEGAL_VENDOR = 0.75
     SPELLED_VENDOR = 0.65  # a name printed in passing that the vendor's domain spells
     CURRENCY_CODE = 0.9
@@ -387,6 +391,8 @@ class _PageParser:
             self._number_under_title()
         if "invoice_number" not in self.values:
             self._number_in_a_sentence()
+        if "invoice_number" not in self.values:
+            self._simplified_invoice_number()
         self._with_point_of_sale()
         if "invoice_date" not in self.values:
             self._date_after_number()
@@ -696,6 +702,18 @@ class _PageParser:
             self.values[match.field] = value
             ambiguous = value in self.ambiguous_dates
             self.confidence[match.field] = _Confidence.AMBIGUOUS_DATE if ambiguous else how
+
+    def _simplified_invoice_number(self) -> None:
+        """A till receipt's "Fatura Simplificada FS 0489.../047766", when nothing else
+        numbers the invoice: a full invoice made out from a ticket prints the ticket's
+        number so too, beside its own."""
+        for row in self.rows:
+            line = " ".join(segment.text for segment in row)
+            found = _SIMPLIFIED_INVOICE.search(line)
+            if found is not None and (number := _invoice_number(found.group(1))) is not None:
+                self.values["invoice_number"] = number
+                self.confidence["invoice_number"] = _Confidence.TICKET_NUMBER
+                return
 
     def _number_in_a_sentence(self) -> None:
         """No label starts a segment, but a sentence names the invoice: "Bolletta riferita
