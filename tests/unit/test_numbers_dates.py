@@ -131,7 +131,9 @@ def test_page_without_decimal_evidence_gives_no_mark() -> None:
         ("Total $30.00   Level 2, 1 Martin Pl, Sydney NSW 2000", "AUD"),
         ("Total $73.75   Ponsonby, Auckland 1011", "NZD"),
         ("Total $30.00   1 Main St, Austin, TX 78701", "USD"),
-        ("Total $30.00   Ontario, California 91761 ... Sydney NSW 2000", "USD"),
+        ("Total $30.00   Ontario, CA 91761", "USD"),
+        ("Total $30.00   Wellington, FL 33414", "USD"),
+        ("DISTRIBUIDORA DEL NORTE SA 1234   Santiago, Chile   Total $ 5.000", "CLP"),
         ("Total 100 Australian dollars", "AUD"),
         # ... and the "$" of pesos: the country, or the tax number only it uses.
         ("C.U.I.T.: 20-12345678-3   Total $ 1.234,56", "ARS"),

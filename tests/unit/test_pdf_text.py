@@ -59,7 +59,7 @@ def _spaced(text: str, letter: int, word: int) -> bytes:
 
 
 def test_letter_spaced_text_reads_as_words() -> None:
-    for letter in (150, 250):
+    for letter in (150, 250, 400):  # up to 0.4 em: wider than a plain word space
         text = page_text(_pdf(_spaced("LICORES MADRUENO S.L.", letter, 600), _PLAIN))
         assert text.strip() == "LICORES MADRUENO S.L."
 

@@ -1283,3 +1283,21 @@ def test_a_simplified_invoice_number_numbers_a_receipt_only_when_nothing_else_do
     assert parse_page(receipt).fields.invoice_number == "FS 04890902308181410/047766"
     invoice = "Factura Simplificada: 3995-016-322364\nFactura: A-1001\nTotal 33,20\n"
     assert parse_page(invoice).fields.invoice_number == "A-1001"
+
+
+def test_a_bare_total_alone_on_its_row_is_still_the_invoice_total() -> None:
+    page = "Total        1,000.00\nDeposit paid 400.00\nAmount due   600.00\n"
+    assert parse_page(page).fields.total == Decimal("1000.00")
+
+
+def test_review_cases_of_labels_and_names() -> None:
+    # "FACTURA A" is an Argentine invoice's type, not "invoice to".
+    argentine = "FACTURA A\nDISTRIBUIDORA NORTE S.A.\nCUIT: 30-12345678-9\nTotal $ 1.210,00\n"
+    fields = parse_page(argentine).fields
+    assert (fields.vendor_name, fields.customer_name) == ("DISTRIBUIDORA NORTE S.A.", None)
+    # A bare "Numero" qualified before its colon numbers something else.
+    numbers = "Numero cliente: 4500123\nNumero fattura: 2024/17\n"
+    assert parse_page(numbers).fields.invoice_number == "2024/17"
+    # A letterhead over the person the letter is addressed to is not the customer.
+    letter = "Schmidt Elektro\nHerrn Max Mustermann\nMusterweg 5\n12345 Musterstadt\n"
+    assert parse_page(letter).fields.customer_name == "Max Mustermann"

@@ -35,7 +35,7 @@ from extract_service.line_items import (
 )
 from extract_service.numbers import amounts_in, detect_decimal_mark, parse_money
 from extract_service.segments import Segment, page_rows
-from extract_service.web_names import begins_with_name, name_spelled_by_domain
+from extract_service.web_names import begins_with_name, is_web_host, name_spelled_by_domain
 from invoice_shared.models import FieldSource, InvoiceFields, LineItem, PageExtraction
 
 NO_TEXT_WARNING = "The page has no extractable text (it may be a scanned image)."
@@ -159,7 +159,8 @@ _INVOICE_IN_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 _SIMPLIFIED_INVOICE = re.compile(
-    r"\b(?:fatura|factura)\s+simplificada\s*(?:n[°º.]\s*)?:?\s*(\S.*)", re.IGNORECASE
+    r"\b(?:fatura|factura)\s+simplificada\s*(?:(?:n\.?\s*[°º]\.?|n[uú]m\.?|n\.)\s*)?:?\s*(\S.*)",
+    re.IGNORECASE,
 )
 # The date first, then the number: "Détail de la facture du 29/07/2021 N°26614600353",
 # "Rechnung vom 12.03.2024 Nr. 4711".
@@ -914,14 +915,15 @@ class _PageParser:
                 if amount is not None:
                     found.append((amount, _Confidence.BELOW))
                     cents.append(_CENTS.search(segment.text) is not None)
+        table_row = len(found) >= _TABLE_SUMS  # "Totale  1.242  956,98  55  85"
         if any(cents) and not all(cents):
             # "Totale  1.242  956,98  55  85": beside amounts printed with cents, numbers
             # without them are counts (items, stems, kilograms), not money.
             found = [candidate for candidate, printed in zip(found, cents, strict=True) if printed]
         if kind == "total" and len(found) > 1:
             found = [found[-1], *found[:-1]]
-        if kind == "total" and _BARE_TOTAL.fullmatch(fold(label.text).strip()):
-            self.bare_totals.extend(found)  # "Totale": a table's, maybe; after named ones
+        if kind == "total" and table_row and _BARE_TOTAL.fullmatch(fold(label.text).strip()):
+            self.bare_totals.extend(found)  # a table's sums: after the totals named so
             return
         (self.partial_totals if kind == "total" and qualified else self.money[kind]).extend(found)
 
@@ -1293,6 +1295,7 @@ class _PageParser:
                     name is not None
                     and higher is not None
                     and higher.row == name.row - 1
+                    and higher.row > 0  # not the letterhead heading the page
                     and _HONORIFIC.match(name.text + " ") is not None
                     and _could_be_vendor(higher.text)  # a name, not the title "factuur"
                 )
@@ -1510,10 +1513,10 @@ def _currency(text: str) -> str | None:
 
 # An amount printed with its cents: "956,98", "1.50".
 _CENTS = re.compile(r"\d[.,]\d{2}(?!\d)")
-# A total label that is the word alone, which a table's sums print too.
+# A total label that is the word alone, which a table's sums print too ...
 _BARE_TOTAL = re.compile(r"(?:total|totale|totaal|gesamt|summe|somme|totales)\s*:?")
-# A host name of three parts or more.
-_HOST_NAME = re.compile(r"[\w-]+(?:\.[\w-]+){2,}/?")
+# ... with this many numbers on its row.
+_TABLE_SUMS = 3
 # Labels only as the first thing on their row: "Nr." and "Number:" alone ("Kunde   Nr.
 # 12345", "Order   Number: 57" number something else), and "To" or "From" alone ("WE
 # WANT   TO   HEAR   FROM   YOU!").
@@ -1556,10 +1559,10 @@ def _name(text: str) -> str | None:
     if _salutation_alone(text):
         return None  # "Herr" on its own line, the name below it
     # Dot leaders and bullets before a name are layout: ".. Acme Ltd", "• Acme Ltd".
-    text = without_title(_ATTENTION.sub("", text.strip().lstrip(".·•*|- ")))
+    text = _ATTENTION.sub("", text.strip().lstrip(".·•*|- "))
     if (closing := _VALEDICTION.match(text)) is not None:
         text = text[closing.end() :]  # "Kind regards, Jane Doe": the signer
-    text = _NAME_LABEL.sub("", text)
+    text = without_title(_NAME_LABEL.sub("", text))
     # "Excel Consulting, Lda. NIF: 500084580": the tax number is not part of the name.
     if (tax_id := _TAX_ID_AFTER.search(text)) is not None:
         text = text[: tax_id.start()].rstrip(" ,-")
@@ -1571,7 +1574,7 @@ def _name(text: str) -> str | None:
         text = company.group(1)
     if sum(ch.isalpha() for ch in text) < 2 or len(text.split()) > _MAX_NAME_WORDS + 2:
         return None  # a sentence, not a name
-    if _HOST_NAME.fullmatch(text) or fold(text).startswith(("www.", "http")):
+    if is_web_host(text) or fold(text).startswith(("www.", "http")):
         return None  # "survey.officedepot.com": a web address ("Amazon.com" may be a name)
     if _reads_as_a_sentence(text):
         return None
@@ -1618,8 +1621,11 @@ def _could_be_vendor(text: str) -> bool:
         return False
     if not _READS_AS_A_NAME.search(text):
         return False  # OCR debris from a logo ("“a N", "Ad"): no name at all
-    if not any(ch.isupper() for ch in text) and not _is_company(text):
-        return False  # "cadastre-se.": prose broken over lines; "bol.com b.v." has its form
+    # "cadastre-se.": prose broken over lines; "bol.com b.v." has its legal form, and a
+    # script without capitals (山田商店) has none to show.
+    cased = any(ch.islower() for ch in text)
+    if cased and not any(ch.isupper() for ch in text) and not _is_company(text):
+        return False
     lowered = fold(text)
     if "@" in text or lowered.startswith(("www.", "http")) or text.rstrip().endswith("!"):
         return False  # an address, or a slogan ("WE WANT TO HEAR FROM YOU!")

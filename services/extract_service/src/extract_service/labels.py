@@ -122,7 +122,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         # "Para:"), or alone on their segment over the name ("To"); not "A" or "Per".
         r"(?:(?:rechnung|invoice|factuur|fattura|factura|fatura|facture)\s+)?"
         r"(?:to|an|aan|a|para|per)(?=\s*:)|(?:to|an|aan|para)(?=\s*$)|datos\s+del\s+cliente",
-        r"(?:rechnung|invoice|factuur|fattura|factura|fatura|facture)\s+(?:a|per|pour)(?=\s*$)",
+        # Not "a": "FACTURA A" is an Argentine invoice's type.
+        r"(?:rechnung|invoice|factuur|fattura|factura|fatura|facture)\s+(?:per|pour)(?=\s*$)",
         rf"bill(?:ed)?\s+to|invoice(?:d)?\s+to|sold\s+to|charge\s+to|(?:customer|client){_NOT_AN_ID}",
         rf"subscriber(?:\s+name)?{_NOT_AN_ID}|passenger\s+name|guest\s+name",
         r"billing\s+address|invoice\s+address|rechnungsanschrift|"
@@ -289,10 +290,14 @@ def match_label(text: str) -> LabelMatch | None:
     found = _label_at_start(text)
     if found is not None and found.field in _TAIL_FIELDS and not found.colon:
         # "NUMERO FATTURA ELETTRONICA VALIDA AI FINI FISCALI:": words qualifying the
-        # label before its colon; the value is after it, or under the label.
+        # label before its colon; the value is after it, or under the label. Not after
+        # a bare "Numero" or "Date": "Numero cliente:" numbers something else.
         qualifier, colon, after = found.rest.partition(":")
         words = qualifier.split()
-        if colon and 0 < len(words) <= _QUALIFIER_WORDS and all(w.isalpha() for w in words):
+        label = fold(text[: len(text) - len(found.rest)]).replace(".", " ").split()
+        named = any(word not in _GENERIC_WORDS for word in label)
+        qualified = 0 < len(words) <= _QUALIFIER_WORDS and all(w.isalpha() for w in words)
+        if colon and named and qualified:
             return LabelMatch(found.field, after.strip(), True)
     if found is not None or ":" not in text:
         return found

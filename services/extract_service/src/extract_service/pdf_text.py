@@ -123,18 +123,22 @@ def words_from_chars(chars: Sequence[Char], page_height: float) -> list[Word]:
             )
             current.clear()
 
+    spaced = False  # read through one of PDFium's spaces: the letters' gap is judged
     for index, char in enumerate(chars):
         if index in through:
+            spaced = True
             continue
         if not char.text.strip():
             flush()
+            spaced = False
             continue
         if current:
             previous = current[-1].box
             height = max(previous[3] - previous[1], 1.0)
-            apart = char.box[0] - previous[2] > _WORD_GAP * height
+            apart = not spaced and char.box[0] - previous[2] > _WORD_GAP * height
             if apart or abs(char.box[1] - previous[1]) > _LINE_SHIFT * height:
                 flush()
+        spaced = False
         current.append(char)
     flush()
     return words
