@@ -66,6 +66,14 @@ def test_rows_that_do_not_multiply_out_are_not_items() -> None:
     assert parse_item_row(["21 %", "41,31", "8,68", "49,99"], None, ",") is None
 
 
+def test_a_unit_price_rounded_to_the_cent_multiplies_out_within_its_rounding() -> None:
+    # 6 x 1,91 is 11,46: the net price was 1,913..., printed to the cent.
+    assert _item(["Mangues Côte d'Ivoire 125 g", "6", "1,91", "11,48"])[3] == Decimal("11.48")
+    # Ten units at a price rounded to the cent: 5 cents of rounding at most, not 7.
+    assert parse_item_row(["Beurre 250g", "10", "2,62", "26,28"], None, ",") is None
+    assert parse_item_row(["Vis M4", "1000", "0,02", "24,00"], None, ",") is None
+
+
 def test_a_price_printed_before_its_tax_code_is_a_column_of_its_own() -> None:
     cells = ["[CONS_0001] Whiteboard Pen", "15.00 Units", "100.00 TVA 20%", "1,500.00 €"]
     item = parse_item_row(cells, ("desc", "qty", "other", "amount"), ".")

@@ -189,3 +189,32 @@ Payment terms: Net 30
     assert fields.vendor_name == "Data Systems GmbH"
     assert fields.invoice_date == dt.date(2024, 1, 5)
     assert fields.subtotal is None  # "Net 30" is a payment term, not an amount
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "colon"),
+    [
+        ("Rechnung #: 67389368", "67389368", True),
+        # Words qualifying the label before its colon: the value follows the colon.
+        ("NUMERO FATTURA ELETTRONICA VALIDA AI FINI FISCALI:", "", True),
+        ("Invoice number for your records: A-17", "A-17", True),
+        ("Number : DL1232402DO21075", "DL1232402DO21075", True),
+    ],
+)
+def test_invoice_number_labels(text: str, rest: str, colon: bool) -> None:
+    match = match_label(text)
+    assert match is not None and match.field == "invoice_number", match
+    assert (match.rest, match.colon) == (rest, colon)
+
+
+def test_a_qualified_number_label_takes_the_value_under_it_and_a_bare_one_leads_its_row() -> None:
+    page = """\
+FORNITURA:                      DATA FATTURA: 26/01/2026
+Energia elettrica               NUMERO FATTURA ELETTRONICA VALIDA AI FINI FISCALI:
+                                KE-26-E59593BF-001
+"""
+    assert parse_page(page).fields.invoice_number == "KE-26-E59593BF-001"
+    # "Order   Number: 57" numbers the order; "Number:" first on its row, the invoice.
+    order = "Tax Invoice\nOrder   Number: 57\nTotal: 10.00\n"
+    assert parse_page(order).fields.invoice_number is None
+    assert parse_page("Tax Invoice\nNumber : DL12324\n").fields.invoice_number == "DL12324"

@@ -125,6 +125,15 @@ def test_page_without_decimal_evidence_gives_no_mark() -> None:
         ("Total $30.00   Melbourne, Australia", "AUD"),
         ("Total $30.00   Australia ... all prices are in US dollars", "USD"),
         ("Total $30.00   offices in Canada and Australia", "USD"),
+        # ... or by a province or state before its postcode, a city, a domain.
+        ("Total $64.53   152 LOUISA ST KITCHENER ON N2H 5M5", "CAD"),
+        ("Total $64.53   http://www.kwhydro.on.ca", "CAD"),
+        ("Total $30.00   Level 2, 1 Martin Pl, Sydney NSW 2000", "AUD"),
+        ("Total $73.75   Ponsonby, Auckland 1011", "NZD"),
+        ("Total $30.00   1 Main St, Austin, TX 78701", "USD"),
+        ("Total $30.00   Ontario, CA 91761", "USD"),
+        ("Total $30.00   Wellington, FL 33414", "USD"),
+        ("DISTRIBUIDORA DEL NORTE SA 1234   Santiago, Chile   Total $ 5.000", "CLP"),
         ("Total 100 Australian dollars", "AUD"),
         # ... and the "$" of pesos: the country, or the tax number only it uses.
         ("C.U.I.T.: 20-12345678-3   Total $ 1.234,56", "ARS"),

@@ -43,3 +43,37 @@ def test_a_character_outside_the_basic_plane_does_not_shift_the_rest_of_the_page
     rows = [row for row in rows if row]
     assert rows[1] == ["Total", "12.00"]
     assert rows[0][-1].endswith("led")
+
+
+_PLAIN = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+/CMapName /Plain def 1 begincodespacerange <00> <FF> endcodespacerange
+1 beginbfchar <7E> <007E> endbfchar endcmap
+CMapName currentdict /CMap defineresource pop end end"""
+
+
+def _spaced(text: str, letter: int, word: int) -> bytes:
+    """`text` set letter by letter (TJ), `letter` and `word` thousandths of an em apart:
+    no space characters, only gaps, from which PDFium infers spaces of its own."""
+    words = [b" ".join(b"(%s) %d" % (ch.encode(), -letter) for ch in w) for w in text.split()]
+    return b"BT /F1 12 Tf 72 720 Td [" + (b" %d " % -word).join(words) + b"] TJ ET"
+
+
+def test_letter_spaced_text_reads_as_words() -> None:
+    for letter in (150, 250, 400):  # up to 0.4 em: wider than a plain word space
+        text = page_text(_pdf(_spaced("LICORES MADRUENO S.L.", letter, 600), _PLAIN))
+        assert text.strip() == "LICORES MADRUENO S.L."
+
+
+def test_words_set_apart_by_gaps_alone_stay_apart() -> None:
+    text = page_text(_pdf(_spaced("Total amount due 12.00", 0, 280), _PLAIN))
+    assert text.split() == ["Total", "amount", "due", "12.00"]
+
+
+def test_letter_spaced_words_beside_ordinary_ones_read_as_words() -> None:
+    content = (
+        _spaced("FORMA DE PAGO", 200, 700).replace(b" ET", b"")
+        + b" [(      ) -3000 (ordinary text here)] TJ ET"
+    )
+    assert page_text(_pdf(content, _PLAIN)).split() == [
+        "FORMA", "DE", "PAGO", "ordinary", "text", "here",
+    ]  # fmt: skip

@@ -1159,3 +1159,145 @@ def test_the_addressee_is_under_the_postage_imprint_which_names_no_party() -> No
 def test_a_greeting_is_no_vendor() -> None:
     page = "Factuur\nGeachte medewerker van het Parcival college,\nTotaal:   703,15\n"
     assert parse_page(page).fields.vendor_name is None
+
+
+LETTER_INVOICE = """\
+Factuur
+
+Geachte medewerker van het college,
+Ik zou graag 703.15 euro willen factureren voor de scholing van docenten.
+Het gefactureerde bedrag staat hieronder nader gespecificeerd. Dit bedrag graag
+overmaken op NL11 TRIO 0781 5094 40.
+Hartelijk dank, Richel Bilderbeek
+
+Totaal:   703.15
+"""
+
+
+def test_a_letter_is_signed_by_its_vendor_and_its_prose_names_no_one() -> None:
+    assert parse_page(LETTER_INVOICE).fields.vendor_name == "Richel Bilderbeek"
+    # A closing alone names no one; prose is no name, capitalised or not.
+    closing = LETTER_INVOICE.replace("Hartelijk dank, Richel Bilderbeek", "Met vriendelijke groet")
+    assert parse_page(closing).fields.vendor_name is None
+
+
+@pytest.mark.parametrize(
+    ("top", "vendor"),
+    [
+        ("cadastre-se.", None),  # no capital: the end of a sentence broken over lines
+        ("bol.com b.v.", "bol.com b.v."),  # lowercase, with its legal form
+        ("2250 SOUTHGATE RD. COLORADO SPRINGS, CO", None),  # a street and its town
+        ("Razón Social: TASCA BAREA SLL", "TASCA BAREA SLL"),
+        ("Thanksgiving Foods Inc", "Thanksgiving Foods Inc"),  # not a closing
+    ],
+)
+def test_what_heads_a_page_names_the_vendor_only_when_it_reads_as_a_name(
+    top: str, vendor: str | None
+) -> None:
+    assert parse_page(f"{top}\n\nInvoice No: 77\nTotal: 10.00\n").fields.vendor_name == vendor
+
+
+def test_a_signature_mark_is_not_part_of_the_name_and_not_another_party() -> None:
+    page = (
+        "                       Fdo. MERCADONA S.A.\n"
+        "MERCADONA S.A.                           DATOS FISCALES\n"
+        "C/ Valencia, 5                           Razón Social: TASCA BAREA SLL\n"
+        "Factura: A-1001\nTotal: 33,20\n"
+    )
+    fields = parse_page(page).fields
+    assert (fields.vendor_name, fields.customer_name) == ("MERCADONA S.A.", "TASCA BAREA SLL")
+
+
+def test_to_alone_over_a_name_labels_the_customer_but_not_within_a_slogan() -> None:
+    page = (
+        "Invoice FI15636047324\n\n"
+        "To                                   Date issued\n"
+        "SimFin Analytics GmbH                Mar 4, 2023\n"
+        "Pfälzer Ufer 4\n\n"
+        "Total (EUR)   208.13\n"
+    )
+    assert parse_page(page).fields.customer_name == "SimFin Analytics GmbH"
+    slogan = (
+        "Office DEPOT\n\nTotal:   43.59\n"
+        "WE  WANT   TO   HEAR   FROM   YOU!\n"
+        "Visit   survey.officedepot.com\n"
+    )
+    fields = parse_page(slogan).fields
+    assert (fields.vendor_name, fields.customer_name) == ("Office DEPOT", None)
+
+
+def test_a_bare_total_of_a_table_yields_to_the_amount_the_invoice_names() -> None:
+    page = (
+        "Fattura    : 2452493\n"
+        "Numero statistico   CBS definizione        Quantità    EUR Netto    Lordo (Cg)\n"
+        "06031100            Rose                        155       154,24       12\n"
+        "                    Totale                    1.242       956,98       85\n"
+        "Zero Rated - intercommunity supply      Ammontare della fattura EUR       981,97\n"
+    )
+    assert parse_page(page).fields.total == Decimal("981.97")
+    # Alone, the table's total is read, its counts left aside.
+    alone = page.replace("Ammontare della fattura EUR       981,97", "")
+    assert parse_page(alone).fields.total == Decimal("956.98")
+
+
+def test_a_letter_addressed_to_a_person_at_an_organisation_bills_the_organisation() -> None:
+    page = (
+        "  TENNISMEHL GmbH Hundsberg 13 97950 Großrinderfeld\n\n"
+        "  TG Höchberg -TA\n"
+        "  Herrn Andreas Dallner\n"
+        "  Albrecht-Dürer-Straße 44\n"
+        "  97204 Höchberg\n\n"
+        "  RECHNUNG                      Lieferadresse\n"
+        "  2503001                       TG Höchberg -TA\n"
+        "  Gesamtsumme                   3.834,06\n\n"
+        "  TENNISMEHL GmbH · Amtsgericht Würzburg HRB 13520\n"
+    )
+    fields = parse_page(page).fields
+    assert (fields.invoice_number, fields.vendor_name) == ("2503001", "TENNISMEHL GmbH")
+    assert fields.customer_name == "TG Höchberg -TA"
+
+
+@pytest.mark.parametrize("line", ["Allée Jean Marie AMELIN", "Bâtiment E", "Rue du Port"])
+def test_french_street_and_building_lines_are_no_vendor(line: str) -> None:
+    page = f"{line}\n51370 CHAMPIGNY        FACTURE\nFacture n° : 23013043\nTotal TTC 451,69\n"
+    assert parse_page(page).fields.vendor_name is None
+
+
+def test_the_customer_is_the_organisation_under_the_person_to_see() -> None:
+    page = (
+        "INVOICE  # 9379\n"
+        "Invoice To:\n"
+        "                Attn: Paula Beaton\n"
+        "                BCA\n"
+        "                Level 3 , 115 Queen St\n"
+        "Total   73.75\n"
+    )
+    assert parse_page(page).fields.customer_name == "BCA"
+    # With nothing under the person, the person.
+    alone = "INVOICE  # 9379\nInvoice To:\n                Attn: Paula Beaton"
+    assert parse_page(alone).fields.customer_name == "Paula Beaton"
+
+
+def test_a_simplified_invoice_number_numbers_a_receipt_only_when_nothing_else_does() -> None:
+    receipt = "Pingo Doce\nFatura Simplificada  FS 04890902308181410/047766\nTotal 15,77\n"
+    assert parse_page(receipt).fields.invoice_number == "FS 04890902308181410/047766"
+    invoice = "Factura Simplificada: 3995-016-322364\nFactura: A-1001\nTotal 33,20\n"
+    assert parse_page(invoice).fields.invoice_number == "A-1001"
+
+
+def test_a_bare_total_alone_on_its_row_is_still_the_invoice_total() -> None:
+    page = "Total        1,000.00\nDeposit paid 400.00\nAmount due   600.00\n"
+    assert parse_page(page).fields.total == Decimal("1000.00")
+
+
+def test_review_cases_of_labels_and_names() -> None:
+    # "FACTURA A" is an Argentine invoice's type, not "invoice to".
+    argentine = "FACTURA A\nDISTRIBUIDORA NORTE S.A.\nCUIT: 30-12345678-9\nTotal $ 1.210,00\n"
+    fields = parse_page(argentine).fields
+    assert (fields.vendor_name, fields.customer_name) == ("DISTRIBUIDORA NORTE S.A.", None)
+    # A bare "Numero" qualified before its colon numbers something else.
+    numbers = "Numero cliente: 4500123\nNumero fattura: 2024/17\n"
+    assert parse_page(numbers).fields.invoice_number == "2024/17"
+    # A letterhead over the person the letter is addressed to is not the customer.
+    letter = "Schmidt Elektro\nHerrn Max Mustermann\nMusterweg 5\n12345 Musterstadt\n"
+    assert parse_page(letter).fields.customer_name == "Max Mustermann"

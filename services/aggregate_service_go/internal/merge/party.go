@@ -18,7 +18,10 @@ const minPartyLetters = 3
 var folder = cases.Fold()
 
 // nameKey is a name's letters and digits, without case, accents, punctuation or
-// spacing: Python's casefold, then NFKD, keeping what str.isalnum() keeps.
+// spacing: Python's casefold, then NFKD, keeping what str.isalnum() keeps. Checked
+// against Python over every code point: equal but for Cherokee, whose two cases fold
+// to each other here and to one in Python, and letters newer than the Unicode version
+// of the Python that runs the other service.
 func nameKey(name string) string {
 	decomposed := norm.NFKD.String(folder.String(name))
 	var b strings.Builder

@@ -70,9 +70,14 @@ _ADDRESS_END = r"(?:^\s*|,\s*){}(?=\s*$|\s*[,.;)]|\s{{2,}})"
 # web domain or the tax number only it uses), unless the page says US dollars:
 # "Auckland ... www.example.co.nz" bills NZD, "C.U.I.T.: 20-1234..." bills ARS.
 _DOLLAR_COUNTRIES = {
-    "NZD": r"new\s+zealand|aotearoa|\.co\.nz|\.org\.nz|\.govt\.nz",
-    "AUD": r"australia|\.com\.au|\.net\.au|\.org\.au",
-    "CAD": r"canada",
+    # Also by a state or province before its postcode ("KITCHENER ON N2H 5M5", "Sydney
+    # NSW 2000"; not "SA 2000", a Spanish company's form), a province or city that names
+    # no other place, and any .ca/.au/.nz domain.
+    "NZD": r"new\s+zealand|aotearoa|(?<=\w)\.nz(?![\w.-])|\bauckland\b|\bchristchurch\b",
+    "AUD": r"australia|(?<=\w)\.au(?![\w.-])|(?-i:\b(?:NSW|VIC|QLD|TAS)\s+\d{4}\b)",
+    "CAD": r"canada|\bqu[eé]bec\b|\bbritish\s+columbia\b|\bsaskatchewan\b|\bmanitoba\b|"
+    r"\bnova\s+scotia\b|(?<=\w)\.ca(?![\w.-])|"
+    r"(?-i:\b(?:ON|QC|BC|AB|MB|SK|NS|NB|NL|PE)\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b)",
     "SGD": r"singapore|\.com\.sg",
     "HKD": r"hong\s+kong|\.com\.hk",
     # The pesos' countries only as an address ends (", Argentina"), a web domain, or

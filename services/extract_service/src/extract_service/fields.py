@@ -35,7 +35,7 @@ from extract_service.line_items import (
 )
 from extract_service.numbers import amounts_in, detect_decimal_mark, parse_money
 from extract_service.segments import Segment, page_rows
-from extract_service.web_names import begins_with_name, name_spelled_by_domain
+from extract_service.web_names import begins_with_name, is_web_host, name_spelled_by_domain
 from invoice_shared.models import FieldSource, InvoiceFields, LineItem, PageExtraction
 
 NO_TEXT_WARNING = "The page has no extractable text (it may be a scanned image)."
@@ -94,6 +94,12 @@ _SALE_POINT_AND_NUMBER = (re.compile(r"0\d{3,4}"), re.compile(r"0\d{7}"))
 # "Razón Social: ..." (legal name) heads the issuer's block above the customer's.
 _LEGAL_NAME_LABEL = re.compile(r"razon\s+social\s*:\s*(.+)")
 _LETTER_ROW_PARTS = 4
+# "Razón Social: TASCA BAREA SLL": the words for "legal name" before one.
+_NAME_LABEL = re.compile(
+    r"^(?:raz[oó]n\s+social|raison\s+sociale|ragione\s+sociale|denominaci[oó]n(?:\s+social)?|"
+    r"company\s+name|business\s+name|firmenname|bedrijfsnaam)\s*:\s*",
+    re.IGNORECASE,
+)
 # What may stand beside a letter's date ("#"): nothing, or its town ("Berlin, den").
 _LETTER_DATE = re.compile(r"(?:[^\W\d_][\w.'\- ]{1,30},\s+(?:den\s+|le\s+|il\s+)?)?#")
 # A town beside a letter's date: a word or three, letters only.
@@ -122,6 +128,16 @@ _GREETING = re.compile(
     r"sehr\s+geehrte[rs]?|beste|geachte|cher|chere|chère|estimad[oa]s?|prezad[oa]s?)\s+"
     r"(.+?)\s*,$"
 )
+# A letter's closing or a signature's mark, before the signer's name ("Hartelijk dank,
+# Richel Bilderbeek", "Fdo. MERCADONA S.A.") or on a line of its own.
+_VALEDICTION = re.compile(
+    r"(?i:(?:with\s+)?(?:kind|best|warm|many)?\s*(?:regards|thanks)|yours\s+(?:sincerely|"
+    r"faithfully|truly)|sincerely|thank\s+you|(?:mit\s+)?(?:freundlichen|besten|herzlichen|"
+    r"vielen)\s+(?:gr(?:ü|ue)(?:ß|ss)en|dank)|(?:met\s+)?vriendelijke\s+groet(?:en)?|"
+    r"hartelijk\s+dank|(?:bien\s+)?cordialement|(?:sinc[eè]res\s+)?salutations|merci|"
+    r"atentamente|(?:un\s+)?saludos?(?:\s+cordiales)?|cordiali\s+saluti|distinti\s+saluti|"
+    r"grazie|atenciosamente|obrigad[oa]|cumprimentos|signed|fdo|firmado|gez)\s*(?:[,.!:]\s*|$)"
+)
 _GENERIC_ADDRESSEE = re.compile(
     r"(?:(?:dear|valued|esteemed|or|and|und|et|e|y|en|there|all|everyone|zusammen|relatie|"
     r"customer|customers|client|clients|cliente|clientes|kunde|kundin|kunden|klant|klanten|"
@@ -140,6 +156,10 @@ _INVOICE_IN_SENTENCE = re.compile(
     r"(?:\s+(?:elettronica|electr[oó]nica|[eé]lectronique|elektronische|eletr[oô]nica))?"
     r"\s+(?:n[°º.]|nr\.|no\.|num\.|number|nummer|num[eé]ro)\s*:?\s*"
     r"([A-Za-z0-9][\w\-/.]*\d[\w\-/]*)",
+    re.IGNORECASE,
+)
+_SIMPLIFIED_INVOICE = re.compile(
+    r"\b(?:fatura|factura)\s+simplificada\s*(?:(?:n\.?\s*[°º]\.?|n[uú]m\.?|n\.)\s*)?:?\s*(\S.*)",
     re.IGNORECASE,
 )
 # The date first, then the number: "Détail de la facture du 29/07/2021 N°26614600353",
@@ -232,10 +252,10 @@ _TAX_ID_AFTER = re.compile(
 # A street's name: "Via delle Fiocine, n.°45", "Rue de Rivoli 12", "Huswertstr. 14".
 _STREET_NAME = re.compile(
     r"^(?:via|viale|piazza|corso|rue|avenue|boulevard|calle|avda|avenida|rua|travessa|plaza|"
-    r"paseo)\b.*\d|\w(?:strasse|straße|str\.|weg|laan|straat|street|gasse|platz|plein|kade)"
+    r"paseo)\b.*\d|^(?:rue|all[eé]e|impasse|chemin|quai|b[aâ]timent|edificio)\s|\w(?:strasse|straße|str\.|weg|laan|straat|street|gasse|platz|plein|kade)"
     r"\s*\d|^\d+[a-z]?,?\s+(?:rue|avenue|av\.|bd|boulevard|chemin|allee|impasse|place|route|"
     r"via|calle|rua)\b|^\d+\s+(?:\w+\s+)+(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|"
-    r"way|blvd|court|ct)\.?$",
+    r"way|blvd|court|ct)\.?(?:$|,?\s)",
     re.IGNORECASE,
 )
 # A street line: a house number before or after the street's name.
@@ -298,6 +318,7 @@ class _Confidence:
     BELOW = 0.8
     GUESSED_VENDOR = 0.6
     LETTER_DATE = 0.6  # a date alone in the heading, no label
+    TICKET_NUMBER = 0.6  # a till receipt's "Fatura Simplificada" number, nothing better
     LEGAL_VENDOR = 0.75
     SPELLED_VENDOR = 0.65  # a name printed in passing that the vendor's domain spells
     CURRENCY_CODE = 0.9
@@ -362,6 +383,7 @@ class _PageParser:
         # confidence of how it was found: the choice among them is made last (_choose_totals).
         self.money: dict[str, list[tuple[Decimal, float]]] = {name: [] for name in MONEY_FIELDS}
         self.partial_totals: list[tuple[Decimal, float]] = []
+        self.bare_totals: list[tuple[Decimal, float]] = []  # a "Total" label, no more
 
     def parse(self) -> ParsedPage:
         self._read_table()
@@ -370,6 +392,8 @@ class _PageParser:
             self._number_under_title()
         if "invoice_number" not in self.values:
             self._number_in_a_sentence()
+        if "invoice_number" not in self.values:
+            self._simplified_invoice_number()
         self._with_point_of_sale()
         if "invoice_date" not in self.values:
             self._date_after_number()
@@ -422,7 +446,7 @@ class _PageParser:
         that adds up (subtotal + tax = total, line items = subtotal), then the one
         found first. A value is never made up: each comes from a label on the page."""
         money = dict(self.money)
-        money["total"] = money["total"] + self.partial_totals
+        money["total"] = money["total"] + self.bare_totals + self.partial_totals
         if any(value > 0 for value, _ in money["total"]):
             # "Less discount 0.00" read as a subtotal: no invoice with a total has none.
             money["subtotal"] = [c for c in money["subtotal"] if c[0] != 0]
@@ -648,7 +672,7 @@ class _PageParser:
                     fold(" ".join(s.text for s in segments))
                 ):
                     continue  # "IBAN ...  Titular: ACME SL": the account's holder
-                if segment.col > 0 and _BARE_NR.match(fold(segment.text)):
+                if segment.col > 0 and _FIRST_ON_ROW.match(fold(segment.text).strip()):
                     continue  # "Kunde   Nr. 12345": another thing's number
                 if match.field == "tax" and self._rate_after_figures(segment, match):
                     continue  # "94  1  4,369.75  IVA 19.00  5,200": an item's tax column
@@ -679,6 +703,18 @@ class _PageParser:
             self.values[match.field] = value
             ambiguous = value in self.ambiguous_dates
             self.confidence[match.field] = _Confidence.AMBIGUOUS_DATE if ambiguous else how
+
+    def _simplified_invoice_number(self) -> None:
+        """A till receipt's "Fatura Simplificada FS 0489.../047766", when nothing else
+        numbers the invoice: a full invoice made out from a ticket prints the ticket's
+        number so too, beside its own."""
+        for row in self.rows:
+            line = " ".join(segment.text for segment in row)
+            found = _SIMPLIFIED_INVOICE.search(line)
+            if found is not None and (number := _invoice_number(found.group(1))) is not None:
+                self.values["invoice_number"] = number
+                self.confidence["invoice_number"] = _Confidence.TICKET_NUMBER
+                return
 
     def _number_in_a_sentence(self) -> None:
         """No label starts a segment, but a sentence names the invoice: "Bolletta riferita
@@ -758,10 +794,13 @@ class _PageParser:
                 beside = self._right_of(segment)
                 numbered = (
                     beside is not None
-                    and _invoice_number(beside.text) is not None
+                    and _invoice_number(_value_text(beside.text)) is not None
                     and sum(ch.isalnum() for ch in beside.text) >= 4  # not a page's "1/2"
                 )
-                if labelled < 2 and len(row) > 1 and not numbered:
+                # Beside it only labels of other columns ("RECHNUNG   Lieferadresse"): a
+                # column's heading too.
+                others = [s for s in row if s is not segment and (index, s.col) not in self.labels]
+                if labelled < 2 and others and not numbered:
                     continue  # "Facture   082083" is a title and its number; a heading is not
                 match = LabelMatch("invoice_number", "", False)
                 self.labels[(segment.row, segment.col)] = match
@@ -866,6 +905,7 @@ class _PageParser:
         down ("Totale non soggetto IVA (N2)") is one part: a candidate of last resort."""
         how = _Confidence.INLINE if source is None else _Confidence.BESIDE
         found = [(value, how)]
+        cents = [_CENTS.search(source.text) is not None] if source is not None else [True]
         if source is not None:
             self.used.add((source.row, source.col))
             for segment in self.rows[label.row][source.col + 1 :]:
@@ -874,8 +914,17 @@ class _PageParser:
                 amount = parse_money(_value_text(segment.text), self.mark)
                 if amount is not None:
                     found.append((amount, _Confidence.BELOW))
+                    cents.append(_CENTS.search(segment.text) is not None)
+        table_row = len(found) >= _TABLE_SUMS  # "Totale  1.242  956,98  55  85"
+        if any(cents) and not all(cents):
+            # "Totale  1.242  956,98  55  85": beside amounts printed with cents, numbers
+            # without them are counts (items, stems, kilograms), not money.
+            found = [candidate for candidate, printed in zip(found, cents, strict=True) if printed]
         if kind == "total" and len(found) > 1:
             found = [found[-1], *found[:-1]]
+        if kind == "total" and table_row and _BARE_TOTAL.fullmatch(fold(label.text).strip()):
+            self.bare_totals.extend(found)  # a table's sums: after the totals named so
+            return
         (self.partial_totals if kind == "total" and qualified else self.money[kind]).extend(found)
 
     def _is_label(self, match: LabelMatch) -> bool:
@@ -915,6 +964,16 @@ class _PageParser:
             candidates = [(self._number_continued(text, at), at) for text, at in candidates]
         for text, source in candidates:
             value = parse(_value_text(text))
+            if value is not None and kind == "customer_name" and _ATTENTION.match(text.strip()):
+                # "Invoice To: / Attn: Paula Beaton / BCA": the person to see, then the
+                # organisation billed.
+                under = (
+                    self._aligned(source.row + 1, source)
+                    if source is not None and source.row + 1 < len(self.rows)
+                    else None
+                )
+                if under is not None and _named(under) and _could_be_vendor(under.text):
+                    return _name(under.text), under
             if value is not None and kind == "customer_name" and not _is_company(value):
                 # "Bill to / Thomas Flassbeck / SimFin Analytics GmbH": the person to
                 # contact, then the company billed; the company is the customer.
@@ -1231,8 +1290,20 @@ class _PageParser:
                 street, name, higher = self._column_above(index, town)
                 if street is not None and _STREET.search(street.text) is None:
                     street, name, higher = None, street, name  # no street: name right above
-                if name is not None and _ATTENTION.match(name.text) and _named(higher):
-                    name = higher  # "AttOra / T.a.v. Administratie / street": the company
+                # The person's line right under the organisation's, in one block.
+                addressed = (
+                    name is not None
+                    and higher is not None
+                    and higher.row == name.row - 1
+                    and higher.row > 0  # not the letterhead heading the page
+                    and _HONORIFIC.match(name.text + " ") is not None
+                    and _could_be_vendor(higher.text)  # a name, not the title "factuur"
+                )
+                attention = name is not None and _ATTENTION.match(name.text) is not None
+                if (attention or addressed) and _named(higher):
+                    # "AttOra / T.a.v. Administratie / street", "TG Höchberg / Herrn Andreas
+                    # Dallner / street": the organisation, then the person at it.
+                    name = higher
                 if name is None or (name.row, name.col) in self.labels:
                     continue
                 found = _name(name.text)
@@ -1274,8 +1345,9 @@ class _PageParser:
                 text = segment.text
                 if (segment.row, segment.col) in self.used or not _could_be_vendor(text):
                     continue
-                if _is_company(text) and not _same_name(text, vendor):
-                    return text
+                name = _name(text) or text
+                if _is_company(name) and not _same_name(name, vendor):
+                    return name
         return None
 
     def _legal_names(self) -> list[str]:
@@ -1439,8 +1511,16 @@ def _currency(text: str) -> str | None:
     return code if code in ISO_CODES else None
 
 
-# "Nr." alone labels the invoice number only as the first thing on its row.
-_BARE_NR = re.compile(r"nr\.(?!\w)")
+# An amount printed with its cents: "956,98", "1.50".
+_CENTS = re.compile(r"\d[.,]\d{2}(?!\d)")
+# A total label that is the word alone, which a table's sums print too ...
+_BARE_TOTAL = re.compile(r"(?:total|totale|totaal|gesamt|summe|somme|totales)\s*:?")
+# ... with this many numbers on its row.
+_TABLE_SUMS = 3
+# Labels only as the first thing on their row: "Nr." and "Number:" alone ("Kunde   Nr.
+# 12345", "Order   Number: 57" number something else), and "To" or "From" alone ("WE
+# WANT   TO   HEAR   FROM   YOU!").
+_FIRST_ON_ROW = re.compile(r"nr\.(?!\w)|number\s*:|(?:to|an|aan|para|from)\s*$")
 # Rows searched above a postcode line for its block's street and name.
 _BLOCK_REACH = 6
 _ATTENTION = re.compile(
@@ -1479,7 +1559,10 @@ def _name(text: str) -> str | None:
     if _salutation_alone(text):
         return None  # "Herr" on its own line, the name below it
     # Dot leaders and bullets before a name are layout: ".. Acme Ltd", "• Acme Ltd".
-    text = without_title(_ATTENTION.sub("", text.strip().lstrip(".·•*|- ")))
+    text = _ATTENTION.sub("", text.strip().lstrip(".·•*|- "))
+    if (closing := _VALEDICTION.match(text)) is not None:
+        text = text[closing.end() :]  # "Kind regards, Jane Doe": the signer
+    text = without_title(_NAME_LABEL.sub("", text))
     # "Excel Consulting, Lda. NIF: 500084580": the tax number is not part of the name.
     if (tax_id := _TAX_ID_AFTER.search(text)) is not None:
         text = text[: tax_id.start()].rstrip(" ,-")
@@ -1491,6 +1574,10 @@ def _name(text: str) -> str | None:
         text = company.group(1)
     if sum(ch.isalpha() for ch in text) < 2 or len(text.split()) > _MAX_NAME_WORDS + 2:
         return None  # a sentence, not a name
+    if is_web_host(text) or fold(text).startswith(("www.", "http")):
+        return None  # "survey.officedepot.com": a web address ("Amazon.com" may be a name)
+    if _reads_as_a_sentence(text):
+        return None
     if _STREET_NAME.search(text):
         return None  # "Via delle Fiocine, n.°45": an address line
     # A label alone or with a colon is not a name; "Data Systems GmbH" is.
@@ -1503,6 +1590,14 @@ def _name(text: str) -> str | None:
     if parse_money(text) is not None or find_date(text) is not None:
         return None
     return text
+
+
+def _reads_as_a_sentence(text: str) -> bool:
+    """Prose, not a name: four or more lowercase words of four letters or more ("Het
+    gefactureerde bedrag staat hieronder nader gespecificeerd"). A name's lowercase
+    words are particles ("Services Industriels de Genève", "Agenzia delle Entrate")."""
+    words = [word.strip(".,;:()") for word in text.split()]
+    return sum(len(word) >= 4 and word.isalpha() and word.islower() for word in words) >= 4
 
 
 def _named(segment: Segment | None) -> bool:
@@ -1526,9 +1621,14 @@ def _could_be_vendor(text: str) -> bool:
         return False
     if not _READS_AS_A_NAME.search(text):
         return False  # OCR debris from a logo ("“a N", "Ad"): no name at all
-    lowered = fold(text)
-    if "@" in text or lowered.startswith(("www.", "http")):
+    # "cadastre-se.": prose broken over lines; "bol.com b.v." has its legal form, and a
+    # script without capitals (山田商店) has none to show.
+    cased = any(ch.islower() for ch in text)
+    if cased and not any(ch.isupper() for ch in text) and not _is_company(text):
         return False
+    lowered = fold(text)
+    if "@" in text or lowered.startswith(("www.", "http")) or text.rstrip().endswith("!"):
+        return False  # an address, or a slogan ("WE WANT TO HEAR FROM YOU!")
     if _POSTAGE.fullmatch(lowered.strip()) or _GREETING.match(text.strip()):
         return False  # "Geachte medewerker van het Parcival college," greets, not signs
     return re.search(rf"\b(?:{_TITLE_WORDS})\b", lowered) is None

@@ -57,12 +57,13 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:invoice|rechnung|factur[ae]|factuur|fattura|fatura)(?=\s*:)",
         r"rechnungs?\s*-?\s*(?:nummer|nr\.?|no\.?)",
         r"numero|nummer",  # alone, as header tables print it above the value
+        r"number(?=\s*:)",  # "Number : DL1232402DO21075" under a "Tax Invoice" title
         # "Nr. 16117778" under the document's title; not "No.", which starts addresses
         # ("No. 35, 80 Feet Road").
         # Only with a value that has a digit, or none (the value beside it); and only as
         # the first thing on its row (see fields._read_labels): "Kunde  Nr. 12345" is not.
         r"nr\.(?=\s*[:#]?\s*(?:$|[\w\-/.]*\d))",
-        r"rechnung\s*(?:nr\.?|no\.?)",
+        rf"rechnung\s*{_NO}",  # "Rechnung Nr.", "Rechnung #:"
         r"re\.?\s*-?\s*nr\.?",
         r"beleg\s*-?\s*(?:nummer|nr\.?)",
         r"rechnung(?=\s+[\w\-/.]*\d)",
@@ -117,9 +118,12 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"fornecedor{_NOT_AN_ID}|emitente|prestador(?:\s+de\s+servicos)?",
     ),
     "customer_name": (
-        # Short words that mean "to" are labels only with a colon: "Aan:", "An:", "Para:".
+        # Short words that mean "to" are labels only with a colon ("Aan:", "An:",
+        # "Para:"), or alone on their segment over the name ("To"); not "A" or "Per".
         r"(?:(?:rechnung|invoice|factuur|fattura|factura|fatura|facture)\s+)?"
-        r"(?:to|an|aan|a|para|per)(?=\s*:)|datos\s+del\s+cliente",
+        r"(?:to|an|aan|a|para|per)(?=\s*:)|(?:to|an|aan|para)(?=\s*$)|datos\s+del\s+cliente",
+        # Not "a": "FACTURA A" is an Argentine invoice's type.
+        r"(?:rechnung|invoice|factuur|fattura|factura|fatura|facture)\s+(?:per|pour)(?=\s*$)",
         rf"bill(?:ed)?\s+to|invoice(?:d)?\s+to|sold\s+to|charge\s+to|(?:customer|client){_NOT_AN_ID}",
         rf"subscriber(?:\s+name)?{_NOT_AN_ID}|passenger\s+name|guest\s+name",
         r"billing\s+address|invoice\s+address|rechnungsanschrift|"
@@ -202,8 +206,10 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:saldo|importe)\s+(?:adeudado|pendiente)",
         r"totale(?:\s+(?:fattura|documento|da\s+pagare|complessivo))?|importo\s+totale|"
         r"tot\.?\s+(?:fattura|documento)|"
-        r"netto\s+a\s+pagare",
-        r"valor\s+total|total\s+(?:da\s+)?fatura|total\s+a\s+pagar",
+        r"netto\s+a\s+pagare|(?:ammontare|importo)\s+(?:della\s+|del\s+)?(?:fattura|documento)|"
+        r"importo\s+da\s+pagare|importe\s+(?:de\s+la\s+)?factura",
+        r"valor\s+total|total\s+(?:da\s+)?fatura|total\s+a\s+pagar|valor\s+(?:da\s+)?fatura|"
+        r"valor\s+a\s+pagar",
     ),
     "other": (
         r"p\.?\s?o\.?\s*(?:no\.?|number|#)|(?:purchase\s+)?order\s+(?:no\.?|number|#|date)|"
@@ -282,6 +288,17 @@ def match_label(text: str) -> LabelMatch | None:
     # OCR reads specks before a line as quotes, bars or bullets: "'DocNo", "| Total".
     text = text.strip().lstrip("\u2018\u2019'\"|\u00a9\u2022*+").strip()  # and "+19 % USt."
     found = _label_at_start(text)
+    if found is not None and found.field in _TAIL_FIELDS and not found.colon:
+        # "NUMERO FATTURA ELETTRONICA VALIDA AI FINI FISCALI:": words qualifying the
+        # label before its colon; the value is after it, or under the label. Not after
+        # a bare "Numero" or "Date": "Numero cliente:" numbers something else.
+        qualifier, colon, after = found.rest.partition(":")
+        words = qualifier.split()
+        label = fold(text[: len(text) - len(found.rest)]).replace(".", " ").split()
+        named = any(word not in _GENERIC_WORDS for word in label)
+        qualified = 0 < len(words) <= _QUALIFIER_WORDS and all(w.isalpha() for w in words)
+        if colon and named and qualified:
+            return LabelMatch(found.field, after.strip(), True)
     if found is not None or ":" not in text:
         return found
     before, after = text.strip().split(":", 1)
@@ -299,6 +316,7 @@ def match_label(text: str) -> LabelMatch | None:
 
 
 _TAIL_FIELDS = ("invoice_date", "due_date", "invoice_number")
+_QUALIFIER_WORDS = 6
 _GENERIC_WORDS = frozenset(
     {"nummer", "numero", "number", "no", "nr", "date", "datum", "data", "fecha", "dated"}
 )

@@ -143,10 +143,27 @@ def amount_row(
     return LineItem(description=description.strip(), quantity=count, amount=amount)
 
 
-def _multiplies_out(quantity: Decimal, price: Decimal, amount: Decimal, places: int) -> bool:
-    # Half a unit of the last printed digit, plus slack for invoices that truncate.
-    tolerance = Decimal("0.5") if places == 0 else Decimal("0.01")
+def _multiplies_out(
+    quantity: Decimal, price: Decimal, amount: Decimal, places: tuple[int, int, int]
+) -> bool:
+    """Whether quantity x price gives the amount as printed: within half a unit of the
+    amount's last digit (or a cent, for invoices that truncate), and within what the
+    factors' own rounding allows: a unit price printed to the cent from a finer one is
+    off by up to half a cent a unit ("10 x 2,62 = 26,21"; at most 0.5% of the amount)."""
+    a_places, b_places, amount_places = places
+    tolerance = Decimal("0.5") if amount_places == 0 else Decimal("0.01")
+    rounding = min(abs(quantity) * _half_unit(b_places), abs(price) * _half_unit(a_places))
+    tolerance += min(rounding, abs(amount) * _ROUNDING_SHARE)
     return abs(quantity * price - amount) <= tolerance
+
+
+# The most the factors' rounding may account for, as a share of the amount.
+_ROUNDING_SHARE = Decimal("0.005")
+
+
+def _half_unit(places: int) -> Decimal:
+    """Half a unit of the last digit of a number printed with `places` decimals."""
+    return Decimal(5).scaleb(-places - 1)
 
 
 def _quantity_first(
@@ -352,7 +369,12 @@ def _item_from_cells(
             if rate is None or not 0 < rate < 100:
                 continue
             a = a * (100 - rate) / 100
-        if not _multiplies_out(a, b, amount, fraction_digits(cells[last], mark)):
+        places = (
+            fraction_digits(cells[first], mark),
+            fraction_digits(cells[second], mark),
+            fraction_digits(cells[last], mark),
+        )
+        if not _multiplies_out(a, b, amount, places):
             continue
         used = {first, second, last} | ({discount} if discount is not None else set())
         description = _description(cells, used, mark)

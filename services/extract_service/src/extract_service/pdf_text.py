@@ -33,20 +33,78 @@ _UNITS_PER_POINT = 10
 _WORD_GAP = 0.25
 _LINE_SHIFT = 0.5  # a baseline moved by more than this share of the height: a new line
 _UPRIGHT = 0.1  # radians: characters turned further than this are not read
+# Text whose letters stand this share of their height apart (the median gap around a
+# space) is letter-spaced ("L I C O R E S"): PDFium puts spaces of its own between its
+# letters, which then break words only where the gap is wider than the letters' by
+# _WORD_GAP.
+_LETTER_SPACED = 0.08
+_NEIGHBOURS = 3  # letter gaps on each side that tell a PDFium space's surroundings
 
 
 @dataclass(frozen=True)
 class Char:
-    """A character and its box in PDF points: left, bottom, right, top."""
+    """A character and its box in PDF points: left, bottom, right, top. `generated`:
+    a space PDFium inferred from the gap, not one the page's text has."""
 
     text: str
     box: tuple[float, float, float, float]
+    generated: bool = False
+
+
+def _read_through(chars: Sequence[Char]) -> set[int]:
+    """The indexes of PDFium's own spaces inside letter-spaced text whose gap is no wider
+    than the letters' spacing around it allows: not word breaks (pure)."""
+    through: set[int] = set()
+    # Per line: the gap after each letter to the next, and what lay between them: None
+    # (nothing), the index of a PDFium space, or -1 (a space the text has).
+    gaps: list[float] = []
+    between: list[int | None] = []
+
+    def close_line() -> None:
+        for k, space in enumerate(between):
+            if space is None or space < 0:
+                continue
+            near = sorted(
+                gaps[j]
+                for j in range(max(0, k - _NEIGHBOURS), min(len(gaps), k + _NEIGHBOURS + 1))
+                if j != k and (between[j] or 0) >= 0 and -0.5 < gaps[j] < 1.0
+            )
+            if len(near) >= 2:
+                spacing = near[len(near) // 2]
+                if spacing >= _LETTER_SPACED and gaps[k] <= spacing + _WORD_GAP:
+                    through.add(space)
+        gaps.clear()
+        between.clear()
+
+    previous: Char | None = None  # the line's last letter
+    pending: int | None = None  # what followed it so far
+    for index, char in enumerate(chars):
+        if not char.text.strip():
+            if char.text in "\r\n":
+                close_line()
+                previous = None
+            elif previous is not None and pending is None:
+                pending = index if char.generated else -1
+            elif not char.generated:
+                pending = -1
+            continue
+        if previous is not None:
+            height = max(previous.box[3] - previous.box[1], 1.0)
+            if abs(char.box[1] - previous.box[1]) > _LINE_SHIFT * height:
+                close_line()
+            else:
+                gaps.append((char.box[0] - previous.box[2]) / height)
+                between.append(pending)
+        previous, pending = char, None
+    close_line()
+    return through
 
 
 def words_from_chars(chars: Sequence[Char], page_height: float) -> list[Word]:
     """Characters joined into words by their spacing (pure)."""
     words: list[Word] = []
     current: list[Char] = []
+    through = _read_through(chars)
 
     def flush() -> None:
         if current:
@@ -65,16 +123,22 @@ def words_from_chars(chars: Sequence[Char], page_height: float) -> list[Word]:
             )
             current.clear()
 
-    for char in chars:
+    spaced = False  # read through one of PDFium's spaces: the letters' gap is judged
+    for index, char in enumerate(chars):
+        if index in through:
+            spaced = True
+            continue
         if not char.text.strip():
             flush()
+            spaced = False
             continue
         if current:
             previous = current[-1].box
             height = max(previous[3] - previous[1], 1.0)
-            apart = char.box[0] - previous[2] > _WORD_GAP * height
+            apart = not spaced and char.box[0] - previous[2] > _WORD_GAP * height
             if apart or abs(char.box[1] - previous[1]) > _LINE_SHIFT * height:
                 flush()
+        spaced = False
         current.append(char)
     flush()
     return words
@@ -96,7 +160,8 @@ def _chars(page: pdfium.PdfPage) -> Iterator[Char]:
                 continue
             code = pdfium_c.FPDFText_GetUnicode(text_page.raw, index)
             text = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else " "
-            yield Char(text, text_page.get_charbox(index, loose=True))
+            generated = code == 0x20 and pdfium_c.FPDFText_IsGenerated(text_page.raw, index) == 1
+            yield Char(text, text_page.get_charbox(index, loose=True), generated)
     finally:
         text_page.close()
 

@@ -56,6 +56,18 @@ def _owners(text: str) -> list[str]:
     return owners
 
 
+def is_web_host(text: str) -> bool:
+    """Whether `text` is a web host below a registered domain ("survey.officedepot.com"):
+    an address, not a name. "Amazon.co.uk" and "bol.com" may be names."""
+    found = _DOMAIN.fullmatch(text.strip().rstrip("/"))
+    if found is None:
+        return False
+    labels = (found.group(1) or found.group(2)).lower().split(".")[:-1]
+    while len(labels) > 1 and labels[-1] in _SECOND_LEVELS:
+        labels.pop()
+    return len(labels) >= 2
+
+
 def _letters(word: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(word))
 

@@ -266,7 +266,7 @@ def aggregate_cases() -> list[Case]:
                              customer_name="SOCIETE GENERALE SA",
                              confidence={"vendor_name": 0.9}),
                  _extraction(3, vendor_name="SA", customer_name="Straße & Söhne"),
-                 _extraction(4, vendor_name="Other Vendor Srl", customer_name="STRASSE",
+                 _extraction(4, vendor_name="SAP SE", customer_name="STRASSE",
                              **_totals(2000.0, 380.0, 2380.0))))),
         Case("summary-keeps-the-totals", "A last total alone that is an earlier summary's "
              "subtotal (detail pages summing the net) leaves the invoice's totals to the "
