@@ -95,7 +95,9 @@ test-compose: install install-browser install-kube ## the end-to-end tests again
 	@[ "$$E2E_REUSE_STACK" = 1 ] || $(RUN) python -m invoice_stack down >/dev/null
 	E2E_STACK=compose $(RUN) pytest -m e2e
 
-test-unit: ## unit tests only (no Dapr)
+test-unit: install-ocr ## unit tests only (no Dapr; the OCR tests need Tesseract)
+	@# Every workspace package, invoice_eval among them: `uv run` alone syncs only the root.
+	$(UV) sync --frozen --all-packages
 	$(RUN) pytest -m "not e2e"
 
 test-e2e: install install-browser install-kube ## end-to-end tests only
