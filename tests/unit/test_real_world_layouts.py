@@ -1301,3 +1301,21 @@ def test_review_cases_of_labels_and_names() -> None:
     # A letterhead over the person the letter is addressed to is not the customer.
     letter = "Schmidt Elektro\nHerrn Max Mustermann\nMusterweg 5\n12345 Musterstadt\n"
     assert parse_page(letter).fields.customer_name == "Max Mustermann"
+
+
+def test_a_company_heading_the_footer_block_of_legal_details_is_the_vendor() -> None:
+    page = (
+        "Invoice FI15636047324\n\nTo\nSimFin Analytics GmbH\n\n"
+        "Infographic Design     1     197.28     197.28\n"
+        "Total (EUR)   208.13\n\n"
+        "Purchased on Fiverr.com through Fiverr Limited\n\n\n"
+        "Fiverr International Ltd.\n"
+        "It Starts Here.\n"
+        "8 Eliezer Kaplan St., Tel Aviv, Israel 6473409\n"
+        "Company no: 514440874; VAT ID 558327284\n"
+    )
+    fields = parse_page(page).fields
+    assert (fields.vendor_name, fields.customer_name) == (
+        "Fiverr International Ltd.",
+        "SimFin Analytics GmbH",
+    )

@@ -1368,6 +1368,10 @@ class _PageParser:
                 heading = above[0].text if len(above) == 1 else ""
                 if _footer_heading(heading):
                     found.append(heading)
+                else:
+                    # "Fiverr International Ltd. / It Starts Here. / 8 Eliezer Kaplan St.
+                    # ... / Company no: ...": a company heading the footer's block.
+                    found += self._company_heading_footer(index)
             if not legal and not _SENDER_LINE.search(line):
                 continue
             for segment in row:
@@ -1379,6 +1383,17 @@ class _PageParser:
                     if _could_be_vendor(name) and not _LEGAL_ROW.search(name):
                         found.append(name)
         return sorted(set(found), key=lambda name: (-found.count(name), found.index(name)))
+
+    def _company_heading_footer(self, legal_row: int) -> list[str]:
+        """A company, with its legal form, alone on one of the few rows above a footer's
+        legal details."""
+        for index in range(legal_row - 2, max(legal_row - 1 - _FOOTER_REACH, -1), -1):
+            row = self.rows[index]
+            if index in self.table_rows or len(row) != 1:
+                return []
+            if _is_company(row[0].text) and _could_be_vendor(row[0].text):
+                return [row[0].text.strip()]
+        return []
 
     def _sender_blocks(self) -> list[str]:
         """Companies heading a block of lines, in their column, that gives a phone,
@@ -1521,6 +1536,8 @@ _TABLE_SUMS = 3
 # 12345", "Order   Number: 57" number something else), and "To" or "From" alone ("WE
 # WANT   TO   HEAR   FROM   YOU!").
 _FIRST_ON_ROW = re.compile(r"nr\.(?!\w)|number\s*:|(?:to|an|aan|para|from)\s*$")
+# Rows searched above a footer's legal details for the company they belong to.
+_FOOTER_REACH = 3
 # Rows searched above a postcode line for its block's street and name.
 _BLOCK_REACH = 6
 _ATTENTION = re.compile(
