@@ -1319,3 +1319,16 @@ def test_a_company_heading_the_footer_block_of_legal_details_is_the_vendor() -> 
         "Fiverr International Ltd.",
         "SimFin Analytics GmbH",
     )
+
+
+def test_a_service_provider_label_names_the_vendor_under_it() -> None:
+    page = (
+        "                    SERVICE INFORMATION\n"
+        "                    ENERGY SERVICE PROVIDER               PEAK DEMAND\n"
+        "http://www.kwhydro.on.ca  KITCHENER-WILMOT HYDRO INC         (519) 743-3600\n"
+        "This Bill   64.53\n"
+    )
+    assert parse_page(page).fields.vendor_name == "KITCHENER-WILMOT HYDRO INC"
+    # A note in brackets under the label is no name.
+    note = "Service Provider:\n(Not to be used for payment remittance)\nTotal 10.00\n"
+    assert parse_page(note).fields.vendor_name is None

@@ -1034,7 +1034,8 @@ class _PageParser:
         for index in range(label.row + 1, min(label.row + 1 + _ROWS_BELOW, len(self.rows))):
             if index in self.table_rows:
                 return None
-            nearest = min(self.rows[index], key=label.gap_to)
+            # Of two under it, the one sharing more of its columns.
+            nearest = min(self.rows[index], key=lambda s: (label.gap_to(s), -label.overlap(s)))
             if label.gap_to(nearest) <= reach and _salutation_alone(nearest.text):
                 continue  # "Herr" alone, the name on the next row
             if label.gap_to(nearest) <= reach:
@@ -1536,6 +1537,8 @@ _TABLE_SUMS = 3
 # 12345", "Order   Number: 57" number something else), and "To" or "From" alone ("WE
 # WANT   TO   HEAR   FROM   YOU!").
 _FIRST_ON_ROW = re.compile(r"nr\.(?!\w)|number\s*:|(?:to|an|aan|para|from)\s*$")
+# A web address printed before a name on its line.
+_WEB_ADDRESS_BEFORE = re.compile(r"^(?:https?://|www\.)\S+\s+(?=\S)", re.IGNORECASE)
 # Rows searched above a footer's legal details for the company they belong to.
 _FOOTER_REACH = 3
 # Rows searched above a postcode line for its block's street and name.
@@ -1577,6 +1580,7 @@ def _name(text: str) -> str | None:
         return None  # "Herr" on its own line, the name below it
     # Dot leaders and bullets before a name are layout: ".. Acme Ltd", "• Acme Ltd".
     text = _ATTENTION.sub("", text.strip().lstrip(".·•*|- "))
+    text = _WEB_ADDRESS_BEFORE.sub("", text)  # "http://www.kwhydro.on.ca  KITCHENER-..."
     if (closing := _VALEDICTION.match(text)) is not None:
         text = text[closing.end() :]  # "Kind regards, Jane Doe": the signer
     text = without_title(_NAME_LABEL.sub("", text))
@@ -1591,6 +1595,8 @@ def _name(text: str) -> str | None:
         text = company.group(1)
     if sum(ch.isalpha() for ch in text) < 2 or len(text.split()) > _MAX_NAME_WORDS + 2:
         return None  # a sentence, not a name
+    if text.startswith("(") and text.endswith(")"):
+        return None  # "(Not to be used for payment remittance)": a note
     if is_web_host(text) or fold(text).startswith(("www.", "http")):
         return None  # "survey.officedepot.com": a web address ("Amazon.com" may be a name)
     if _reads_as_a_sentence(text):

@@ -109,6 +109,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "vendor_name": (
         rf"from|vendor{_NOT_AN_ID}|supplier{_NOT_AN_ID}|seller{_NOT_AN_ID}|sold\s+by|"
+        rf"(?:energy\s+|electricity\s+)?service\s+provider{_NOT_AN_ID}|"
         r"issued\s+by|bill\s+from|invoice\s+from|remit\s+(?:payment\s+)?to",
         rf"lieferant{_NOT_AN_ID}|verkaufer{_NOT_AN_ID}|rechnungssteller|absender|verkauft\s+von",
         rf"fournisseur{_NOT_AN_ID}|vendeur|emetteur|vendu\s+par",
