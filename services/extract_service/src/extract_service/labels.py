@@ -82,7 +82,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "invoice_date": (
         r"invoice\s+date|date\s+of\s+(?:issue|invoice)|issue\s+date|date\s+issued|"
-        r"invoice\s+dated|dated|document\s+date|date",
+        r"invoice\s+dated|dated|document\s+date|bill(?:ing)?\s+date|statement\s+date|date",
         r"rechnungsdatum|rechnungs\s*-\s*datum|ausstellungsdatum|belegdatum|dokumentdatum|datum",
         r"date\s+(?:de\s+(?:la\s+)?)?(?:facture|facturation)|date\s+d'?\s?emission|emise?\s+le|"
         r"date\s+du\s+document",
