@@ -1332,3 +1332,17 @@ def test_a_service_provider_label_names_the_vendor_under_it() -> None:
     # A note in brackets under the label is no name.
     note = "Service Provider:\n(Not to be used for payment remittance)\nTotal 10.00\n"
     assert parse_page(note).fields.vendor_name is None
+
+
+def test_a_name_label_that_a_lowercase_word_goes_on_with_is_a_phrase() -> None:
+    page = (
+        "                        Watercare Services Limited           2080443-01\n"
+        "                            Customer   service  line\n"
+        "                                                              56-892-397\n"
+        "                       Mon   to Fri 7.30am  to 6pm\n"
+        "Body Corporate         178333                                09 442   2222\n"
+        "Total due: 77.26\n"
+    )
+    assert parse_page(page).fields.customer_name is None
+    labelled = "Customer   Acme Ltd\nTotal due: 77.26\n"
+    assert parse_page(labelled).fields.customer_name == "Acme Ltd"

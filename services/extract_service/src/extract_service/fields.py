@@ -666,6 +666,16 @@ class _PageParser:
                     # "Proveedor Tecnológico: ...", "Customer Legal Name: ...": another
                     # label, whose text is then no one's name either.
                     match = LabelMatch("other", match.rest, match.colon)
+                after = segments[segment.col + 1] if segment.col + 1 < len(segments) else None
+                if (
+                    match.field in NAME_FIELDS
+                    and not match.rest
+                    and after is not None
+                    and after.text[:1].islower()
+                ):
+                    # "Customer   service   line": a phrase the layout spread over the
+                    # row, which the lowercase word after it goes on with.
+                    match = LabelMatch("other", "", False)
                 if not self._is_label(match):
                     continue
                 if match.field == "customer_name" and _BANK_ROW.search(
