@@ -1660,8 +1660,9 @@ def _could_be_vendor(text: str) -> bool:
     if cased and not any(ch.isupper() for ch in text) and not _is_company(text):
         return False
     lowered = fold(text)
-    if "@" in text or lowered.startswith(("www.", "http")) or text.rstrip().endswith("!"):
-        return False  # an address, or a slogan ("WE WANT TO HEAR FROM YOU!")
+    # A web address is no name already (_name); a mail address or a slogan is none.
+    if "@" in text or text.rstrip().endswith("!"):
+        return False  # "WE WANT TO HEAR FROM YOU!"
     if _POSTAGE.fullmatch(lowered.strip()) or _GREETING.match(text.strip()):
         return False  # "Geachte medewerker van het Parcival college," greets, not signs
     return re.search(rf"\b(?:{_TITLE_WORDS})\b", lowered) is None
