@@ -207,6 +207,12 @@ def test_invoice_number_labels(text: str, rest: str, colon: bool) -> None:
     assert (match.rest, match.colon) == (rest, colon)
 
 
+@pytest.mark.parametrize("text", ["BILLING DATE", "Bill date:", "Statement Date"])
+def test_a_bills_date_labels_the_invoice_date(text: str) -> None:
+    match = match_label(text)
+    assert match is not None and match.field == "invoice_date", match
+
+
 def test_a_qualified_number_label_takes_the_value_under_it_and_a_bare_one_leads_its_row() -> None:
     page = """\
 FORNITURA:                      DATA FATTURA: 26/01/2026

@@ -1301,3 +1301,48 @@ def test_review_cases_of_labels_and_names() -> None:
     # A letterhead over the person the letter is addressed to is not the customer.
     letter = "Schmidt Elektro\nHerrn Max Mustermann\nMusterweg 5\n12345 Musterstadt\n"
     assert parse_page(letter).fields.customer_name == "Max Mustermann"
+
+
+def test_a_company_heading_the_footer_block_of_legal_details_is_the_vendor() -> None:
+    page = (
+        "Invoice FI15636047324\n\nTo\nSimFin Analytics GmbH\n\n"
+        "Infographic Design     1     197.28     197.28\n"
+        "Total (EUR)   208.13\n\n"
+        "Purchased on Fiverr.com through Fiverr Limited\n\n\n"
+        "Fiverr International Ltd.\n"
+        "It Starts Here.\n"
+        "8 Eliezer Kaplan St., Tel Aviv, Israel 6473409\n"
+        "Company no: 514440874; VAT ID 558327284\n"
+    )
+    fields = parse_page(page).fields
+    assert (fields.vendor_name, fields.customer_name) == (
+        "Fiverr International Ltd.",
+        "SimFin Analytics GmbH",
+    )
+
+
+def test_a_service_provider_label_names_the_vendor_under_it() -> None:
+    page = (
+        "                    SERVICE INFORMATION\n"
+        "                    ENERGY SERVICE PROVIDER               PEAK DEMAND\n"
+        "http://www.kwhydro.on.ca  KITCHENER-WILMOT HYDRO INC         (519) 743-3600\n"
+        "This Bill   64.53\n"
+    )
+    assert parse_page(page).fields.vendor_name == "KITCHENER-WILMOT HYDRO INC"
+    # A note in brackets under the label is no name.
+    note = "Service Provider:\n(Not to be used for payment remittance)\nTotal 10.00\n"
+    assert parse_page(note).fields.vendor_name is None
+
+
+def test_a_name_label_that_a_lowercase_word_goes_on_with_is_a_phrase() -> None:
+    page = (
+        "                        Watercare Services Limited           2080443-01\n"
+        "                            Customer   service  line\n"
+        "                                                              56-892-397\n"
+        "                       Mon   to Fri 7.30am  to 6pm\n"
+        "Body Corporate         178333                                09 442   2222\n"
+        "Total due: 77.26\n"
+    )
+    assert parse_page(page).fields.customer_name is None
+    labelled = "Customer   Acme Ltd\nTotal due: 77.26\n"
+    assert parse_page(labelled).fields.customer_name == "Acme Ltd"

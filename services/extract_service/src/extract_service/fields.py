@@ -666,6 +666,16 @@ class _PageParser:
                     # "Proveedor Tecnológico: ...", "Customer Legal Name: ...": another
                     # label, whose text is then no one's name either.
                     match = LabelMatch("other", match.rest, match.colon)
+                after = segments[segment.col + 1] if segment.col + 1 < len(segments) else None
+                if (
+                    match.field in NAME_FIELDS
+                    and not match.rest
+                    and after is not None
+                    and after.text[:1].islower()
+                ):
+                    # "Customer   service   line": a phrase the layout spread over the
+                    # row, which the lowercase word after it goes on with.
+                    match = LabelMatch("other", "", False)
                 if not self._is_label(match):
                     continue
                 if match.field == "customer_name" and _BANK_ROW.search(
@@ -1034,7 +1044,8 @@ class _PageParser:
         for index in range(label.row + 1, min(label.row + 1 + _ROWS_BELOW, len(self.rows))):
             if index in self.table_rows:
                 return None
-            nearest = min(self.rows[index], key=label.gap_to)
+            # Of two under it, the one sharing more of its columns.
+            nearest = min(self.rows[index], key=lambda s: (label.gap_to(s), -label.overlap(s)))
             if label.gap_to(nearest) <= reach and _salutation_alone(nearest.text):
                 continue  # "Herr" alone, the name on the next row
             if label.gap_to(nearest) <= reach:
@@ -1368,6 +1379,10 @@ class _PageParser:
                 heading = above[0].text if len(above) == 1 else ""
                 if _footer_heading(heading):
                     found.append(heading)
+                else:
+                    # "Fiverr International Ltd. / It Starts Here. / 8 Eliezer Kaplan St.
+                    # ... / Company no: ...": a company heading the footer's block.
+                    found += self._company_heading_footer(index)
             if not legal and not _SENDER_LINE.search(line):
                 continue
             for segment in row:
@@ -1379,6 +1394,17 @@ class _PageParser:
                     if _could_be_vendor(name) and not _LEGAL_ROW.search(name):
                         found.append(name)
         return sorted(set(found), key=lambda name: (-found.count(name), found.index(name)))
+
+    def _company_heading_footer(self, legal_row: int) -> list[str]:
+        """A company, with its legal form, alone on one of the few rows above a footer's
+        legal details."""
+        for index in range(legal_row - 2, max(legal_row - 1 - _FOOTER_REACH, -1), -1):
+            row = self.rows[index]
+            if index in self.table_rows or len(row) != 1:
+                return []
+            if _is_company(row[0].text) and _could_be_vendor(row[0].text):
+                return [row[0].text.strip()]
+        return []
 
     def _sender_blocks(self) -> list[str]:
         """Companies heading a block of lines, in their column, that gives a phone,
@@ -1521,6 +1547,10 @@ _TABLE_SUMS = 3
 # 12345", "Order   Number: 57" number something else), and "To" or "From" alone ("WE
 # WANT   TO   HEAR   FROM   YOU!").
 _FIRST_ON_ROW = re.compile(r"nr\.(?!\w)|number\s*:|(?:to|an|aan|para|from)\s*$")
+# A web address printed before a name on its line.
+_WEB_ADDRESS_BEFORE = re.compile(r"^(?:https?://|www\.)\S+\s+(?=\S)", re.IGNORECASE)
+# Rows searched above a footer's legal details for the company they belong to.
+_FOOTER_REACH = 3
 # Rows searched above a postcode line for its block's street and name.
 _BLOCK_REACH = 6
 _ATTENTION = re.compile(
@@ -1560,6 +1590,7 @@ def _name(text: str) -> str | None:
         return None  # "Herr" on its own line, the name below it
     # Dot leaders and bullets before a name are layout: ".. Acme Ltd", "• Acme Ltd".
     text = _ATTENTION.sub("", text.strip().lstrip(".·•*|- "))
+    text = _WEB_ADDRESS_BEFORE.sub("", text)  # "http://www.kwhydro.on.ca  KITCHENER-..."
     if (closing := _VALEDICTION.match(text)) is not None:
         text = text[closing.end() :]  # "Kind regards, Jane Doe": the signer
     text = without_title(_NAME_LABEL.sub("", text))
@@ -1574,6 +1605,8 @@ def _name(text: str) -> str | None:
         text = company.group(1)
     if sum(ch.isalpha() for ch in text) < 2 or len(text.split()) > _MAX_NAME_WORDS + 2:
         return None  # a sentence, not a name
+    if text.startswith("(") and text.endswith(")"):
+        return None  # "(Not to be used for payment remittance)": a note
     if is_web_host(text) or fold(text).startswith(("www.", "http")):
         return None  # "survey.officedepot.com": a web address ("Amazon.com" may be a name)
     if _reads_as_a_sentence(text):

@@ -82,7 +82,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "invoice_date": (
         r"invoice\s+date|date\s+of\s+(?:issue|invoice)|issue\s+date|date\s+issued|"
-        r"invoice\s+dated|dated|document\s+date|date",
+        r"invoice\s+dated|dated|document\s+date|bill(?:ing)?\s+date|statement\s+date|date",
         r"rechnungsdatum|rechnungs\s*-\s*datum|ausstellungsdatum|belegdatum|dokumentdatum|datum",
         r"date\s+(?:de\s+(?:la\s+)?)?(?:facture|facturation)|date\s+d'?\s?emission|emise?\s+le|"
         r"date\s+du\s+document",
@@ -109,6 +109,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "vendor_name": (
         rf"from|vendor{_NOT_AN_ID}|supplier{_NOT_AN_ID}|seller{_NOT_AN_ID}|sold\s+by|"
+        rf"(?:energy\s+|electricity\s+)?service\s+provider{_NOT_AN_ID}|"
         r"issued\s+by|bill\s+from|invoice\s+from|remit\s+(?:payment\s+)?to",
         rf"lieferant{_NOT_AN_ID}|verkaufer{_NOT_AN_ID}|rechnungssteller|absender|verkauft\s+von",
         rf"fournisseur{_NOT_AN_ID}|vendeur|emetteur|vendu\s+par",
