@@ -160,6 +160,16 @@ def _redis(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
     )  # fmt: skip
 
 
+# Threads running Go code at once in each Dapr process (daprd, scheduler, placement). Go
+# takes one per core by default; then every process idles a thread spinning for work, and
+# its monitor thread wakes every 20 µs to take back a core from one blocked in a network
+# call (perf: 12% of the scheduler's and the host sidecar's CPU in runtime.sysmon, 9-13%
+# in finding work). With one, the mixed corpus took 6% less CPU and 5% less time on two
+# cores (scheduler -15%, host sidecar -12%; benchmarks/results/where-time-goes.md).
+# Seven such processes share the machine; at that load the busiest used a third of a core.
+GO_MAXPROCS = "1"
+
+
 def _placement(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
     return ProcessSpec(
         name="placement",
@@ -175,6 +185,7 @@ def _placement(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
             "--log-level", "info",
         ],
         health=Health(url=f"http://{LOOPBACK}:{ports.placement_health}/healthz"),
+        env={"GOMAXPROCS": GO_MAXPROCS},
     )  # fmt: skip
 
 
@@ -209,7 +220,7 @@ def _scheduler(layout: StackLayout, ports: StackPorts) -> ProcessSpec:
             "--log-level", "info",
         ],
         health=Health(url=f"http://{LOOPBACK}:{ports.scheduler_health}/healthz"),
-        env={"DAPR_HOST_IP": LOOPBACK},
+        env={"DAPR_HOST_IP": LOOPBACK, "GOMAXPROCS": GO_MAXPROCS},
     )  # fmt: skip
 
 
@@ -300,6 +311,7 @@ def _sidecar(
         health=Health(url=_sidecar_ready_url(app_id, app.app, app.dapr_http)),
         env={
             "DAPR_HOST_IP": LOOPBACK,
+            "GOMAXPROCS": GO_MAXPROCS,
             "REDIS_HOST": redis_host(ports),
             **_token_env(tokens, app_id),
         },
