@@ -10,6 +10,7 @@ import pytest
 from grpc.aio import AioRpcError, Metadata
 
 from invoice_shared.web import ServiceError
+from workflow_app.local_ends import LocalEnds
 from workflow_app.state_reads import RECHECK_SECONDS, read_history, wait_for_end
 
 
@@ -135,5 +136,47 @@ def test_an_end_whose_state_cannot_be_read_answers_with_what_was_read_before():
     async def waited() -> Any:
         client = UnreadableAfterTheEnd(watch_delay=30.0, ends_after=0.1)
         return await wait_for_end(client, "INV-1", 10)  # type: ignore[arg-type]
+
+    assert asyncio.run(waited()) is None
+
+
+def test_an_end_this_host_ran_is_answered_before_the_next_status_read():
+    # The instance ends at 0.4 s, between status reads (0.35 and 0.6 s), with its watch
+    # closed; this host ran the last step and says so.
+    async def waited() -> tuple[Any, float]:
+        ends = LocalEnds()
+        client = StalledWatchClient(watch_delay=5.0, ends_after=0.4)
+        asyncio.get_running_loop().call_later(0.4, ends.ended, "INV-1")
+        started = asyncio.get_running_loop().time()
+        state = await wait_for_end(client, "INV-1", 10, ends)  # type: ignore[arg-type]
+        return state, asyncio.get_running_loop().time() - started
+
+    state, took = asyncio.run(waited())
+    assert state.runtime_status.name == "COMPLETED" and state.payloads
+    assert took < 0.5
+
+
+def test_an_end_told_here_but_not_yet_recorded_waits_for_the_reads():
+    # Told at 0.05 s, recorded only at 1.2 s: past the confirming reads, the status reads
+    # (every RECHECK_SECONDS) still find it.
+    async def waited() -> tuple[Any, float]:
+        ends = LocalEnds()
+        client = StalledWatchClient(watch_delay=5.0, ends_after=1.2)
+        asyncio.get_running_loop().call_later(0.05, ends.ended, "INV-1")
+        started = asyncio.get_running_loop().time()
+        state = await wait_for_end(client, "INV-1", 10, ends)  # type: ignore[arg-type]
+        return state, asyncio.get_running_loop().time() - started
+
+    state, took = asyncio.run(waited())
+    assert state.runtime_status.name == "COMPLETED"
+    assert 1.2 <= took < 1.2 + RECHECK_SECONDS + 0.2
+
+
+def test_an_end_of_another_instance_changes_nothing():
+    async def waited() -> Any:
+        ends = LocalEnds()
+        client = ReadsSeeNoEnd(watch_delay=5.0, ends_after=60.0)
+        asyncio.get_running_loop().call_later(0.05, ends.ended, "INV-2")
+        return await wait_for_end(client, "INV-1", 1, ends)  # type: ignore[arg-type]
 
     assert asyncio.run(waited()) is None

@@ -14,6 +14,7 @@ from workflow_app import suspension_fix
 from workflow_app.activities import InvoiceActivities
 from workflow_app.actor_health import workflow_actor_types
 from workflow_app.config import Settings
+from workflow_app.local_ends import observed
 from workflow_app.readiness import SidecarReadiness
 from workflow_app.sidecar import Sidecar
 from workflow_app.workflows import invoice_workflow, invoice_workflow_v1, page_batch_workflow
@@ -49,11 +50,14 @@ class WorkflowHost:
         # with, so in-flight v1 instances finish on v1 after v2 is deployed.
         has_v2 = settings.invoice_workflow_latest == "v2"
         self.runtime.register_versioned_workflow(
-            invoice_workflow_v1, name=INVOICE_WORKFLOW, version_name="v1", is_latest=not has_v2
+            observed(invoice_workflow_v1),
+            name=INVOICE_WORKFLOW,
+            version_name="v1",
+            is_latest=not has_v2,
         )
         if has_v2:
             self.runtime.register_versioned_workflow(
-                invoice_workflow, name=INVOICE_WORKFLOW, version_name="v2", is_latest=True
+                observed(invoice_workflow), name=INVOICE_WORKFLOW, version_name="v2", is_latest=True
             )
         self.runtime.register_workflow(page_batch_workflow, name=PAGE_BATCH_WORKFLOW)
         activities = InvoiceActivities(

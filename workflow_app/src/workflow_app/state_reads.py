@@ -18,6 +18,7 @@ from invoice_shared.dapr_names import TERMINAL_STATUSES
 from invoice_shared.error_response import error_response
 from invoice_shared.web import ServiceError
 from workflow_app.engine_api import CALL_TIMEOUT_SECONDS, WorkflowEngine
+from workflow_app.local_ends import LOCAL_ENDS, LocalEnds
 from workflow_app.sidecar import Sidecar
 
 T = TypeVar("T")
@@ -86,31 +87,38 @@ async def existing_state(
 # spec cannot change; dapr/dapr-agents#520 is the same). A 10-page invoice, which ends
 # within that second, took 1.4 s instead of 0.4. Status reads beside the watch end the
 # wait soon after the end: the first ones close together (short invoices end within a
-# second of losing their watch), then every RECHECK_SECONDS.
+# second of losing their watch), then every RECHECK_SECONDS. When this host ran the last
+# step, it knows at once (local_ends.py) and a few quick reads confirm the end.
 RECHECK_SECONDS = 0.25
 FIRST_RECHECK_SECONDS = 0.05
 
 
 async def wait_for_end(
-    client: DaprWorkflowClient, instance_id: str, seconds: int
+    client: DaprWorkflowClient, instance_id: str, seconds: int, ends: LocalEnds = LOCAL_ENDS
 ) -> WorkflowState | None:
     """The instance's state once it ends, or None if it has not within `seconds` (or the
     watch broke off: the caller then answers with what it read before)."""
-    watch = asyncio.ensure_future(_watched_end(client, instance_id, seconds))
-    check = asyncio.ensure_future(_checked_end(client, instance_id, seconds))
-    try:
-        await asyncio.wait({watch, check}, return_when=asyncio.FIRST_COMPLETED)
-        if watch.done():
-            return watch.result()
-        if not check.result():  # the reads stop just short of the deadline: the watch's
-            return await watch  # own timeout ends it
+    with ends.watch(instance_id) as ended_here:
+        watch = asyncio.ensure_future(_watched_end(client, instance_id, seconds))
+        check = asyncio.ensure_future(_checked_end(client, instance_id, seconds))
+        noticed = asyncio.ensure_future(_confirmed_end(client, instance_id, ended_here))
+        waiting = {watch, check, noticed}
         try:
-            return await read_state(client, instance_id)
-        except ServiceError:  # unreadable just now: answer with what was read before
-            return None
-    finally:
-        watch.cancel()
-        check.cancel()
+            while True:
+                done, waiting = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                if watch.done():
+                    return watch.result()
+                if any(task.result() for task in done):  # a status read saw the end
+                    break
+                if check.done():  # the reads stop just short of the deadline: the
+                    return await watch  # watch's own timeout ends it
+            try:
+                return await read_state(client, instance_id)
+            except ServiceError:  # unreadable just now: answer with what was read before
+                return None
+        finally:
+            for task in (watch, check, noticed):
+                task.cancel()
 
 
 async def _watched_end(
@@ -132,6 +140,28 @@ async def _checked_end(client: DaprWorkflowClient, instance_id: str, seconds: in
     while asyncio.get_running_loop().time() + pause < deadline:
         await asyncio.sleep(pause)
         pause = min(2 * pause, RECHECK_SECONDS)
+        try:
+            state = await client.get_workflow_state(instance_id, fetch_payloads=False)
+        except grpc.aio.AioRpcError:
+            continue
+        if state is not None and state.runtime_status.name in TERMINAL_STATUSES:
+            return True
+    return False
+
+
+# The runtime records an end a few milliseconds after the workflow function returns (the
+# host still has to send it the result): reads this far apart confirm it, then give up.
+CONFIRM_PAUSES = (0.005, 0.01, 0.01, 0.02, 0.02, 0.05, 0.05, 0.1)
+
+
+async def _confirmed_end(
+    client: DaprWorkflowClient, instance_id: str, ended_here: asyncio.Event
+) -> bool:
+    """True once the workflow function ended in this host and a status read shows the
+    runtime has recorded it; False if the reads never do (the others go on waiting)."""
+    await ended_here.wait()
+    for pause in CONFIRM_PAUSES:
+        await asyncio.sleep(pause)
         try:
             state = await client.get_workflow_state(instance_id, fetch_payloads=False)
         except grpc.aio.AioRpcError:
