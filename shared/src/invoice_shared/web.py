@@ -25,9 +25,9 @@ from invoice_shared.auth import (
 )
 from invoice_shared.body_rules import (
     SERVICE_BODY_ERRORS,
+    BodyRules,
     RuleFor,
     ServiceBodySettings,
-    body_rules,
     json_bodies,
 )
 from invoice_shared.docs import serve_docs
@@ -189,7 +189,9 @@ def create_service_app(
     serve_docs(app)
     app.state.settings = settings
     install_error_handlers(app)
-    app.middleware("http")(body_rules(bodies or json_bodies(ServiceBodySettings().max_json_bytes)))
+    app.add_middleware(
+        BodyRules, rule_for=bodies or json_bodies(ServiceBodySettings().max_json_bytes)
+    )
     document_errors(app, SERVICE_BODY_ERRORS)
     add_health_route(app)
     app.include_router(

@@ -20,7 +20,7 @@ from invoice_shared.auth import (
     load_secret,
     require_credentials,
 )
-from invoice_shared.body_rules import body_rules
+from invoice_shared.body_rules import BodyRules
 from invoice_shared.dapr_names import WORKFLOW_APP_ID
 from invoice_shared.docs import DOC_PATHS, serve_docs
 from invoice_shared.openapi_errors import document_errors
@@ -111,7 +111,7 @@ def create_app(
     install_error_handlers(app)
     install_sidecar_error_handler(app)
     add_health_route(app)
-    app.middleware("http")(body_rules(host_body_rules(settings)))
+    app.add_middleware(BodyRules, rule_for=host_body_rules(settings))
     document_errors(app, BODY_RULE_ERRORS)
     app.include_router(health.router)
     for module in (workflows, lifecycle, invoices, pages, system):
