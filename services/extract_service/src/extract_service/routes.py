@@ -10,21 +10,20 @@ from extract_service.load import IN_FLIGHT
 from extract_service.raster import MAX_WIDTH_PX, page_png
 from invoice_shared.artifacts import PAGE_KEY_PATTERN, ArtifactKeyError, ArtifactStore
 from invoice_shared.models import ErrorBody, PageExtraction, PageMetadata
-from invoice_shared.web import ServiceError, about, app_settings
+from invoice_shared.web import ServiceError, about, app_settings, json_of
 
 router = APIRouter()
 
 
 @router.post(
     "/extract",
+    response_model=PageExtraction,
     responses={code: {"model": ErrorBody} for code in (404, 422)},
     summary="Extract invoice fields from one page",
 )
-def extract(
-    page: PageMetadata, settings: Annotated[Settings, Depends(app_settings)]
-) -> PageExtraction:
+def extract(page: PageMetadata, settings: Annotated[Settings, Depends(app_settings)]) -> Response:
     with IN_FLIGHT.track(), about(page.invoice_id):
-        return extract_page(page, settings)
+        return json_of(extract_page(page, settings))
 
 
 @router.get("/stats", summary="Extractions running now and the most at once since reset")
