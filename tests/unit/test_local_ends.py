@@ -99,3 +99,27 @@ def test_every_waiter_on_the_instance_is_woken_and_then_forgotten():
         return woken
 
     assert asyncio.run(scenario()) == (True, True, False)
+
+
+class Broken(LocalEnds):
+    def ended(self, instance_id: str) -> None:
+        raise RuntimeError("Event loop is closed")
+
+
+def test_a_notice_that_fails_never_reaches_the_workflow():
+    assert _drive(observed(two_steps, Broken()), Context("INV-1", replaying=False), None) == [
+        "a",
+        "b",
+    ]
+    with pytest.raises(RuntimeError, match="the aggregate failed"):
+        _drive(observed(two_steps, Broken()), Context("INV-1", replaying=False), "fail")
+
+
+def test_a_waiter_whose_loop_has_closed_is_passed_over():
+    ends = LocalEnds()
+    loop = asyncio.new_event_loop()
+    event = asyncio.Event()
+    ends._waiters["INV-1"] = {(loop, event)}
+    loop.close()
+    ends.ended("INV-1")  # no error
+    assert not event.is_set()

@@ -172,11 +172,25 @@ def test_an_end_told_here_but_not_yet_recorded_waits_for_the_reads():
     assert 1.2 <= took < 1.2 + RECHECK_SECONDS + 0.2
 
 
-def test_an_end_of_another_instance_changes_nothing():
-    async def waited() -> Any:
-        ends = LocalEnds()
-        client = ReadsSeeNoEnd(watch_delay=5.0, ends_after=60.0)
-        asyncio.get_running_loop().call_later(0.05, ends.ended, "INV-2")
-        return await wait_for_end(client, "INV-1", 1, ends)  # type: ignore[arg-type]
+class CountedReads(ReadsSeeNoEnd):
+    def __init__(self, watch_delay: float, ends_after: float) -> None:
+        super().__init__(watch_delay, ends_after)
+        self.reads = 0
 
-    assert asyncio.run(waited()) is None
+    async def get_workflow_state(self, instance_id: str, fetch_payloads: bool) -> State:
+        self.reads += 1
+        return await super().get_workflow_state(instance_id, fetch_payloads)
+
+
+def test_an_end_of_another_instance_changes_nothing():
+    # Only the status reads run (0.05, 0.15, 0.35, 0.6 and 0.85 s within the second):
+    # a wrongly woken wait would add its confirming reads.
+    async def waited() -> tuple[Any, int]:
+        ends = LocalEnds()
+        client = CountedReads(watch_delay=5.0, ends_after=60.0)
+        asyncio.get_running_loop().call_later(0.02, ends.ended, "INV-2")
+        state = await wait_for_end(client, "INV-1", 1, ends)  # type: ignore[arg-type]
+        return state, client.reads
+
+    state, reads = asyncio.run(waited())
+    assert state is None and reads == 5

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from typing import Any
 from dapr.ext.workflow import DaprWorkflowContext
 
 Workflow = Callable[[DaprWorkflowContext, Any], Generator[Any, Any, Any]]
+log = logging.getLogger(__name__)
 
 
 class LocalEnds:
@@ -34,8 +36,8 @@ class LocalEnds:
 
     @contextmanager
     def watch(self, instance_id: str) -> Iterator[asyncio.Event]:
-        """An event set once `instance_id` ends in this process; register before reading
-        the state, so an end between the read and the wait is not missed."""
+        """An event set once `instance_id` ends in this process from now on (an end
+        before it is for the status reads to find)."""
         waiter = (asyncio.get_running_loop(), asyncio.Event())
         with self._lock:
             self._waiters.setdefault(instance_id, set()).add(waiter)
@@ -53,8 +55,10 @@ class LocalEnds:
         with self._lock:
             waiters = list(self._waiters.get(instance_id, ()))
         for loop, event in waiters:
-            if not loop.is_closed():
+            try:
                 loop.call_soon_threadsafe(event.set)
+            except RuntimeError:  # that waiter's loop closed meanwhile: nobody to tell
+                continue
 
 
 LOCAL_ENDS = LocalEnds()
@@ -69,11 +73,19 @@ def observed(workflow: Workflow, ends: LocalEnds = LOCAL_ENDS) -> Workflow:
         try:
             result = yield from workflow(ctx, payload)
         except Exception:
-            if not ctx.is_replaying:
-                ends.ended(ctx.instance_id)
+            _tell(ends, ctx)
             raise
-        if not ctx.is_replaying:
-            ends.ended(ctx.instance_id)
+        _tell(ends, ctx)
         return result
 
     return run
+
+
+def _tell(ends: LocalEnds, ctx: DaprWorkflowContext) -> None:
+    """Whatever happens here must not reach the workflow: its outcome is recorded next."""
+    if ctx.is_replaying:
+        return
+    try:
+        ends.ended(ctx.instance_id)
+    except Exception:
+        log.exception("telling the waiting requests that %s ended failed", ctx.instance_id)
