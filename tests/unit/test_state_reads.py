@@ -140,34 +140,28 @@ def test_an_end_whose_state_cannot_be_read_answers_with_what_was_read_before():
     assert asyncio.run(waited()) is None
 
 
-def test_an_end_this_host_ran_is_answered_before_the_next_status_read():
-    # The instance ends at 0.4 s, between status reads (0.35 and 0.6 s), with its watch
-    # closed; this host ran the last step and says so.
-    async def waited() -> tuple[Any, float]:
-        ends = LocalEnds()
-        client = StalledWatchClient(watch_delay=5.0, ends_after=0.4)
-        asyncio.get_running_loop().call_later(0.4, ends.ended, "INV-1")
-        started = asyncio.get_running_loop().time()
-        state = await wait_for_end(client, "INV-1", 10, ends)  # type: ignore[arg-type]
-        return state, asyncio.get_running_loop().time() - started
+async def _told_wait(told_at: float, recorded_at: float) -> tuple[Any, float]:
+    """Wait on INV-1 with its watch closed; this host tells its end at `told_at`, the
+    runtime's state shows it from `recorded_at`."""
+    ends = LocalEnds()
+    client = StalledWatchClient(watch_delay=5.0, ends_after=recorded_at)
+    asyncio.get_running_loop().call_later(told_at, ends.ended, "INV-1")
+    started = asyncio.get_running_loop().time()
+    state = await wait_for_end(client, "INV-1", 10, ends)  # type: ignore[arg-type]
+    return state, asyncio.get_running_loop().time() - started
 
-    state, took = asyncio.run(waited())
+
+def test_an_end_this_host_ran_is_answered_before_the_next_status_read():
+    # The end at 0.4 s falls between status reads (0.35 and 0.6 s).
+    state, took = asyncio.run(_told_wait(told_at=0.4, recorded_at=0.4))
     assert state.runtime_status.name == "COMPLETED" and state.payloads
     assert took < 0.5
 
 
 def test_an_end_told_here_but_not_yet_recorded_waits_for_the_reads():
-    # Told at 0.05 s, recorded only at 1.2 s: past the confirming reads, the status reads
-    # (every RECHECK_SECONDS) still find it.
-    async def waited() -> tuple[Any, float]:
-        ends = LocalEnds()
-        client = StalledWatchClient(watch_delay=5.0, ends_after=1.2)
-        asyncio.get_running_loop().call_later(0.05, ends.ended, "INV-1")
-        started = asyncio.get_running_loop().time()
-        state = await wait_for_end(client, "INV-1", 10, ends)  # type: ignore[arg-type]
-        return state, asyncio.get_running_loop().time() - started
-
-    state, took = asyncio.run(waited())
+    # Recorded only at 1.2 s, past the confirming reads: the status reads (every
+    # RECHECK_SECONDS) still find it.
+    state, took = asyncio.run(_told_wait(told_at=0.05, recorded_at=1.2))
     assert state.runtime_status.name == "COMPLETED"
     assert 1.2 <= took < 1.2 + RECHECK_SECONDS + 0.2
 

@@ -133,20 +133,25 @@ async def _watched_end(
 
 
 async def _checked_end(client: DaprWorkflowClient, instance_id: str, seconds: int) -> bool:
-    """True once a status read finds the instance ended; False at the deadline. Reads
-    that fail are skipped (the watch is the primary)."""
+    """True once a status read finds the instance ended; False at the deadline (the
+    watch is the primary)."""
     deadline = asyncio.get_running_loop().time() + seconds
     pause = FIRST_RECHECK_SECONDS
     while asyncio.get_running_loop().time() + pause < deadline:
         await asyncio.sleep(pause)
         pause = min(2 * pause, RECHECK_SECONDS)
-        try:
-            state = await client.get_workflow_state(instance_id, fetch_payloads=False)
-        except grpc.aio.AioRpcError:
-            continue
-        if state is not None and state.runtime_status.name in TERMINAL_STATUSES:
+        if await _reads_ended(client, instance_id):
             return True
     return False
+
+
+async def _reads_ended(client: DaprWorkflowClient, instance_id: str) -> bool:
+    """Whether a status read finds the instance ended now; a failed read is a no."""
+    try:
+        state = await client.get_workflow_state(instance_id, fetch_payloads=False)
+    except grpc.aio.AioRpcError:
+        return False
+    return state is not None and state.runtime_status.name in TERMINAL_STATUSES
 
 
 # The runtime records an end a few milliseconds after the workflow function returns (the
@@ -162,11 +167,7 @@ async def _confirmed_end(
     await ended_here.wait()
     for pause in CONFIRM_PAUSES:
         await asyncio.sleep(pause)
-        try:
-            state = await client.get_workflow_state(instance_id, fetch_payloads=False)
-        except grpc.aio.AioRpcError:
-            continue
-        if state is not None and state.runtime_status.name in TERMINAL_STATUSES:
+        if await _reads_ended(client, instance_id):
             return True
     return False
 
