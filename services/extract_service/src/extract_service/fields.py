@@ -666,11 +666,10 @@ class _PageParser:
                     # "Proveedor Tecnológico: ...", "Customer Legal Name: ...": another
                     # label, whose text is then no one's name either.
                     match = LabelMatch("other", match.rest, match.colon)
-                after = segments[segment.col + 1] if segment.col + 1 < len(segments) else None
                 if (
                     match.field in NAME_FIELDS
                     and not match.rest
-                    and after is not None
+                    and (after := self._next_on_row(segment)) is not None
                     and after.text[:1].islower()
                 ):
                     # "Customer   service   line": a phrase the layout spread over the
@@ -1003,10 +1002,9 @@ class _PageParser:
 
     def _number_continued(self, text: str, segment: Segment | None) -> str:
         """A series and its number printed apart: "25" then "- 5469" a few columns on."""
-        row = self.rows[segment.row] if segment is not None else []
-        if segment is None or segment.col + 1 >= len(row):
+        after = self._next_on_row(segment) if segment is not None else None
+        if segment is None or after is None:
             return text
-        after = row[segment.col + 1]
         if segment.gap_to(after) > _CONTINUATION_GAP:
             return text
         if _NUMBER_CONTINUES.match(after.text):
@@ -1015,6 +1013,11 @@ class _PageParser:
         if point.fullmatch(text.strip()) and number.fullmatch(after.text.strip()):
             return f"{text.strip()}-{after.text.strip()}"
         return text
+
+    def _next_on_row(self, segment: Segment) -> Segment | None:
+        """The segment after `segment` on its row, if any."""
+        row = self.rows[segment.row]
+        return row[segment.col + 1] if segment.col + 1 < len(row) else None
 
     def _further_right(self, label: Segment, right: Segment | None) -> list[Segment]:
         """The segments after `right` on the label's row, up to the next label."""
