@@ -14,8 +14,10 @@ source "$here/versions.env"
 
 cache_root="${INVOICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/invoice-dapr}"
 daprd_main="$here/../runtime/daprd/main.go"
-# The cache key covers both versions and our daprd main, so editing it rebuilds daprd.
-main_sum="$(sha256sum "$daprd_main" | cut -c1-12)"
+# Our fixes to the runtime's source, applied before it is built (each says why).
+runtime_patches=("$here"/../runtime/patches/dapr-*.patch)
+# The cache key covers both versions, our daprd main and the patches: editing any rebuilds.
+main_sum="$(cat "$daprd_main" "${runtime_patches[@]}" | sha256sum | cut -c1-12)"
 bin_dir="$cache_root/dapr-${DAPR_RUNTIME_VERSION}-${main_sum}-cli-${DAPR_CLI_VERSION}/bin"
 log() { echo "[install-dapr] $*" >&2; }
 
@@ -39,6 +41,7 @@ mkdir -p "$bin_dir"
 slim="$HOME/.dapr/bin"
 if ! have_runtime "$bin_dir" && have_runtime "$slim"; then
   log "using the dapr init runtime in $slim ($(version_of "$slim/daprd"))"
+  log "note: it lacks our fixes in runtime/patches (remove $slim to build a patched one)"
   for b in daprd placement scheduler; do ln -sf "$slim/$b" "$bin_dir/$b"; done
   # A stock daprd has no SQLite resolver: stacks fall back to mDNS (one per machine).
   echo "mdns" > "$bin_dir/.name-resolvers"
@@ -55,6 +58,7 @@ command -v go >/dev/null || { log "Go is required to build Dapr (none found on P
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
 
 # build_from_proxy MODULE VERSION OUT_DIR LDFLAGS TAGS PKG:NAME...
+# With SOURCE_PATCHES (patch files), the module is built from a patched copy of its source.
 # Upstream modules carry `replace` directives (dapr) or need their version list for
 # `go install` (which the proxy refuses for some), so we build inside a throwaway module
 # that requires the pinned version, repeats upstream's replaces as read from its go.mod,
@@ -80,6 +84,12 @@ for r in json.load(sys.stdin).get("Replace") or []:
     print(f"-replace={lhs}={rhs}")
 ' | xargs -r go mod edit
   go mod edit -require="$module@v$version"
+  if [[ -n "${SOURCE_PATCHES:-}" ]]; then
+    rm -rf src && cp -r "$dir" src && chmod -R u+w src
+    for p in $SOURCE_PATCHES; do patch --quiet --forward -p1 -d src < "$p"; done
+    go mod edit -replace="$module=./src"
+    echo "$work/src" > "$out/.source"  # where the patched source is, for its tests
+  fi
   for req in ${EXTRA_REQUIRES:-}; do go mod edit -require="$req"; done
   local commit
   commit="$(python3 -c 'import json,sys; print((json.loads(sys.argv[1]).get("Origin") or {}).get("Hash",""))' "$info")"
@@ -121,6 +131,7 @@ if ! have_runtime "$bin_dir"; then
   v="$DAPR_RUNTIME_VERSION"
   ld="-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$v -X github.com/dapr/dapr/pkg/buildinfo.gitversion=v$v"
   ld+=" -X github.com/dapr/dapr/pkg/buildinfo.gitcommit=@COMMIT@ -X github.com/dapr/kit/logger.DaprVersion=$v"
+  export SOURCE_PATCHES="${runtime_patches[*]}"
   build_from_proxy github.com/dapr/dapr "$v" "$bin_dir" "$ld" "" \
     github.com/dapr/dapr/cmd/placement:placement github.com/dapr/dapr/cmd/scheduler:scheduler
   # daprd: upstream's app.Run() from our own small main (runtime/daprd/main.go) that adds

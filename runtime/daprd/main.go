@@ -4,7 +4,8 @@
 // Why: mDNS, the default resolver in self-hosted mode, is machine-wide, so two stacks on
 // one machine (a `make up` stack and the test suite's, say) would route service calls
 // to each other's apps. With SQLite each stack resolves app ids through its own file.
-// Everything else is upstream's daprd, unchanged.
+// Everything else is upstream's daprd, with our fixes in runtime/patches applied to its
+// source by scripts/install-dapr.sh.
 package main
 
 import (

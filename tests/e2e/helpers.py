@@ -80,7 +80,9 @@ def assert_results_match(
     }
     assert not failed, failed
     with stack.client() as client:  # one instance per invoice, none added by a retry
-        listed = client.get("/api/workflows", params={"limit": 1000}).json()
+        answer = client.get("/api/workflows", params={"limit": 1000})
+    assert answer.status_code == 200, answer.text
+    listed = answer.json()
     assert sorted(i["instance_id"] for i in listed if i["instance_id"] in truths) == sorted(truths)
     for invoice_id, view in outcomes.items():
         truth = truths[invoice_id].model_dump(mode="json", exclude=EVIDENCE)
