@@ -224,3 +224,52 @@ Energia elettrica               NUMERO FATTURA ELETTRONICA VALIDA AI FINI FISCAL
     order = "Tax Invoice\nOrder   Number: 57\nTotal: 10.00\n"
     assert parse_page(order).fields.invoice_number is None
     assert parse_page("Tax Invoice\nNumber : DL12324\n").fields.invoice_number == "DL12324"
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("Data di fatturazione", "invoice_date"),
+        ("Fecha de facturación", "invoice_date"),
+        ("Date de la livraison", "other"),
+        ("Data di consegna", "other"),
+        ("Datum der Lieferung", "other"),
+        ("Shipping date", "other"),
+    ],
+)
+def test_invoicing_and_delivery_dates_are_told_apart(text: str, field: str) -> None:
+    match = match_label(text)
+    assert match is not None and match.field == field, match
+
+
+def test_two_labels_joined_by_a_slash_read_the_value_of_the_first() -> None:
+    match = match_label("Invoice date/Delivery date")
+    assert match is not None and (match.field, match.rest) == ("invoice_date", "")
+    page = """\
+Fournitures Lebrun SARL                        Date de facture/Date de livraison   14.05.2024
+                                               Numéro de facture                   FL-0091
+                                               Total à payer                       48,00 €
+"""
+    assert parse_page(page).fields.invoice_date == dt.date(2024, 5, 14)
+    # Over two lines, the second starting with the slash: the value is after the second.
+    wrapped = """\
+Werkstatt Kranz GmbH                           Rechnungsdatum
+                                               /Lieferdatum        3. Juni 2024
+                                               Rechnungsnummer     WK-5521
+"""
+    assert parse_page(wrapped).fields.invoice_date == dt.date(2024, 6, 3)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Sold by Harbour Tools", "Vendu par Harbour Tools", "Verkauft von Harbour Tools"],
+)
+def test_a_sold_by_label_names_the_vendor_without_a_colon(line: str) -> None:
+    page = f"""\
+                                               Invoice
+                                               {line}
+                                               Invoice date   2024-02-01
+Jane Miller
+                                               Total          12.00 EUR
+"""
+    assert parse_page(page).fields.vendor_name == "Harbour Tools"

@@ -954,9 +954,18 @@ class _PageParser:
         # A name right after its label needs a colon ("Bill To: Acme") or a title
         # ("Spett.le Sig. Mattia Iacazio"): "Client Services" is no client's name.
         titled = kind in NAME_FIELDS and _HONORIFIC.match(match.rest + " ") is not None
-        if match.rest and (match.colon or titled or kind not in NAME_FIELDS):
+        if match.rest and (
+            match.colon or titled or kind not in NAME_FIELDS or _by_phrase(label, match)
+        ):
             candidates.append((match.rest, None))
         right, below = self._right_of(label), self._below(label)
+        if below is not None and (more := _label_goes_on(below.text)) is not None:
+            # "Rechnungsdatum" over "/Lieferdatum  01 Dezember 2025": one label over two
+            # lines, its value after the second.
+            self.used.add((below.row, below.col))
+            if more.rest:
+                candidates.append((more.rest, below))
+            right, below = self._right_of(below), None
         if kind in NAME_FIELDS:
             if right is not None and right.start - label.end > _NAME_REACH:
                 right = None
@@ -1643,6 +1652,24 @@ def _named(segment: Segment | None) -> bool:
         and not any(ch.isdigit() for ch in segment.text)
         and _STREET.search(segment.text) is None
     )
+
+
+# Name labels that end in "by" or "from" ("Sold by", "Vendu par", "Verkauft von"): the
+# words after them are the name, colon or not.
+_BY = re.compile(r"\b(?:by|from|par|von|door|por|da)\s*$")
+
+
+def _label_goes_on(text: str) -> LabelMatch | None:
+    """ "/Lieferdatum": a second label joined to the one above it by a slash."""
+    text = text.strip()
+    return match_label(text[1:]) if text.startswith("/") else None
+
+
+def _by_phrase(label: Segment, match: LabelMatch) -> bool:
+    text = label.text.strip()
+    if not match.rest or not text.endswith(match.rest):
+        return False
+    return _BY.search(fold(text[: len(text) - len(match.rest)]).strip()) is not None
 
 
 def _longer_label(match: LabelMatch) -> bool:

@@ -89,7 +89,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"factuurdatum|factuur\s*-?\s*datum|datum\s+(?:van\s+(?:de\s+)?)?factuur|documentdatum",
         r"issued\s+on|ausgestellt\s+am|receipt\s+date|data\s+(?:della\s+)?ricevuta",
         r"fecha(?:\s+(?:de\s+|del\s+)?(?:la\s+)?(?:factura|emision|expedicion|documento))?",
-        r"data(?:\s+(?:della\s+|di\s+)?(?:fattura|documento|emissione))?",
+        r"data(?:\s+(?:della\s+|di\s+)?(?:fattura|documento|emissione|fatturazione))?",
+        r"fecha\s+de\s+facturacion|data\s+de\s+faturacao|factureringsdatum|datum\s+der\s+rechnung",
         r"data\s+(?:e\s+hora\s+)?(?:da\s+|de\s+)?(?:fatura|emissao)(?:\s+da\s+(?:nfs-?e|nf-?e|nota))?|"
         r"data\s+d[oa]\s+documento",
     ),
@@ -215,7 +216,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "other": (
         r"p\.?\s?o\.?\s*(?:no\.?|number|#)|(?:purchase\s+)?order\s+(?:no\.?|number|#|date)|"
         r"reference|ref\.|your\s+ref|our\s+ref|account(?:\s+(?:no\.?|number))?|"
-        r"payment\s+terms|terms|delivery\s+date|(?:customer|client)\s*(?:no\.?|number|id|#)|"
+        r"payment\s+terms|terms|delivery\s+date|ship(?:ping|ment)?\s+date|(?:customer|client)\s*(?:no\.?|number|id|#)|"
         r"contact\s*(?:person|persoon)|contactpersoon|ansprechpartner|persona\s+de\s+contacto|"
         r"doorkiesnummer|durchwahl|debiteur(?:en)?\s*-?\s*(?:nummer|nr\.?)|debtor\s+(?:number|no\.?)|"
         r"follow\s+us|seguici\s+su|suivez-nous|codice(?:\s+[^\W\d_]+)?|"
@@ -228,17 +229,19 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"kunden\s*-?\s*(?:nummer|nr\.?)|ust\s*-?\s*id(?:nr)?\.?|steuer\s*-?\s*(?:nummer|nr\.?)|"
         r"bestell\s*-?\s*(?:nummer|nr\.?|datum)|auftrags\s*-?\s*(?:nummer|nr\.?)|"
         r"liefer(?:datum|schein(?:\s*-?\s*nr\.?)?)|leistungs(?:datum|zeitraum)|zahlungsbedingungen|"
+        r"datum\s+der\s+(?:lieferung|leistung|bestellung)|"
         r"bankverbindung|telefon|handelsregister|geschaftsfuhrer|amtsgericht|ihr\s+zeichen",
         r"(?:numero\s+de\s+|n\s?[°º]\s*)?(?:client|tva\s+intra\w*|siret|siren|commande)|"
         r"conditions\s+de\s+(?:paiement|reglement)|mode\s+de\s+(?:paiement|reglement)|"
-        r"date\s+de\s+(?:livraison|commande)|capital",
+        r"date\s+de\s+(?:la\s+)?(?:livraison|commande)|capital",
         r"klant\s*-?\s*(?:nummer|nr\.?)|btw\s*-?\s*(?:nummer|nr\.?|id)|kvk(?:\s*-?\s*nummer)?|"
-        r"betalingsvoorwaarden|ordernummer|leverdatum|uw\s+referentie",
+        r"betalingsvoorwaarden|ordernummer|leverdatum|besteldatum|orderdatum|uw\s+referentie",
         r"(?:n\s?[°º]\s*|numero\s+de\s+)?(?:cliente|pedido)|cif|nif|n\.?i\.?f\.?|"
-        r"forma\s+de\s+pago|condiciones\s+de\s+pago|fecha\s+de\s+(?:pedido|entrega)",
+        r"forma\s+de\s+pago|condiciones\s+de\s+pago|fecha\s+(?:de\s+)?(?:pedido|entrega|envio)",
         r"p\.?\s?iva|partita\s+iva|codice\s+fiscale|c\.?f\.?|condizioni\s+di\s+pagamento|"
-        r"modalita\s+di\s+pagamento|ordine|ddt",
-        r"contribuinte|nipc|condicoes\s+de\s+pagamento|encomenda|requisicao",
+        r"modalita\s+di\s+pagamento|ordine|ddt|data\s+(?:di\s+|dell'?\s?)?(?:consegna|ordine|spedizione)",
+        r"contribuinte|nipc|condicoes\s+de\s+pagamento|encomenda|requisicao|"
+        r"data\s+d[ae]\s+(?:entrega|encomenda)",
     ),
 }
 
@@ -283,6 +286,18 @@ class LabelMatch:
     colon: bool  # whether ':' separated the label from `rest`
 
 
+def _combined(found: LabelMatch) -> LabelMatch | None:
+    """ "Date de la facture/Date de la livraison  02.12.2025": two labels over one value
+    (or a value each, "/" between them); the first is what is read. Its value is what
+    follows the second label."""
+    if not found.rest.startswith("/"):
+        return None
+    second = _label_at_start(found.rest[1:].strip())
+    if second is None:
+        return None
+    return LabelMatch(found.field, second.rest, second.colon or found.colon)
+
+
 def match_label(text: str) -> LabelMatch | None:
     """The longest label `text` starts with; failing that, a label that ends just before
     the segment's first colon ("Liefer- und Rechnungsdatum: 11. Juli 2014")."""
@@ -300,6 +315,8 @@ def match_label(text: str) -> LabelMatch | None:
         qualified = 0 < len(words) <= _QUALIFIER_WORDS and all(w.isalpha() for w in words)
         if colon and named and qualified:
             return LabelMatch(found.field, after.strip(), True)
+    if found is not None and (both := _combined(found)) is not None:
+        return both
     if found is not None or ":" not in text:
         return found
     before, after = text.strip().split(":", 1)
