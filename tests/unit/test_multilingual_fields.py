@@ -273,3 +273,31 @@ Jane Miller
                                                Total          12.00 EUR
 """
     assert parse_page(page).fields.vendor_name == "Harbour Tools"
+
+
+def test_a_tax_line_per_rate_adds_up_to_the_tax() -> None:
+    page = """\
+Suministros Teide S.L.                          Factura Nº: T-2207
+                                                Fecha: 05/03/2024
+Importe total                                   80,00 €
+IGIC reducido 3 %                                1,20 €
+IGIC general 7 %                                 2,80 €
+Total importe factura                           84,00 €
+"""
+    fields = parse_page(page).fields
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("80.00"),
+        Decimal("4.00"),
+        Decimal("84.00"),
+    )
+
+
+def test_dot_leaders_lead_a_longer_label_to_its_amount() -> None:
+    page = """\
+Suministros Teide S.L.                          Factura Nº: T-2208
+CONSUMO .................................................. 40,00 €
+IGIC NORMAL .............................................. 2,80 €
+TOTAL                                                     42,80 €
+"""
+    fields = parse_page(page).fields
+    assert (fields.tax, fields.total) == (Decimal("2.80"), Decimal("42.80"))

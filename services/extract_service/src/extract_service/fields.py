@@ -455,6 +455,10 @@ class _PageParser:
             # credit note's negative one included. (An invoice whose items are all
             # credited away prints only zeros, and keeps its 0.00.)
             money["total"] = [c for c in money["total"] if c[0] != 0]
+        rates = {value for value, _ in money["tax"] if value > 0}
+        # "IGIC reducido 1,80 / IGIC normal 0,27", "7 % USt. / 19 % USt.": a tax line per
+        # rate; together they are the tax, when that is what adds up.
+        summed = (sum(rates, Decimal(0)), _Confidence.DERIVED) if len(rates) >= 2 else None
         if not money["subtotal"]:
             # No subtotal label, but "Summe 50,37 / USt. 9,57 / Rechnungsbetrag 59,94":
             # a total-labelled amount that a tax takes to another total is the net
@@ -464,12 +468,14 @@ class _PageParser:
                 for net, _ in money["total"]
                 if any(
                     abs(net + tax - gross) <= _CENT
-                    for tax, _ in money["tax"]
+                    for tax, _ in [*money["tax"], *([summed] if summed else [])]
                     for gross, _ in money["total"]
                     if tax > 0
                 )
             ]
         options = {name: [*money[name][:_MAX_CANDIDATES], None] for name in MONEY_FIELDS}
+        if summed is not None:
+            options["tax"].insert(-1, summed)
         lines = sum((item.amount for item in self.items), Decimal(0)) if self.items else None
         slack = _CENT * max(1, len(self.items))
         best: tuple[_Rank, dict[str, tuple[Decimal, float] | None]] | None
@@ -954,6 +960,9 @@ class _PageParser:
         # A name right after its label needs a colon ("Bill To: Acme") or a title
         # ("Spett.le Sig. Mattia Iacazio"): "Client Services" is no client's name.
         titled = kind in NAME_FIELDS and _HONORIFIC.match(match.rest + " ") is not None
+        if kind in MONEY_FIELDS and (led := _LEADER_VALUE.match(match.rest)) is not None:
+            # "IGIC REDUCIDO ........ 1,80 €": the label's words go on, dots lead to it.
+            candidates.append((led.group(1), None))
         if match.rest and (
             match.colon or titled or kind not in NAME_FIELDS or _by_phrase(label, match)
         ):
@@ -1654,6 +1663,8 @@ def _named(segment: Segment | None) -> bool:
     )
 
 
+# Words that go on with a label, then dot leaders to its value: "REDUCIDO ....... 1,80 €".
+_LEADER_VALUE = re.compile(r"^[^\d.:]{1,30}?\s*\.{3,}\s*(\S.*)$")
 # Name labels that end in "by" or "from" ("Sold by", "Vendu par", "Verkauft von"): the
 # words after them are the name, colon or not.
 _BY = re.compile(r"\b(?:by|from|par|von|door|por|da)\s*$")
