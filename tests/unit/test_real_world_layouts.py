@@ -1346,3 +1346,20 @@ def test_a_name_label_that_a_lowercase_word_goes_on_with_is_a_phrase() -> None:
     assert parse_page(page).fields.customer_name is None
     labelled = "Customer   Acme Ltd\nTotal due: 77.26\n"
     assert parse_page(labelled).fields.customer_name == "Acme Ltd"
+
+
+def test_a_legal_form_wrapped_onto_its_own_line_joins_the_name_above() -> None:
+    page = """\
+                                                              Harbour Line Freight
+                                                                          Limited
+                                                                    P O Box 4410
+                                                                  Phone: 09-555-0142
+ Invoice: HL-20931                                                      Tax Invoice
+                                                             Invoice date: 03/05/2021
+       Kowhai Orchards
+       12 Orchard Road
+  DESCRIPTION                                                           AMOUNT
+  Freight, Auckland to Tauranga                                         120.00
+                                                            Total         120.00
+"""
+    assert parse_page(page).fields.vendor_name == "Harbour Line Freight Limited"

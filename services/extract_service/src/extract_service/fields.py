@@ -218,6 +218,7 @@ _LEGAL_FORMS = (
     r"lda|group|holdings"
 )
 _COMPANY_SUFFIX = re.compile(rf"(?:^|[\s-])(?:{_LEGAL_FORMS})\.?$", re.IGNORECASE)
+_LEGAL_FORM_ALONE = re.compile(rf"(?:{_LEGAL_FORMS})\.?", re.IGNORECASE)
 _ACCOUNT_BEFORE = re.compile(r"^(?:0\d{3,}|\d{6,})\s+(?=[^\W\d_])")
 _COMPANY_THEN_ADDRESS = re.compile(
     rf"^(.*?[\s,](?:{_LEGAL_FORMS})\.?)\s+(?=\S.*\d)(?!.*[\s,](?:{_LEGAL_FORMS})\.?(?:\s|$))",
@@ -1453,11 +1454,12 @@ class _PageParser:
         end = min(table, self.customer_row) if self.customer_row is not None else table
         beside = self.rows[end][: self.customer_col] if end < table else []
         candidates = [
-            segment.text
+            self._with_legal_form_below(segment)
             for segment in [*(s for row in self.rows[:end] for s in row), *beside]
             if (segment.row, segment.col) not in self.used
             and _could_be_vendor(segment.text)
             and not _HONORIFIC.match(segment.text.strip() + " ")  # "Mevrouw M.S. Post"
+            and not self._legal_form_of_the_line_above(segment)
         ]
         for text in candidates:
             # "Francorp S.A.S. - 900178348-7": a company's name and its tax number.
@@ -1468,6 +1470,34 @@ class _PageParser:
             return None
         plain = next((text for text in candidates if not any(ch.isdigit() for ch in text)), None)
         return _name(plain) if plain is not None else None
+
+    def _legal_form_of_the_line_above(self, segment: Segment) -> bool:
+        """ "Limited" alone under "Coastwide Pest Control": the end of a name that
+        wrapped, not a name of its own."""
+        return _LEGAL_FORM_ALONE.fullmatch(segment.text.strip()) is not None and any(
+            _named(above) for above in self._wrapped_from(segment)
+        )
+
+    def _with_legal_form_below(self, segment: Segment) -> str:
+        """The name with the legal form it wrapped onto the next line, if it did."""
+        if segment.row + 1 >= len(self.rows):
+            return segment.text
+        for below in self.rows[segment.row + 1]:
+            form = below.text.strip()
+            if _LEGAL_FORM_ALONE.fullmatch(form) and segment in self._wrapped_from(below):
+                return f"{segment.text.strip()} {form}"
+        return segment.text
+
+    def _wrapped_from(self, segment: Segment) -> list[Segment]:
+        """Segments on the row above that `segment` could continue: sharing its columns,
+        or ending where it ends (right-aligned letterheads)."""
+        if segment.row == 0:
+            return []
+        return [
+            above
+            for above in self.rows[segment.row - 1]
+            if above.overlap(segment) > 0 or abs(above.end - segment.end) <= 2
+        ]
 
 
 def _qualified(match: LabelMatch) -> bool:
