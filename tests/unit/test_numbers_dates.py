@@ -248,3 +248,22 @@ def test_page_hints_decide_the_day_month_order(
     text: str, currency: str | None, mark: str | None, expected: str | None
 ) -> None:
     assert date_order_hint(text, currency, mark) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("31st Januray 2020", dt.date(2020, 1, 31)),
+        ("Febuary 3, 2021", dt.date(2021, 2, 3)),
+        ("10 Decmeber 2019", dt.date(2019, 12, 10)),
+        ("4 Okotber 2022", dt.date(2022, 10, 4)),
+    ],
+)
+def test_a_month_name_misspelt_by_one_letter_is_still_read(text: str, expected: dt.date) -> None:
+    found = find_date(text)
+    assert found is not None and found.value == expected
+
+
+@pytest.mark.parametrize("text", ["12 units 2020", "3 juxio 2024", "Total 2 pieces 2020"])
+def test_words_that_are_no_month_or_could_be_two_give_no_date(text: str) -> None:
+    assert find_date(text) is None

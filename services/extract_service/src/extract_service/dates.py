@@ -67,6 +67,31 @@ _DAY_MONTH = re.compile(
     re.IGNORECASE,
 )
 _MONTH_DAY = re.compile(rf"(?<![a-z]){_MONTH}\s+{_DAY}\s*,?\s+{_YEAR}(?!\d)", re.IGNORECASE)
+# A month name misspelt by one letter ("31st Januray 2020", OCR's "Septernber"): read
+# only with a four-digit year, and only when no date is spelt right.
+_WORD = r"(?P<word>[a-z]{5,10})"
+_FUZZY = (
+    re.compile(rf"(?<!\w){_DAY}{_GLUE}{_WORD}\.?{_YEAR_GLUE}{_YEAR}(?!\d)"),
+    re.compile(rf"(?<![a-z]){_WORD}\s+{_DAY}\s*,?\s+{_YEAR}(?!\d)"),
+)
+_FULL_NAMES = {name: number for name, number in _MONTHS.items() if len(name) >= 5}
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether `a` is `b` with one letter changed, added, dropped, or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+        return len(diff) == 1 or (swapped and a[diff[1]] == b[diff[0]])
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _misspelt_month(word: str) -> int | None:
+    months = {number for name, number in _FULL_NAMES.items() if _one_slip(word, name)}
+    return months.pop() if len(months) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -127,6 +152,12 @@ def find_date(text: str, hint: DateOrder | None = None) -> FoundDate | None:
             value = _make(_year(match["year"]), month, int(match["day"]))
             if value:
                 found.append((match.start(), FoundDate(value, match.group(), False)))
+    if not found:
+        for pattern in _FUZZY:
+            if (match := pattern.search(folded)) and (slip := _misspelt_month(match["word"])):
+                value = _make(int(match["year"]), slip, int(match["day"]))
+                if value:
+                    found.append((match.start(), FoundDate(value, match.group(), False)))
     return min(found, key=lambda pair: pair[0])[1] if found else None
 
 
