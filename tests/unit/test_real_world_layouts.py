@@ -1363,3 +1363,14 @@ def test_a_legal_form_wrapped_onto_its_own_line_joins_the_name_above() -> None:
                                                             Total         120.00
 """
     assert parse_page(page).fields.vendor_name == "Harbour Line Freight Limited"
+
+
+def test_a_customer_label_with_its_colon_takes_a_name_that_starts_in_lowercase() -> None:
+    page = """\
+Tax Invoice
+Northwind Media
+To:   eZone Traders Ltd                                     Invoice No. 5521
+Invoice Total: $10.00
+"""
+    fields = parse_page(page).fields
+    assert (fields.customer_name, fields.vendor_name) == ("eZone Traders Ltd", "Northwind Media")

@@ -676,6 +676,7 @@ class _PageParser:
                 if (
                     match.field in NAME_FIELDS
                     and not match.rest
+                    and not match.colon  # "To:  iViveLabs Ltd": the colon ends the label
                     and (after := self._next_on_row(segment)) is not None
                     and after.text[:1].islower()
                 ):
