@@ -301,3 +301,21 @@ TOTAL                                                     42,80 €
 """
     fields = parse_page(page).fields
     assert (fields.tax, fields.total) == (Decimal("2.80"), Decimal("42.80"))
+
+
+def test_a_total_on_a_page_that_says_no_tax_is_due_is_its_net_too() -> None:
+    page = """\
+Atelier Brandt                                        Rechnung Nr. AB-311
+                                                      Rechnungsdatum: 02.09.2024
+Gesamtbetrag                                          420,00 €
+Gemäß § 19 UStG wird keine Umsatzsteuer berechnet (Kleinunternehmer).
+"""
+    fields = parse_page(page).fields
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("420.00"),
+        Decimal("0"),
+        Decimal("420.00"),
+    )
+    # Without the statement, nothing says what the net is.
+    plain = parse_page(page.replace("(Kleinunternehmer)", "").replace("keine", "die")).fields
+    assert (plain.subtotal, plain.tax) == (None, None)

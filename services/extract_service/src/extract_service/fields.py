@@ -513,6 +513,16 @@ class _PageParser:
         given: dict[str, Decimal] = {
             name: self.values[name] for name in MONEY_FIELDS if self.values.get(name) is not None
         }
+        if (
+            set(given) == {"total"}
+            and not self.money["tax"]
+            and _TAX_EXEMPT.search(fold(self.text))
+        ):
+            # "Steuerfreie Ausfuhrlieferung", "Kleinunternehmer gemäß § 19 UStG": a total
+            # on a page that says no tax is due, and prints none, is its net as well.
+            self.values["subtotal"], self.values["tax"] = given["total"], Decimal(0)
+            self.confidence["subtotal"] = self.confidence["tax"] = _Confidence.DERIVED
+            return
         missing = next((name for name in MONEY_FIELDS if name not in given), None)
         if missing is None or len(given) != 2:
             return
