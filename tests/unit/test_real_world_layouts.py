@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from extract_service.fields import parse_page
+from extract_service.fields import _could_be_vendor, parse_page
 
 TOTALS_TABLE = """\
 ACME Distribuciones S.L.                                  FACTURA
@@ -1374,3 +1374,11 @@ Invoice Total: $10.00
 """
     fields = parse_page(page).fields
     assert (fields.customer_name, fields.vendor_name) == ("eZone Traders Ltd", "Northwind Media")
+
+
+@pytest.mark.parametrize(
+    "stamp", ["Firmado digitalmente por", "Digitally signed by", "Firmato digitalmente da"]
+)
+def test_an_electronic_signature_stamp_is_no_vendor(stamp: str) -> None:
+    assert not _could_be_vendor(stamp)
+    assert _could_be_vendor("Suministros Canarios SL")

@@ -178,6 +178,12 @@ _POSTAGE = re.compile(
     r"p\.\s?p\.\s+(?:ch-)?\d{4,5}\b.*|(?:poste?|posta)\s+ch\s+(?:sa|ag)|"
     r"entgelt\s+bezahlt.*|port\s+paye.*|porto\s+betaald.*|a-priority|b-economy"
 )
+# An electronic signature's stamp: "Firmado digitalmente por", "Digitally signed by",
+# "Firmato digitalmente da", "Digital signiert von". It names a signer, not a party.
+_SIGNATURE_STAMP = re.compile(
+    r"(?:firmado|firmato|assinado|digitally|digital|elektronisch)\s+"
+    r"(?:digitalmente|signed|signiert|unterschrieben|ondertekend)"
+)
 # What a window's first line may say before the addressee's name: "Firma", "An",
 # "Einschreiben", "Société", "Ditta", "Fa.".
 _ENVELOPE_NOTE = re.compile(
@@ -1745,6 +1751,8 @@ def _could_be_vendor(text: str) -> bool:
     # A web address is no name already (_name); a mail address or a slogan is none.
     if "@" in text or text.rstrip().endswith("!"):
         return False  # "WE WANT TO HEAR FROM YOU!"
+    if _SIGNATURE_STAMP.match(lowered.strip()):
+        return False
     if _POSTAGE.fullmatch(lowered.strip()) or _GREETING.match(text.strip()):
         return False  # "Geachte medewerker van het Parcival college," greets, not signs
     return re.search(rf"\b(?:{_TITLE_WORDS})\b", lowered) is None
