@@ -319,3 +319,25 @@ Gemäß § 19 UStG wird keine Umsatzsteuer berechnet (Kleinunternehmer).
     # Without the statement, nothing says what the net is.
     plain = parse_page(page.replace("(Kleinunternehmer)", "").replace("keine", "die")).fields
     assert (plain.subtotal, plain.tax) == (None, None)
+
+
+def test_a_rent_invoice_names_its_landlord_and_tenant() -> None:
+    page = """\
+                                                   FACTURA Nº 07-2024
+ARRENDADOR:        D. Tomás Pérez Ruiz
+                   N.I.F.: 12.345.678-Z
+ARRENDATARIO:      Ferretería Insular S.L.
+                   C.I.F.: B-12345678
+IMPORTE:                    600,00 €
+"""
+    fields = parse_page(page).fields
+    assert (fields.vendor_name, fields.customer_name) == (
+        "Tomás Pérez Ruiz",
+        "Ferretería Insular S.L.",
+    )
+
+
+@pytest.mark.parametrize("label", ["Mieter", "Locataire", "Tenant"])
+def test_tenants_are_customers(label: str) -> None:
+    match = match_label(label)
+    assert match is not None and match.field == "customer_name", match

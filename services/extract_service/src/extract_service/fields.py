@@ -996,7 +996,9 @@ class _PageParser:
         if kind in NAME_FIELDS:
             if right is not None and right.start - label.end > _NAME_REACH:
                 right = None
-            neighbours = [below, right]
+            # "ARRENDATARIO:   INMO-AGUAS S.L.U": a colon and the name beside it; a label
+            # without one heads a column, its name under it.
+            neighbours = [right, below] if match.colon else [below, right]
         elif kind in MONEY_FIELDS:
             # Beside its label; in a totals table (a row of labels over a row of
             # amounts: "Base imponible | % IVA | Total EUR") under it; else further

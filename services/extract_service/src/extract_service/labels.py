@@ -118,6 +118,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"proveedor{_NOT_AN_ID}|vendedor|emisor|vendido\s+por|remite(?:nte)?",
         rf"fornitore{_NOT_AN_ID}|venditore|cedente(?:\s+prestatore)?|mittente|venduto\s+da",
         rf"fornecedor{_NOT_AN_ID}|emitente|prestador(?:\s+de\s+servicos)?",
+        # A rent invoice's landlord ("Arrendador: D. Carlos ...") is who bills.
+        r"arrendador|locador|bailleur|vermieter|locatore|verhuurder|senhorio|landlord|lessor",
     ),
     "customer_name": (
         # Short words that mean "to" are labels only with a colon ("Aan:", "An:",
@@ -139,6 +141,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         # Argentine layouts: "Señor/es: ACME SA", "Apellido y Nombre / Razón Social: ...".
         r"senor(?:\s*/\s*es|es)?(?=\s*:)|apellido\s+y\s+nombre(?:\s*/\s*razon\s+social)?",
         r"spett(?:\.|abile)?(?:\s*le)?|intestatario|committente|cessionario(?:\s+committente)?",
+        # ... and its tenant who is billed.
+        r"arrendatario|locatario|inquilino|locataire|mieter|conduttore|huurder|tenant|lessee",
         r"destinatario|faturar\s+a|faturado\s+a|adquirente",
     ),
     "ship_to": (
@@ -236,7 +240,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"date\s+de\s+(?:la\s+)?(?:livraison|commande)|capital",
         r"klant\s*-?\s*(?:nummer|nr\.?)|btw\s*-?\s*(?:nummer|nr\.?|id)|kvk(?:\s*-?\s*nummer)?|"
         r"betalingsvoorwaarden|ordernummer|leverdatum|besteldatum|orderdatum|uw\s+referentie",
-        r"(?:n\s?[°º]\s*|numero\s+de\s+)?(?:cliente|pedido)|cif|nif|n\.?i\.?f\.?|"
+        r"(?:n\s?[°º]\s*|numero\s+de\s+)?(?:cliente|pedido)|c\.?i\.?f\.?|nif|n\.?i\.?f\.?|"
         r"forma\s+de\s+pago|condiciones\s+de\s+pago|fecha\s+(?:de\s+)?(?:pedido|entrega|envio)",
         r"p\.?\s?iva|partita\s+iva|codice\s+fiscale|c\.?f\.?|condizioni\s+di\s+pagamento|"
         r"modalita\s+di\s+pagamento|ordine|ddt|data\s+(?:di\s+|dell'?\s?)?(?:consegna|ordine|spedizione)",
