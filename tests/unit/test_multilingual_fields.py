@@ -171,6 +171,9 @@ def test_a_total_that_does_not_add_up_is_kept_but_less_sure() -> None:
         ("Fecha de vencimiento", "due_date"),
         ("Data di scadenza", "due_date"),
         ("Gesamtbetrag netto", "subtotal"),
+        ("Subtotale IVA", "tax"),
+        ("Sous-total TVA", "tax"),
+        ("Subtotal IVA 12%", "subtotal"),
     ],
 )
 def test_the_longest_label_wins(text: str, field: str) -> None:

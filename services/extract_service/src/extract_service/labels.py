@@ -189,6 +189,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:total\s+)?impuestos",
         rf"(?:tot(?:ale|\.)?\s+)?(?:iva|imposta){_NOT_AN_ID}",
         rf"(?:valor\s+|total\s+(?:do\s+|de\s+)?)?iva{_NOT_AN_ID}",
+        # "Subtotale IVA", "Sous-total TVA": the tax's own subtotal, not the net.
+        # ("Subtotal IVA 12%" elsewhere is the base taxed at that rate: not matched.)
+        r"subtotale\s+iva|sous\s*-?\s*total\s+(?:de\s+(?:la\s+)?)?tva",
     ),
     "total": (
         r"grand\s+total|total\s+due|total\s+amount(?:\s+due)?|invoice\s+total|amount\s+due|"
