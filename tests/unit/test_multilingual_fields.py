@@ -238,6 +238,7 @@ Energia elettrica               NUMERO FATTURA ELETTRONICA VALIDA AI FINI FISCAL
         ("Data di consegna", "other"),
         ("Datum der Lieferung", "other"),
         ("Shipping date", "other"),
+        ("Fecha de la entrega", "other"),
     ],
 )
 def test_invoicing_and_delivery_dates_are_told_apart(text: str, field: str) -> None:

@@ -244,7 +244,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"klant\s*-?\s*(?:nummer|nr\.?)|btw\s*-?\s*(?:nummer|nr\.?|id)|kvk(?:\s*-?\s*nummer)?|"
         r"betalingsvoorwaarden|ordernummer|leverdatum|besteldatum|orderdatum|uw\s+referentie",
         r"(?:n\s?[°º]\s*|numero\s+de\s+)?(?:cliente|pedido)|c\.?i\.?f\.?|nif|n\.?i\.?f\.?|"
-        r"forma\s+de\s+pago|condiciones\s+de\s+pago|fecha\s+(?:de\s+)?(?:pedido|entrega|envio)",
+        r"forma\s+de\s+pago|condiciones\s+de\s+pago|fecha\s+(?:de\s+(?:la\s+)?|del\s+)?(?:pedido|entrega|envio)",
         r"p\.?\s?iva|partita\s+iva|codice\s+fiscale|c\.?f\.?|condizioni\s+di\s+pagamento|"
         r"modalita\s+di\s+pagamento|ordine|ddt|data\s+(?:di\s+|dell'?\s?)?(?:consegna|ordine|spedizione)",
         r"contribuinte|nipc|condicoes\s+de\s+pagamento|encomenda|requisicao|"
