@@ -15,7 +15,9 @@ source "$here/versions.env"
 cache_root="${INVOICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/invoice-dapr}"
 daprd_main="$here/../runtime/daprd/main.go"
 # Our fixes to the runtime's source, applied before it is built (each says why).
+shopt -s nullglob
 runtime_patches=("$here"/../runtime/patches/dapr-*.patch)
+shopt -u nullglob
 # The cache key covers both versions, our daprd main and the patches: editing any rebuilds.
 main_sum="$(cat "$daprd_main" "${runtime_patches[@]}" | sha256sum | cut -c1-12)"
 bin_dir="$cache_root/dapr-${DAPR_RUNTIME_VERSION}-${main_sum}-cli-${DAPR_CLI_VERSION}/bin"
@@ -42,6 +44,7 @@ slim="$HOME/.dapr/bin"
 if ! have_runtime "$bin_dir" && have_runtime "$slim"; then
   log "using the dapr init runtime in $slim ($(version_of "$slim/daprd"))"
   log "note: it lacks our fixes in runtime/patches (remove $slim to build a patched one)"
+  rm -f "$bin_dir/.source"  # no patched source stands behind these binaries
   for b in daprd placement scheduler; do ln -sf "$slim/$b" "$bin_dir/$b"; done
   # A stock daprd has no SQLite resolver: stacks fall back to mDNS (one per machine).
   echo "mdns" > "$bin_dir/.name-resolvers"
@@ -58,7 +61,8 @@ command -v go >/dev/null || { log "Go is required to build Dapr (none found on P
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
 
 # build_from_proxy MODULE VERSION OUT_DIR LDFLAGS TAGS PKG:NAME...
-# With SOURCE_PATCHES (patch files), the module is built from a patched copy of its source.
+# With SOURCE_PATCHES (patch files, one a line), the module is built from a copy of its
+# source with them applied, in src-SOURCE_KEY (one per set of patches).
 # Upstream modules carry `replace` directives (dapr) or need their version list for
 # `go install` (which the proxy refuses for some), so we build inside a throwaway module
 # that requires the pinned version, repeats upstream's replaces as read from its go.mod,
@@ -85,10 +89,12 @@ for r in json.load(sys.stdin).get("Replace") or []:
 ' | xargs -r go mod edit
   go mod edit -require="$module@v$version"
   if [[ -n "${SOURCE_PATCHES:-}" ]]; then
-    rm -rf src && cp -r "$dir" src && chmod -R u+w src
-    for p in $SOURCE_PATCHES; do patch --quiet --forward -p1 -d src < "$p"; done
-    go mod edit -replace="$module=./src"
-    echo "$work/src" > "$out/.source"  # where the patched source is, for its tests
+    local src="src-$SOURCE_KEY"
+    rm -rf "$src" && cp -r "$dir" "$src" && chmod -R u+w "$src"
+    while IFS= read -r p; do patch --quiet --forward -p1 -d "$src" < "$p"; done <<< "$SOURCE_PATCHES"
+    go mod edit -replace="$module=./$src"
+  else
+    go mod edit -dropreplace="$module"
   fi
   for req in ${EXTRA_REQUIRES:-}; do go mod edit -require="$req"; done
   local commit
@@ -131,7 +137,8 @@ if ! have_runtime "$bin_dir"; then
   v="$DAPR_RUNTIME_VERSION"
   ld="-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$v -X github.com/dapr/dapr/pkg/buildinfo.gitversion=v$v"
   ld+=" -X github.com/dapr/dapr/pkg/buildinfo.gitcommit=@COMMIT@ -X github.com/dapr/kit/logger.DaprVersion=$v"
-  export SOURCE_PATCHES="${runtime_patches[*]}"
+  SOURCE_PATCHES="$(printf '%s\n' "${runtime_patches[@]}")"
+  export SOURCE_PATCHES="${SOURCE_PATCHES%$'\n'}" SOURCE_KEY="$main_sum"
   build_from_proxy github.com/dapr/dapr "$v" "$bin_dir" "$ld" "" \
     github.com/dapr/dapr/cmd/placement:placement github.com/dapr/dapr/cmd/scheduler:scheduler
   # daprd: upstream's app.Run() from our own small main (runtime/daprd/main.go) that adds
@@ -139,6 +146,8 @@ if ! have_runtime "$bin_dir"; then
   mkdir -p "$cache_root/build-dapr-$v/daprd" && cp "$daprd_main" "$cache_root/build-dapr-$v/daprd/main.go"
   build_from_proxy github.com/dapr/dapr "$v" "$bin_dir" "$ld" stablecomponents ./daprd:daprd
   echo "mdns sqlite" > "$bin_dir/.name-resolvers"
+  # Where the patched source these binaries were built from is, for its tests.
+  if [[ -n "$SOURCE_PATCHES" ]]; then echo "$cache_root/build-dapr-$v/src-$main_sum" > "$bin_dir/.source"; fi
   ) &
   runtime_pid=$!
 fi

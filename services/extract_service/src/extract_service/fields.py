@@ -23,7 +23,14 @@ from typing import Any
 
 from extract_service.currency import ISO_CODES, currency_in, detect_currency
 from extract_service.dates import DateOrder, FoundDate, find_date, numeric_order_on_page
-from extract_service.labels import MONEY_FIELDS, NAME_FIELDS, LabelMatch, fold, match_label
+from extract_service.labels import (
+    MONEY_FIELDS,
+    NAME_FIELDS,
+    LabelMatch,
+    fold,
+    label_after_slash,
+    match_label,
+)
 from extract_service.line_items import (
     amount_columns,
     amount_row,
@@ -71,6 +78,15 @@ _CONTACT = re.compile(
 _BLOCK_ROWS = 5
 # A page saying its sale bears no tax: exempt, small-business scheme, reverse charge.
 _TAX_WORDS = r"(?:vat|tva|iva|mwst|ust|btw|gst|tax|igic)\b"
+# Statements that no tax is due on the whole invoice (not a tax-exempt customer's id):
+# a lone total on such a page is its net as well.
+_NO_TAX_DUE = re.compile(
+    r"steuerfrei|umsatzsteuerbefreit|kleinunternehmer|§\s*19\s*ustg|keine\s+umsatzsteuer|"
+    r"exempt\s+from\s+(?:vat|tax|gst)|(?:vat|gst)\s*-?\s*exempt\s+(?:supply|sale|invoice)|"
+    r"no\s+(?:vat|gst)\s+(?:is\s+)?(?:charged|due)|tva\s+non\s+applicable|exonere\s+de\s+tva|"
+    r"vrijgesteld\s+van\s+btw|esente\s+(?:da\s+)?iva|exent[oa]\s+de\s+iva|isent[oa]\s+de\s+iva|"
+    r"reverse\s+charge|autoliquidation|verlegd|inversione\s+contabile"
+)
 _TAX_EXEMPT = re.compile(
     r"exempt|exonere|exoneration|franchigia|esente|esenzione|non\s+soggett|steuerfrei|"
     r"umsatzsteuerbefreit|kleinunternehmer|vrijgesteld|exent[oa]|isent[oa]|reverse\s+charge|"
@@ -181,7 +197,7 @@ _POSTAGE = re.compile(
 # An electronic signature's stamp: "Firmado digitalmente por", "Digitally signed by",
 # "Firmato digitalmente da", "Digital signiert von". It names a signer, not a party.
 _SIGNATURE_STAMP = re.compile(
-    r"(?:firmado|firmato|assinado|digitally|digital|elektronisch)\s+"
+    r"(?:firmado|firmato|assinado|digitally|digital|digitaal|elektronisch)\s+"
     r"(?:digitalmente|signed|signiert|unterschrieben|ondertekend)"
 )
 # What a window's first line may say before the addressee's name: "Firma", "An",
@@ -519,11 +535,8 @@ class _PageParser:
         given: dict[str, Decimal] = {
             name: self.values[name] for name in MONEY_FIELDS if self.values.get(name) is not None
         }
-        if (
-            set(given) == {"total"}
-            and not self.money["tax"]
-            and _TAX_EXEMPT.search(fold(self.text))
-        ):
+        folded = fold(self.text)
+        if set(given) == {"total"} and not self.money["tax"] and _NO_TAX_DUE.search(folded):
             # "Steuerfreie Ausfuhrlieferung", "Kleinunternehmer gemäß § 19 UStG": a total
             # on a page that says no tax is due, and prints none, is its net as well.
             self.values["subtotal"], self.values["tax"] = given["total"], Decimal(0)
@@ -534,7 +547,7 @@ class _PageParser:
             return
         if missing == "tax" and given["subtotal"] == given["total"]:
             # Net equals gross on a page that says why: the tax is zero, not unknown.
-            if _TAX_EXEMPT.search(fold(self.text)):
+            if _TAX_EXEMPT.search(folded):
                 self.values["tax"] = Decimal(0)
                 self.confidence["tax"] = _Confidence.DERIVED
             return
@@ -986,7 +999,7 @@ class _PageParser:
         ):
             candidates.append((match.rest, None))
         right, below = self._right_of(label), self._below(label)
-        if below is not None and (more := _label_goes_on(below.text)) is not None:
+        if below is not None and (more := label_after_slash(below.text)) is not None:
             # "Rechnungsdatum" over "/Lieferdatum  01 Dezember 2025": one label over two
             # lines, its value after the second.
             self.used.add((below.row, below.col))
@@ -996,9 +1009,9 @@ class _PageParser:
         if kind in NAME_FIELDS:
             if right is not None and right.start - label.end > _NAME_REACH:
                 right = None
-            # "ARRENDATARIO:   INMO-AGUAS S.L.U": a colon and the name beside it; a label
-            # without one heads a column, its name under it.
-            neighbours = [right, below] if match.colon else [below, right]
+            # "ARRENDATARIO:   INMO-AGUAS S.L.U" over "C.I.F.: B-76733419": a colon, the
+            # name beside it and no name under it; else a label heads its column.
+            neighbours = [right, below] if match.colon and not _named(below) else [below, right]
         elif kind in MONEY_FIELDS:
             # Beside its label; in a totals table (a row of labels over a row of
             # amounts: "Base imponible | % IVA | Total EUR") under it; else further
@@ -1714,15 +1727,10 @@ def _named(segment: Segment | None) -> bool:
 
 # Words that go on with a label, then dot leaders to its value: "REDUCIDO ....... 1,80 €".
 _LEADER_VALUE = re.compile(r"^[^\d.:]{1,30}?\s*\.{3,}\s*(\S.*)$")
-# Name labels that end in "by" or "from" ("Sold by", "Vendu par", "Verkauft von"): the
-# words after them are the name, colon or not.
-_BY = re.compile(r"\b(?:by|from|par|von|door|por|da)\s*$")
-
-
-def _label_goes_on(text: str) -> LabelMatch | None:
-    """ "/Lieferdatum": a second label joined to the one above it by a slash."""
-    text = text.strip()
-    return match_label(text[1:]) if text.startswith("/") else None
+# Name labels of two words or more that end in "by" or "from" ("Sold by", "Vendu par",
+# "Verkauft von", "Bill from"): the words after them are the name, colon or not. (Not a
+# bare "From", which also starts a period: "From 01/03 to 31/03".)
+_BY = re.compile(r"\S\s+(?:by|from|par|von|door|por|da)\s*$")
 
 
 def _by_phrase(label: Segment, match: LabelMatch) -> bool:

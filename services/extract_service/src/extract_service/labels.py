@@ -83,15 +83,16 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "invoice_date": (
         r"invoice\s+date|date\s+of\s+(?:issue|invoice)|issue\s+date|date\s+issued|"
         r"invoice\s+dated|dated|document\s+date|bill(?:ing)?\s+date|statement\s+date|date",
-        r"rechnungsdatum|rechnungs\s*-\s*datum|ausstellungsdatum|belegdatum|dokumentdatum|datum",
+        r"rechnungsdatum|rechnungs\s*-\s*datum|ausstellungsdatum|belegdatum|dokumentdatum|"
+        r"datum(?:\s+der\s+rechnung)?",
         r"date\s+(?:de\s+(?:la\s+)?)?(?:facture|facturation)|date\s+d'?\s?emission|emise?\s+le|"
         r"date\s+du\s+document",
-        r"factuurdatum|factuur\s*-?\s*datum|datum\s+(?:van\s+(?:de\s+)?)?factuur|documentdatum",
+        r"factuurdatum|factuur\s*-?\s*datum|datum\s+(?:van\s+(?:de\s+)?)?factuur|documentdatum|"
+        r"factureringsdatum",
         r"issued\s+on|ausgestellt\s+am|receipt\s+date|data\s+(?:della\s+)?ricevuta",
-        r"fecha(?:\s+(?:de\s+|del\s+)?(?:la\s+)?(?:factura|emision|expedicion|documento))?",
+        r"fecha(?:\s+(?:de\s+|del\s+)?(?:la\s+)?(?:factura|facturacion|emision|expedicion|documento))?",
         r"data(?:\s+(?:della\s+|di\s+)?(?:fattura|documento|emissione|fatturazione))?",
-        r"fecha\s+de\s+facturacion|data\s+de\s+faturacao|factureringsdatum|datum\s+der\s+rechnung",
-        r"data\s+(?:e\s+hora\s+)?(?:da\s+|de\s+)?(?:fatura|emissao)(?:\s+da\s+(?:nfs-?e|nf-?e|nota))?|"
+        r"data\s+(?:e\s+hora\s+)?(?:da\s+|de\s+)?(?:fatura|faturacao|emissao)(?:\s+da\s+(?:nfs-?e|nf-?e|nota))?|"
         r"data\s+d[oa]\s+documento",
     ),
     "due_date": (
@@ -119,7 +120,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"fornitore{_NOT_AN_ID}|venditore|cedente(?:\s+prestatore)?|mittente|venduto\s+da",
         rf"fornecedor{_NOT_AN_ID}|emitente|prestador(?:\s+de\s+servicos)?",
         # A rent invoice's landlord ("Arrendador: D. Carlos ...") is who bills.
-        r"arrendador|locador|bailleur|vermieter|locatore|verhuurder|senhorio|landlord|lessor",
+        rf"(?:arrendador|locador|bailleur|vermieter|locatore|verhuurder|senhorio|landlord|lessor)"
+        rf"{_NOT_AN_ID}",
     ),
     "customer_name": (
         # Short words that mean "to" are labels only with a colon ("Aan:", "An:",
@@ -142,7 +144,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"senor(?:\s*/\s*es|es)?(?=\s*:)|apellido\s+y\s+nombre(?:\s*/\s*razon\s+social)?",
         r"spett(?:\.|abile)?(?:\s*le)?|intestatario|committente|cessionario(?:\s+committente)?",
         # ... and its tenant who is billed.
-        r"arrendatario|locatario|inquilino|locataire|mieter|conduttore|huurder|tenant|lessee",
+        rf"(?:arrendatario|locatario|inquilino|locataire|mieter|conduttore|huurder|tenant|lessee)"
+        rf"{_NOT_AN_ID}",
         r"destinatario|faturar\s+a|faturado\s+a|adquirente",
     ),
     "ship_to": (
@@ -246,7 +249,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"(?:n\s?[°º]\s*|numero\s+de\s+)?(?:cliente|pedido)|c\.?i\.?f\.?|nif|n\.?i\.?f\.?|"
         r"forma\s+de\s+pago|condiciones\s+de\s+pago|fecha\s+(?:de\s+(?:la\s+)?|del\s+)?(?:pedido|entrega|envio)",
         r"p\.?\s?iva|partita\s+iva|codice\s+fiscale|c\.?f\.?|condizioni\s+di\s+pagamento|"
-        r"modalita\s+di\s+pagamento|ordine|ddt|data\s+(?:di\s+|dell'?\s?)?(?:consegna|ordine|spedizione)",
+        r"modalita\s+di\s+pagamento|ordine|ddt|data\s+(?:di\s+|della\s+|dell'\s?)?(?:consegna|ordine|spedizione)",
         r"contribuinte|nipc|condicoes\s+de\s+pagamento|encomenda|requisicao|"
         r"data\s+d[ae]\s+(?:entrega|encomenda)",
     ),
@@ -293,13 +296,17 @@ class LabelMatch:
     colon: bool  # whether ':' separated the label from `rest`
 
 
+def label_after_slash(text: str) -> LabelMatch | None:
+    """ "/Date de la livraison": a second label joined to a first by a slash."""
+    text = text.strip()
+    return _label_at_start(text[1:].strip()) if text.startswith("/") else None
+
+
 def _combined(found: LabelMatch) -> LabelMatch | None:
     """ "Date de la facture/Date de la livraison  02.12.2025": two labels over one value
     (or a value each, "/" between them); the first is what is read. Its value is what
     follows the second label."""
-    if not found.rest.startswith("/"):
-        return None
-    second = _label_at_start(found.rest[1:].strip())
+    second = label_after_slash(found.rest)
     if second is None:
         return None
     return LabelMatch(found.field, second.rest, second.colon or found.colon)
