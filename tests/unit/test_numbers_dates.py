@@ -257,6 +257,7 @@ def test_page_hints_decide_the_day_month_order(
         ("Febuary 3, 2021", dt.date(2021, 2, 3)),
         ("10 Decmeber 2019", dt.date(2019, 12, 10)),
         ("4 Okotber 2022", dt.date(2022, 10, 4)),
+        ("15 items 2024, delivered 31st Januray 2020", dt.date(2020, 1, 31)),
     ],
 )
 def test_a_month_name_misspelt_by_one_letter_is_still_read(text: str, expected: dt.date) -> None:

@@ -153,11 +153,13 @@ def find_date(text: str, hint: DateOrder | None = None) -> FoundDate | None:
             if value:
                 found.append((match.start(), FoundDate(value, match.group(), False)))
     if not found:
-        for pattern in _FUZZY:
-            if (match := pattern.search(folded)) and (slip := _misspelt_month(match["word"])):
-                value = _make(int(match["year"]), slip, int(match["day"]))
+        for pattern in _FUZZY:  # the first candidate that is a month, not merely the first
+            for match in pattern.finditer(folded):
+                slip = _misspelt_month(match["word"])
+                value = _make(int(match["year"]), slip, int(match["day"])) if slip else None
                 if value:
                     found.append((match.start(), FoundDate(value, match.group(), False)))
+                    break
     return min(found, key=lambda pair: pair[0])[1] if found else None
 
 
