@@ -79,8 +79,10 @@ _FULL_NAMES = {name: number for name, number in _MONTHS.items() if len(name) >= 
 
 def _one_slip(a: str, b: str) -> bool:
     """Whether `a` is `b` with one letter changed, added, dropped, or two swapped."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return a == b
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
         swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
