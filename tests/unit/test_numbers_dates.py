@@ -158,6 +158,23 @@ def test_currency_is_detected_with_codes_preferred_over_symbols(
     assert detect_currency(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Unit price ($)   Amount ($)\nWidget   2   4.00   8.00", "USD"),
+        ("Total   12,99 $", "USD"),
+        ("Saldo   NZ$-3.00", "NZD"),
+        # A scan's misread letters and marks are not dollars.
+        ("$s  um    i   $    e;   Material de Jardineria\nRecibí:   3 $", None),
+        ("Rex-Rotay GET xerox $) ORISO   Total 72,70", None),
+    ],
+)
+def test_a_dollar_sign_names_the_currency_only_beside_an_amount_or_as_a_unit(
+    text: str, expected: str | None
+) -> None:
+    assert detect_currency(text) == expected
+
+
 def test_currency_words_inside_other_words_are_ignored() -> None:
     assert detect_currency("EUROPA TRADING   USDA certified") is None
     assert currency_in("CHF") == "CHF"

@@ -45,6 +45,12 @@ _DOLLAR_PREFIXES = {
 _SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
 _CODE = re.compile(CODE_PATTERN)
 _DOLLAR = re.compile(r"(?<![A-Za-z])([A-Z]{0,3})\$")
+# What makes a "$" a currency: an amount after it ("$ 12", "NZ$-3"), an amount with cents
+# before it ("12,99 $"), or a column's unit ("Price ($)"). Anything else, such as "$s" or
+# "xerox $)", is too often a scan's misread S to name the page's currency. (Not applied to
+# "€" or "£": no letter reads as them, and a scan's "€" may sit far from its amount.)
+_AMOUNT_AFTER = re.compile(r"[ \t]*[-(]?\d")
+_AMOUNT_BEFORE = re.compile(r"\d[.,]\d\d[ \t]*$")
 _OTHER_SYMBOL = re.compile(r"[€£¥₹]")
 
 
@@ -103,11 +109,25 @@ def _bare_dollar(text: str) -> str:
     return named.pop() if len(named) == 1 else "USD"
 
 
+def _dollar_signs(text: str) -> list[re.Match[str]]:
+    """The dollar signs that stand for a currency (see _AMOUNT_AFTER)."""
+    kept = []
+    for match in _DOLLAR.finditer(text):
+        before, after = text[max(0, match.start() - 8) : match.start()], text[match.end() :]
+        if (
+            _AMOUNT_AFTER.match(after)
+            or _AMOUNT_BEFORE.search(before)
+            or (before.endswith("(") and after.startswith(")"))
+        ):
+            kept.append(match)
+    return kept
+
+
 def _symbols(text: str) -> str | None:
     found = [
         _bare_dollar(text) if prefix == "" else code
-        for prefix in _DOLLAR.findall(text)
-        if (code := _DOLLAR_PREFIXES.get(prefix))
+        for match in _dollar_signs(text)
+        if (code := _DOLLAR_PREFIXES.get(prefix := match.group(1)))
     ]
     found += [_SYMBOLS[symbol] for symbol in _OTHER_SYMBOL.findall(text)]
     return _most_common(found)
