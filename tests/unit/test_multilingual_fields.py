@@ -174,6 +174,12 @@ def test_a_total_that_does_not_add_up_is_kept_but_less_sure() -> None:
         ("Subtotale IVA", "tax"),
         ("Sous-total TVA", "tax"),
         ("Subtotal IVA 12%", "subtotal"),
+        ("7% I.G.I.C.", "tax"),  # the Canaries' tax, dotted, its rate first
+        ("I.G.I.C. - BASE", "subtotal"),
+        ("I.G.I.C. - CUOTA", "tax"),
+        ("IVA - Base imponible", "subtotal"),
+        ("IMPORTE LIQUIDO", "total"),  # after an income-tax withholding
+        ("Líquido a percibir", "total"),
     ],
 )
 def test_the_longest_label_wins(text: str, field: str) -> None:

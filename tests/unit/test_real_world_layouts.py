@@ -755,6 +755,25 @@ def test_a_letter_dated_in_its_heading_without_a_label() -> None:
     assert parse_page(labelled).fields.invoice_date is None
 
 
+def test_a_letter_dated_at_its_foot_over_the_signature() -> None:
+    page = (
+        "                                  FACTURA Nº012025-INAG\n"
+        "ARRENDADOR:        D. Carlos Pérez Pais\n"
+        "CONCEPTO:          Alquiler enero 2025\n"
+        "TOTAL                       352,00 €\n"
+        "\n"
+        "                   Los Llanos de Aridane, 7 de enero de 2025\n"
+        "                        Fdo. Carlos Pérez Pais\n"
+    )
+    assert parse_page(page).fields.invoice_date == dt.date(2025, 1, 7)
+    italian = "ACME Srl\nTotale      100,00\n\n                         Roma, lì 12/03/2024\n"
+    assert parse_page(italian).fields.invoice_date == dt.date(2024, 3, 12)
+    # Down there a date needs its town: a bare one, or one in a sentence, may be anything.
+    for line in ("03/05/2024", "Entregado el 3 de mayo de 2024", "Lectura 03/05/2024   Firma"):
+        page = f"ACME SL\nTotal        100,00\n\n                          {line}\n"
+        assert parse_page(page).fields.invoice_date is None, line
+
+
 def test_a_table_of_quantities_and_amounts_without_unit_prices() -> None:
     page = (
         "Invoice number: 4836212534\n"

@@ -117,7 +117,10 @@ _NAME_LABEL = re.compile(
     re.IGNORECASE,
 )
 # What may stand beside a letter's date ("#"): nothing, or its town ("Berlin, den").
-_LETTER_DATE = re.compile(r"(?:[^\W\d_][\w.'\- ]{1,30},\s+(?:den\s+|le\s+|il\s+)?)?#")
+_DATE_AFTER_TOWN = r"(?:(?:den|le|il|el|a|l[iì])\s+)?"  # "Berlin, den", "Roma, lì"
+_LETTER_DATE = re.compile(rf"(?:[^\W\d_][\w.'\- ]{{1,30}},\s+{_DATE_AFTER_TOWN})?#")
+# The same at a letter's foot, where the town is required: "Madrid, 3 de mayo de 2024".
+_CLOSING_DATE = re.compile(rf"[^\W\d_](?:[^\W\d_]|[ .'\-]){{1,40}},\s+{_DATE_AFTER_TOWN}#")
 # A town beside a letter's date: a word or three, letters only.
 _TOWN = re.compile(r"[^\W\d_][^\W\d_.'\-]*(?:[ \-][^\W\d_][^\W\d_.'\-]*){0,2},?")
 # A tax number after a name, with or without its own label: " - 900178348-7", ", CUIT
@@ -902,6 +905,28 @@ class _PageParser:
                     self.values["invoice_date"] = value
                     self.confidence["invoice_date"] = _Confidence.LETTER_DATE
                     return
+        self._date_of_the_closing(end)
+
+    def _date_of_the_closing(self, heading_end: int) -> None:
+        """A letter signed at its foot: "Los Llanos de Aridane, 7 de enero de 2025" over
+        the signature. Below the heading only its town-and-date form counts, alone on
+        its row (a bare date there may be anything: a delivery, a due date, a reading)."""
+        for index in range(heading_end, len(self.rows)):
+            if len(self.rows[index]) != 1:
+                continue
+            segment = self.rows[index][0]
+            if (index, 0) in self.labels or self._under_a_label(segment):
+                continue
+            found = find_date(segment.text, self.date_hint)
+            if found is None:
+                continue
+            rest = fold(segment.text).replace(fold(found.text), "#", 1).strip()
+            if not _CLOSING_DATE.fullmatch(rest):
+                continue
+            if (value := self._date(segment.text)) is not None:
+                self.values["invoice_date"] = value
+                self.confidence["invoice_date"] = _Confidence.LETTER_DATE
+                return
 
     def _continues_a_sentence(self, segment: Segment) -> bool:
         """Printed under a sentence that runs on into it ("... conversão em" over

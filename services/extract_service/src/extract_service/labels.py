@@ -33,6 +33,8 @@ _EXCL = (
     r"hors|ohne|before|net\s+of)"
 )
 _TAXWORD = r"(?:vat|tax(?:es)?|gst|mwst\.?|ust\.?|tva|btw|iva|igic)"
+# Spain's taxes, also dotted: IVA, and IGIC in the Canaries ("I.G.I.C. - CUOTA").
+_IVA = r"(?:iva|i\.v\.a\.?|igic|i\.g\.i\.c\.?)"
 _RATE = r"(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?"  # "19 % MwSt.", "21% BTW"
 
 # field -> phrases (regular expressions over folded text: lower case, no accents).
@@ -174,7 +176,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"base\s+h\.?\s?t\.?",
         r"(?:netto\s+)?goederenwaarde|btw\s*-?\s*plichtig\s+bedrag|belastbaar\s+bedrag",
         rf"grondslag|subtota(?:a|le)l?|totaal\s+{_EXCL}\.?(?:\s+btw)?|netto\s*bedrag|bedrag\s+{_EXCL}\.?\s+btw",
-        r"(?:total\s+)?base\s+imponible|base\s+imp\.|importe\s+neto(?:\s+gravado)?|subtotal|base(?=\s*:)|"
+        rf"(?:total\s+)?base\s+imponible|base\s+imp\.|{_IVA}\s*-?\s*base(?:\s+imponible)?|"
+        r"importe\s+neto(?:\s+gravado)?|subtotal|base(?=\s*:)|"
         r"(?:total\s+)?neto(?!\s+a\s+(?:pagar|cobrar|percibir))(?!\s*\(?\s*(?:kg|kgs|kilos?|g|t|lbs?)\b)|"
         r"total\s+parcial",
         r"(?:tot(?:ale|\.)?\s+)?imponibile|subtotale|totale\s+netto",
@@ -188,7 +191,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"mehrwertsteuer){_AMOUNT}{_NOT_AN_ID}(?!\s*-?\s*id)",
         rf"{_RATE}(?:montant\s+|total\s+)?t\.?v\.?a\.?{_NOT_AN_ID}(?!\s+intra)",
         rf"{_RATE}(?:totaal\s+|subtotaal\s+)?btw(?:\s*-?\s*bedrag)?{_NOT_AN_ID}|af\s+te\s+dragen\s+btw",
-        rf"{_RATE}(?:cuota\s+|total\s+|importe\s+)?(?:iva|i\.v\.a\.?|igic){_NOT_AN_ID}",
+        rf"{_RATE}(?:cuota\s+|total\s+|importe\s+)?{_IVA}(?:\s*-?\s*cuota)?{_NOT_AN_ID}",
         r"(?:total\s+)?impuestos",
         rf"(?:tot(?:ale|\.)?\s+)?(?:iva|imposta){_NOT_AN_ID}",
         rf"(?:valor\s+|total\s+(?:do\s+|de\s+)?)?iva{_NOT_AN_ID}",
@@ -215,7 +218,10 @@ LEXICON: dict[str, tuple[str, ...]] = {
         rf"totaal(?:\s*-?\s*bedrag)?(?:\s+{_INCL}\.?\s+btw)?|te\s+betalen|"
         r"factuur\s*-?\s*(?:totaal|bedrag)|rekenings?\s*-?\s*bedrag",
         r"total\s+(?:de\s+(?:la\s+)?)?factura|importe\s+total|total\s+a\s+pagar|"
-        r"(?:saldo|importe)\s+(?:adeudado|pendiente)",
+        r"(?:saldo|importe)\s+(?:adeudado|pendiente)|"
+        # What is paid after an income-tax withholding (IRPF): "Importe líquido".
+        # (Not "Total líquido": in Portugal that is the net before VAT.)
+        r"importe\s+liquido|liquido\s+a\s+(?:percibir|pagar|cobrar)",
         r"totale(?:\s+(?:fattura|documento|da\s+pagare|complessivo))?|importo\s+totale|"
         r"tot\.?\s+(?:fattura|documento)|"
         r"netto\s+a\s+pagare|(?:ammontare|importo)\s+(?:della\s+|del\s+)?(?:fattura|documento)|"
