@@ -272,6 +272,14 @@ Werkstatt Kranz GmbH                           Rechnungsdatum
     assert parse_page(numbered).fields.invoice_number == "INV-7781"
 
 
+def test_a_label_of_ours_second_after_the_slash_reads_its_value() -> None:
+    # One value serves both labels; two after the label, a slash between, go in order.
+    one = "ACME GmbH\nLieferdatum/Rechnungsdatum:    4. Juni 2014\nGesamt   35,24 EUR\n"
+    assert parse_page(one).fields.invoice_date == dt.date(2014, 6, 4)
+    two = match_label("Lieferdatum/Rechnungsdatum: 01.06.2014 / 04.06.2014")
+    assert two is not None and (two.field, two.rest) == ("invoice_date", "04.06.2014")
+
+
 @pytest.mark.parametrize(
     "line",
     ["Sold by Harbour Tools", "Vendu par Harbour Tools", "Verkauft von Harbour Tools"],

@@ -774,6 +774,78 @@ def test_a_letter_dated_at_its_foot_over_the_signature() -> None:
         assert parse_page(page).fields.invoice_date is None, line
 
 
+def test_a_receipt_with_only_its_order_date_was_issued_on_it() -> None:
+    receipt = (
+        "Tax Invoice\n"
+        "Envato\n"
+        "To:   iViveLabs Ltd                                   Order date: 28 Jan 15\n"
+        "                                                      Invoice No. 12429647\n"
+        "Invoice Total: $101.00\n"
+    )
+    parsed = parse_page(receipt)
+    assert parsed.fields.invoice_date == dt.date(2015, 1, 28)
+    assert parsed.confidence["invoice_date"] < 0.6  # weaker than a labelled date
+    german = "ACME GmbH\nBestelldatum:   03.02.2024\nRechnungsnummer 5\n"
+    assert parse_page(german).fields.invoice_date == dt.date(2024, 2, 3)
+    # Not when the invoice gives its own date, nor from a delivery date or two orders.
+    dated = "ACME GmbH\nOrder date: 01.02.2024\nInvoice date: 03.02.2024\n"
+    assert parse_page(dated).fields.invoice_date == dt.date(2024, 2, 3)
+    for lines in ("Delivery date: 01.02.2024", "Order date: 01.02.2024\nOrder date: 05.02.2024"):
+        assert parse_page(f"ACME GmbH\n{lines}\n").fields.invoice_date is None, lines
+
+
+def test_a_due_date_in_a_totals_label_or_as_the_payment_terms() -> None:
+    bill = (
+        "Tax invoice\n"
+        "                   Total before GST                  $72.16\n"
+        "                   Invoice total due 18 Feb 20       $82.98\n"
+    )
+    fields = parse_page(bill).fields
+    assert (fields.due_date, fields.total) == (dt.date(2020, 2, 18), Decimal("82.98"))
+    for terms in ("Terms of Payment:   Up to 31.01.2020", "Zahlungsbedingungen:   bis 31.01.2020"):
+        assert parse_page(f"ACME Ltd\n{terms}\n").fields.due_date == dt.date(2020, 1, 31)
+    # Terms that count from a date do not give it as the due date.
+    counted = "ACME Ltd\nPayment terms:   30 days from 01.01.2020\n"
+    assert parse_page(counted).fields.due_date is None
+
+
+@pytest.mark.parametrize("company", ["Amazon EU S.a.r.L", "Amazon EU S.à r.l.", "Lebrun SARL"])
+def test_a_company_and_its_address_on_the_line_over_the_legal_details(company: str) -> None:
+    page = (
+        "amazon.de                                     Rechnung\n"
+        "Rechnungsnr. EUVINS1-120725895\n"
+        "Gesamtsumme       EUR 35,24\n"
+        "\n"
+        f"          {company}, 5 Rue Plaetis, L-2338, Luxembourg\n"
+        "                  USt-ID : ATU62353134\n"
+    )
+    assert parse_page(page).fields.vendor_name == company
+
+
+def test_a_labelled_bank_line_over_the_legal_details_is_no_vendor() -> None:
+    page = (
+        "Panadería Sánchez                             FACTURA\n"
+        "Total:            5.788,33 €\n"
+        "\n"
+        "Banco: Nordbank AG, IBAN ES43 0571 8185 2689 4827 76\n"
+        "Inscrita en el Registro Mercantil de Madrid, tomo 1234, folio 56.\n"
+    )
+    assert parse_page(page).fields.vendor_name == "Panadería Sánchez"
+
+
+def test_a_titled_person_heading_an_address_block_is_the_customer() -> None:
+    head = (
+        "                                              Tax invoice\n"
+        "                                              Invoice no.  191854266\n"
+        "                                              Vodafone New Zealand Limited\n"
+        "      Mr David Nunns\n"
+    )
+    address = "      Flat 9C Meridian Apartments\n      11 Howe Street\n      AUCKLAND 1011\n"
+    assert parse_page(head + address).fields.customer_name == "David Nunns"
+    # Without an address under it, a titled name may be anyone's (a contact, a signature).
+    assert parse_page(head + "      Thank you for your business\n").fields.customer_name is None
+
+
 def test_a_table_of_quantities_and_amounts_without_unit_prices() -> None:
     page = (
         "Invoice number: 4836212534\n"

@@ -121,6 +121,23 @@ _DATE_AFTER_TOWN = r"(?:(?:den|le|il|el|a|l[iì])\s+)?"  # "Berlin, den", "Roma,
 _LETTER_DATE = re.compile(rf"(?:[^\W\d_][\w.'\- ]{{1,30}},\s+{_DATE_AFTER_TOWN})?#")
 # The same at a letter's foot, where the town is required: "Madrid, 3 de mayo de 2024".
 _CLOSING_DATE = re.compile(rf"[^\W\d_](?:[^\W\d_]|[ .'\-]){{1,40}},\s+{_DATE_AFTER_TOWN}#")
+# An order's date, in our languages (folded: no accents, lower case).
+_ORDER_DATE = re.compile(
+    r"(?:order|purchase)\s+date|bestelldatum|datum\s+der\s+bestellung|besteldatum|"
+    r"date\s+de\s+(?:la\s+)?commande|fecha\s+(?:de\s+(?:la\s+)?|del\s+)?pedido|"
+    r"data\s+(?:dell'\s?|d'\s?)?ordine|data\s+do\s+pedido"
+)
+# Payment terms' labels, and a date as their whole value, "until" or not.
+_PAYMENT_TERMS = re.compile(
+    r"(?:terms\s+of\s+payment|payment\s+terms|terms|zahlungsbedingungen|zahlungsziel|"
+    r"conditions\s+de\s+(?:paiement|reglement)|condiciones\s+de\s+pago|"
+    r"betalingsvoorwaarden|betalingstermijn|condizioni\s+di\s+pagamento|termini\s+di\s+pagamento|"
+    r"condicoes\s+de\s+pagamento)(?![a-z])"
+)
+_UNTIL_DATE = re.compile(
+    r"(?:(?:up\s+to|until|by|bis(?:\s+zum)?|jusqu'?\s?au|avant\s+le|hasta\s+el|antes\s+del?|"
+    r"tot|uiterlijk|entro\s+il|fino\s+al|ate)\s+)?#"
+)
 # A town beside a letter's date: a word or three, letters only.
 _TOWN = re.compile(r"[^\W\d_][^\W\d_.'\-]*(?:[ \-][^\W\d_][^\W\d_.'\-]*){0,2},?")
 # A tax number after a name, with or without its own label: " - 900178348-7", ", CUIT
@@ -238,7 +255,7 @@ _TITLE = re.compile(
 _TITLE_ALONE = re.compile(r"(?:invoice|rechnung|facture|factuur|factura|fattura|fatura)\.?")
 _LEGAL_FORMS = (
     r"ltd|limited|llc|llp|lp|inc|incorporated|corp|corporation|co|company|gmbh|ag|kg|ohg|"
-    r"gbr|se|ug|e\.?\s?k|s\.?a|sarl|sas|sasu|eurl|b\.?v|n\.?v|v\.?o\.?f|ab|oy|as|a/s|plc|"
+    r"gbr|se|ug|e\.?\s?k|s\.?a|s\.?[aà]\.?\s?r\.?\s?l|sas|sasu|eurl|b\.?v|n\.?v|v\.?o\.?f|ab|oy|as|a/s|plc|"
     r"pty|k\.?k|s\.?r\.?l(?:\.?\s?s)?|s\.?p\.?a|s\.?n\.?c|s\.?a\.?s|s\.?l\.?l?|s\.?l\.?u|s\.?a\.?u|"
     r"lda|group|holdings"
 )
@@ -344,6 +361,7 @@ class _Confidence:
     BELOW = 0.8
     GUESSED_VENDOR = 0.6
     LETTER_DATE = 0.6  # a date alone in the heading, no label
+    ORDER_DATE = 0.55  # the order's date on a page that gives no invoice date
     TICKET_NUMBER = 0.6  # a till receipt's "Fatura Simplificada" number, nothing better
     LEGAL_VENDOR = 0.75
     SPELLED_VENDOR = 0.65  # a name printed in passing that the vendor's domain spells
@@ -425,6 +443,10 @@ class _PageParser:
             self._date_after_number()
         if "invoice_date" not in self.values:
             self._date_of_the_letter()
+        if "invoice_date" not in self.values:
+            self._date_of_the_order()
+        if "due_date" not in self.values:
+            self._due_date_in_passing()
         self._read_breakdown_columns()
         self._choose_totals()
         self._complete_totals()
@@ -926,6 +948,47 @@ class _PageParser:
             if (value := self._date(segment.text)) is not None:
                 self.values["invoice_date"] = value
                 self.confidence["invoice_date"] = _Confidence.LETTER_DATE
+                return
+
+    def _date_of_the_order(self) -> None:
+        """A shop's receipt that prints only its order's date ("Order date: 28 Jan 15")
+        was issued on it. Only when no date of the invoice's own was found, and the page
+        gives a single order date."""
+        dates = set()
+        for (row, col), match in self.labels.items():
+            segment = self.rows[row][col]
+            if match.field != "other" or not _ORDER_DATE.match(fold(segment.text.strip())):
+                continue
+            found = self._labelled_value(
+                segment, LabelMatch("invoice_date", match.rest, match.colon)
+            )
+            if found is not None:
+                dates.add(found[0])
+        if len(dates) == 1:
+            self.values["invoice_date"] = dates.pop()
+            self.confidence["invoice_date"] = _Confidence.ORDER_DATE
+
+    def _due_date_in_passing(self) -> None:
+        """A due date no label of its own heads: inside a total's label ("Invoice total
+        due 18 Feb 20   $82.98"), or as the payment terms ("Terms of payment:  Up to
+        31.01.2020", a date and at most a word for "until" before it)."""
+        for (row, col), match in self.labels.items():
+            segment = self.rows[row][col]
+            value = None
+            if match.field == "total" and match.rest:
+                inner = match_label(match.rest)
+                if inner is not None and inner.field == "due_date":
+                    value = inner.rest
+            elif match.field == "other" and _PAYMENT_TERMS.match(fold(segment.text.strip())):
+                right = self._right_of(segment)
+                terms = segment.text.partition(":")[2].strip()
+                terms = terms or (right.text if right is not None else "")
+                found = find_date(terms, self.date_hint)
+                rest = fold(terms).replace(fold(found.text), "#", 1) if found else ""
+                value = terms if _UNTIL_DATE.fullmatch(rest.strip()) else None
+            if value and (day := self._date(value)) is not None:
+                self.values["due_date"] = day
+                self.confidence["due_date"] = _Confidence.BELOW
                 return
 
     def _continues_a_sentence(self, segment: Segment) -> bool:
@@ -1436,9 +1499,25 @@ class _PageParser:
                 if (segment.row, segment.col) in self.used or not _could_be_vendor(text):
                     continue
                 name = _name(text) or text
-                if _is_company(name) and not _same_name(name, vendor):
+                if _same_name(name, vendor):
+                    continue
+                if _is_company(name) or self._addressed_person(segment):
                     return name
         return None
+
+    def _addressed_person(self, segment: Segment) -> bool:
+        """ "Mr David Nunns" over "11 Howe Street": a person, titled, heading an address
+        block (a street within the next three rows under it). Under a name, as in
+        "TG Höchberg" over "Herrn Andreas Dallner", the block is the organisation's."""
+        if _HONORIFIC.match(segment.text.strip()) is None:
+            return False
+        above = self.rows[segment.row - 1] if segment.row > 0 else []
+        if any(s.overlap(segment) > 0 and _could_be_vendor(s.text) for s in above):
+            return False
+        for row in self.rows[segment.row + 1 : segment.row + 4]:
+            if any(s.overlap(segment) > 0 and _STREET.search(s.text) for s in row):
+                return True
+        return False
 
     def _legal_names(self) -> list[str]:
         """Company names (with a legal form) on rows that carry registration or bank
@@ -1458,6 +1537,8 @@ class _PageParser:
                 heading = above[0].text if len(above) == 1 else ""
                 if _footer_heading(heading):
                     found.append(heading)
+                elif _company_and_address(heading):
+                    found.append(heading.split(",", 1)[0].strip())
                 else:
                     # "Fiverr International Ltd. / It Starts Here. / 8 Eliezer Kaplan St.
                     # ... / Company no: ...": a company heading the footer's block.
@@ -1800,6 +1881,21 @@ def _footer_heading(text: str) -> bool:
     if ":" in text or text.endswith((".", "!")):
         return False  # a sentence ("Pagamento: rimessa diretta a vista."), not a name
     return _could_be_vendor(text) and not _LEGAL_ROW.search(text)
+
+
+def _company_and_address(line: str) -> bool:
+    """ "Amazon EU S.a.r.L, 5 Rue Plaetis, L-2338, Luxembourg": a company and its
+    address on one line over a footer's legal details; not "Banco: Nordbank AG, IBAN ...",
+    a labelled line of those details itself."""
+    company, comma, _ = line.partition(",")
+    return (
+        bool(comma)
+        and ":" not in company
+        and _is_company(company.strip())
+        and _could_be_vendor(company.strip())
+        and not _BANK.search(company)
+        and not _LEGAL_ROW.search(fold(line))
+    )
 
 
 def _is_company(text: str) -> bool:

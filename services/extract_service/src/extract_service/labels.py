@@ -315,7 +315,14 @@ def _combined(found: LabelMatch) -> LabelMatch | None:
     second = label_after_slash(found.rest)
     if second is None:
         return None
-    return LabelMatch(found.field, second.rest, second.colon or found.colon)
+    colon = second.colon or found.colon
+    if found.field == "other" and second.field in _TAIL_FIELDS:
+        # "Lieferdatum/Rechnungsdatum: 4. Juni 2014": the second label is the one we
+        # read. One value serves both; two, spaced around a slash, go in order.
+        values = second.rest.split(" / ")
+        value = values[1] if len(values) == 2 else second.rest
+        return LabelMatch(second.field, value.strip(), colon)
+    return LabelMatch(found.field, second.rest, colon)
 
 
 def match_label(text: str) -> LabelMatch | None:
