@@ -183,3 +183,28 @@ def test_charges_above_a_sum_printed_with_its_label_in_one_cell() -> None:
     )
     amounts = [item.amount for item in parse_page(page).line_items]
     assert amounts == [Decimal("140.48"), Decimal("140.48"), Decimal("281.71")]
+
+
+SHOP_TABLE = """\
+Descrizione                              Quant.   P. Unitario   IVA %   P. Unitario   Prezzo Totale
+                                                  (IVA esclusa)         (IVA inclusa) (IVA inclusa)
+Irrigatore Orale Power Flosser 3000       1        € 55,66      20%     € 66,79       € 66,79
+ASIN: B0CD9Y92WB
+Costi di spedizione                                € 3,02               € 3,63        € 3,63
+Promozioni                                         -€ 15,49             -€ 18,59      -€ 18,59
+                                  Totale fattura                                      € 51,83
+                                                      IVA %      Prezzo Totale     Subtotale IVA
+                                                      20%        € 43,19           € 8,64
+"""
+
+
+def test_unpriced_rows_of_the_items_table_are_lines_when_they_make_the_sum() -> None:
+    items = parse_page(SHOP_TABLE).line_items
+    assert [(item.description, item.quantity, item.amount) for item in items] == [
+        ("Irrigatore Orale Power Flosser 3000", Decimal("1"), Decimal("66.79")),
+        ("Costi di spedizione", None, Decimal("3.63")),
+        ("Promozioni", None, Decimal("-18.59")),
+    ]
+    # Rows that do not make the sum are left out: the priced line stands alone.
+    other = SHOP_TABLE.replace("€ 51,83", "€ 66,79")
+    assert [item.amount for item in parse_page(other).line_items] == [Decimal("66.79")]

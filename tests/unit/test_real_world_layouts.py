@@ -822,6 +822,14 @@ def test_a_company_and_its_address_on_the_line_over_the_legal_details(company: s
     assert parse_page(page).fields.vendor_name == company
 
 
+@pytest.mark.parametrize(
+    "line", ["c/- Body Corporate Administration Ltd", "C/O Harbour Tools Ltd", "z. Hd. Muster GmbH"]
+)
+def test_a_care_of_line_is_the_addressee_not_the_vendor(line: str) -> None:
+    page = f"Tax Invoice\nBC 094432\n{line}\nP.O. Box 2322\nInvoice No: 1870\nTotal  $10.00\n"
+    assert parse_page(page).fields.vendor_name is None
+
+
 def test_a_labelled_bank_line_over_the_legal_details_is_no_vendor() -> None:
     page = (
         "Panadería Sánchez                             FACTURA\n"

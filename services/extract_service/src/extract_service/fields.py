@@ -138,6 +138,11 @@ _UNTIL_DATE = re.compile(
     r"(?:(?:up\s+to|until|by|bis(?:\s+zum)?|jusqu'?\s?au|avant\s+le|hasta\s+el|antes\s+del?|"
     r"tot|uiterlijk|entro\s+il|fino\s+al|ate)\s+)?#"
 )
+# A sum carried from one page to the next, in a table's rows.
+_CARRIED = re.compile(
+    r"\b(?:ubertrag|a\s+reporter|report|transporte|riporto|saldo\s+anterior|suma\s+y\s+sigue|"
+    r"(?:carried|brought)\s+forward|overdracht)\b"
+)
 # A town beside a letter's date: a word or three, letters only.
 _TOWN = re.compile(r"[^\W\d_][^\W\d_.'\-]*(?:[ \-][^\W\d_][^\W\d_.'\-]*){0,2},?")
 # A tax number after a name, with or without its own label: " - 900178348-7", ", CUIT
@@ -414,6 +419,7 @@ class _PageParser:
         self.warnings: list[str] = []
         self.items: list[LineItem] = []
         self.table_rows: set[int] = set()  # heading and item rows: never labels or values
+        self.heading: int | None = None  # the row of the items' table heading
         self.labels: dict[tuple[int, int], LabelMatch] = {}
         self.used: set[tuple[int, int]] = set()
         # The one address block is the customer's (_numbered_addressee): text at the
@@ -452,6 +458,8 @@ class _PageParser:
         self._complete_totals()
         if not self.items:
             self._read_amount_rows()
+        elif not self._lines_add_up(self.items, gross=True):
+            self._add_unpriced_rows()
         if not self.items:
             self._read_charge_rows()
         if "vendor_name" not in self.values or "customer_name" not in self.values:
@@ -594,6 +602,7 @@ class _PageParser:
                 heading = index
                 break
         start = 0 if heading is None else heading + 1
+        self.heading = heading
         if heading is not None:
             self.table_rows.add(heading)
         for index in range(start, len(self.rows)):
@@ -629,6 +638,37 @@ class _PageParser:
                     self.items = items
                     return
             return
+
+    def _add_unpriced_rows(self) -> None:
+        """Rows of the items' table with an amount but no quantity and price, after a
+        priced line ("Costi di spedizione   3,63", "Promozioni   -18,59"), are lines too
+        when with them the lines add up and without them they did not."""
+        if self.heading is None:
+            return
+        row = self.rows[self.heading]
+        roles = heading_roles([segment.text for segment in row]) or ()
+        amounts = [row[n] for n, role in enumerate(roles) if role == "amount"]
+        for column in reversed(amounts):  # the line total is most often the last
+            priced = iter(self.items)
+            found: list[LineItem] = []
+            for below in range(self.heading + 1, len(self.rows)):
+                if below in self.table_rows:
+                    found += [item] if (item := next(priced, None)) else []
+                    continue
+                if self._has_money_label(below):
+                    break
+                cells = self.rows[below]
+                under = [n for n, s in enumerate(cells) if s.gap_to(column) <= _VALUE_REACH]
+                texts = [segment.text for segment in cells]
+                if not found or _CARRIED.search(fold(" ".join(texts))):
+                    continue  # a sum carried over from the page before, not a charge
+                if under and (item := amount_row(texts, under[-1], self.mark, None)) is not None:
+                    if item.amount == sum(line.amount for line in found):
+                        break  # the lines' sum under a label we do not know
+                    found.append(item)
+            if len(found) > len(self.items) and self._lines_add_up(found, gross=True):
+                self.items = found
+                return
 
     def _amount_rows(
         self, heading_row: int, heading: Segment, quantity: Segment | None
@@ -698,12 +738,16 @@ class _PageParser:
             return None
         return LineItem(description=description, amount=amount)
 
-    def _lines_add_up(self, items: list[LineItem]) -> bool:
+    def _lines_add_up(self, items: list[LineItem], gross: bool = False) -> bool:
+        """Whether the lines make the subtotal, or with the tax the total; `gross` lines
+        (a shop's, priced with the tax in) may make the total alone."""
         lines = sum((item.amount for item in items), Decimal(0))
         slack = _CENT * len(items)
         subtotal: Decimal | None = self.values.get("subtotal")
         total: Decimal | None = self.values.get("total")
         tax: Decimal = self.values.get("tax") or Decimal(0)
+        if gross and total is not None and abs(lines - total) <= slack:
+            return True  # lines priced with the tax in
         if subtotal is not None:
             return abs(lines - subtotal) <= slack
         return total is not None and abs(lines + tax - total) <= slack
@@ -1851,6 +1895,14 @@ def _longer_label(match: LabelMatch) -> bool:
     return not match.colon and _LONGER_LABEL.match(fold(match.rest)) is not None
 
 
+# "c/- Body Corporate Administration Ltd", "z. Hd. Herrn Meier": the addressee's block
+# (who receives it for whom), never the issuer.
+_FOR_THE_ATTENTION = re.compile(
+    r"(?:c\s?/\s?[o-]|care\s+of|attn\b|attention\b|z\.\s?hd\.?|zu\s+handen|t\.a\.v\.?|"
+    r"ter\s+attentie|a\s+l'attention|all'attenzione)"
+)
+
+
 def _could_be_vendor(text: str) -> bool:
     if _name(text) is None or _TITLE.fullmatch(text.strip()):
         return False
@@ -1867,7 +1919,7 @@ def _could_be_vendor(text: str) -> bool:
     # A web address is no name already (_name); a mail address or a slogan is none.
     if "@" in text or text.rstrip().endswith("!"):
         return False  # "WE WANT TO HEAR FROM YOU!"
-    if _SIGNATURE_STAMP.match(lowered.strip()):
+    if _SIGNATURE_STAMP.match(lowered.strip()) or _FOR_THE_ATTENTION.match(lowered.strip()):
         return False
     if _POSTAGE.fullmatch(lowered.strip()) or _GREETING.match(text.strip()):
         return False  # "Geachte medewerker van het Parcival college," greets, not signs

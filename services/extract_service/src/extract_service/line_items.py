@@ -34,13 +34,13 @@ _HEADINGS: tuple[tuple[str, str], ...] = (
         r"unit\s+price|price|rate|unit\s+cost|cost|each|price\s*/\s*unit|"
         r"(?:einzel|stuck)?\s*-?\s*preis|e-?preis|ep|prix(?:\s+unitaire)?|p\.?\s?u\.?|tarif|"
         r"(?:stuk)?prijs|eenheidsprijs|tarief|precio(?:\s+unitario)?|precio\s*/\s*u(?:d)?\.?|"
-        r"prezzo(?:\s+unitario)?|p\.?\s?unit\.?|preco(?:\s+unit(?:ario|\.))?|valor\s+unit\.?",
+        r"prezzo(?:\s+unitario)?|p\.?\s?unit(?:ario|\.)?|preco(?:\s+unit(?:ario|\.))?|valor\s+unit\.?",
     ),
     (
         "amount",
         r"amount|line\s+total|total|net\s+amount|ext(?:ended)?\.?\s+price|sum|"
         r"betrag|gesamt(?:preis|betrag)?|summe|montant|total\s+ligne|bedrag|totaal|"
-        r"importe|total\s+linea|importo|totale|montante|valor|subtotal|total\s+price|"
+        r"importe|total\s+linea|importo|totale|montante|valor|subtotal|zwischensumme|total\s+price|"
         r"prezzo\s+totale|precio\s+total|prix\s+total|preco\s+total|totaalprijs",
     ),
     (
