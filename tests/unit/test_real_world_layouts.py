@@ -854,6 +854,26 @@ def test_a_titled_person_heading_an_address_block_is_the_customer() -> None:
     assert parse_page(head + "      Thank you for your business\n").fields.customer_name is None
 
 
+def test_a_tax_breakdown_of_one_rate_confirmed_by_its_total_row() -> None:
+    head = (
+        "Rechnung                                     Zahlbetrag           1.588,22 €\n"
+        "                                   USt. %        Zwischensumme          USt.\n"
+        "                                                   (ohne USt.)\n"
+    )
+    one = head + (
+        "                                     0%            1.588,22 €         0,00 €\n"
+        "                               USt. Gesamt         1.588,22 €         0,00 €\n"
+    )
+    fields = parse_page(one).fields
+    assert (fields.subtotal, fields.tax) == (Decimal("1588.22"), Decimal("0.00"))
+    # Two rates that happen to be equal, with no total row, are both counted.
+    two = head + (
+        "                                    19%              100,00 €        19,00 €\n"
+        "                                     7%              100,00 €         7,00 €\n"
+    )
+    assert parse_page(two).fields.subtotal == Decimal("200.00")
+
+
 def test_a_table_of_quantities_and_amounts_without_unit_prices() -> None:
     page = (
         "Invoice number: 4836212534\n"

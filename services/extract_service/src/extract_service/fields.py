@@ -138,6 +138,8 @@ _UNTIL_DATE = re.compile(
     r"(?:(?:up\s+to|until|by|bis(?:\s+zum)?|jusqu'?\s?au|avant\s+le|hasta\s+el|antes\s+del?|"
     r"tot|uiterlijk|entro\s+il|fino\s+al|ate)\s+)?#"
 )
+# A note in parentheses alone: "(ohne USt.)", "(IVA esclusa)".
+_NOTE = re.compile(r"\s*\([^()\d]{1,30}\)\s*")
 # A sum carried from one page to the next, in a table's rows.
 _CARRIED = re.compile(
     r"\b(?:ubertrag|a\s+reporter|report|transporte|riporto|saldo\s+anterior|suma\s+y\s+sigue|"
@@ -752,6 +754,9 @@ class _PageParser:
             return abs(lines - subtotal) <= slack
         return total is not None and abs(lines + tax - total) <= slack
 
+    def _has_label(self, row: int) -> bool:
+        return any(match_label(segment.text) is not None for segment in self.rows[row])
+
     def _has_money_label(self, row: int) -> bool:
         return any(
             (match := match_label(segment.text)) is not None and match.field in MONEY_FIELDS
@@ -1062,15 +1067,24 @@ class _PageParser:
                 continue
             label = self.rows[row][col]
             column: list[Decimal] = []
+            last = row
             for index in range(row + 1, min(row + 1 + _BREAKDOWN_ROWS, len(self.rows))):
                 under = [s for s in self.rows[index] if label.gap_to(s) <= _VALUE_REACH]
+                if index == row + 1 and len(under) == 1 and _NOTE.fullmatch(under[0].text):
+                    continue  # the heading's second line: "Zwischensumme" over "(ohne USt.)"
                 amount = parse_money(under[0].text, self.mark) if len(under) == 1 else None
                 if amount is None:
                     break
                 column.append(amount)
-            if len(column) >= 3 and column[-1] == sum(column[:-1]):
+                last = index
+            # A last row that sums the rates above it is the breakdown's own total; under
+            # a label of its own ("USt. Gesamt") it confirms a single rate as well.
+            summed = column[-1:] == [sum(column[:-1])] and (
+                len(column) >= 3 or (len(column) == 2 and self._has_label(last))
+            )
+            if summed:
                 column.pop()
-            if len(column) >= 2:
+            if len(column) >= 2 or (summed and column):
                 self.money[match.field].append((sum(column, Decimal(0)), _Confidence.BELOW))
 
     def _add_money(
