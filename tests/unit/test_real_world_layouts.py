@@ -874,6 +874,19 @@ def test_a_tax_breakdown_of_one_rate_confirmed_by_its_total_row() -> None:
     assert parse_page(two).fields.subtotal == Decimal("200.00")
 
 
+def test_an_invoice_number_issued_on_a_date_gives_the_invoice_date() -> None:
+    bill = (
+        "DATOS DE LA FACTURA DE ELECTRICIDAD\n"
+        "N° factura: C24CON003123634 emitida el 01 de octubre de 2024\n"
+        "Fecha de cargo: 11 de octubre de 2024\n"
+        "TOTAL IMPORTE FACTURA                              46,61 €\n"
+    )
+    fields = parse_page(bill).fields
+    assert (fields.invoice_number, fields.invoice_date) == ("C24CON003123634", dt.date(2024, 10, 1))
+    english = "ACME Ltd\nInvoice No. 4711 issued on 3 March 2024\nTotal 10.00\n"
+    assert parse_page(english).fields.invoice_date == dt.date(2024, 3, 3)
+
+
 def test_a_table_of_quantities_and_amounts_without_unit_prices() -> None:
     page = (
         "Invoice number: 4836212534\n"

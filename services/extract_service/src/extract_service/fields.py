@@ -60,7 +60,12 @@ _CENT = Decimal("0.01")
 
 _SERIES = re.compile(r"[A-Z]{1,4}")
 # "of" / "dated" between an invoice number and its date, in the languages we read.
-_CONNECTOR = r"(?:of|dated|del|vom|du|de|van|d\.d\.|dd\.?)"
+_CONNECTOR = (
+    r"(?:of|dated|del|vom|du|de|van|d\.d\.|dd\.?|"
+    # "C24CON003123634 emitida el 01 de octubre de 2024": issued on.
+    r"issued(?:\s+on)?|emitid[ao](?:\s+(?:el|em))?|expedid[ao]\s+el|ausgestellt\s+am|"
+    r"[eé]mise?\s+le|emess[ao]\s+il|uitgegeven\s+op)"
+)
 _DATED = re.compile(rf"^\S+\s+(?:[A-Z]{{1,4}}\s+)?{_CONNECTOR}\s+(.+)$", re.IGNORECASE)
 _DATED_BELOW = re.compile(rf"^{_CONNECTOR}\s+(.+)$", re.IGNORECASE)
 _NUMBER_WORD = re.compile(r"(?:n\s?[°º]|no\.|nr\.|#)", re.IGNORECASE)
