@@ -184,6 +184,7 @@ def test_a_total_that_does_not_add_up_is_kept_but_less_sure() -> None:
         ("Fecha de cargo: 11 de octubre de 2024", "other"),
         ("Date of delivery: 03/04/2024", "other"),
         ("Datum der Rechnung: 3.4.2024", "invoice_date"),
+        ("Fecha y Hora: 14/02/2023 - 19:06:59", "invoice_date"),
     ],
 )
 def test_the_longest_label_wins(text: str, field: str) -> None:

@@ -342,9 +342,9 @@ def match_label(text: str) -> LabelMatch | None:
         qualified = 0 < len(words) <= _QUALIFIER_WORDS and all(w.isalpha() for w in words)
         if colon and named and qualified:
             return LabelMatch(found.field, after.strip(), True)
-        if colon and qualified and not named and not _OF_THE_INVOICE.search(fold(qualifier)):
+        if colon and qualified and not named and _OF_ANOTHER.match(fold(qualifier).strip()):
             # "Fecha de cargo:", "Date of delivery:": a bare "date" or "number" that
-            # the words before the colon make some other one's.
+            # the words before the colon make some other one's ("Fecha y Hora:" stays).
             return LabelMatch("other", after.strip(), True)
     if found is not None and (both := _combined(found)) is not None:
         return both
@@ -366,10 +366,12 @@ def match_label(text: str) -> LabelMatch | None:
 
 _TAIL_FIELDS = ("invoice_date", "due_date", "invoice_number")
 _QUALIFIER_WORDS = 6
-# Words that keep a qualified bare label the invoice's own ("Datum der Rechnung:").
-_OF_THE_INVOICE = re.compile(
-    r"\b(?:invoice|bill|issue|rechnung\w*|ausstellung|facture|factura(?:cion)?|emision|"
-    r"expedicion|factuur|fattura|emissione|fatura|emissao|documento?)\b"
+# "de cargo", "of delivery": words that make a bare "date" or "number" another's; not
+# the invoice's own ("Datum der Rechnung:", "Date of issue:").
+_OF_ANOTHER = re.compile(
+    r"(?:de|del|of|der|des|du|di|da|do|van)\s+(?!.*\b(?:invoice|bill|issue|rechnung\w*|"
+    r"ausstellung|facture|factura(?:cion)?|emision|expedicion|factuur|fattura|emissione|fatura|"
+    r"emissao|documento?)\b)"
 )
 _GENERIC_WORDS = frozenset(
     {"nummer", "numero", "number", "no", "nr", "date", "datum", "data", "fecha", "dated"}
