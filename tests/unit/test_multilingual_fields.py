@@ -182,6 +182,7 @@ def test_a_total_that_does_not_add_up_is_kept_but_less_sure() -> None:
         ("Líquido a percibir", "total"),
         # A bare date label that words before its colon make another date's.
         ("Fecha de cargo: 11 de octubre de 2024", "other"),
+        ("Fecha final del contrato: 27 de diciembre de 2024", "other"),
         ("Date of delivery: 03/04/2024", "other"),
         ("Datum der Rechnung: 3.4.2024", "invoice_date"),
         ("Fecha y Hora: 14/02/2023 - 19:06:59", "invoice_date"),

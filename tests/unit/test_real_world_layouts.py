@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from extract_service.fields import _could_be_vendor, parse_page
+from extract_service.segments import page_rows
 
 TOTALS_TABLE = """\
 ACME Distribuciones S.L.                                  FACTURA
@@ -885,6 +886,41 @@ def test_an_invoice_number_issued_on_a_date_gives_the_invoice_date() -> None:
     assert (fields.invoice_number, fields.invoice_date) == ("C24CON003123634", dt.date(2024, 10, 1))
     english = "ACME Ltd\nInvoice No. 4711 issued on 3 March 2024\nTotal 10.00\n"
     assert parse_page(english).fields.invoice_date == dt.date(2024, 3, 3)
+
+
+def test_amounts_side_by_side_one_space_apart_are_cells_of_their_own() -> None:
+    assert [s.text for s in page_rows("TOTAL:        ₹116.54 ₹764.00")[0]] == [
+        "TOTAL:",
+        "₹116.54",
+        "₹764.00",
+    ]
+    # One amount with its digits grouped by a space stays one.
+    assert [s.text for s in page_rows("Total   1 234,56")[0]] == ["Total", "1 234,56"]
+
+
+def test_a_sums_row_under_a_tax_column_gives_the_tax() -> None:
+    page = (
+        "Tax Invoice/Bill of Supply/Cash Memo\n"
+        "Invoice Number : BOM5-5826861\n"
+        "Sl.                          Unit      Net      Tax Tax   Tax     Total\n"
+        "No Description               Price     Qty      Rate Type Amount  Amount\n"
+        " 1 Steelbird Helmet          ₹647.46   1        9% CGST ₹58.27   ₹764.00\n"
+        "                                                9% SGST ₹58.27\n"
+        "TOTAL:                                                  ₹116.54 ₹764.00\n"
+    )
+    fields = parse_page(page).fields
+    assert (fields.tax, fields.total) == (Decimal("116.54"), Decimal("764.00"))
+    # A free shipping line, the only line read, says nothing of which is the total.
+    free = (
+        "Invoice Number : BOM5-5826861\n"
+        "Sl.                     Unit              Net    Tax  Tax  Tax    Total\n"
+        "No Description          Price  Discount Qty Amount Rate Type Amount Amount\n"
+        " 1 Sparx Men's Loafers  ₹475.24 ₹0.00  1 ₹475.24 5% IGST ₹23.76 ₹499.00\n"
+        "   Shipping Charges     ₹38.10 -₹38.10    ₹0.00  5% IGST ₹0.00    ₹0.00\n"
+        "TOTAL:                                                  ₹23.76 ₹499.00\n"
+    )
+    fields = parse_page(free).fields
+    assert (fields.tax, fields.total) == (Decimal("23.76"), Decimal("499.00"))
 
 
 def test_a_table_of_quantities_and_amounts_without_unit_prices() -> None:

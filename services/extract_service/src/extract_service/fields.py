@@ -143,6 +143,8 @@ _UNTIL_DATE = re.compile(
     r"(?:(?:up\s+to|until|by|bis(?:\s+zum)?|jusqu'?\s?au|avant\s+le|hasta\s+el|antes\s+del?|"
     r"tot|uiterlijk|entro\s+il|fino\s+al|ate)\s+)?#"
 )
+# How far above a table's sums row its column headings may be.
+_COLUMN_REACH = 12
 # A note in parentheses alone: "(ohne USt.)", "(IVA esclusa)".
 _NOTE = re.compile(r"\s*\([^()\d]{1,30}\)\s*")
 # A sum carried from one page to the next, in a table's rows.
@@ -1105,6 +1107,8 @@ class _PageParser:
         cents = [_CENTS.search(source.text) is not None] if source is not None else [True]
         if source is not None:
             self.used.add((source.row, source.col))
+            if kind == "total" and (head := self._money_heading_over(source)):
+                self.money[head].append((value, _Confidence.BELOW))
             for segment in self.rows[label.row][source.col + 1 :]:
                 if (label.row, segment.col) in self.labels:
                     break
@@ -1112,6 +1116,8 @@ class _PageParser:
                 if amount is not None:
                     found.append((amount, _Confidence.BELOW))
                     cents.append(_CENTS.search(segment.text) is not None)
+                    if kind == "total" and (head := self._money_heading_over(segment)):
+                        self.money[head].append((amount, _Confidence.BELOW))
         table_row = len(found) >= _TABLE_SUMS  # "Totale  1.242  956,98  55  85"
         if any(cents) and not all(cents):
             # "Totale  1.242  956,98  55  85": beside amounts printed with cents, numbers
@@ -1123,6 +1129,22 @@ class _PageParser:
             self.bare_totals.extend(found)  # a table's sums: after the totals named so
             return
         (self.partial_totals if kind == "total" and qualified else self.money[kind]).extend(found)
+
+    def _money_heading_over(self, segment: Segment) -> str | None:
+        """ "tax" when a tax label heads `segment`'s column: the nearest labelled segment
+        above it, within a table's height, that shares its columns. A table's sums row
+        ("TOTAL:  ₹116.54  ₹764.00" under "Tax Amount | Total Amount") holds its columns'
+        sums, and the tax column's is the tax. (Not a "Subtotal" column: that is most
+        often each line's amount, and its sum the total.)"""
+        for index in range(segment.row - 1, max(segment.row - _COLUMN_REACH, -1), -1):
+            for other in self.rows[index]:
+                match = self.labels.get((other.row, other.col))
+                if match is not None and other.overlap(segment) > 0:
+                    # A heading row prints no amount: "Total before GST  $72.16" is a
+                    # row of figures of its own, not a column's heading.
+                    heading = all(parse_money(s.text, self.mark) is None for s in self.rows[index])
+                    return match.field if heading and match.field == "tax" else None
+        return None
 
     def _is_label(self, match: LabelMatch) -> bool:
         """ "Data Systems GmbH" starts with a label word ("Data", Italian for date) but
@@ -1735,7 +1757,7 @@ def _totals_rank(
         checks += 2 if abs(subtotal + tax - total) <= _CENT else 0
     elif subtotal is not None and total is not None and tax is None:
         checks += 2 if abs(subtotal - total) <= _CENT and not options["tax"][:-1] else 0
-    if lines is not None:
+    if lines:  # lines of nothing (a free shipping line alone) say nothing of the totals
         # The lines add up to the subtotal, or (no subtotal printed) with the tax to the
         # total; or, priced with tax included ("Prijzen zijn inclusief BTW"), to the total.
         against, expected = (

@@ -342,7 +342,7 @@ def match_label(text: str) -> LabelMatch | None:
         qualified = 0 < len(words) <= _QUALIFIER_WORDS and all(w.isalpha() for w in words)
         if colon and named and qualified:
             return LabelMatch(found.field, after.strip(), True)
-        if colon and qualified and not named and _OF_ANOTHER.match(fold(qualifier).strip()):
+        if colon and qualified and not named and _OF_ANOTHER.search(fold(qualifier).strip()):
             # "Fecha de cargo:", "Date of delivery:": a bare "date" or "number" that
             # the words before the colon make some other one's ("Fecha y Hora:" stays).
             return LabelMatch("other", after.strip(), True)
@@ -366,10 +366,10 @@ def match_label(text: str) -> LabelMatch | None:
 
 _TAIL_FIELDS = ("invoice_date", "due_date", "invoice_number")
 _QUALIFIER_WORDS = 6
-# "de cargo", "of delivery": words that make a bare "date" or "number" another's; not
-# the invoice's own ("Datum der Rechnung:", "Date of issue:").
+# "de cargo", "final del contrato", "of delivery": words that make a bare "date" or
+# "number" another's; not the invoice's own ("Datum der Rechnung:", "Date of issue:").
 _OF_ANOTHER = re.compile(
-    r"(?:de|del|of|der|des|du|di|da|do|van)\s+(?!.*\b(?:invoice|bill|issue|rechnung\w*|"
+    r"\b(?:de|del|of|der|des|du|di|da|do|van)\s+(?!.*\b(?:invoice|bill|issue|rechnung\w*|"
     r"ausstellung|facture|factura(?:cion)?|emision|expedicion|factuur|fattura|emissione|fatura|"
     r"emissao|documento?)\b)"
 )

@@ -15,6 +15,12 @@ from dataclasses import dataclass
 from extract_service.numbers import normalize_text
 
 _SEGMENT = re.compile(r"\S+(?: \S+)*")
+# An amount with its cents, perhaps signed and with a currency symbol: "₹116.54", "-€3,63".
+_AMOUNT = r"[-\u2212]?[₹$€£¥]?-?\d{1,3}(?:[.,'\u2019]?\d{3})*[.,]\d{2}[₹$€£¥]?"
+# Two or more such amounts one space apart ("TOTAL:  ₹116.54 ₹764.00") are cells a tight
+# table set side by side, not one value. ("1 234,56" is one: "1" has no cents.)
+_AMOUNTS = re.compile(rf"{_AMOUNT}(?: {_AMOUNT})+")
+_ONE_AMOUNT = re.compile(_AMOUNT)
 
 
 @dataclass(frozen=True)
@@ -40,10 +46,20 @@ def page_rows(text: str) -> list[list[Segment]]:
     """Non-empty lines of `text`, each as its segments from left to right."""
     rows: list[list[Segment]] = []
     for line in normalize_text(text).expandtabs().splitlines():
-        found = list(_SEGMENT.finditer(line))
-        if found:
+        spans = [span for m in _SEGMENT.finditer(line) for span in _cells(m)]
+        if spans:
             row = len(rows)
             rows.append(
-                [Segment(m.group(), row, col, m.start(), m.end()) for col, m in enumerate(found)]
+                [Segment(line[a:b], row, col, a, b) for col, (a, b) in enumerate(spans)]
             )
     return rows
+
+
+def _cells(match: re.Match[str]) -> list[tuple[int, int]]:
+    """A run's span, or each amount's when the run is amounts side by side."""
+    if not _AMOUNTS.fullmatch(match.group()):
+        return [match.span()]
+    return [
+        (match.start() + m.start(), match.start() + m.end())
+        for m in _ONE_AMOUNT.finditer(match.group())
+    ]
