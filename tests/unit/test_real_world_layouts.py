@@ -923,6 +923,25 @@ def test_a_sums_row_under_a_tax_column_gives_the_tax() -> None:
     assert (fields.tax, fields.total) == (Decimal("23.76"), Decimal("499.00"))
 
 
+def test_what_the_date_terms_and_address_rules_leave_alone() -> None:
+    # A date of invoicing is the invoice's, whatever the inflection.
+    invoicing = "ACME Ltd\nInvoice No: 5\nDate of invoicing: 03/04/2024\nTotal 10.00\n"
+    assert parse_page(invoicing).fields.invoice_date == dt.date(2024, 4, 3)
+    # Terms of something else give no due date; thanks at the foot are no town.
+    assert parse_page("ACME Ltd\nTerms of delivery:   by 12.03.2024\n").fields.due_date is None
+    thanks = "ACME Ltd\nTotal    10.00\n\n         Thank you for your order, 12 March 2024\n"
+    assert parse_page(thanks).fields.invoice_date is None
+    # A sentence naming a company over the legal details is not the company line.
+    payable = (
+        "Invoice 5\nTotal 10,00\n\n\n"
+        "Please make all cheques payable to ACME Ltd, 12 High St, London\n     VAT No: GB123\n"
+    )
+    assert parse_page(payable).fields.vendor_name is None
+    # A care-of company is no vendor, but may well be the customer.
+    care_of = "Invoice 5\nBill to:\nJohn Smith\nc/o Harbour Tools Ltd\n12 High Street\nTotal 1.00\n"
+    assert parse_page(care_of).fields.customer_name == "Harbour Tools Ltd"
+
+
 def test_a_table_of_quantities_and_amounts_without_unit_prices() -> None:
     page = (
         "Invoice number: 4836212534\n"

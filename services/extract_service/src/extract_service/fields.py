@@ -134,7 +134,7 @@ _ORDER_DATE = re.compile(
 )
 # Payment terms' labels, and a date as their whole value, "until" or not.
 _PAYMENT_TERMS = re.compile(
-    r"(?:terms\s+of\s+payment|payment\s+terms|terms|zahlungsbedingungen|zahlungsziel|"
+    r"(?:terms\s+of\s+payment|payment\s+terms|terms(?!\s+of\b)|zahlungsbedingungen|zahlungsziel|"
     r"conditions\s+de\s+(?:paiement|reglement)|condiciones\s+de\s+pago|"
     r"betalingsvoorwaarden|betalingstermijn|condizioni\s+di\s+pagamento|termini\s+di\s+pagamento|"
     r"condicoes\s+de\s+pagamento)(?![a-z])"
@@ -149,9 +149,14 @@ _COLUMN_REACH = 12
 _NOTE = re.compile(r"\s*\([^()\d]{1,30}\)\s*")
 # A sum carried from one page to the next, in a table's rows.
 _CARRIED = re.compile(
-    r"\b(?:ubertrag|a\s+reporter|report|transporte|riporto|saldo\s+anterior|suma\s+y\s+sigue|"
+    r"\b(?:ubertrag|a\s+reporter|riporto|saldo\s+anterior|suma\s+y\s+sigue|"
     r"(?:carried|brought)\s+forward|overdracht)\b"
 )
+# The small words of place names: "Los Llanos de Aridane", "Frankfurt am Main".
+_TOWN_PARTICLES = frozenset(
+    {"de", "del", "la", "las", "los", "le", "les", "di", "da", "am", "an", "der", "sur", "en",
+     "y", "e", "upon", "on", "im", "bei", "sous", "du", "des", "aan", "den"}
+)  # fmt: skip
 # A town beside a letter's date: a word or three, letters only.
 _TOWN = re.compile(r"[^\W\d_][^\W\d_.'\-]*(?:[ \-][^\W\d_][^\W\d_.'\-]*){0,2},?")
 # A tax number after a name, with or without its own label: " - 900178348-7", ", CUIT
@@ -999,8 +1004,11 @@ class _PageParser:
             if found is None:
                 continue
             rest = fold(segment.text).replace(fold(found.text), "#", 1).strip()
-            if not _CLOSING_DATE.fullmatch(rest):
-                continue
+            town = segment.text.strip().split(",", 1)[0].split()
+            if not _CLOSING_DATE.fullmatch(rest) or not all(
+                word[:1].isupper() or fold(word) in _TOWN_PARTICLES for word in town
+            ):
+                continue  # "Thank you for your order, 12 March 2024" is no town
             if (value := self._date(segment.text)) is not None:
                 self.values["invoice_date"] = value
                 self.confidence["invoice_date"] = _Confidence.LETTER_DATE
@@ -1584,9 +1592,14 @@ class _PageParser:
                 if (segment.row, segment.col) in self.used or not _could_be_vendor(text):
                     continue
                 name = _name(text) or text
-                if _same_name(name, vendor):
+                if _is_company(name) and not _same_name(name, vendor):
+                    return name
+        for row in self.rows[:end]:
+            for segment in row:
+                if (segment.row, segment.col) in self.used or not _could_be_vendor(segment.text):
                     continue
-                if _is_company(name) or self._addressed_person(segment):
+                name = _name(segment.text) or segment.text
+                if self._addressed_person(segment) and not _same_name(name, vendor):
                     return name
         return None
 
@@ -1682,6 +1695,7 @@ class _PageParser:
             if (segment.row, segment.col) not in self.used
             and _could_be_vendor(segment.text)
             and not _HONORIFIC.match(segment.text.strip() + " ")  # "Mevrouw M.S. Post"
+            and not _FOR_THE_ATTENTION.match(fold(segment.text.strip()))  # the addressee's
             and not self._legal_form_of_the_line_above(segment)
         ]
         for text in candidates:
@@ -1960,7 +1974,7 @@ def _could_be_vendor(text: str) -> bool:
     # A web address is no name already (_name); a mail address or a slogan is none.
     if "@" in text or text.rstrip().endswith("!"):
         return False  # "WE WANT TO HEAR FROM YOU!"
-    if _SIGNATURE_STAMP.match(lowered.strip()) or _FOR_THE_ATTENTION.match(lowered.strip()):
+    if _SIGNATURE_STAMP.match(lowered.strip()):
         return False
     if _POSTAGE.fullmatch(lowered.strip()) or _GREETING.match(text.strip()):
         return False  # "Geachte medewerker van het Parcival college," greets, not signs
@@ -1980,9 +1994,12 @@ def _company_and_address(line: str) -> bool:
     """ "Amazon EU S.a.r.L, 5 Rue Plaetis, L-2338, Luxembourg": a company and its
     address on one line over a footer's legal details; not "Banco: Nordbank AG, IBAN ...",
     a labelled line of those details itself."""
-    company, comma, _ = line.partition(",")
+    company, comma, address = line.partition(",")
     return (
         bool(comma)
+        and (address.strip()[:1].isdigit() or _STREET.search(address) is not None)
+        # A name's words, capitalised or abbreviated ("S.à r.l."); not a sentence's.
+        and all(word[:1].isupper() or len(word) < 3 or "." in word for word in company.split())
         and ":" not in company
         and _is_company(company.strip())
         and _could_be_vendor(company.strip())

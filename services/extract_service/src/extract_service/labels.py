@@ -366,12 +366,14 @@ def match_label(text: str) -> LabelMatch | None:
 
 _TAIL_FIELDS = ("invoice_date", "due_date", "invoice_number")
 _QUALIFIER_WORDS = 6
-# "de cargo", "final del contrato", "of delivery": words that make a bare "date" or
-# "number" another's; not the invoice's own ("Datum der Rechnung:", "Date of issue:").
+# "de cargo", "final del contrato", "of delivery": the dates and numbers of other things
+# a bare "date" or "number" may be qualified with before its colon. Named one by one: a
+# date of invoicing, billing or issue, in any inflection, stays the invoice's.
 _OF_ANOTHER = re.compile(
-    r"\b(?:de|del|of|der|des|du|di|da|do|van)\s+(?!.*\b(?:invoice|bill|issue|rechnung\w*|"
-    r"ausstellung|facture|factura(?:cion)?|emision|expedicion|factuur|fattura|emissione|fatura|"
-    r"emissao|documento?)\b)"
+    r"\b(?:de|del|of|der|des|du|di|da|do|van)\s+(?:\w+\s+)?(?:cargo|contrato|entrega|envio|"
+    r"pedido|lectura|alta|baja|pago|delivery|dispatch|shipment|order|service|supply|reading|"
+    r"payment|contract|lieferung|leistung|bestellung|zahlung|livraison|commande|paiement|"
+    r"levering|bestelling|betaling|consegna|ordine|pagamento|spedizione|entrega)\b"
 )
 _GENERIC_WORDS = frozenset(
     {"nummer", "numero", "number", "no", "nr", "date", "datum", "data", "fecha", "dated"}

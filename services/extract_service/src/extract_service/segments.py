@@ -49,9 +49,7 @@ def page_rows(text: str) -> list[list[Segment]]:
         spans = [span for m in _SEGMENT.finditer(line) for span in _cells(m)]
         if spans:
             row = len(rows)
-            rows.append(
-                [Segment(line[a:b], row, col, a, b) for col, (a, b) in enumerate(spans)]
-            )
+            rows.append([Segment(line[a:b], row, col, a, b) for col, (a, b) in enumerate(spans)])
     return rows
 
 
