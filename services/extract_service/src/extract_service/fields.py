@@ -979,10 +979,7 @@ class _PageParser:
                     continue
                 if col > 0 and not _TOWN.fullmatch(self.rows[index][col - 1].text.strip()):
                     continue  # "Plazo de entrega:   15/03/2024": some label we do not know
-                found = find_date(segment.text, self.date_hint)
-                if found is None or not _LETTER_DATE.fullmatch(
-                    fold(segment.text).replace(fold(found.text), "#", 1).strip()
-                ):
+                if not _LETTER_DATE.fullmatch(self._around_date(segment.text)):
                     continue
                 if (value := self._date(segment.text)) is not None:
                     self.values["invoice_date"] = value
@@ -1000,12 +997,8 @@ class _PageParser:
             segment = self.rows[index][0]
             if (index, 0) in self.labels or self._under_a_label(segment):
                 continue
-            found = find_date(segment.text, self.date_hint)
-            if found is None:
-                continue
-            rest = fold(segment.text).replace(fold(found.text), "#", 1).strip()
             town = segment.text.strip().split(",", 1)[0].split()
-            if not _CLOSING_DATE.fullmatch(rest) or not all(
+            if not _CLOSING_DATE.fullmatch(self._around_date(segment.text)) or not all(
                 word[:1].isupper() or fold(word) in _TOWN_PARTICLES for word in town
             ):
                 continue  # "Thank you for your order, 12 March 2024" is no town
@@ -1047,13 +1040,17 @@ class _PageParser:
                 right = self._right_of(segment)
                 terms = segment.text.partition(":")[2].strip()
                 terms = terms or (right.text if right is not None else "")
-                found = find_date(terms, self.date_hint)
-                rest = fold(terms).replace(fold(found.text), "#", 1) if found else ""
-                value = terms if _UNTIL_DATE.fullmatch(rest.strip()) else None
+                value = terms if _UNTIL_DATE.fullmatch(self._around_date(terms)) else None
             if value and (day := self._date(value)) is not None:
                 self.values["due_date"] = day
                 self.confidence["due_date"] = _Confidence.BELOW
                 return
+
+    def _around_date(self, text: str) -> str:
+        """`text` folded, its first date replaced by "#" ("berlin, den #"); "" when it
+        holds no date."""
+        found = find_date(text, self.date_hint)
+        return fold(text).replace(fold(found.text), "#", 1).strip() if found else ""
 
     def _continues_a_sentence(self, segment: Segment) -> bool:
         """Printed under a sentence that runs on into it ("... conversão em" over
@@ -1586,22 +1583,20 @@ class _PageParser:
         """The first company above the table that is not the vendor: in a letter layout,
         the addressee's block under the sender line."""
         end = min(self.table_rows, default=len(self.rows))
+        person: str | None = None  # a titled addressee, if no company heads a block
         for row in self.rows[:end]:
             for segment in row:
                 text = segment.text
                 if (segment.row, segment.col) in self.used or not _could_be_vendor(text):
                     continue
                 name = _name(text) or text
-                if _is_company(name) and not _same_name(name, vendor):
-                    return name
-        for row in self.rows[:end]:
-            for segment in row:
-                if (segment.row, segment.col) in self.used or not _could_be_vendor(segment.text):
+                if _same_name(name, vendor):
                     continue
-                name = _name(segment.text) or segment.text
-                if self._addressed_person(segment) and not _same_name(name, vendor):
+                if _is_company(name):
                     return name
-        return None
+                if person is None and self._addressed_person(segment):
+                    person = name
+        return person
 
     def _addressed_person(self, segment: Segment) -> bool:
         """ "Mr David Nunns" over "11 Howe Street": a person, titled, heading an address
