@@ -91,6 +91,7 @@ class RunningStack:
     artifact_dir: Path
     dapr_cli: Path  # the stock `dapr` CLI
     redis_url: str  # for `dapr workflow list -c`
+    host_sidecar_grpc: str  # host:port of the workflow host's sidecar's gRPC API
     jaeger_url: str | None  # Jaeger's query API, when the stack runs Jaeger
     prometheus_url: str | None
     read_log: Callable[[str], str]

@@ -99,6 +99,7 @@ def _running(
         artifact_dir=layout.artifact_dir,
         dapr_cli=layout.bin_dir / "dapr",
         redis_url=f"redis://127.0.0.1:{ports.redis}",
+        host_sidecar_grpc=f"127.0.0.1:{ports.apps[WORKFLOW_APP_ID].dapr_grpc}",
         jaeger_url=f"{local}:{ports.jaeger_query}" if layout.jaeger else None,
         prometheus_url=f"{local}:{ports.prometheus}" if layout.prometheus else None,
         read_log=read_log,

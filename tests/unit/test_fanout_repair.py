@@ -4,8 +4,10 @@ import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import grpc
 from dapr.ext.workflow import WorkflowStatus
 
+from workflow_app import fanout_repair
 from workflow_app.fanout_repair import FanoutRepair
 
 
@@ -149,3 +151,81 @@ def test_one_parent_that_cannot_be_read_does_not_stop_the_repair_of_the_others()
     fakes.history = failing  # type: ignore[method-assign]
     assert _sweeps(fakes) == [[], ["STUCK"]]
     assert fakes.purged == ["STUCK:batch-0001"] and fakes.shutdowns == 1
+
+
+def _read_error(details: str) -> grpc.aio.AioRpcError:
+    return grpc.aio.AioRpcError(
+        grpc.StatusCode.UNKNOWN, grpc.aio.Metadata(), grpc.aio.Metadata(), details=details
+    )
+
+
+_LOST = (
+    "workflow 'STUCK:batch-0002': history key 'history-000000' declared in metadata "
+    "(historyLength=7) but missing from state store"
+)
+
+
+def _repaired_then(fakes: _Fakes, child_read_fails: list[str | None]) -> FanoutRepair:
+    """A repair that purged STUCK's child batch-0002, then one more sweep in which the
+    child exists again and each read of it fails with the next of `child_read_fails`
+    (None: it reads well)."""
+    repair = FanoutRepair(fakes, fakes, 90.0, restart_sidecar=True)  # type: ignore[arg-type]
+    for _ in range(2):
+        ids = asyncio.run(fakes.list_instance_ids())
+        asyncio.run(repair.sweep(ids, fakes.states))  # type: ignore[arg-type]
+    assert fakes.purged == ["STUCK:batch-0002"] and fakes.shutdowns == 1
+    history = fakes.history
+    failures = iter(child_read_fails)
+
+    async def reads(instance_id: str) -> list[dict]:
+        if instance_id == "STUCK:batch-0002":
+            details = next(failures, None)
+            if details is not None:
+                raise _read_error(details)
+        return await history(instance_id)
+
+    fakes.history = reads  # type: ignore[method-assign]
+    # The parent ran its step on the fresh sidecar and saved it: it is not stuck.
+    fakes.states["STUCK"] = _State(WorkflowStatus.RUNNING, _ago(0))
+    ids = asyncio.run(fakes.list_instance_ids())
+    asyncio.run(repair.sweep(ids, fakes.states))  # type: ignore[arg-type]
+    return repair
+
+
+def _stuck_with_a_stray_child() -> _Fakes:
+    return _Fakes(
+        {"STUCK": _State(WorkflowStatus.RUNNING, _ago(300))},
+        {"STUCK": [_child("STUCK:batch-0001", True), _child("STUCK:batch-0002", False)]},
+    )
+
+
+def test_a_purged_child_saved_over_its_purge_is_purged_again_without_a_restart(monkeypatch):
+    monkeypatch.setattr(fanout_repair, "RECHECK_SECONDS", 0.0)
+    fakes = _stuck_with_a_stray_child()
+    _repaired_then(fakes, [_LOST, _LOST])
+    assert fakes.purged == ["STUCK:batch-0002", "STUCK:batch-0002"]
+    assert fakes.shutdowns == 1
+
+
+def test_a_purged_child_created_anew_is_left_alone(monkeypatch):
+    monkeypatch.setattr(fanout_repair, "RECHECK_SECONDS", 0.0)
+    fakes = _stuck_with_a_stray_child()
+    _repaired_then(fakes, [])
+    assert fakes.purged == ["STUCK:batch-0002"]
+
+
+def test_a_purged_child_that_reads_well_the_second_time_is_left_alone(monkeypatch):
+    """Created anew between the two reads, or a read that caught a save halfway."""
+    monkeypatch.setattr(fanout_repair, "RECHECK_SECONDS", 0.0)
+    fakes = _stuck_with_a_stray_child()
+    _repaired_then(fakes, [_LOST, None])
+    assert fakes.purged == ["STUCK:batch-0002"]
+
+
+def test_a_missing_inbox_key_is_no_lost_history(monkeypatch):
+    """A running instance's inbox shrinks between two reads; its history never does."""
+    monkeypatch.setattr(fanout_repair, "RECHECK_SECONDS", 0.0)
+    fakes = _stuck_with_a_stray_child()
+    inbox = "inbox key 'inbox-000000' declared in metadata (inboxLength=1) but missing"
+    _repaired_then(fakes, [inbox, inbox])
+    assert fakes.purged == ["STUCK:batch-0002"]

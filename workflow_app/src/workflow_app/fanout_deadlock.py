@@ -69,6 +69,14 @@ class Sighting:
         return sorted(later.children)
 
 
+def lost_its_history(error_details: str) -> bool:
+    """Whether a read failed because the instance's metadata declares history events the
+    store does not have. A sidecar that still held a child's actor saved it over its
+    forced purge (see fanout_repair): the runtime then neither loads nor recreates it.
+    (Inbox keys go missing between two reads of a running instance, history keys never.)"""
+    return "history key" in error_details and "declared in metadata" in error_details
+
+
 def quiet_for_long(last_saved: datetime, now: datetime, threshold_seconds: float) -> bool:
     """Has the parent saved nothing for `threshold_seconds`? (Both times in UTC.)"""
     return now - last_saved > timedelta(seconds=threshold_seconds)

@@ -9,6 +9,14 @@ restart, which is the only way to drop the locks. The fresh sidecar runs the par
 pending step again; it creates the children anew, and with no child left to report
 back meanwhile, the step completes and is saved. The parent keeps its id and history;
 children and activities are idempotent, so its result is the same, and recorded once.
+
+A purge goes around the children's actors, and one the sidecar still holds may save
+again before the restart, over its purged state: metadata declaring a history that is
+gone. The runtime neither loads nor recreates such a child, so the parent would wait
+for it for good. The sweeps after a repair look for its purged children in that state
+and purge them again, which the fresh sidecar, holding no actor of theirs, does for
+good (a forced purge of a state that does not load needs our runtime patch,
+runtime/patches/dapr-force-purge-damaged.patch).
 """
 
 from __future__ import annotations
@@ -19,12 +27,14 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+import grpc
 from dapr.ext.workflow import WorkflowState, WorkflowStatus
 
 from workflow_app.engine_api import WorkflowEngine
 from workflow_app.fanout_deadlock import (
     Sighting,
     children_by_parent,
+    lost_its_history,
     quiet_for_long,
     unrecorded_children,
 )
@@ -34,6 +44,8 @@ from workflow_app.state_reads import read_history
 log = logging.getLogger(__name__)
 
 STUCK_STATUSES = (WorkflowStatus.RUNNING, WorkflowStatus.SUSPENDED)
+# Between the two reads that find a purged child without its history.
+RECHECK_SECONDS = 1.0
 
 
 class FanoutRepair:
@@ -52,6 +64,8 @@ class FanoutRepair:
         self._repaired_at: dict[str, float] = {}
         # Quiet parents with unrecorded children at the last sweep, to confirm at this one.
         self._suspects: dict[str, Sighting] = {}
+        # Children purged, and when: watched for a save over the purge (_clear_damaged).
+        self._purged: dict[str, float] = {}
 
     async def sweep(
         self, instance_ids: list[str], parents: Mapping[str, WorkflowState]
@@ -64,6 +78,10 @@ class FanoutRepair:
             for parent, at in self._repaired_at.items()
             if now_mono - at < 3 * self._threshold
         }
+        self._purged = {
+            child: at for child, at in self._purged.items() if now_mono - at < 3 * self._threshold
+        }
+        await self._clear_damaged(set(instance_ids))
         repaired: list[str] = []
         grouped = children_by_parent(instance_ids)
         suspects, self._suspects = self._suspects, {}
@@ -108,8 +126,15 @@ class FanoutRepair:
         del self._suspects[parent]
         self._repaired_at[parent] = time.monotonic()
         repaired.append(parent)
-        for child in stray:
-            await self._engine.force_purge(child)
+        # All at once: the sooner the sidecar restarts after them, the fewer of these
+        # children the actors it holds can save over their purge (see _clear_damaged).
+        purges = await asyncio.gather(
+            *(self._engine.force_purge(child) for child in stray), return_exceptions=True
+        )
+        self._purged.update(dict.fromkeys(stray, time.monotonic()))
+        failed = [error for error in purges if isinstance(error, BaseException)]
+        if failed:
+            raise failed[0]
         log.error(
             "parent %s saved nothing for over %.0f s while %d of its children exist "
             "that its history never created (the runtime's parent/child lock cycle); "
@@ -119,6 +144,39 @@ class FanoutRepair:
             len(stray),
             ", ".join(stray),
         )
+
+    async def _clear_damaged(self, existing: set[str]) -> None:
+        """Purge again each purged child that was saved over its purge (see above)."""
+        for child in sorted(existing & self._purged.keys()):
+            try:
+                if not await self._lost_its_history(child):
+                    continue
+                await self._engine.force_purge(child)
+            except Exception:  # the sidecar may be restarting; the next sweep looks again
+                log.exception("could not clear child %s; the next sweep looks again", child)
+                continue
+            del self._purged[child]
+            log.error(
+                "child %s was saved over its purge by the actor a sidecar still held, "
+                "declaring history that is gone; purged it again so that its parent "
+                "creates it anew",
+                child,
+            )
+
+    async def _lost_its_history(self, child: str) -> bool:
+        """Whether two reads apart both fail for history the child declares and lacks: a
+        child created anew meanwhile reads well."""
+        for attempt in range(2):
+            if attempt:
+                await asyncio.sleep(RECHECK_SECONDS)
+            try:
+                await self._engine.history(child)
+            except grpc.aio.AioRpcError as exc:
+                if not lost_its_history(exc.details() or ""):
+                    return False
+            else:
+                return False
+        return True
 
     async def _sighting(
         self, parent: str, state: WorkflowState | None, children: list[str]
