@@ -394,3 +394,14 @@ def test_page_text_of_a_page_without_text_is_empty() -> None:
     pdf.rect(20, 20, 50, 50)
     assert page_text(bytes(pdf.output())).strip() == ""
     assert parse_page(page_text(bytes(pdf.output()))).warnings == [NO_TEXT_WARNING]
+
+
+def test_colons_set_in_a_column_of_their_own_end_their_labels() -> None:
+    page = parse_page(
+        "Bill To :                                   Invoice No.       :  KT/24/117\n"
+        " Harbourside Traders Pvt Ltd                Dated             :  17-08-2024\n"
+        "                                            Due Date          :  16-09-2024\n"
+    )
+    assert page.fields.invoice_number == "KT/24/117"
+    assert page.fields.invoice_date == dt.date(2024, 8, 17)
+    assert page.fields.due_date == dt.date(2024, 9, 16)

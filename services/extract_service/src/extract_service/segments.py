@@ -46,10 +46,18 @@ def page_rows(text: str) -> list[list[Segment]]:
     """Non-empty lines of `text`, each as its segments from left to right."""
     rows: list[list[Segment]] = []
     for line in normalize_text(text).expandtabs().splitlines():
-        spans = [span for m in _SEGMENT.finditer(line) for span in _cells(m)]
-        if spans:
+        cells: list[tuple[str, int, int]] = []
+        for a, b in (span for m in _SEGMENT.finditer(line) for span in _cells(m)):
+            if line[a:b] == ":" and cells:
+                # Colons set in a column of their own ("Invoice No.   :  GST/24/008",
+                # "Date   :  29-06-2024") end the label to their left.
+                text, start, end = cells[-1]
+                cells[-1] = (text + ":", start, end)
+            else:
+                cells.append((line[a:b], a, b))
+        if cells:
             row = len(rows)
-            rows.append([Segment(line[a:b], row, col, a, b) for col, (a, b) in enumerate(spans)])
+            rows.append([Segment(t, row, col, a, b) for col, (t, a, b) in enumerate(cells)])
     return rows
 
 
