@@ -368,3 +368,23 @@ IMPORTE:                    600,00 €
 def test_tenants_are_customers(label: str) -> None:
     match = match_label(label)
     assert match is not None and match.field == "customer_name", match
+
+
+def test_a_bare_number_sign_first_on_its_row_labels_the_invoice_number() -> None:
+    page = parse_page(
+        "FACTURE\n"
+        "Nº            F20931                       Boulangerie Martin SARL\n"
+        "Date          14-02-2025                   3 rue des Lilas\n"
+        "Client        Nº 4471\n"
+    )
+    assert page.fields.invoice_number == "F20931"
+    assert page.fields.invoice_date == dt.date(2025, 2, 14)
+
+
+def test_a_label_and_its_translation_after_a_slash_head_one_column() -> None:
+    page = parse_page(
+        "Cod. Cli.   Valuta/Currency   Numero doc./Doc. No.   Data doc./Date\n"
+        "20.114      EURO                           2290/01       03/09/2025\n"
+    )
+    assert page.fields.invoice_number == "2290/01"
+    assert page.fields.invoice_date == dt.date(2025, 9, 3)

@@ -1826,10 +1826,12 @@ _CENTS = re.compile(r"\d[.,]\d{2}(?!\d)")
 _BARE_TOTAL = re.compile(r"(?:total|totale|totaal|gesamt|summe|somme|totales)\s*:?")
 # ... with this many numbers on its row.
 _TABLE_SUMS = 3
-# Labels only as the first thing on their row: "Nr." and "Number:" alone ("Kunde   Nr.
+# Labels only as the first thing on their row: "Nr.", "Nº" and "Number:" alone ("Kunde   Nr.
 # 12345", "Order   Number: 57" number something else), and "To" or "From" alone ("WE
 # WANT   TO   HEAR   FROM   YOU!").
-_FIRST_ON_ROW = re.compile(r"nr\.(?!\w)|number\s*:|(?:to|an|aan|para|from)\s*$")
+_FIRST_ON_ROW = re.compile(
+    r"nr\.(?!\w)|n\s?[°º](?=\s*[:#]?\s*(?:$|[\w\-/.]*\d))|number\s*:|(?:to|an|aan|para|from)\s*$"
+)
 # A web address printed before a name on its line.
 _WEB_ADDRESS_BEFORE = re.compile(r"^(?:https?://|www\.)\S+\s+(?=\S)", re.IGNORECASE)
 # Rows searched above a footer's legal details for the company they belong to.

@@ -65,6 +65,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         # Only with a value that has a digit, or none (the value beside it); and only as
         # the first thing on its row (see fields._read_labels): "Kunde  Nr. 12345" is not.
         r"nr\.(?=\s*[:#]?\s*(?:$|[\w\-/.]*\d))",
+        r"n\s?[°º](?=\s*[:#]?\s*(?:$|[\w\-/.]*\d))",  # "Nº   F16948", the same way
         rf"rechnung\s*{_NO}",  # "Rechnung Nr.", "Rechnung #:"
         r"re\.?\s*-?\s*nr\.?",
         r"beleg\s*-?\s*(?:nummer|nr\.?)",
@@ -312,7 +313,7 @@ def _combined(found: LabelMatch) -> LabelMatch | None:
     """ "Date de la facture/Date de la livraison  02.12.2025": two labels over one value
     (or a value each, "/" between them); the first is what is read. Its value is what
     follows the second label."""
-    second = label_after_slash(found.rest)
+    second = label_after_slash(found.rest) or _translated(found)
     if second is None:
         return None
     colon = second.colon or found.colon
@@ -323,6 +324,20 @@ def _combined(found: LabelMatch) -> LabelMatch | None:
         value = values[1] if len(values) == 2 else second.rest
         return LabelMatch(second.field, value.strip(), colon)
     return LabelMatch(found.field, second.rest, colon)
+
+
+def _translated(found: LabelMatch) -> LabelMatch | None:
+    """ "Numero doc./Doc. No.", "Data doc./Date": a label with a word qualifying it, then
+    the same label in another language after a slash."""
+    head, slash, tail = found.rest.partition("/")
+    words = head.split()
+    if not slash or not 0 < len(words) <= 2 or not all(_QUALIFIER.fullmatch(w) for w in words):
+        return None
+    second = _label_at_start(tail.strip())
+    return second if second is not None and second.field == found.field else None
+
+
+_QUALIFIER = re.compile(r"[^\W\d_]{1,12}\.?")
 
 
 def match_label(text: str) -> LabelMatch | None:
