@@ -388,3 +388,27 @@ def test_a_label_and_its_translation_after_a_slash_head_one_column() -> None:
     )
     assert page.fields.invoice_number == "2290/01"
     assert page.fields.invoice_date == dt.date(2025, 9, 3)
+
+
+def test_an_italian_e_invoice_names_its_parties_after_their_tax_numbers() -> None:
+    """The tax agency's stylesheet lists each party's tax ids before its name."""
+    page = parse_page(
+        " Cedente/prestatore (fornitore)                    Cessionario/committente (cliente)\n"
+        "  Identificativo fiscale ai fini IVA: IT01234567890  "
+        "Identificativo fiscale ai fini IVA: IT09876543210\n"
+        "  Codice fiscale: 01234567890                        Denominazione: FERRAMENTA ROSSI SRL\n"
+        "  Denominazione: UTENSILI BIANCHI SNC                Indirizzo: VIA ROMA, 1\n"
+    )
+    assert page.fields.vendor_name == "UTENSILI BIANCHI SNC"
+    assert page.fields.customer_name == "FERRAMENTA ROSSI SRL"
+
+
+def test_a_heading_set_on_two_lines_reads_the_value_under_both() -> None:
+    page = parse_page(
+        "                                                  Data\n"
+        "   Tipologia documento   Numero documento                   Codice destinatario\n"
+        "                                               documento\n"
+        "TD01 fattura                 2/311            14-05-2022       ABC1234\n"
+    )
+    assert page.fields.invoice_number == "2/311"
+    assert page.fields.invoice_date == dt.date(2022, 5, 14)

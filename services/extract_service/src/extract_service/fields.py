@@ -52,6 +52,7 @@ NO_TEXT_WARNING = "The page has no extractable text (it may be a scanned image).
 _NAME_REACH = 25
 _VALUE_REACH = 3
 _ROWS_BELOW = 3
+_DATE_AND_NUMBER = ("invoice_date", "due_date", "invoice_number")
 _BREAKDOWN_ROWS = 8  # rates in one tax breakdown, with room for a sum row
 
 # Candidates per amount field considered when choosing totals that add up.
@@ -118,7 +119,7 @@ _LETTER_ROW_PARTS = 4
 # "Razón Social: TASCA BAREA SLL": the words for "legal name" before one.
 _NAME_LABEL = re.compile(
     r"^(?:raz[oó]n\s+social|raison\s+sociale|ragione\s+sociale|denominaci[oó]n(?:\s+social)?|"
-    r"company\s+name|business\s+name|firmenname|bedrijfsnaam)\s*:\s*",
+    r"denominazione|company\s+name|business\s+name|firmenname|bedrijfsnaam)\s*:\s*",
     re.IGNORECASE,
 )
 # What may stand beside a letter's date ("#"): nothing, or its town ("Berlin, den").
@@ -1184,6 +1185,14 @@ class _PageParser:
             if more.rest:
                 candidates.append((more.rest, below))
             right, below = self._right_of(below), None
+        if (
+            below is not None
+            and kind in _DATE_AND_NUMBER
+            and self._heading_goes_on(label, match, below)
+        ):
+            # "Data" over "documento": a heading on two lines, its value under both.
+            self.used.add((below.row, below.col))
+            below = self._nearest_under(below, _VALUE_REACH)
         if kind in NAME_FIELDS:
             if right is not None and right.start - label.end > _NAME_REACH:
                 right = None
@@ -1198,6 +1207,8 @@ class _PageParser:
         else:
             neighbours = [right, below, *self._also_under(label, below)]
         candidates += [(segment.text, segment) for segment in neighbours if segment is not None]
+        if kind in NAME_FIELDS and (named := self._name_labelled_under(label)) is not None:
+            candidates.append((named.text, named))
         if kind == "invoice_number":
             candidates = [(self._number_continued(text, at), at) for text, at in candidates]
         for text, source in candidates:
@@ -1220,6 +1231,24 @@ class _PageParser:
                     return _name(company.text), company
             if value is not None:
                 return value, source
+        return None
+
+    def _heading_goes_on(self, label: Segment, match: LabelMatch, below: Segment) -> bool:
+        """Whether `below` is the second line of the bare label `match` ("Data" over
+        "documento", "Numero" over "fattura"): together they are that label, alone."""
+        if match.rest or (below.row, below.col) in self.labels:
+            return False
+        joined = match_label(f"{label.text} {below.text}")
+        return joined is not None and joined.field == match.field and not joined.rest
+
+    def _name_labelled_under(self, label: Segment) -> Segment | None:
+        """ "Denominazione: NP DIAMANT SRLS" a few lines into the block a party's label
+        heads, when the lines before it give its tax numbers (an Italian e-invoice as the
+        tax agency's stylesheet draws it)."""
+        for row in range(label.row + 1, min(label.row + 1 + _ROWS_BELOW, len(self.rows))):
+            under = self._aligned(row, label)
+            if under is not None and _NAME_LABEL.match(under.text.strip()):
+                return under
         return None
 
     def _company_under(self, segment: Segment | None) -> Segment | None:
@@ -1272,7 +1301,9 @@ class _PageParser:
     def _below(self, label: Segment) -> Segment | None:
         """The nearest segment printed under `label` within a few rows."""
         reach = _NAME_REACH if self.labels[(label.row, label.col)].field in NAME_FIELDS else 0
-        reach = max(reach, _VALUE_REACH)
+        return self._nearest_under(label, max(reach, _VALUE_REACH))
+
+    def _nearest_under(self, label: Segment, reach: int) -> Segment | None:
         for index in range(label.row + 1, min(label.row + 1 + _ROWS_BELOW, len(self.rows))):
             if index in self.table_rows:
                 return None

@@ -255,7 +255,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"betalingsvoorwaarden|ordernummer|leverdatum|besteldatum|orderdatum|uw\s+referentie",
         r"(?:n\s?[°º]\s*|numero\s+de\s+)?(?:cliente|pedido)|c\.?i\.?f\.?|nif|n\.?i\.?f\.?|"
         r"forma\s+de\s+pago|condiciones\s+de\s+pago|fecha\s+(?:de\s+(?:la\s+)?|del\s+)?(?:pedido|entrega|envio)",
-        r"p\.?\s?iva|partita\s+iva|codice\s+fiscale|c\.?f\.?|condizioni\s+di\s+pagamento|"
+        r"p\.?\s?iva|partita\s+iva|codice\s+fiscale|identificativo\s+fiscale(?:\s+ai\s+fini\s+iva)?|"
+        r"c\.?f\.?|condizioni\s+di\s+pagamento|"
         r"modalita\s+di\s+pagamento|ordine|ddt|data\s+(?:di\s+|della\s+|dell'\s?)?(?:consegna|ordine|spedizione)",
         r"contribuinte|nipc|condicoes\s+de\s+pagamento|encomenda|requisicao|"
         r"data\s+d[ae]\s+(?:entrega|encomenda)",
