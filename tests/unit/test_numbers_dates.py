@@ -285,3 +285,21 @@ def test_a_month_name_misspelt_by_one_letter_is_still_read(text: str, expected: 
 @pytest.mark.parametrize("text", ["12 units 2020", "3 juxio 2024", "Total 2 pieces 2020"])
 def test_words_that_are_no_month_or_could_be_two_give_no_date(text: str) -> None:
     assert find_date(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1,86,760.00", Decimal("186760.00")),
+        ("₹ 12,34,56,789.50", Decimal("123456789.50")),
+        ("5,72,500/-", Decimal("572500")),
+        ("1,234,567.00", Decimal("1234567.00")),
+    ],
+)
+def test_indian_grouping_in_lakhs_and_crores(text: str, value: Decimal) -> None:
+    assert parse_money(text) == value
+
+
+@pytest.mark.parametrize("text", ["1,23,45", "12,3,456.00", "5,72,500/"])
+def test_groups_that_are_no_convention_are_no_amount(text: str) -> None:
+    assert parse_money(text) is None

@@ -30,6 +30,8 @@ _CURRENCY_SUFFIX = re.compile(
     rf"(?:\s*{CODE_PATTERN}|\s*{SYMBOL_PATTERN}|\s+{WORD_PATTERN})$", re.IGNORECASE
 )
 _PLAIN_NUMBER = re.compile(r"\d[\d ',.]*")
+# "5,72,500/-": a whole amount, as India writes one (the dash where the paise would be).
+_NO_FRACTION = re.compile(r"(?<=\d)/-$")
 
 
 def normalize_text(text: str) -> str:
@@ -83,10 +85,17 @@ def _grouped_digits(whole: str) -> str | None:
         return whole
     if len(separators) > 1:
         return None
-    groups = whole.split(separators.pop())
+    separator = separators.pop()
+    groups = whole.split(separator)
+    if separator == "," and _INDIAN_GROUPS.fullmatch(whole):
+        return "".join(groups)  # lakhs and crores: "1,86,760", "2,14,50,000"
     if not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:]):
         return None
     return "".join(groups)
+
+
+# India groups the thousands and then every two digits.
+_INDIAN_GROUPS = re.compile(r"\d{1,2}(?:,\d{2})*,\d{2},\d{3}")
 
 
 def parse_number(text: str, page_mark: str | None = None) -> Decimal | None:
@@ -129,7 +138,7 @@ def strip_currency(text: str) -> str:
 
 def parse_money(text: str, page_mark: str | None = None) -> Decimal | None:
     """An amount, possibly marked with a currency: "EUR 1.234,56", "$12.50", "9 SEK"."""
-    sign, amount, marked = _split_currency(text)
+    sign, amount, marked = _split_currency(_NO_FRACTION.sub("", text.rstrip()))
     # A sign may only precede the currency mark; after the mark the amount must start
     # with a digit, so an item code such as "EUR-116" is not read as -116.
     if marked and not amount[:1].isdigit():
