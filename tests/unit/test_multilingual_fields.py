@@ -412,3 +412,41 @@ def test_a_heading_set_on_two_lines_reads_the_value_under_both() -> None:
     )
     assert page.fields.invoice_number == "2/311"
     assert page.fields.invoice_date == dt.date(2022, 5, 14)
+
+
+def test_an_indian_gst_invoice_adds_its_central_and_state_halves() -> None:
+    page = parse_page(
+        "                         Tax Invoice\n"
+        "KAVERI TRADERS                               Invoice No.      Dated\n"
+        "12-4-88, Station Road, Pune                  KT/118           04-Sep-25\n"
+        "Buyer (Bill to)\n"
+        "LOTUS FABRICATORS\n"
+        "Sl  Description of Goods        Quantity   Rate       Amount\n"
+        " 1  MS ANGLE 50X50                 20     1,500.00   30,000.00\n"
+        "                     CGST @9%                       2,700.00\n"
+        "                     SGST @9%                       2,700.00\n"
+        "                     Total                      ₹ 35,400.00\n"
+    )
+    fields = page.fields
+    assert (fields.vendor_name, fields.customer_name) == ("KAVERI TRADERS", "LOTUS FABRICATORS")
+    assert fields.invoice_date == dt.date(2025, 9, 4)
+    assert (fields.tax, fields.total) == (Decimal("5400.00"), Decimal("35400.00"))
+    assert fields.subtotal == Decimal("30000.00")
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("Taxable Value", "subtotal"),
+        ("Total Amount After Tax", "total"),
+        ("SGST/UTGST", "tax"),
+        ("Buyer bill to", "customer_name"),
+    ],
+)
+def test_indian_gst_labels(label: str, field: str) -> None:
+    match = match_label(label)
+    assert match is not None and (match.field, match.rest) == (field, "")
+
+
+def test_a_buyers_fee_is_no_customer() -> None:
+    assert match_label("Buyer fee") is None

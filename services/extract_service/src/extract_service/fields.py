@@ -447,6 +447,8 @@ class _PageParser:
         # Every labelled amount for subtotal, tax and total, in reading order, with the
         # confidence of how it was found: the choice among them is made last (_choose_totals).
         self.money: dict[str, list[tuple[Decimal, float]]] = {name: [] for name in MONEY_FIELDS}
+        # India's GST as its central and state halves, each the first amount printed.
+        self.gst_halves: dict[str, Decimal] = {}
         self.partial_totals: list[tuple[Decimal, float]] = []
         self.bare_totals: list[tuple[Decimal, float]] = []  # a "Total" label, no more
 
@@ -530,6 +532,13 @@ class _PageParser:
         # "IGIC reducido 1,80 / IGIC normal 0,27", "7 % USt. / 19 % USt.": a tax line per
         # rate; together they are the tax, when that is what adds up.
         summed = (sum(rates, Decimal(0)), _Confidence.DERIVED) if len(rates) >= 2 else None
+        central, state = (
+            self.gst_halves.get("c"),
+            self.gst_halves.get("s", self.gst_halves.get("u")),
+        )
+        if central is not None and state is not None:
+            # CGST and SGST: two equal halves of one tax, which a set of rates would merge.
+            summed = (central + state, _Confidence.DERIVED)
         if not money["subtotal"]:
             # No subtotal label, but "Summe 50,37 / USt. 9,57 / Rechnungsbetrag 59,94":
             # a total-labelled amount that a tax takes to another total is the net
@@ -1110,6 +1119,8 @@ class _PageParser:
         down ("Totale non soggetto IVA (N2)") is one part: a candidate of last resort."""
         how = _Confidence.INLINE if source is None else _Confidence.BESIDE
         found = [(value, how)]
+        if kind == "tax" and (half := _GST_HALF.match(fold(label.text).strip())) is not None:
+            self.gst_halves.setdefault(half.group(1)[:1], value)  # "c", or "s" / "u"
         cents = [_CENTS.search(source.text) is not None] if source is not None else [True]
         if source is not None:
             self.used.add((source.row, source.col))
@@ -1853,6 +1864,8 @@ def _currency(text: str) -> str | None:
 
 # An amount printed with its cents: "956,98", "1.50".
 _CENTS = re.compile(r"\d[.,]\d{2}(?!\d)")
+# India's GST halves: "CGST @9%", "Add SGST (9%)", "SGST/UTGST".
+_GST_HALF = re.compile(r"(?:add\s+)?(cgst|sgst|utgst)\b")
 # A total label that is the word alone, which a table's sums print too ...
 _BARE_TOTAL = re.compile(r"(?:total|totale|totaal|gesamt|summe|somme|totales)\s*:?")
 # ... with this many numbers on its row.

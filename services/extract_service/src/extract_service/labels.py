@@ -134,6 +134,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         # Not "a": "FACTURA A" is an Argentine invoice's type.
         r"(?:rechnung|invoice|factuur|fattura|factura|fatura|facture)\s+(?:per|pour)(?=\s*$)",
         rf"bill(?:ed)?\s+to|invoice(?:d)?\s+to|sold\s+to|charge\s+to|(?:customer|client){_NOT_AN_ID}",
+        # "Buyer (Bill to)", "Buyer:", "Buyer" over the name; not "Buyer fee  $20.20".
+        r"buyer(?:\s+bill\s+to)?(?=\s*(?:\(|:|$))",
         rf"subscriber(?:\s+name)?{_NOT_AN_ID}|passenger\s+name|guest\s+name",
         r"billing\s+address|invoice\s+address|rechnungsanschrift|"
         r"direccion\s+de\s+facturacion|indirizzo\s+di\s+fatturazione|morada\s+de\s+faturacao",
@@ -166,6 +168,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"sub-?\s?total|net\s+total|net\s+amount|total\s+net|amount\s+before\s+tax|"
         r"(?:sub-?\s?total\s+)?less\s+discount|total\s+after\s+discount|"
         r"net\s+invoice(?:\s+(?:amount|total))?",
+        # India's GST invoices: the "Taxable Value" the tax is charged on.
+        r"(?:total\s+)?taxable\s+(?:value|amount)",
         rf"total\s+{_EXCL}\.?(?:\s+(?:of\s+)?{_TAXWORD})?",
         # "Total (excl. taxes)", "Total Sales (Excluding GST)".
         rf"total(?:\s+sales)?\s*\(\s*{_EXCL}\.?(?:\s+(?:of\s+)?{_TAXWORD})?\s*\)",
@@ -188,6 +192,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "tax": (
         rf"{_RATE}(?:sales\s+|consumption\s+|goods\s+and\s+services\s+|total\s*)?"
         rf"(?:tax(?:es)?|vat|gst|hst|pst){_AMOUNT}{_NOT_AN_ID}(?!\s+invoice)",
+        # India's GST, central and state (or union territory) halves, or integrated.
+        rf"{_RATE}(?:add\s+)?(?:cgst|sgst|igst|utgst)(?:\s*/\s*utgst)?{_AMOUNT}{_NOT_AN_ID}",
         rf"(?:zzgl\.?\s+|zuzuglich\s+|plus\s+|enthaltene\s+|inkl\.?\s+)?{_RATE}(?:mwst\.?|ust\.?|umsatzsteuer|"
         rf"mehrwertsteuer){_AMOUNT}{_NOT_AN_ID}(?!\s*-?\s*id)",
         rf"{_RATE}(?:montant\s+|total\s+)?t\.?v\.?a\.?{_NOT_AN_ID}(?!\s+intra)",
@@ -206,6 +212,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         # "Total for this period" stays a part ("total" and a qualifier): a statement's
         # period is not its amount due.
         r"total\s+(?:for|of)\s+(?:this\s+)?(?:invoice|bill)|total|invoice\s+amount",
+        r"total\s+amount\s+after\s+tax|(?:total\s+)?invoice\s+value",
         rf"total{_AMOUNT}\s+{_INCL}\.?\s+{_TAXWORD}|(?:bedrag\s+)?{_INCL}\.?\s+{_TAXWORD}",
         rf"total(?:\s+sales)?\s*\(\s*{_INCL}\.?\s+{_TAXWORD}\s*\)",
         r"gesamt\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|rechnungs\s*-?\s*(?:betrag|summe)(?:\s+brutto)?|"
