@@ -1120,7 +1120,11 @@ class _PageParser:
         how = _Confidence.INLINE if source is None else _Confidence.BESIDE
         found = [(value, how)]
         if kind == "tax" and (half := _GST_HALF.match(fold(label.text).strip())) is not None:
+            # Half of the tax: the tax only with its other half (see _choose_totals).
             self.gst_halves.setdefault(half.group(1)[:1], value)  # "c", or "s" / "u"
+            if source is not None:
+                self.used.add((source.row, source.col))
+            return
         cents = [_CENTS.search(source.text) is not None] if source is not None else [True]
         if source is not None:
             self.used.add((source.row, source.col))
@@ -1864,8 +1868,8 @@ def _currency(text: str) -> str | None:
 
 # An amount printed with its cents: "956,98", "1.50".
 _CENTS = re.compile(r"\d[.,]\d{2}(?!\d)")
-# India's GST halves: "CGST @9%", "Add SGST (9%)", "SGST/UTGST".
-_GST_HALF = re.compile(r"(?:add\s+)?(cgst|sgst|utgst)\b")
+# India's GST halves: "CGST @9%", "Add SGST (9%)", "9% SGST", "SGST/UTGST".
+_GST_HALF = re.compile(r"(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?(?:add\s+)?(cgst|sgst|utgst)\b")
 # A total label that is the word alone, which a table's sums print too ...
 _BARE_TOTAL = re.compile(r"(?:total|totale|totaal|gesamt|summe|somme|totales)\s*:?")
 # ... with this many numbers on its row.
