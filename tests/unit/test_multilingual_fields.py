@@ -450,3 +450,24 @@ def test_indian_gst_labels(label: str, field: str) -> None:
 
 def test_a_buyers_fee_is_no_customer() -> None:
     assert match_label("Buyer fee") is None
+
+
+def test_the_net_after_a_discount_is_the_subtotal() -> None:
+    page = parse_page(
+        "                                   Total HT          8,400.00 €\n"
+        "                                   Remise              400.00 €\n"
+        "                                   Net HT            8,000.00 €\n"
+        "                                   TVA (20%)         1,600.00 €\n"
+        "                                   Total TTC         9,600.00 €\n"
+    )
+    assert (page.fields.subtotal, page.fields.tax, page.fields.total) == (
+        Decimal("8000.00"),
+        Decimal("1600.00"),
+        Decimal("9600.00"),
+    )
+
+
+def test_a_date_as_the_payment_term_is_the_due_date() -> None:
+    page = parse_page("Date:             02-05-26\nPayment term:     01-06-26\n")
+    assert page.fields.due_date == dt.date(2026, 6, 1)
+    assert parse_page("Payment term:     30 days\n").fields.due_date is None

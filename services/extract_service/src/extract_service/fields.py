@@ -135,7 +135,7 @@ _ORDER_DATE = re.compile(
 )
 # Payment terms' labels, and a date as their whole value, "until" or not.
 _PAYMENT_TERMS = re.compile(
-    r"(?:terms\s+of\s+payment|payment\s+terms|terms(?!\s+of\b)|zahlungsbedingungen|zahlungsziel|"
+    r"(?:terms\s+of\s+payment|payment\s+terms?|terms(?!\s+of\b)|zahlungsbedingungen|zahlungsziel|"
     r"conditions\s+de\s+(?:paiement|reglement)|condiciones\s+de\s+pago|"
     r"betalingsvoorwaarden|betalingstermijn|condizioni\s+di\s+pagamento|termini\s+di\s+pagamento|"
     r"condicoes\s+de\s+pagamento)(?![a-z])"

@@ -178,7 +178,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"gesamt(?:betrag|summe)?\s+netto|rechnungs\s*-?\s*(?:betrag|summe)\s+netto|warenwert|netto",
         r"sous-?\s?total|total\s+h\.?\s?t\.?|montant\s+h\.?\s?t\.?|total\s+hors\s+tax(?:e|es)|"
         r"(?:montant|total)\s+hors\s+(?:tva|taxes?)|"
-        r"base\s+h\.?\s?t\.?",
+        r"base\s+h\.?\s?t\.?|net\s+h\.?\s?t\.?",  # "Net HT": after a discount ("Remise")
         r"(?:netto\s+)?goederenwaarde|btw\s*-?\s*plichtig\s+bedrag|belastbaar\s+bedrag",
         rf"grondslag|subtota(?:a|le)l?|totaal\s+{_EXCL}\.?(?:\s+btw)?|netto\s*bedrag|bedrag\s+{_EXCL}\.?\s+btw",
         rf"(?:total\s+)?base\s+imponible|base\s+imp\.|{_IVA}\s*-?\s*base(?:\s+imponible)?|"
@@ -240,7 +240,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "other": (
         r"p\.?\s?o\.?\s*(?:no\.?|number|#)|(?:purchase\s+)?order\s+(?:no\.?|number|#|date)|"
         r"reference|ref\.|your\s+ref|our\s+ref|account(?:\s+(?:no\.?|number))?|"
-        r"payment\s+terms|terms|delivery\s+date|ship(?:ping|ment)?\s+date|(?:customer|client)\s*(?:no\.?|number|id|#)|"
+        r"payment\s+terms?|terms|delivery\s+date|ship(?:ping|ment)?\s+date|(?:customer|client)\s*(?:no\.?|number|id|#)|"
         r"contact\s*(?:person|persoon)|contactpersoon|ansprechpartner|persona\s+de\s+contacto|"
         r"doorkiesnummer|durchwahl|debiteur(?:en)?\s*-?\s*(?:nummer|nr\.?)|debtor\s+(?:number|no\.?)|"
         r"follow\s+us|seguici\s+su|suivez-nous|codice(?:\s+[^\W\d_]+)?|"
