@@ -471,3 +471,9 @@ def test_a_date_as_the_payment_term_is_the_due_date() -> None:
     page = parse_page("Date:             02-05-26\nPayment term:     01-06-26\n")
     assert page.fields.due_date == dt.date(2026, 6, 1)
     assert parse_page("Payment term:     30 days\n").fields.due_date is None
+
+
+@pytest.mark.parametrize("title", ["FAKTURA INVOICE", "FATTURA / INVOICE"])
+def test_a_title_in_two_languages_heads_its_number(title: str) -> None:
+    page = parse_page(f"Nordlys Trading OY                       {title}      000417")
+    assert page.fields.invoice_number == "000417"

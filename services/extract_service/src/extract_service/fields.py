@@ -272,7 +272,9 @@ _TITLE = re.compile(
     r"(?:\s+(?:nr\.?|no\.?|n[°º]|#))?",
     re.IGNORECASE,
 )
-_TITLE_ALONE = re.compile(r"(?:invoice|rechnung|facture|factuur|factura|fattura|fatura)\.?")
+_TITLE_WORD = r"(?:invoice|rechnung|facture|factuur|factura|fattura|fatura|faktura)"
+# The title alone, perhaps in two languages ("FAKTURA INVOICE", "FATTURA / INVOICE").
+_TITLE_ALONE = re.compile(rf"{_TITLE_WORD}(?:\s*/?\s*{_TITLE_WORD})?\.?")
 _LEGAL_FORMS = (
     r"ltd|limited|llc|llp|lp|inc|incorporated|corp|corporation|co|company|gmbh|ag|kg|ohg|"
     r"gbr|se|ug|e\.?\s?k|s\.?a|s\.?[aà]\.?\s?r\.?\s?l|sas|sasu|eurl|b\.?v|n\.?v|v\.?o\.?f|ab|oy|as|a/s|plc|"
