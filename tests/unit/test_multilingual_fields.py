@@ -477,3 +477,13 @@ def test_a_date_as_the_payment_term_is_the_due_date() -> None:
 def test_a_title_in_two_languages_heads_its_number(title: str) -> None:
     page = parse_page(f"Nordlys Trading OY                       {title}      000417")
     assert page.fields.invoice_number == "000417"
+
+
+def test_a_dash_after_a_label_serves_as_its_colon() -> None:
+    page = parse_page(
+        "                         INVOICE\n"
+        "                         Invoice #— SUB-07-2025-1182\n"
+        "                         Invoice Date— Jul 3, 2025\n"
+    )
+    assert page.fields.invoice_number == "SUB-07-2025-1182"
+    assert page.fields.invoice_date == dt.date(2025, 7, 3)

@@ -1789,9 +1789,9 @@ def _qualified(match: LabelMatch) -> bool:
 
 
 def _value_text(text: str) -> str:
-    """A value as printed after its label, without the ':' or '#' some layouts put
-    in front of it (":02/11/2019")."""
-    return text.lstrip(":# \t")
+    """A value as printed after its label, without the ':', '#' or dash some layouts put
+    in front of it (":02/11/2019", "Invoice #— INC-02-2026-50341")."""
+    return text.lstrip(":# \t\u2013\u2014")
 
 
 _Rank = tuple[int, int, Decimal, bool, int]

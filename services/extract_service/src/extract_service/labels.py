@@ -279,7 +279,7 @@ _COMPILED = tuple(
     (
         field,
         re.compile(
-            rf"(?:{pattern})(?![a-z]){_QUALIFIERS}\s*(?P<sep>[:#]?)\s*(?P<rest>.*)",
+            rf"(?:{pattern})(?![a-z]){_QUALIFIERS}\s*(?P<sep>[:#\u2013\u2014]?)\s*(?P<rest>.*)",
             re.DOTALL,
         ),
     )
@@ -414,5 +414,6 @@ def _label_at_start(original: str) -> LabelMatch | None:
         rank = (length, -_FIELD_ORDER.index(field))
         if best is None or rank > best[:2]:
             rest = original[match.start("rest") :].strip()
-            best = (*rank, LabelMatch(field, rest, match["sep"] == ":"))
+            # A dash after a label serves as its colon: "Invoice Date— Feb 14, 2026".
+            best = (*rank, LabelMatch(field, rest, match["sep"] in (":", "\u2013", "\u2014")))
     return best[2] if best else None
