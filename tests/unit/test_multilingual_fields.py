@@ -487,3 +487,22 @@ def test_a_dash_after_a_label_serves_as_its_colon() -> None:
     )
     assert page.fields.invoice_number == "SUB-07-2025-1182"
     assert page.fields.invoice_date == dt.date(2025, 7, 3)
+
+
+def test_a_rounding_line_makes_the_totals_add_up() -> None:
+    page = parse_page(
+        "Sub Total                       1,017.00\n"
+        "Add CGST (9%)                      91.53\n"
+        "Add SGST (9%)                      91.53\n"
+        "Round Off                          -0.06\n"
+        "TOTAL                           1,200.00\n"
+    )
+    fields = page.fields
+    assert (fields.subtotal, fields.tax, fields.total) == (
+        Decimal("1017.00"),
+        Decimal("183.06"),
+        Decimal("1200.00"),
+    )
+    # Sure of them because they add up, with the rounding printed; a name it is not.
+    assert page.confidence["tax"] > 0.9 and page.confidence["total"] > 0.9
+    assert fields.vendor_name is None

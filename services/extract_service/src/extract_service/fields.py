@@ -560,21 +560,22 @@ class _PageParser:
             options["tax"].insert(-1, summed)
         lines = sum((item.amount for item in self.items), Decimal(0)) if self.items else None
         slack = _CENT * max(1, len(self.items))
+        rounding = self._rounding()
         best: tuple[_Rank, dict[str, tuple[Decimal, float] | None]] | None
         best = None
         for subtotal in options["subtotal"]:
             for tax in options["tax"]:
                 for total in options["total"]:
                     chosen = {"subtotal": subtotal, "tax": tax, "total": total}
-                    rank = _totals_rank(chosen, options, lines, slack)
+                    rank = _totals_rank(chosen, options, lines, slack, rounding)
                     if best is None or rank > best[0]:
                         best = (rank, chosen)
         if best is None:
             return
         (checks, *_), chosen = best
         values = {name: c[0] for name, c in chosen.items() if c is not None}
-        adds_up = (
-            len(values) < 3 or abs(values["subtotal"] + values["tax"] - values["total"]) <= _CENT
+        adds_up = len(values) < 3 or _adds_up(
+            values["subtotal"] + values["tax"], values["total"], rounding
         )
         for name, candidate in chosen.items():
             if candidate is None:
@@ -586,6 +587,22 @@ class _PageParser:
             elif not adds_up and name != "subtotal":
                 confidence = min(confidence, _Confidence.TOTALS_DISAGREE)
             self.confidence[name] = confidence
+
+    def _rounding(self) -> Decimal:
+        """The amount of a rounding line ("ROUND OFF  0.20", "Arrondi  -0,03"): what the
+        total adds to its net and tax, under one unit of the currency; else 0."""
+        for row in self.rows:
+            for segment in row:
+                found = _ROUNDING.match(fold(segment.text).strip())
+                if found is None:
+                    continue
+                rest = segment.text.strip()[found.end() :]
+                after = self._next_on_row(segment)
+                for text in (rest, after.text if after is not None else ""):
+                    amount = parse_money(_value_text(text.strip()), self.mark)
+                    if amount is not None and 0 < abs(amount) < 1:
+                        return amount
+        return Decimal(0)
 
     def _complete_totals(self) -> None:
         """The one amount of subtotal, tax and total no label gave, when the other two
@@ -1797,11 +1814,17 @@ def _value_text(text: str) -> str:
 _Rank = tuple[int, int, Decimal, bool, int]
 
 
+def _adds_up(parts: Decimal, total: Decimal, rounding: Decimal, slack: Decimal = _CENT) -> bool:
+    """Whether `parts` make `total`, as printed or with the page's rounding line."""
+    return abs(parts - total) <= slack or (rounding != 0 and abs(parts + rounding - total) <= slack)
+
+
 def _totals_rank(
     chosen: dict[str, tuple[Decimal, float] | None],
     options: dict[str, list[tuple[Decimal, float] | None]],
     lines: Decimal | None,
     slack: Decimal,
+    rounding: Decimal = Decimal(0),
 ) -> _Rank:
     """(checks passed, values kept, the total when it adds up, a tax that is not zero, -how far
     down the candidate lists): higher is better. Of two sums that both add up, the larger
@@ -1811,7 +1834,7 @@ def _totals_rank(
     subtotal, tax, total = (c[0] if c else None for c in chosen.values())
     checks = 0
     if subtotal is not None and tax is not None and total is not None:
-        checks += 2 if abs(subtotal + tax - total) <= _CENT else 0
+        checks += 2 if _adds_up(subtotal + tax, total, rounding) else 0
     elif subtotal is not None and total is not None and tax is None:
         checks += 2 if abs(subtotal - total) <= _CENT and not options["tax"][:-1] else 0
     if lines:  # lines of nothing (a free shipping line alone) say nothing of the totals
@@ -1821,9 +1844,11 @@ def _totals_rank(
             (subtotal, lines) if subtotal is not None else (total, lines + (tax or 0))
         )
         inclusive = total is not None and abs(lines - total) <= slack
-        checks += (
-            1 if inclusive or (against is not None and abs(expected - against) <= slack) else 0
-        )
+        if against is total and against is not None:
+            matched = _adds_up(expected, against, rounding, slack)
+        else:
+            matched = against is not None and abs(expected - against) <= slack
+        checks += 1 if inclusive or matched else 0
     kept = sum(c is not None for c in chosen.values())
     depth = sum(options[name].index(c) for name, c in chosen.items() if c is not None)
     whole = total if checks >= 2 and total is not None else Decimal(0)
@@ -1872,6 +1897,11 @@ def _currency(text: str) -> str | None:
 _CENTS = re.compile(r"\d[.,]\d{2}(?!\d)")
 # India's GST halves: "CGST @9%", "Add SGST (9%)", "9% SGST", "SGST/UTGST".
 _GST_HALF = re.compile(r"(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?(?:add\s+)?(cgst|sgst|utgst)\b")
+# A rounding line: the amount the total adds to net and tax.
+_ROUNDING = re.compile(
+    r"(?:round(?:ing)?\s*-?\s*off|rounding(?:\s+(?:adjustment|difference))?|rundung(?:sdifferenz)?|"
+    r"arrondi|redondeo|arrotondamento|afronding|arredondamento)(?![a-z])\s*:?"
+)
 # A total label that is the word alone, which a table's sums print too ...
 _BARE_TOTAL = re.compile(r"(?:total|totale|totaal|gesamt|summe|somme|totales)\s*:?")
 # ... with this many numbers on its row.
@@ -1951,8 +1981,8 @@ def _name(text: str) -> str | None:
     # A label alone or with a colon is not a name; "Data Systems GmbH" is.
     if (label := match_label(text)) is not None and (not label.rest or label.colon):
         return None
-    if _NUMBER_WORD.match(text) or text.endswith(":"):
-        return None  # "N° de ligne", "Kunden-Nr.", "Remarks:": labels we do not know
+    if _NUMBER_WORD.match(text) or text.endswith(":") or _ROUNDING.fullmatch(fold(text)):
+        return None  # "N° de ligne", "Kunden-Nr.", "Remarks:", "Round Off": labels
     if is_column_heading(text):
         return None  # "Línea", "Description": a table's heading, not a name
     if parse_money(text) is not None or find_date(text) is not None:
